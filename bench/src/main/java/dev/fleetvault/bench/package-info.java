@@ -1,0 +1,4 @@
+/**
+ * JMH microbenchmarks and the load generator.
+ */
+package dev.fleetvault.bench;
