@@ -1,0 +1,392 @@
+package dev.fleetvault.driver.soft.impl;
+
+import dev.fleetvault.driver.soft.SoftDriverConfig;
+import dev.fleetvault.driver.soft.SoftDriverProvider;
+import dev.fleetvault.driver.spi.Capability;
+import dev.fleetvault.driver.spi.DeviceInfo;
+import dev.fleetvault.driver.spi.HsmDriver;
+import dev.fleetvault.driver.spi.HsmException;
+import dev.fleetvault.driver.spi.HsmException.Kind;
+import dev.fleetvault.driver.spi.HsmFatalException;
+import dev.fleetvault.driver.spi.InsecureTestKeyImport;
+import dev.fleetvault.driver.spi.KeyHandle;
+import dev.fleetvault.driver.spi.KeyLabels;
+import dev.fleetvault.driver.spi.KeySpec;
+import dev.fleetvault.driver.spi.P256Points;
+import dev.fleetvault.driver.spi.SealedBlob;
+import dev.fleetvault.driver.spi.SecretChars;
+import dev.fleetvault.driver.spi.SessionGate;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.KeyAgreement;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The software driver (NOT FOR PRODUCTION): keys in process memory, persisted in a
+ * passphrase-encrypted {@link KeyFile} that one process at a time may hold (a lock file).
+ * Concurrency is bounded by a {@link SessionGate}.
+ */
+public final class SoftDriver implements HsmDriver, InsecureTestKeyImport {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SoftDriver.class);
+  private static final int MAX_RANDOM = 1024;
+
+  private final SoftDriverConfig config;
+  private final KeyFile file;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final SessionGate gate;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, SoftKey> byLabel = new ConcurrentHashMap<>();
+  private final Set<Capability> capabilities;
+  private final Object writeLock = new Object();
+
+  private SoftDriver(SoftDriverConfig config, KeyFile file, FileChannel lockChannel, FileLock lock) {
+    this.config = config;
+    this.file = file;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.gate = new SessionGate(SoftDriverProvider.ID, config.maxSessions(), config.borrowTimeout());
+    EnumSet<Capability> caps = EnumSet.allOf(Capability.class);
+    if (!config.insecureTestKeyImport()) {
+      caps.remove(Capability.INSECURE_TEST_KEY_IMPORT);
+    }
+    this.capabilities = Set.copyOf(caps);
+  }
+
+  /** Opens (or creates) the key file named in {@code config}. The caller wipes {@code passphrase}. */
+  public static SoftDriver open(SoftDriverConfig config, SecretChars passphrase) throws HsmException {
+    Path path = config.keyFile();
+    FileChannel ch = null;
+    FileLock lock = null;
+    try {
+      Path lockPath = path.resolveSibling(path.getFileName() + ".lock");
+      Files.createDirectories(path.toAbsolutePath().getParent());
+      ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lock = ch.tryLock();
+      if (lock == null) {
+        throw new OverlappingFileLockException();
+      }
+    } catch (OverlappingFileLockException e) {
+      closeQuietly(ch);
+      throw new HsmFatalException(Kind.CONFIG, "key file " + path + " is already open in another driver or process;"
+          + " give each node its own key_file");
+    } catch (IOException e) {
+      closeQuietly(ch);
+      throw new HsmFatalException(Kind.CONFIG, "cannot lock key file " + path + ": " + e.getMessage(), e);
+    }
+    try {
+      SoftDriver d;
+      if (Files.exists(path)) {
+        KeyFile.Opened opened = KeyFile.open(path, passphrase, new SecureRandom());
+        d = new SoftDriver(config, opened.file(), ch, lock);
+        for (SoftKey k : opened.keys()) {
+          d.byLabel.put(k.handle().label(), k);
+        }
+      } else if (config.create()) {
+        KeyFile f = KeyFile.create(path, passphrase, config.kdfMemoryKib(), config.kdfIterations(), new SecureRandom());
+        d = new SoftDriver(config, f, ch, lock);
+      } else {
+        throw new HsmFatalException(Kind.CONFIG, "key file " + path + " does not exist and create is false");
+      }
+      LOG.warn("HSM driver 'soft' opened on {} ({} keys): software keys, NOT FOR PRODUCTION", path, d.byLabel.size());
+      return d;
+    } catch (HsmException | RuntimeException e) {
+      try {
+        lock.release();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+      closeQuietly(ch);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // nothing to do
+      }
+    }
+  }
+
+  @Override
+  public DeviceInfo describe() throws HsmException {
+    try (SessionGate.Permit p = gate.acquire()) {
+      Map<String, String> details = new LinkedHashMap<>();
+      details.put("key_file", file.path().toString());
+      details.put("kdf", "argon2id m=" + file.memoryKib() + "KiB t=" + file.iterations() + " p=1");
+      details.put("warning", "software keys, not for production");
+      return new DeviceInfo(SoftDriverProvider.ID, "Fleetvault", "soft (software key file, NOT FOR PRODUCTION)",
+          file.fileId(), "n/a", "Bouncy Castle " + SoftAlgorithms.BC.getVersionStr() + " on Java "
+          + System.getProperty("java.version"), details);
+    }
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return capabilities;
+  }
+
+  @Override
+  public KeyHandle generateKey(KeySpec spec, String label) throws HsmException {
+    Objects.requireNonNull(spec, "spec");
+    KeyLabels.validate(label);
+    try (SessionGate.Permit p = gate.acquire()) {
+      SoftKey key = newKey(spec, label);
+      synchronized (writeLock) {
+        if (byLabel.containsKey(label)) {
+          throw new HsmFatalException(Kind.KEY_EXISTS, "a key labelled '" + label + "' already exists");
+        }
+        byLabel.put(label, key);
+        try {
+          file.write(new ArrayList<>(byLabel.values()));
+        } catch (HsmException | RuntimeException e) {
+          byLabel.remove(label);
+          throw e;
+        }
+      }
+      return key.handle();
+    }
+  }
+
+  private SoftKey newKey(KeySpec spec, String label) throws HsmException {
+    KeyHandle h = KeyHandle.of(label, spec, newId());
+    try {
+      switch (spec) {
+        case AES_256 -> {
+          KeyGenerator g = KeyGenerator.getInstance("AES");
+          g.init(256, random);
+          SecretKey k = g.generateKey();
+          return new SoftKey(h, k, null, true);
+        }
+        case EC_P256 -> {
+          KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+          g.initialize(new ECGenParameterSpec("secp256r1"), random);
+          KeyPair kp = g.generateKeyPair();
+          return new SoftKey(h, kp.getPrivate(), kp.getPublic(), true);
+        }
+        case ED25519 -> {
+          KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+          return new SoftKey(h, kp.getPrivate(), kp.getPublic(), true);
+        }
+        case RSA_2048 -> {
+          KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+          g.initialize(2048, random);
+          KeyPair kp = g.generateKeyPair();
+          return new SoftKey(h, kp.getPrivate(), kp.getPublic(), true);
+        }
+        default -> throw new HsmFatalException(Kind.UNSUPPORTED, "unsupported key spec " + spec);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new HsmFatalException(Kind.DEVICE_ERROR, "key generation failed for " + spec, e);
+    }
+  }
+
+  private String newId() {
+    byte[] id = new byte[16];
+    random.nextBytes(id);
+    return HexFormat.of().formatHex(id);
+  }
+
+  @Override
+  public KeyHandle importKeyPairInsecureTestOnly(KeySpec spec, String label, KeyPair pair) throws HsmException {
+    if (!config.insecureTestKeyImport()) {
+      throw new HsmFatalException(Kind.UNSUPPORTED, "test key import is disabled (insecure_test_key_import: false)");
+    }
+    KeyLabels.validate(label);
+    if (spec != KeySpec.EC_P256 || !(pair.getPrivate() instanceof ECPrivateKey) || !(pair.getPublic() instanceof ECPublicKey)) {
+      throw new HsmFatalException(Kind.UNSUPPORTED, "test key import supports EC_P256 key pairs only");
+    }
+    try (SessionGate.Permit p = gate.acquire()) {
+      SoftKey key = new SoftKey(KeyHandle.of(label, spec, newId()), pair.getPrivate(), pair.getPublic(), false);
+      if (byLabel.putIfAbsent(label, key) != null) {
+        throw new HsmFatalException(Kind.KEY_EXISTS, "a key labelled '" + label + "' already exists");
+      }
+      return key.handle();
+    }
+  }
+
+  @Override
+  public Optional<KeyHandle> findKey(String label) throws HsmException {
+    KeyLabels.validate(label);
+    try (SessionGate.Permit p = gate.acquire()) {
+      SoftKey k = byLabel.get(label);
+      return k == null ? Optional.empty() : Optional.of(k.handle());
+    }
+  }
+
+  private SoftKey resolve(KeyHandle h, KeySpec... allowed) throws HsmException {
+    Objects.requireNonNull(h, "key");
+    SoftKey k = byLabel.get(h.label());
+    if (k == null || !k.handle().keyId().equals(h.keyId())) {
+      throw new HsmFatalException(Kind.KEY_NOT_FOUND, "no key " + h.label() + " with id " + h.keyId() + " in this soft driver");
+    }
+    for (KeySpec s : allowed) {
+      if (k.spec() == s) {
+        return k;
+      }
+    }
+    throw new HsmFatalException(Kind.WRONG_KEY_TYPE, "key " + h.label() + " is " + k.spec() + "; this operation needs "
+        + java.util.Arrays.toString(allowed));
+  }
+
+  @Override
+  public byte[] seal(KeyHandle key, byte[] plaintext, byte[] aad) throws HsmException {
+    requireInput(plaintext, "plaintext");
+    requireInput(aad, "aad");
+    try (SessionGate.Permit p = gate.acquire()) {
+      SoftKey k = resolve(key, KeySpec.AES_256);
+      byte[] nonce = new byte[SealedBlob.NONCE_LENGTH];
+      random.nextBytes(nonce);
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(Cipher.ENCRYPT_MODE, k.secret(), new GCMParameterSpec(SealedBlob.TAG_LENGTH * 8, nonce));
+      c.updateAAD(aad);
+      return new SealedBlob(nonce, c.doFinal(plaintext)).encode();
+    } catch (GeneralSecurityException e) {
+      throw new HsmFatalException(Kind.DEVICE_ERROR, "seal failed", e);
+    }
+  }
+
+  @Override
+  public byte[] unseal(KeyHandle key, byte[] sealed, byte[] aad) throws HsmException {
+    requireInput(aad, "aad");
+    try (SessionGate.Permit p = gate.acquire()) {
+      SoftKey k = resolve(key, KeySpec.AES_256);
+      SealedBlob blob = SealedBlob.decode(sealed);
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(Cipher.DECRYPT_MODE, k.secret(), new GCMParameterSpec(SealedBlob.TAG_LENGTH * 8, blob.nonce()));
+      c.updateAAD(aad);
+      return c.doFinal(blob.ciphertextAndTag());
+    } catch (AEADBadTagException e) {
+      throw new HsmFatalException(Kind.INTEGRITY, "sealed data failed authentication (tampered, wrong key or wrong aad)");
+    } catch (GeneralSecurityException e) {
+      throw new HsmFatalException(Kind.DEVICE_ERROR, "unseal failed", e);
+    }
+  }
+
+  @Override
+  public byte[] sign(KeyHandle key, byte[] message) throws HsmException {
+    requireInput(message, "message");
+    try (SessionGate.Permit p = gate.acquire()) {
+      SoftKey k = resolve(key, KeySpec.EC_P256, KeySpec.ED25519, KeySpec.RSA_2048);
+      Signature s = SoftAlgorithms.signature(k.spec());
+      s.initSign((java.security.PrivateKey) k.secret(), random);
+      s.update(message);
+      return s.sign();
+    } catch (GeneralSecurityException e) {
+      throw new HsmFatalException(Kind.DEVICE_ERROR, "sign failed", e);
+    }
+  }
+
+  @Override
+  public byte[] ecdh(KeyHandle key, byte[] peerPoint) throws HsmException {
+    ECPublicKey peer = P256Points.decodeUncompressed(peerPoint);
+    try (SessionGate.Permit p = gate.acquire()) {
+      SoftKey k = resolve(key, KeySpec.EC_P256);
+      KeyAgreement ka = KeyAgreement.getInstance("ECDH", SoftAlgorithms.BC);
+      ka.init(k.secret());
+      ka.doPhase(peer, true);
+      byte[] z = ka.generateSecret();
+      if (z.length == 32) {
+        return z;
+      }
+      byte[] out = new byte[32];
+      P256Points.writeFixed(new java.math.BigInteger(1, z), out, 0);
+      java.util.Arrays.fill(z, (byte) 0);
+      return out;
+    } catch (GeneralSecurityException | IllegalStateException e) {
+      throw new HsmFatalException(Kind.INVALID_INPUT, "ECDH rejected the peer point", e);
+    }
+  }
+
+  @Override
+  public PublicKey publicKey(KeyHandle key) throws HsmException {
+    try (SessionGate.Permit p = gate.acquire()) {
+      return resolve(key, KeySpec.EC_P256, KeySpec.ED25519, KeySpec.RSA_2048).publicKey();
+    }
+  }
+
+  @Override
+  public byte[] random(int n) throws HsmException {
+    if (n < 0 || n > MAX_RANDOM) {
+      throw new HsmFatalException(Kind.INVALID_INPUT, "random length must be 0.." + MAX_RANDOM + ", got " + n);
+    }
+    try (SessionGate.Permit p = gate.acquire()) {
+      byte[] b = new byte[n];
+      random.nextBytes(b);
+      return b;
+    }
+  }
+
+  @Override
+  public int maxConcurrentSessions() {
+    return gate.permits();
+  }
+
+  /** Calls currently in progress (tests). */
+  public int sessionsInUse() {
+    return gate.inUse();
+  }
+
+  @Override
+  public void close() {
+    if (gate.isClosed()) {
+      return;
+    }
+    if (!gate.close(Duration.ofSeconds(10))) {
+      LOG.warn("soft driver closed with calls still in progress");
+    }
+    byLabel.clear();
+    file.close();
+    try {
+      lock.release();
+    } catch (IOException ignored) {
+      // channel close releases it too
+    }
+    closeQuietly(lockChannel);
+  }
+
+  private static void requireInput(byte[] b, String name) throws HsmFatalException {
+    if (b == null) {
+      throw new HsmFatalException(Kind.INVALID_INPUT, name + " must not be null");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SoftDriver[" + config.keyFile() + "]";
+  }
+}
