@@ -1,0 +1,45 @@
+package dev.fleetvault.client;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The app's handle on a Fleetvault fleet: register, recover and delete a user's backup secret behind a PIN.
+ *
+ * <p><b>Guarantees.</b>
+ * <ul>
+ *   <li>The PIN and the secret never leave the device unsealed: everything member-specific is HPKE-sealed to
+ *       that member's key; the edge sees only sealed envelopes.</li>
+ *   <li>Internal copies of the PIN, the secret and every value derived from them are overwritten when the
+ *       operation completes. The caller keeps ownership of the {@link Pin} and {@link BackupSecret} it passes
+ *       in, and of the {@link BackupSecret} in a {@link RecoverResult.Recovered}.</li>
+ *   <li>A guess is requested only after a majority answered the free phase; when an edge is down the SDK
+ *       tries the next edge, and it never sends a second guess for one call.</li>
+ *   <li>Outcomes are results; only failures outside the protocol (refused token, malformed request, rate
+ *       limit, failed verification) complete the stage exceptionally with {@link FleetvaultException}.</li>
+ * </ul>
+ * Instances are thread-safe; share one per app and {@link #close()} it at the end.
+ */
+public interface FleetvaultClient extends AutoCloseable {
+
+    /**
+     * Stores {@code secret} behind {@code pin} for {@code user}, allowing {@code guessLimit} wrong guesses.
+     * Replaces an earlier registration of the user.
+     */
+    CompletionStage<RegisterResult> register(String user, Pin pin, BackupSecret secret, int guessLimit);
+
+    /** Recovers {@code user}'s secret with {@code pin}. Spends a guess unless the result is {@code Unavailable}. */
+    CompletionStage<RecoverResult> recover(String user, Pin pin);
+
+    /** Deletes {@code user}'s records on every member (no PIN needed; the token authorises it). */
+    CompletionStage<DeleteResult> delete(String user);
+
+    /** What the first reachable edge reports about the fleet. */
+    CompletionStage<FleetStatus> status();
+
+    /** A blocking view of this client (the same instance underneath). */
+    BlockingFleetvaultClient blocking();
+
+    /** Closes connections (and the Vert.x instance if the client created it). */
+    @Override
+    void close();
+}
