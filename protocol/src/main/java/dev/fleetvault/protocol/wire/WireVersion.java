@@ -1,0 +1,24 @@
+package dev.fleetvault.protocol.wire;
+
+/**
+ * The protocol version and cipher suite ids carried in every top-level message.
+ *
+ * <h2>Guarantees</h2>
+ * Version 1 with suite 1 is the only combination this code speaks; {@link WireCodec} refuses
+ * any other with a {@link WireFormatException} whose reason is {@code UNKNOWN_VERSION} or
+ * {@code UNKNOWN_SUITE}.
+ */
+public final class WireVersion {
+  /** Protocol version 1 (this specification). */
+  public static final int VERSION_1 = 1;
+  /**
+   * Suite 1: RFC 9497 VOPRF P256-SHA256 (threshold, DLEQ proofs), RFC 9180 HPKE
+   * DHKEM(P-256, HKDF-SHA256) / HKDF-SHA256 / AES-128-GCM, HKDF-SHA256, HMAC-SHA256,
+   * AES-256-GCM for the secret, Argon2id for the PIN.
+   */
+  public static final int SUITE_P256_SHA256 = 1;
+  /** Member record format 1 (MemberRecord.format). */
+  public static final int RECORD_FORMAT_1 = 1;
+
+  private WireVersion() {}
+}
