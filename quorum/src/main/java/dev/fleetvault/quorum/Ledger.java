@@ -1,0 +1,34 @@
+package dev.fleetvault.quorum;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The Raft ledger as seen from one node: submit member-signed commands, read rows linearizably.
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>Every request has a deadline ({@link QuorumConfig#requestTimeout()}) and completes by then;
+ *       the returned stage never completes exceptionally.</li>
+ *   <li>A request is committed by a majority and applied before it completes with
+ *       {@link LedgerResult.Committed}. Requests are sent to the leader (forwarded if this node is a
+ *       follower); a new leader first commits a no-op of its own term and serves only after that.</li>
+ *   <li>Every replica verifies the command's signature against the member's key inside {@code apply}
+ *       and refuses replays through the per-row sequence number; refusals are
+ *       {@link LedgerResult.Rejected} and change nothing. Commands are idempotent under their request
+ *       id: resubmitting the same command after a timeout returns the first result.</li>
+ *   <li>Reads go through the log (a read entry is committed and answered in log order), so they see
+ *       every command committed before the read started.</li>
+ *   <li>In-flight requests per node are bounded ({@link QuorumConfig#maxInFlight()}); beyond it a
+ *       request completes at once with {@link RejectReason#OVERLOADED}.</li>
+ * </ul>
+ */
+public interface Ledger {
+    /** Submits one signed command; see the class guarantees. */
+    CompletionStage<LedgerResult<CommandOutcome>> submit(SignedCommand command);
+
+    /** Linearizable read of member {@code memberId}'s row for {@code user}. */
+    CompletionStage<LedgerResult<RowView>> readRow(String user, int memberId);
+
+    /** Whether the ledger sees a majority of members and a leader that serves. */
+    boolean majorityReachable();
+}

@@ -1,0 +1,134 @@
+package dev.fleetvault.quorum.impl;
+
+import dev.fleetvault.quorum.CommandSigner;
+import dev.fleetvault.quorum.Ledger;
+import dev.fleetvault.quorum.MemberLedger;
+import dev.fleetvault.quorum.QuorumConfig;
+import dev.fleetvault.quorum.QuorumNode;
+import dev.fleetvault.quorum.QuorumStartException;
+import dev.fleetvault.quorum.QuorumStatus;
+import dev.fleetvault.quorum.RecordStore;
+import org.jgroups.JChannel;
+import org.jgroups.util.Util;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The {@link QuorumNode} implementation: starts the Raft ledger (retrying while JGroups
+ * {@code NO_DUPES} still refuses this node's new incarnation) and the Infinispan record store.
+ */
+public final class DefaultQuorumNode implements QuorumNode {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultQuorumNode.class);
+    static final String LEDGER_CLUSTER = "fleetvault-ledger";
+
+    private final QuorumConfig cfg;
+    private final RaftLedger ledger;
+    private final InfinispanRecordStore records;
+    private volatile boolean closed;
+
+    private DefaultQuorumNode(QuorumConfig cfg, RaftLedger ledger, InfinispanRecordStore records) {
+        this.cfg = cfg;
+        this.ledger = ledger;
+        this.records = records;
+    }
+
+    /** See {@link QuorumNode#start}. */
+    public static DefaultQuorumNode start(QuorumConfig cfg) throws QuorumStartException {
+        long deadline = System.nanoTime() + cfg.startTimeout().toNanos();
+        Path raftDir = cfg.dataDir().resolve("raft").toAbsolutePath();
+        try {
+            Files.createDirectories(raftDir);
+        } catch (Exception e) {
+            throw new QuorumStartException("cannot create data directory " + raftDir + ": " + e.getMessage(), e);
+        }
+        CommandVerifier verifier = CommandVerifier.forEpoch(cfg.fleetEpoch(), cfg.members());
+        RaftLedger ledger = null;
+        Exception last = null;
+        int tries = 0;
+        while (ledger == null) {
+            RaftLedger candidate = null;
+            try {
+                JChannel ch = JGroupsStacks.raftChannel(cfg, raftDir.toString(), true);
+                candidate = new RaftLedger(cfg, ch, new LedgerStateMachine(verifier));
+                candidate.connect(LEDGER_CLUSTER);
+                ledger = candidate;
+            } catch (Exception e) {
+                last = e;
+                if (candidate != null) candidate.close();
+                tries++;
+                if (System.nanoTime() > deadline)
+                    throw new QuorumStartException("m" + cfg.memberId() + ": could not join the ledger group within "
+                            + cfg.startTimeout() + " (" + tries + " tries): " + e.getMessage(), e);
+                LOG.info("m{}: ledger join refused ({}); the fleet may still remember this node's previous run - retrying in 1 s",
+                        cfg.memberId(), e.getMessage());
+                Util.sleep(1000);
+            }
+        }
+        InfinispanRecordStore records = null;
+        while (records == null) {
+            try {
+                records = InfinispanRecordStore.start(cfg, JGroupsStacks.clusterChannel(cfg));
+            } catch (Exception e) {
+                last = e;
+                if (System.nanoTime() > deadline) {
+                    ledger.close();
+                    throw new QuorumStartException("m" + cfg.memberId() + ": record store did not start within "
+                            + cfg.startTimeout() + ": " + e.getMessage(), e);
+                }
+                LOG.info("m{}: record store start failed ({}); retrying in 1 s", cfg.memberId(), e.toString());
+                Util.sleep(1000);
+            }
+        }
+        if (last != null) LOG.debug("m{}: started after retries; last error {}", cfg.memberId(), last.toString());
+        LOG.info("m{}: quorum node started (ledger on {}:{}, records on {}:{})", cfg.memberId(), cfg.bindAddress(),
+                cfg.self().raftPort(), cfg.bindAddress(), cfg.self().clusterPort());
+        return new DefaultQuorumNode(cfg, ledger, records);
+    }
+
+    @Override public QuorumConfig config() { return cfg; }
+    @Override public Ledger ledger() { return ledger; }
+    @Override public RecordStore records() { return records; }
+
+    /** The ledger implementation (tests, diagnostics, benchmarks). */
+    public RaftLedger raftLedger() { return ledger; }
+
+    /** The record store implementation (tests). */
+    public InfinispanRecordStore recordStore() { return records; }
+
+    @Override
+    public MemberLedger memberLedger(CommandSigner signer) {
+        return new DefaultMemberLedger(cfg.memberId(), cfg.fleetEpoch(), ledger, records, signer, cfg.requestTimeout().multipliedBy(2));
+    }
+
+    @Override
+    public boolean majorityReachable() {
+        return !closed && ledger.majorityReachable() && records.available();
+    }
+
+    @Override
+    public Optional<Integer> leader() {
+        return ledger.leaderId();
+    }
+
+    @Override
+    public QuorumStatus status() {
+        return new QuorumStatus(cfg.memberId(), ledger.role(), ledger.leaderId(), ledger.term(), ledger.commitIndex(),
+                majorityReachable(), ledger.servingAsLeader() || ledger.leaderId().isPresent());
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            records.close();
+        } catch (RuntimeException e) {
+            LOG.warn("m{}: record store close: {}", cfg.memberId(), e.toString());
+        }
+        ledger.close();
+    }
+}

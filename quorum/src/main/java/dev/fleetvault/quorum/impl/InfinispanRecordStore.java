@@ -1,0 +1,155 @@
+package dev.fleetvault.quorum.impl;
+
+import dev.fleetvault.quorum.QuorumConfig;
+import dev.fleetvault.quorum.QuorumUnavailableException;
+import dev.fleetvault.quorum.RecordStore;
+import org.infinispan.Cache;
+import org.infinispan.configuration.cache.CacheMode;
+import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.configuration.global.GlobalConfigurationBuilder;
+import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.partitionhandling.AvailabilityMode;
+import org.infinispan.partitionhandling.PartitionHandling;
+import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
+import org.jgroups.JChannel;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * {@link RecordStore} on an embedded Infinispan cache manager: a {@code REPL_SYNC} cache with a
+ * soft-index file store in {@code dataDir/records}, partition handling {@code DENY_READ_WRITES}, over
+ * its own JGroups channel. Besides Infinispan's own availability mode, every operation also requires
+ * that the cluster view holds a majority of the configured fleet: Infinispan alone would let a single
+ * node that started by itself form an "available" cluster of one.
+ *
+ * <p>Blocking Infinispan calls run on this store's small worker pool; stages complete there.
+ */
+public final class InfinispanRecordStore implements RecordStore, AutoCloseable {
+    static final String CACHE = "fleetvault-sealed-records";
+    private static final int MAX_RECORD = 1 << 20;
+
+    private final QuorumConfig cfg;
+    private final DefaultCacheManager manager;
+    private final Cache<String, byte[]> cache;
+    private final ExecutorService workers;
+
+    private InfinispanRecordStore(QuorumConfig cfg, DefaultCacheManager manager, Cache<String, byte[]> cache) {
+        this.cfg = cfg;
+        this.manager = manager;
+        this.cache = cache;
+        this.workers = java.util.concurrent.Executors.newFixedThreadPool(4, RaftLedger.daemon("quorum-records-m" + cfg.memberId()));
+    }
+
+    /** Starts the cache manager and the cache (joins the record-store cluster). */
+    static InfinispanRecordStore start(QuorumConfig cfg, JChannel channel) {
+        Path dir = cfg.dataDir().resolve("records").toAbsolutePath();
+        GlobalConfigurationBuilder g = new GlobalConfigurationBuilder();
+        g.cacheManagerName("fleetvault-m" + cfg.memberId());
+        g.transport().clusterName("fleetvault-records").nodeName("m" + cfg.memberId()).transport(new JGroupsTransport(channel));
+        g.globalState().disable();
+        g.jmx().disable();
+        ConfigurationBuilder c = new ConfigurationBuilder();
+        c.clustering().cacheMode(CacheMode.REPL_SYNC).remoteTimeout(cfg.requestTimeout().toMillis())
+                .partitionHandling().whenSplit(PartitionHandling.DENY_READ_WRITES);
+        c.persistence().passivation(false).addSoftIndexFileStore()
+                .dataLocation(dir.resolve("data").toString())
+                .indexLocation(dir.resolve("index").toString())
+                .shared(false).preload(true).purgeOnStartup(false);
+        DefaultCacheManager m = new DefaultCacheManager(g.build(), false);
+        m.defineConfiguration(CACHE, c.build());
+        m.start();
+        Cache<String, byte[]> cache = m.getCache(CACHE);
+        return new InfinispanRecordStore(cfg, m, cache);
+    }
+
+    static String key(String user, long version, int memberId) {
+        if (user.isEmpty()) throw new IllegalArgumentException("user id must not be empty");
+        if (version < 1) throw new IllegalArgumentException("version must be >= 1");
+        if (memberId < 1 || memberId > 255) throw new IllegalArgumentException("member id must be in 1..255");
+        return user.length() + ":" + user + "/" + version + "/" + memberId;
+    }
+
+    @Override
+    public CompletionStage<Void> put(String user, long version, int memberId, byte[] sealedRecord) {
+        String k = key(user, version, memberId);
+        if (sealedRecord.length == 0 || sealedRecord.length > MAX_RECORD) throw new IllegalArgumentException("sealed record must be 1 byte .. 1 MiB");
+        byte[] v = sealedRecord.clone();
+        return run(() -> {
+            cache.put(k, v);
+            return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<Optional<byte[]>> get(String user, long version, int memberId) {
+        String k = key(user, version, memberId);
+        return run(() -> Optional.ofNullable(cache.get(k)).map(byte[]::clone));
+    }
+
+    @Override
+    public CompletionStage<Void> remove(String user, long version, int memberId) {
+        String k = key(user, version, memberId);
+        return run(() -> {
+            cache.remove(k);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean available() {
+        if (!manager.getStatus().allowInvocations()) return false;
+        List<?> members = manager.getMembers();
+        return members != null && members.size() >= cfg.majority()
+                && cache.getAdvancedCache().getAvailability() == AvailabilityMode.AVAILABLE;
+    }
+
+    private <T> CompletionStage<T> run(Supplier<T> op) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        try {
+            workers.execute(() -> {
+                try {
+                    if (!available())
+                        throw new QuorumUnavailableException("record store: no majority of the fleet in view (" + viewSize() + " of "
+                                + cfg.members().size() + " members)", null);
+                    f.complete(op.get());
+                } catch (QuorumUnavailableException e) {
+                    f.completeExceptionally(e);
+                } catch (RuntimeException e) {
+                    f.completeExceptionally(new QuorumUnavailableException("record store operation failed: " + e.getClass().getSimpleName()
+                            + ": " + e.getMessage(), e));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            f.completeExceptionally(new QuorumUnavailableException("record store closed", e));
+        }
+        return f;
+    }
+
+    private int viewSize() {
+        List<?> m = manager.getMembers();
+        return m == null ? 0 : m.size();
+    }
+
+    /** Number of entries held locally (tests). */
+    public int localSize() {
+        return cache.getAdvancedCache().withFlags(org.infinispan.context.Flag.CACHE_MODE_LOCAL, org.infinispan.context.Flag.SKIP_CACHE_LOAD).size();
+    }
+
+    @Override
+    public void close() {
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        manager.stop();
+    }
+}

@@ -1,0 +1,400 @@
+package dev.fleetvault.quorum.impl;
+
+import dev.fleetvault.quorum.CommandOutcome;
+import dev.fleetvault.quorum.Ledger;
+import dev.fleetvault.quorum.LedgerResult;
+import dev.fleetvault.quorum.QuorumConfig;
+import dev.fleetvault.quorum.QuorumMember;
+import dev.fleetvault.quorum.RejectReason;
+import dev.fleetvault.quorum.RowView;
+import dev.fleetvault.quorum.SignedCommand;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.jgroups.protocols.raft.RAFT;
+import org.jgroups.protocols.raft.Role;
+import org.jgroups.raft.RaftHandle;
+import org.jgroups.util.ExtendedUUID;
+import org.jgroups.util.Util;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The {@link Ledger} of one node on jgroups-raft: a {@link RaftHandle} over its own channel with
+ * {@link LedgerStateMachine} and {@link RocksDbLog}.
+ *
+ * <p>How a request travels: it gets a deadline and an in-flight permit; it is proposed directly if
+ * this node is the leader and has committed its own term's no-op, otherwise forwarded (a plain
+ * message on the Raft channel) to the leader, which proposes it and answers. A try that gets no
+ * answer within {@value #TRY_MILLIS} ms, or meets "not leader"/"busy", is retried against the
+ * then-current leader until the deadline; duplicates are harmless because commands are idempotent
+ * under their request id and reads and no-ops have no effect. Public futures are completed on the
+ * ledger's callback executor, never on JGroups or RAFT threads.
+ */
+public final class RaftLedger implements Ledger, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftLedger.class);
+    static final long TRY_MILLIS = 1500;
+    private static final byte FWD_REQ = 0x10, FWD_RSP = 0x11;
+    private static final byte RSP_RESULT = 0, RSP_NOT_LEADER = 1, RSP_BUSY = 2;
+    /** Leave head room below RAFT's processing queue (about 9k) which throws when full. */
+    private static final int QUEUE_LIMIT = 6000;
+
+    private final QuorumConfig cfg;
+    private final JChannel channel;
+    private final RaftHandle raft;
+    private final LedgerStateMachine sm;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService callbacks;
+    private final ExecutorService replies;
+    private final Semaphore inFlight;
+    private final Map<Long, CompletableFuture<byte[]>> forwarded = new ConcurrentHashMap<>();
+    private final AtomicLong corr = new AtomicLong();
+    private final java.util.Set<Request> active = ConcurrentHashMap.newKeySet();
+    private final SecureRandom random = new SecureRandom();
+    private volatile long servingTerm = -1;
+    private volatile boolean closed;
+
+    RaftLedger(QuorumConfig cfg, JChannel channel, LedgerStateMachine sm) {
+        this.cfg = cfg;
+        this.channel = channel;
+        this.sm = sm;
+        this.raft = new RaftHandle(channel, sm);
+        String tag = "m" + cfg.memberId();
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("quorum-timer-" + tag));
+        this.callbacks = Executors.newFixedThreadPool(2, daemon("quorum-callback-" + tag));
+        this.replies = Executors.newFixedThreadPool(2, daemon("quorum-reply-" + tag));
+        this.inFlight = new Semaphore(cfg.maxInFlight());
+        raft.addRoleListener(this::roleChanged);
+        channel.setReceiver(new Receiver() {
+            @Override public void receive(Message msg) {
+                onMessage(msg);
+            }
+
+            @Override public void viewAccepted(View view) {
+                LOG.debug("m{}: raft view {}", cfg.memberId(), view);
+            }
+        });
+    }
+
+    /** Connects the channel (joins the Raft group). */
+    void connect(String cluster) throws Exception {
+        channel.connect(cluster);
+    }
+
+    // ---------------------------------------------------------------- public API
+
+    @Override
+    public CompletionStage<LedgerResult<CommandOutcome>> submit(SignedCommand command) {
+        return execute(Entries.memberCommand(command.encode()), Results::decodeCommand);
+    }
+
+    @Override
+    public CompletionStage<LedgerResult<RowView>> readRow(String user, int memberId) {
+        if (user.isEmpty() || user.getBytes(StandardCharsets.UTF_8).length > 256 || memberId < 1 || memberId > 255)
+            return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.MALFORMED, "bad user or member id"));
+        byte[] nonce = new byte[16];
+        random.nextBytes(nonce);
+        return execute(Entries.read(user, memberId, nonce), rsp -> {
+            LedgerResult<CommandOutcome> r = Results.decodeCommand(rsp);
+            return r instanceof LedgerResult.Committed<CommandOutcome> c
+                    ? new LedgerResult.Committed<>(c.outcome().row()) : r.castFailure();
+        });
+    }
+
+    @Override
+    public boolean majorityReachable() {
+        View v = channel.getView();
+        return !closed && v != null && v.size() >= cfg.majority() && raft.leader() != null;
+    }
+
+    /** The Raft role of this node. */
+    public String role() {
+        return raft.raft().role();
+    }
+
+    /** Whether this node is the leader and has committed an entry of its term. */
+    public boolean servingAsLeader() {
+        return raft.isLeader() && servingTerm == raft.currentTerm();
+    }
+
+    /** The leader's member id, if known. */
+    public Optional<Integer> leaderId() {
+        Address l = raft.leader();
+        if (l == null) return Optional.empty();
+        if (l instanceof ExtendedUUID u) {
+            byte[] id = u.get(RAFT.raft_id_key);
+            if (id != null) {
+                String rid = Util.bytesToString(id);
+                for (QuorumMember m : cfg.members()) if (m.raftId().equals(rid)) return Optional.of(m.id());
+            }
+        }
+        return Optional.empty();
+    }
+
+    public long term() { return raft.currentTerm(); }
+    public long commitIndex() { return raft.commitIndex(); }
+    public long lastAppended() { return raft.lastApplied(); }
+    public long logSize() { return raft.logSize(); }
+    /** The state machine (tests and diagnostics). */
+    public LedgerStateMachine stateMachine() { return sm; }
+    /** The Raft channel (tests insert DISCARD here). */
+    public JChannel channel() { return channel; }
+    /** Forces a snapshot and log truncation now. */
+    public void snapshot() throws Exception { raft.snapshot(); }
+
+    // ---------------------------------------------------------------- request execution
+
+    private <T> CompletionStage<LedgerResult<T>> execute(byte[] entry, Function<byte[], LedgerResult<T>> decode) {
+        if (closed) return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.CLOSED, "node closed"));
+        if (!inFlight.tryAcquire())
+            return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.OVERLOADED,
+                    "more than " + cfg.maxInFlight() + " ledger requests in flight on this node"));
+        CompletableFuture<LedgerResult<T>> result = new CompletableFuture<>();
+        Request req = new Request(entry, System.nanoTime() + cfg.requestTimeout().toNanos());
+        active.add(req);
+        req.done.whenComplete((rsp, ex) -> {
+            active.remove(req);
+            inFlight.release();
+            LedgerResult<T> r;
+            if (rsp != null) r = decode.apply(rsp);
+            else if (closed) r = new LedgerResult.Rejected<>(RejectReason.CLOSED, "node closed");
+            else r = majorityReachable() ? new LedgerResult.Timeout<>() : new LedgerResult.NoMajority<>();
+            LedgerResult<T> fr = r;
+            try {
+                callbacks.execute(() -> result.complete(fr));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                result.complete(fr);
+            }
+        });
+        try {
+            timer.schedule(() -> req.done.completeExceptionally(new java.util.concurrent.TimeoutException()),
+                    cfg.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            req.done.completeExceptionally(e);
+            return result;
+        }
+        tryOnce(req);
+        return result;
+    }
+
+    private static final class Request {
+        final byte[] entry;
+        final long deadline;
+        final CompletableFuture<byte[]> done = new CompletableFuture<>();
+
+        Request(byte[] entry, long deadline) {
+            this.entry = entry;
+            this.deadline = deadline;
+        }
+    }
+
+    private void retryLater(Request req, long millis) {
+        if (req.done.isDone() || closed) return;
+        try {
+            timer.schedule(() -> tryOnce(req), millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            req.done.completeExceptionally(e);
+        }
+    }
+
+    private void tryOnce(Request req) {
+        if (req.done.isDone() || closed) return;
+        long remainingMs = TimeUnit.NANOSECONDS.toMillis(req.deadline - System.nanoTime());
+        if (remainingMs <= 0) return; // the deadline timer completes it
+        Address leader = raft.leader();
+        if (leader == null) {
+            retryLater(req, 20);
+            return;
+        }
+        CompletableFuture<byte[]> attempt;
+        if (leader.equals(channel.getAddress())) {
+            if (!servingAsLeader() || raft.raft().processingQueueSize() > QUEUE_LIMIT) {
+                retryLater(req, 5);
+                return;
+            }
+            try {
+                attempt = raft.raft().setAsync(req.entry, 0, req.entry.length, null);
+            } catch (RuntimeException e) {
+                retryLater(req, 10);
+                return;
+            }
+        } else {
+            attempt = forward(leader, req.entry);
+        }
+        CompletableFuture<byte[]> bounded = attempt.orTimeout(Math.min(TRY_MILLIS, remainingMs), TimeUnit.MILLISECONDS);
+        bounded.whenComplete((rsp, ex) -> {
+            if (ex == null && rsp != null) {
+                req.done.complete(rsp);
+            } else {
+                Throwable cause = ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+                retryLater(req, cause instanceof BusyException ? 5 : cause instanceof java.util.concurrent.TimeoutException ? 0 : 10);
+            }
+        });
+    }
+
+    private static final class NotLeaderException extends Exception {
+        private static final long serialVersionUID = 1L;
+        NotLeaderException() { super(null, null, false, false); }
+    }
+
+    private static final class BusyException extends Exception {
+        private static final long serialVersionUID = 1L;
+        BusyException() { super(null, null, false, false); }
+    }
+
+    private CompletableFuture<byte[]> forward(Address leader, byte[] entry) {
+        long id = corr.incrementAndGet();
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        forwarded.put(id, f);
+        f.whenComplete((r, e) -> forwarded.remove(id));
+        byte[] payload = ByteBuffer.allocate(1 + 8 + entry.length).put(FWD_REQ).putLong(id).put(entry).array();
+        try {
+            channel.send(new BytesMessage(leader, payload));
+        } catch (Exception e) {
+            f.completeExceptionally(new NotLeaderException());
+        }
+        return f;
+    }
+
+    private void onMessage(Message msg) {
+        byte[] buf = msg.getArray();
+        int off = msg.getOffset(), len = msg.getLength();
+        if (buf == null || len < 9) return;
+        ByteBuffer b = ByteBuffer.wrap(buf, off, len);
+        byte kind = b.get();
+        long id = b.getLong();
+        if (kind == FWD_REQ) {
+            byte[] entry = new byte[b.remaining()];
+            b.get(entry);
+            handleForwarded(msg.getSrc(), id, entry);
+        } else if (kind == FWD_RSP && b.hasRemaining()) {
+            byte code = b.get();
+            CompletableFuture<byte[]> f = forwarded.get(id);
+            if (f == null) return;
+            if (code == RSP_RESULT) {
+                byte[] rsp = new byte[b.remaining()];
+                b.get(rsp);
+                f.complete(rsp);
+            } else {
+                f.completeExceptionally(code == RSP_BUSY ? new BusyException() : new NotLeaderException());
+            }
+        }
+    }
+
+    private void handleForwarded(Address from, long id, byte[] entry) {
+        if (closed) return;
+        if (!servingAsLeader()) {
+            reply(from, id, RSP_NOT_LEADER, null);
+            return;
+        }
+        if (raft.raft().processingQueueSize() > QUEUE_LIMIT) {
+            reply(from, id, RSP_BUSY, null);
+            return;
+        }
+        try {
+            raft.raft().setAsync(entry, 0, entry.length, null).whenCompleteAsync((rsp, ex) -> {
+                if (ex == null && rsp != null) reply(from, id, RSP_RESULT, rsp);
+                else reply(from, id, RSP_NOT_LEADER, null);
+            }, replies);
+        } catch (RuntimeException e) {
+            reply(from, id, RSP_BUSY, null);
+        }
+    }
+
+    private void reply(Address to, long id, byte code, byte[] rsp) {
+        int n = rsp == null ? 0 : rsp.length;
+        byte[] payload = ByteBuffer.allocate(1 + 8 + 1 + n).put(FWD_RSP).putLong(id).put(code).put(rsp == null ? new byte[0] : rsp).array();
+        try {
+            channel.send(new BytesMessage(to, payload));
+        } catch (Exception e) {
+            LOG.debug("m{}: cannot answer forwarded request: {}", cfg.memberId(), e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- leadership
+
+    private void roleChanged(Role role) {
+        LOG.info("m{}: raft role {} (term {})", cfg.memberId(), role, raft.currentTerm());
+        if (role == Role.Leader) {
+            long term = raft.currentTerm();
+            try {
+                timer.execute(() -> commitNoop(term));
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // closing
+            }
+        }
+    }
+
+    /** A new leader commits a no-op of its own term before it serves (jgroups-raft does not). */
+    private void commitNoop(long term) {
+        if (closed || !raft.isLeader() || raft.currentTerm() != term) return;
+        byte[] noop = Entries.noop(term);
+        CompletableFuture<byte[]> f;
+        try {
+            f = raft.raft().setAsync(noop, 0, noop.length, null);
+        } catch (RuntimeException e) {
+            timer.schedule(() -> commitNoop(term), 50, TimeUnit.MILLISECONDS);
+            return;
+        }
+        f.orTimeout(TRY_MILLIS, TimeUnit.MILLISECONDS).whenComplete((r, ex) -> {
+            if (ex == null && raft.isLeader() && raft.currentTerm() == term) {
+                servingTerm = term;
+                LOG.info("m{}: leader serving in term {}", cfg.memberId(), term);
+            } else if (!closed && raft.isLeader() && raft.currentTerm() == term) {
+                try {
+                    timer.schedule(() -> commitNoop(term), 50, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                    // closing
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        Util.close(channel);
+        timer.shutdownNow();
+        replies.shutdownNow();
+        for (CompletableFuture<byte[]> f : forwarded.values()) f.completeExceptionally(new NotLeaderException());
+        for (Request r : active) r.done.completeExceptionally(new IllegalStateException("closed"));
+        callbacks.shutdown();
+        try {
+            callbacks.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicLong n = new AtomicLong();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+}
