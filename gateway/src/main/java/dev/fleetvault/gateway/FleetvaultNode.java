@@ -1,0 +1,231 @@
+package dev.fleetvault.gateway;
+
+import dev.fleetvault.driver.spi.HsmDriver;
+import dev.fleetvault.gateway.auth.RateLimiter;
+import dev.fleetvault.gateway.auth.TokenVerifier;
+import dev.fleetvault.gateway.config.ConfigException;
+import dev.fleetvault.gateway.config.HostPort;
+import dev.fleetvault.gateway.config.MemberSpec;
+import dev.fleetvault.gateway.config.NodeConfig;
+import dev.fleetvault.gateway.config.NodeSpec;
+import dev.fleetvault.gateway.edge.BundleSource;
+import dev.fleetvault.gateway.edge.EdgeService;
+import dev.fleetvault.gateway.edge.EdgeVerticle;
+import dev.fleetvault.gateway.edge.GrpcEdge;
+import dev.fleetvault.gateway.edge.WebSocketEdge;
+import dev.fleetvault.gateway.hsm.HsmExecutor;
+import dev.fleetvault.gateway.http.HealthRoutes;
+import dev.fleetvault.gateway.http.NodeMetrics;
+import dev.fleetvault.gateway.impl.DriverOpener;
+import dev.fleetvault.gateway.impl.MemberRuntime;
+import dev.fleetvault.gateway.member.MemberKeys;
+import dev.fleetvault.gateway.peer.DevPki;
+import dev.fleetvault.gateway.peer.PeerClients;
+import dev.fleetvault.gateway.peer.PeerVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Fleetvault node: the client edge (gRPC + WebSocket + HTTP on the member's {@code client}
+ * address), the internal {@code Member} service (mutual TLS on its {@code peer} address), this
+ * member's role bound to its own HSM, and its quorum participant.
+ *
+ * <p>Start-up order: open the HSM driver and find or generate the member's keys (on a worker
+ * thread); publish the public keys to the development fleet directory; ensure mTLS material;
+ * start the quorum participant; deploy the peer service, then the edge. Any failure stops and
+ * releases what was started and fails the returned future with a message naming the cause.
+ */
+public final class FleetvaultNode {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetvaultNode.class);
+
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final NodeConfig config;
+  private final MemberSpec member;
+  private final int index;
+  private final NodeMetrics metrics;
+  private HsmDriver driver;
+  private HsmExecutor hsm;
+  private MemberKeys keys;
+  private PeerClients peers;
+  private MemberRuntime runtime;
+  private EdgeVerticle edge;
+  private PeerVerticle peer;
+  private String edgeDeployment;
+  private String peerDeployment;
+  private volatile boolean stopped;
+
+  private FleetvaultNode(Vertx vertx, boolean ownsVertx, NodeConfig config, MemberSpec member,
+      NodeMetrics metrics) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.config = config;
+    this.member = member;
+    this.index = config.members().indexOf(member) + 1;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Starts the node for {@code memberId} on its own Vert.x instance (with Prometheus metrics);
+   * stopping the node closes that instance.
+   */
+  public static Future<FleetvaultNode> start(NodeConfig config, String memberId) {
+    NodeMetrics metrics = new NodeMetrics(memberId);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
+    return start(vertx, true, config, memberId, metrics)
+        .onFailure(err -> vertx.close());
+  }
+
+  /** Starts the node for {@code memberId} on a caller-owned Vert.x instance. */
+  public static Future<FleetvaultNode> start(Vertx vertx, NodeConfig config, String memberId) {
+    return start(vertx, false, config, memberId, new NodeMetrics(memberId));
+  }
+
+  /** Blocking form of {@link #start(NodeConfig, String)} for command-line use. */
+  public static FleetvaultNode startBlocking(NodeConfig config, String memberId) throws Exception {
+    return start(config, memberId).toCompletionStage().toCompletableFuture()
+        .get(5, TimeUnit.MINUTES);
+  }
+
+  private static Future<FleetvaultNode> start(Vertx vertx, boolean owns, NodeConfig config,
+      String memberId, NodeMetrics metrics) {
+    MemberSpec member = config.member(memberId).orElseThrow(() -> new ConfigException(
+        config.source() + ": '" + memberId + "' is not a member of fleet " + config.fleetId()));
+    NodeSpec spec = config.node(memberId).orElseThrow(() -> new ConfigException(
+        config.source() + ": this file has no node entry for member '" + memberId + "'"));
+    FleetvaultNode node = new FleetvaultNode(vertx, owns, config, member, metrics);
+    return node.boot(spec).transform(ar -> {
+      if (ar.succeeded()) {
+        LOG.info("node {} ready: edge {}, peer {}", memberId, node.clientAddress(),
+            node.peerAddress());
+        return Future.succeededFuture(node);
+      }
+      LOG.error("node {} failed to start: {}", memberId, ar.cause().toString());
+      return node.release().transform(x -> Future.failedFuture(ar.cause()));
+    });
+  }
+
+  private Future<Void> boot(NodeSpec spec) {
+    return vertx.executeBlocking(() -> {
+      Files.createDirectories(spec.dataDir());
+      driver = DriverOpener.open(config, spec);
+      keys = MemberKeys.ensure(driver, member.id());
+      new FleetDirectory(config.fleetDir()).publish(new FleetDirectory.Entry(member.id(), index,
+          member.client().toString(), keys.hpkePublic(), keys.signPublic()));
+      return spec.peerTls().generate()
+          ? DevPki.ensure(config.fleetDir().resolve("pki"), member.id())
+          : new DevPki.Material(spec.peerTls().caCert(), spec.peerTls().cert(),
+              spec.peerTls().key());
+    }).compose(tls -> {
+      hsm = new HsmExecutor(vertx, "fleetvault-hsm-" + member.id(), driver,
+          spec.hsm().workers(), spec.hsm().queue(), spec.hsm().timeoutMs(), metrics.registry());
+      TokenVerifier tokens = new TokenVerifier(vertx, config.apps());
+      int max = config.limits().maxMessageBytes();
+      peers = new PeerClients(vertx, tls, config.members(), max);
+      runtime = new MemberRuntime(vertx, config, spec, member, index, hsm, keys, metrics);
+      EdgeService edgeService = new EdgeService(tokens,
+          new RateLimiter(config.limits().perUserPerMinute(), 100_000),
+          new RateLimiter(config.limits().perAddressPerMinute(), 100_000), peers,
+          BundleSource.NONE, config.threshold(), max, config.limits().requestTimeoutMs());
+      edge = new EdgeVerticle(member.client(), max,
+          new GrpcEdge(edgeService, runtime::status, metrics),
+          new WebSocketEdge(edgeService, runtime::status, metrics, max),
+          v -> HealthRoutes.create(v, metrics, runtime::ready));
+      return runtime.start().compose(v -> {
+        peer = new PeerVerticle(member.peer(), tls, max, tokens, runtime.handler());
+        return vertx.deployVerticle(peer);
+      }).compose(id -> {
+        peerDeployment = id;
+        return vertx.deployVerticle(edge);
+      }).map(id -> {
+        edgeDeployment = id;
+        return null;
+      });
+    });
+  }
+
+  /** The member id. */
+  public String memberId() {
+    return member.id();
+  }
+
+  /** The member index (1-based, configuration order). */
+  public int memberIndex() {
+    return index;
+  }
+
+  /** Where the client edge listens (actual port). */
+  public HostPort clientAddress() {
+    return member.client().withPort(edge == null ? member.client().port() : edge.actualPort());
+  }
+
+  /** Where the internal member service listens (actual port). */
+  public HostPort peerAddress() {
+    return member.peer().withPort(peer == null ? member.peer().port() : peer.actualPort());
+  }
+
+  /** This member's public keys. */
+  public MemberKeys keys() {
+    return keys;
+  }
+
+  /** The node's meters. */
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
+  /** The Vert.x instance the node runs on. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Stops the node and releases its HSM; idempotent. */
+  public Future<Void> stop() {
+    if (stopped) {
+      return Future.succeededFuture();
+    }
+    stopped = true;
+    LOG.info("node {} stopping", member.id());
+    return release();
+  }
+
+  private Future<Void> release() {
+    Future<Void> f = Future.succeededFuture();
+    if (edgeDeployment != null) {
+      f = f.compose(v -> vertx.undeploy(edgeDeployment)).otherwiseEmpty().mapEmpty();
+    }
+    if (peerDeployment != null) {
+      f = f.compose(v -> vertx.undeploy(peerDeployment)).otherwiseEmpty().mapEmpty();
+    }
+    return f.compose(v -> runtime == null ? Future.<Void>succeededFuture()
+        : runtime.stop().otherwiseEmpty()).compose(v -> {
+          if (peers != null) {
+            peers.close();
+          }
+          if (hsm != null) {
+            hsm.close();
+          }
+          return vertx.executeBlocking(() -> {
+            if (driver != null) {
+              driver.close();
+            }
+            return null;
+          });
+        }).otherwiseEmpty().compose(v -> ownsVertx ? vertx.close() : Future.succeededFuture())
+        .mapEmpty();
+  }
+
+  /** Blocking {@link #stop()}. */
+  public void close() throws Exception {
+    stop().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+  }
+}

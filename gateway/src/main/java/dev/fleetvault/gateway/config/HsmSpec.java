@@ -1,0 +1,18 @@
+package dev.fleetvault.gateway.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HSM a node is bound to.
+ *
+ * @param driver the driver id ({@code soft}, {@code pkcs11}, {@code kmip})
+ * @param allowedProviders provider class names allowed to be loaded (empty: the built-in ones)
+ * @param settings the driver's own settings, checked strictly by the driver; credentials only
+ *     as {@code <key>_file} or {@code <key>_env}; relative paths are against the node's data dir
+ * @param workers worker threads for HSM calls; 0 means the driver's session-pool size
+ * @param queue HSM calls allowed to wait beyond the workers before RESOURCE_EXHAUSTED
+ * @param timeoutMs how long one HSM call may take before the request fails
+ */
+public record HsmSpec(String driver, List<String> allowedProviders, Map<String, Object> settings,
+    int workers, int queue, int timeoutMs) {}

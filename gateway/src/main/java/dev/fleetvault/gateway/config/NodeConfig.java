@@ -1,0 +1,249 @@
+package dev.fleetvault.gateway.config;
+
+import dev.fleetvault.gateway.config.impl.StrictYaml;
+import dev.fleetvault.gateway.config.impl.YamlMap;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A parsed, validated Fleetvault configuration file (strict YAML; the schema is in
+ * {@code config/README.md}). One file describes the whole fleet (its members and their
+ * addresses), the apps allowed to call it, request limits, and the node(s) this file starts:
+ * one for a production node, all members for the local development fleet.
+ *
+ * <p>Guarantees: an unknown key, a missing required key, a wrong type, a duplicate member or a
+ * node naming an unknown member throws {@link ConfigException} naming the file, line and key.
+ * Relative paths are resolved against the file's directory ({@code data_root}) or the node's
+ * data directory (driver settings). Instances are immutable.
+ */
+public final class NodeConfig {
+  /** The only schema version this code reads. */
+  public static final int VERSION = 1;
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+
+  private final Path source;
+  private final String fleetId;
+  private final Path dataRoot;
+  private final List<MemberSpec> members;
+  private final List<AppSpec> apps;
+  private final LimitsSpec limits;
+  private final List<NodeSpec> nodes;
+
+  private NodeConfig(Path source, String fleetId, Path dataRoot, List<MemberSpec> members,
+      List<AppSpec> apps, LimitsSpec limits, List<NodeSpec> nodes) {
+    this.source = source;
+    this.fleetId = fleetId;
+    this.dataRoot = dataRoot;
+    this.members = List.copyOf(members);
+    this.apps = List.copyOf(apps);
+    this.limits = limits;
+    this.nodes = List.copyOf(nodes);
+  }
+
+  /** Loads and validates {@code file}. */
+  public static NodeConfig load(Path file) {
+    return load(file, null);
+  }
+
+  /**
+   * Loads and validates {@code file}, placing all data under {@code dataRootOverride} instead of
+   * the file's {@code data_root} when it is not null (tests, or {@code --data DIR}).
+   */
+  public static NodeConfig load(Path file, Path dataRootOverride) {
+    Path abs = file.toAbsolutePath().normalize();
+    Path base = abs.getParent();
+    YamlMap root = StrictYaml.parse(abs);
+    int version = root.integer("version", 1, 1000);
+    if (version != VERSION) {
+      throw root.errorAt("version", "this Fleetvault reads version " + VERSION + " only");
+    }
+    Path dataRoot = dataRootOverride != null ? dataRootOverride.toAbsolutePath().normalize()
+        : base.resolve(root.string("data_root", "../data")).normalize();
+    if (dataRootOverride != null) {
+      root.string("data_root", "");
+    }
+
+    YamlMap fleet = root.map("fleet");
+    String fleetId = id(fleet, "id");
+    List<MemberSpec> members = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (YamlMap m : fleet.maps("members")) {
+      String id = id(m, "id");
+      if (!seen.add(id)) {
+        throw m.errorAt("id", "member id '" + id + "' appears twice");
+      }
+      members.add(new MemberSpec(id, m.string("data_center", id), m.hostPort("client"),
+          m.hostPort("peer"), m.hostPort("raft"), m.hostPort("cluster")));
+      m.finish();
+    }
+    if (members.size() < 3 || members.size() % 2 == 0) {
+      throw fleet.errorAt("members", "a fleet needs an odd number of members, at least 3; got "
+          + members.size());
+    }
+    fleet.finish();
+
+    List<AppSpec> apps = new ArrayList<>();
+    for (YamlMap a : root.maps("apps")) {
+      String id = a.string("id");
+      List<PublicKey> keys = new ArrayList<>();
+      List<String> pems = new ArrayList<>();
+      for (String p : a.strings("public_keys")) {
+        Path keyFile = base.resolve(p).normalize();
+        try {
+          String pem = Files.readString(keyFile, StandardCharsets.US_ASCII);
+          keys.add(parseP256PublicKey(pem));
+          pems.add(pem);
+        } catch (IOException | RuntimeException e) {
+          throw a.errorAt("public_keys", "cannot read a P-256 public key (PEM) from " + keyFile
+              + ": " + e.getMessage());
+        }
+      }
+      if (keys.isEmpty()) {
+        throw a.errorAt("public_keys", "app '" + id + "' needs at least one public key");
+      }
+      apps.add(new AppSpec(id, keys, pems));
+      a.finish();
+    }
+
+    LimitsSpec limits = LimitsSpec.DEFAULTS;
+    YamlMap l = root.mapOrNull("limits");
+    if (l != null) {
+      LimitsSpec d = LimitsSpec.DEFAULTS;
+      limits = new LimitsSpec(l.integer("max_message_bytes", d.maxMessageBytes(), 1024, 4 << 20),
+          l.integer("per_user_per_minute", d.perUserPerMinute(), 1, 1_000_000),
+          l.integer("per_address_per_minute", d.perAddressPerMinute(), 1, 10_000_000),
+          l.integer("request_timeout_ms", d.requestTimeoutMs(), 100, 600_000));
+      l.finish();
+    }
+
+    List<NodeSpec> nodes = new ArrayList<>();
+    Set<String> nodeMembers = new HashSet<>();
+    for (YamlMap n : root.maps("nodes")) {
+      String member = n.string("member");
+      if (!seen.contains(member)) {
+        throw n.errorAt("member", "'" + member + "' is not one of the fleet's members " + seen);
+      }
+      if (!nodeMembers.add(member)) {
+        throw n.errorAt("member", "member '" + member + "' has two nodes in this file");
+      }
+      Path dataDir = dataRoot.resolve(n.string("data_dir", member)).normalize();
+      YamlMap h = n.map("hsm");
+      HsmSpec hsm = new HsmSpec(h.string("driver"), h.strings("allowed_providers"),
+          h.plainScalars("settings"), h.integer("workers", 0, 0, 1024),
+          h.integer("queue", 256, 0, 100_000), h.integer("timeout_ms", 10_000, 10, 600_000));
+      h.finish();
+      PeerTlsSpec tls = PeerTlsSpec.GENERATED;
+      YamlMap t = n.mapOrNull("peer_tls");
+      if (t != null) {
+        tls = new PeerTlsSpec(false, base.resolve(t.string("ca_cert")).normalize(),
+            base.resolve(t.string("cert")).normalize(), base.resolve(t.string("key")).normalize());
+        t.finish();
+      }
+      nodes.add(new NodeSpec(member, dataDir, hsm, tls));
+      n.finish();
+    }
+    root.finish();
+    return new NodeConfig(abs, fleetId, dataRoot, members, apps, limits, nodes);
+  }
+
+  private static String id(YamlMap m, String key) {
+    String v = m.string(key);
+    if (!ID.matcher(v).matches()) {
+      throw m.errorAt(key, "must match " + ID.pattern() + ", got '" + v + "'");
+    }
+    return v;
+  }
+
+  /** Parses a PEM "PUBLIC KEY" (SubjectPublicKeyInfo) and checks it is a P-256 key. */
+  public static PublicKey parseP256PublicKey(String pem) {
+    String b64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+    try {
+      PublicKey k = KeyFactory.getInstance("EC")
+          .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
+      if (!(k instanceof ECPublicKey)
+          || ((ECPublicKey) k).getParams().getCurve().getField().getFieldSize() != 256) {
+        throw new IllegalArgumentException("not a P-256 key");
+      }
+      return k;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalArgumentException("not an EC public key: " + e.getMessage(), e);
+    }
+  }
+
+  /** The file this was read from. */
+  public Path source() {
+    return source;
+  }
+
+  /** The fleet id. */
+  public String fleetId() {
+    return fleetId;
+  }
+
+  /** Where data lives; node data dirs and the shared fleet directory are under it. */
+  public Path dataRoot() {
+    return dataRoot;
+  }
+
+  /**
+   * The fleet directory shared by the nodes of a development fleet (generated CA, published
+   * member public keys): {@code data_root/fleet}.
+   */
+  public Path fleetDir() {
+    return dataRoot.resolve("fleet");
+  }
+
+  /** All members, in configuration order. */
+  public List<MemberSpec> members() {
+    return members;
+  }
+
+  /** Members needed to agree: {@code floor(n/2) + 1}. */
+  public int threshold() {
+    return members.size() / 2 + 1;
+  }
+
+  /** The member with that id. */
+  public Optional<MemberSpec> member(String id) {
+    return members.stream().filter(m -> m.id().equals(id)).findFirst();
+  }
+
+  /** Apps allowed to call. */
+  public List<AppSpec> apps() {
+    return apps;
+  }
+
+  /** Request limits. */
+  public LimitsSpec limits() {
+    return limits;
+  }
+
+  /** The nodes this file starts. */
+  public List<NodeSpec> nodes() {
+    return nodes;
+  }
+
+  /** The node for that member, if this file starts it. */
+  public Optional<NodeSpec> node(String memberId) {
+    return nodes.stream().filter(n -> n.member().equals(memberId)).findFirst();
+  }
+
+  @Override
+  public String toString() {
+    return "NodeConfig[" + source + ", fleet " + fleetId + ", " + members.size() + " members, "
+        + nodes.size() + " nodes here]";
+  }
+}

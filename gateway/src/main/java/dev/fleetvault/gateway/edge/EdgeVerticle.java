@@ -1,0 +1,89 @@
+package dev.fleetvault.gateway.edge;
+
+import dev.fleetvault.gateway.config.HostPort;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+
+/**
+ * The client edge's one HTTP server: gRPC ({@code content-type: application/grpc*}, HTTP/2
+ * cleartext or HTTP/1.1 upgrade), the WebSocket at {@code /v1/ws}, and the plain routes
+ * ({@code /healthz /readyz /metrics}). Completes its start promise from {@code listen}.
+ */
+public final class EdgeVerticle extends AbstractVerticle {
+  private final HostPort bind;
+  private final int maxMessageBytes;
+  private final GrpcEdge grpc;
+  private final WebSocketEdge ws;
+  private final java.util.function.Function<io.vertx.core.Vertx, Router> routes;
+  private volatile int actualPort;
+  private HttpServer server;
+
+  /**
+   * @param bind where to listen (port 0: any free port, see {@link #actualPort()})
+   * @param maxMessageBytes largest gRPC message / WebSocket frame
+   * @param grpc the gRPC service
+   * @param ws the WebSocket transport
+   * @param routes builds the plain HTTP routes
+   */
+  public EdgeVerticle(HostPort bind, int maxMessageBytes, GrpcEdge grpc, WebSocketEdge ws,
+      java.util.function.Function<io.vertx.core.Vertx, Router> routes) {
+    this.bind = bind;
+    this.maxMessageBytes = maxMessageBytes;
+    this.grpc = grpc;
+    this.ws = ws;
+    this.routes = routes;
+  }
+
+  @Override
+  public void start(Promise<Void> startPromise) {
+    GrpcServer grpcServer = GrpcServer.server(vertx,
+        new GrpcServerOptions().setMaxMessageSize(maxMessageBytes));
+    grpc.bind(grpcServer);
+    Router router = routes.apply(vertx);
+    HttpServerOptions options = new HttpServerOptions().setHost(bind.host()).setPort(bind.port())
+        .setHttp2ClearTextEnabled(true)
+        .setMaxWebSocketFrameSize(maxMessageBytes * 2)
+        .setMaxWebSocketMessageSize(maxMessageBytes * 2)
+        .setMaxInitialLineLength(4096).setMaxHeaderSize(16384);
+    server = vertx.createHttpServer(options).requestHandler(req -> route(req, grpcServer, router));
+    server.listen().onComplete(ar -> {
+      if (ar.succeeded()) {
+        actualPort = ar.result().actualPort();
+        startPromise.complete();
+      } else {
+        startPromise.fail(ar.cause());
+      }
+    });
+  }
+
+  private void route(HttpServerRequest req, GrpcServer grpcServer, Router router) {
+    String ct = req.getHeader("content-type");
+    if (ct != null && ct.startsWith("application/grpc")) {
+      grpcServer.handle(req);
+    } else if ("/v1/ws".equals(req.path())) {
+      req.toWebSocket().onSuccess(ws::serve).onFailure(err -> { });
+    } else {
+      router.handle(req);
+    }
+  }
+
+  @Override
+  public void stop(Promise<Void> stopPromise) {
+    if (server == null) {
+      stopPromise.complete();
+    } else {
+      server.close().onComplete(ar -> stopPromise.complete());
+    }
+  }
+
+  /** The bound port (useful when configured as 0). */
+  public int actualPort() {
+    return actualPort;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.fleetvault.gateway.edge;
+
+import com.google.protobuf.Message;
+import dev.fleetvault.gateway.errors.ErrorCode;
+import dev.fleetvault.gateway.errors.Errors;
+import dev.fleetvault.gateway.errors.FleetvaultException;
+import dev.fleetvault.gateway.http.NodeMetrics;
+import dev.fleetvault.protocol.wire.StatusRequest;
+import dev.fleetvault.protocol.wire.StatusResponse;
+import dev.fleetvault.protocol.wire.VaultGrpcService;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerRequest;
+
+/**
+ * The client-facing {@code Vault} gRPC service: reads the {@code authorization} metadata,
+ * hands each request to {@link EdgeService}, and maps failures through {@link Errors}.
+ * Undecodable and oversized messages are answered INVALID_ARGUMENT / RESOURCE_EXHAUSTED.
+ */
+public final class GrpcEdge {
+  private final EdgeService edge;
+  private final StatusSource status;
+  private final NodeMetrics metrics;
+
+  /** @param edge the edge role; @param status the status source; @param metrics meters */
+  public GrpcEdge(EdgeService edge, StatusSource status, NodeMetrics metrics) {
+    this.edge = edge;
+    this.status = status;
+    this.metrics = metrics;
+  }
+
+  /** Registers the Vault methods on {@code server}. */
+  public void bind(GrpcServer server) {
+    bind(server, VaultGrpcService.Register1, VaultMethod.REGISTER1);
+    bind(server, VaultGrpcService.Register2, VaultMethod.REGISTER2);
+    bind(server, VaultGrpcService.Recover0, VaultMethod.RECOVER0);
+    bind(server, VaultGrpcService.Recover1, VaultMethod.RECOVER1);
+    bind(server, VaultGrpcService.Recover2, VaultMethod.RECOVER2);
+    bind(server, VaultGrpcService.Delete, VaultMethod.DELETE);
+    server.callHandler(VaultGrpcService.Status, this::status);
+  }
+
+  private <Q extends Message, R extends Message> void bind(GrpcServer server,
+      ServiceMethod<Q, R> rpc, VaultMethod method) {
+    server.callHandler(rpc, call -> {
+      long start = System.nanoTime();
+      String remote = remote(call);
+      guard(call, method.rpcName(), start);
+      call.last().onSuccess(msg -> {
+        try {
+          edge.admitAddress(remote);
+        } catch (FleetvaultException e) {
+          fail(call, method.rpcName(), start, e);
+          return;
+        }
+        edge.handle(method, msg, call.headers().get("authorization")).onComplete(ar -> {
+          if (ar.succeeded()) {
+            @SuppressWarnings("unchecked")
+            R resp = (R) ar.result();
+            call.response().end(resp);
+            metrics.request("grpc", method.rpcName(), "ok", start);
+          } else {
+            fail(call, method.rpcName(), start, ar.cause());
+          }
+        });
+      });
+    });
+  }
+
+  private void status(GrpcServerRequest<StatusRequest, StatusResponse> call) {
+    long start = System.nanoTime();
+    String remote = remote(call);
+    guard(call, "Status", start);
+    call.last().onSuccess(msg -> {
+      try {
+        edge.admitAddress(remote);
+        if (msg.getVersion() != 1 || msg.getSuite() != 1) {
+          throw new FleetvaultException(ErrorCode.UNSUPPORTED_VERSION,
+              "this node speaks version 1, suite 1");
+        }
+      } catch (FleetvaultException e) {
+        fail(call, "Status", start, e);
+        return;
+      }
+      status.status(msg.getKnownBundleEpoch()).onComplete(ar -> {
+        if (ar.succeeded()) {
+          call.response().end(ar.result());
+          metrics.request("grpc", "Status", "ok", start);
+        } else {
+          fail(call, "Status", start, ar.cause());
+        }
+      });
+    });
+  }
+
+  private void guard(GrpcServerRequest<?, ?> call, String method, long start) {
+    call.invalidMessageHandler(invalid -> fail(call, method, start,
+        invalid instanceof io.vertx.grpc.common.MessageSizeOverflowException
+            ? new FleetvaultException(ErrorCode.TOO_LARGE, "message larger than the node accepts")
+            : new FleetvaultException(ErrorCode.BAD_REQUEST, "message could not be decoded")));
+    call.exceptionHandler(err -> { });
+  }
+
+  private void fail(GrpcServerRequest<?, ?> call, String method, long start, Throwable t) {
+    FleetvaultException e = Errors.classify(t);
+    metrics.request("grpc", method, e.code().wire(), start);
+    Errors.fail(call.response(), e);
+  }
+
+  private static String remote(GrpcServerRequest<?, ?> call) {
+    try {
+      return call.connection().remoteAddress().hostAddress();
+    } catch (RuntimeException e) {
+      return "?";
+    }
+  }
+}

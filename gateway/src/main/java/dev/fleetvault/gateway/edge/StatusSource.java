@@ -1,0 +1,11 @@
+package dev.fleetvault.gateway.edge;
+
+import dev.fleetvault.protocol.wire.StatusResponse;
+import io.vertx.core.Future;
+
+/** Produces this node's view of the fleet for {@code Vault.Status} (unauthenticated). */
+@FunctionalInterface
+public interface StatusSource {
+  /** The status; {@code knownBundleEpoch} as in the request. */
+  Future<StatusResponse> status(long knownBundleEpoch);
+}

@@ -1,0 +1,73 @@
+package dev.fleetvault.gateway.errors;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServerResponse;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns failures into what the caller sees: gRPC status + trailer
+ * {@code fleetvault-error}, or a WebSocket error frame. Unknown failures become
+ * {@link ErrorCode#INTERNAL} with a generic message; their detail goes to the log only.
+ */
+public final class Errors {
+  /** The gRPC trailer carrying the stable code. */
+  public static final String TRAILER = "fleetvault-error";
+  private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
+
+  private Errors() {}
+
+  /** Classifies any failure. */
+  public static FleetvaultException classify(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof CompletionException || c instanceof java.util.concurrent.ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    if (c instanceof FleetvaultException) {
+      return (FleetvaultException) c;
+    }
+    if (c instanceof TimeoutException || c instanceof io.vertx.core.VertxException
+        && String.valueOf(c.getMessage()).contains("imeout")) {
+      return new FleetvaultException(ErrorCode.TIMEOUT, "timed out; safe to retry");
+    }
+    LOG.warn("internal error mapped to 'internal'", c);
+    return new FleetvaultException(ErrorCode.INTERNAL, "internal error");
+  }
+
+  /** Ends a gRPC call with the mapped status. */
+  public static void fail(GrpcServerResponse<?, ?> response, Throwable t) {
+    FleetvaultException e = classify(t);
+    try {
+      response.trailers().set(TRAILER, e.code().wire());
+      response.status(e.code().grpcStatus()).statusMessage(e.getMessage()).end();
+    } catch (IllegalStateException alreadyEnded) {
+      LOG.debug("response already ended: {}", e.code().wire());
+    }
+  }
+
+  /** The JSON error object of a WebSocket error frame. */
+  public static JsonObject wsError(Throwable t) {
+    FleetvaultException e = classify(t);
+    return new JsonObject().put("code", e.code().wire())
+        .put("status", e.code().grpcStatus().name()).put("message", e.getMessage());
+  }
+
+  /** Maps a gRPC status received from a peer back to a code (for fan-out results). */
+  public static ErrorCode fromGrpc(GrpcStatus status, String trailerCode) {
+    if (trailerCode != null) {
+      return ErrorCode.fromWire(trailerCode);
+    }
+    switch (status) {
+      case UNAVAILABLE: return ErrorCode.NO_MAJORITY;
+      case DEADLINE_EXCEEDED: return ErrorCode.TIMEOUT;
+      case INVALID_ARGUMENT: return ErrorCode.BAD_REQUEST;
+      case UNAUTHENTICATED: return ErrorCode.UNAUTHENTICATED;
+      case RESOURCE_EXHAUSTED: return ErrorCode.RATE_LIMITED;
+      default: return ErrorCode.INTERNAL;
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.fleetvault.gateway.hsm;
+
+import dev.fleetvault.driver.spi.HsmDriver;
+import dev.fleetvault.driver.spi.HsmException;
+import dev.fleetvault.gateway.errors.ErrorCode;
+import dev.fleetvault.gateway.errors.FleetvaultException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every blocking HSM driver call on a named Vert.x worker pool sized to the driver's
+ * session pool, so the event loop never blocks.
+ *
+ * <p>Guarantees: at most {@code workers + queue} calls are admitted at once; one more fails at
+ * once with {@link ErrorCode#HSM_BUSY} (RESOURCE_EXHAUSTED) instead of waiting. A call not
+ * finished within {@code timeoutMs} fails with {@link ErrorCode#TIMEOUT} (the worker finishes
+ * it in the background and its result is dropped). Driver exceptions are mapped to stable codes;
+ * their details are logged, never returned. Latency is recorded as {@code fleetvault.hsm.calls}.
+ */
+public final class HsmExecutor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HsmExecutor.class);
+  private final Vertx vertx;
+  private final HsmDriver driver;
+  private final WorkerExecutor executor;
+  private final int admitted;
+  private final long timeoutMs;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final MeterRegistry registry;
+  private final String name;
+
+  /**
+   * @param vertx the node's Vert.x
+   * @param name the worker pool name, e.g. {@code fleetvault-hsm-dc1}
+   * @param driver the open driver
+   * @param workers pool size; 0 means {@code driver.maxConcurrentSessions()}
+   * @param queue calls allowed to wait beyond the workers
+   * @param timeoutMs per-call timeout
+   * @param registry where latency goes
+   */
+  public HsmExecutor(Vertx vertx, String name, HsmDriver driver, int workers, int queue,
+      long timeoutMs, MeterRegistry registry) {
+    int size = workers > 0 ? workers : Math.max(1, driver.maxConcurrentSessions());
+    this.vertx = vertx;
+    this.name = name;
+    this.driver = driver;
+    this.executor = vertx.createSharedWorkerExecutor(name, size, Math.max(timeoutMs * 4, 60_000),
+        TimeUnit.MILLISECONDS);
+    this.admitted = size + queue;
+    this.timeoutMs = timeoutMs;
+    this.registry = registry;
+  }
+
+  /** The driver (for start-up code running on a worker thread already). */
+  public HsmDriver driver() {
+    return driver;
+  }
+
+  /** Runs {@code call} on the pool; {@code op} names it in metrics and logs. */
+  public <T> Future<T> call(String op, HsmCall<T> call) {
+    if (inFlight.incrementAndGet() > admitted) {
+      inFlight.decrementAndGet();
+      count(op, "busy");
+      return Future.failedFuture(new FleetvaultException(ErrorCode.HSM_BUSY,
+          "the HSM queue is full; retry later"));
+    }
+    Promise<T> promise = Promise.promise();
+    long start = System.nanoTime();
+    long timer = vertx.setTimer(timeoutMs, id -> {
+      if (promise.tryFail(new FleetvaultException(ErrorCode.TIMEOUT,
+          "the HSM did not answer in time; safe to retry"))) {
+        LOG.warn("{}: HSM call '{}' timed out after {} ms", name, op, timeoutMs);
+      }
+    });
+    executor.<T>executeBlocking(() -> call.apply(driver), false).onComplete(ar -> {
+      inFlight.decrementAndGet();
+      vertx.cancelTimer(timer);
+      Timer.builder("fleetvault.hsm.calls").tag("op", op)
+          .tag("outcome", ar.succeeded() ? "ok" : "error").register(registry)
+          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      if (ar.succeeded()) {
+        promise.tryComplete(ar.result());
+      } else {
+        promise.tryFail(map(op, ar.cause()));
+      }
+    });
+    return promise.future();
+  }
+
+  private void count(String op, String outcome) {
+    registry.counter("fleetvault.hsm.refused", "op", op, "outcome", outcome).increment();
+  }
+
+  private Throwable map(String op, Throwable t) {
+    if (t instanceof FleetvaultException) {
+      return t;
+    }
+    if (t instanceof HsmException) {
+      HsmException e = (HsmException) t;
+      switch (e.kind()) {
+        case BUSY:
+          return new FleetvaultException(ErrorCode.HSM_BUSY, "the HSM is busy; retry later");
+        case UNAVAILABLE:
+          LOG.warn("{}: HSM unavailable during '{}': {}", name, op, e.getMessage());
+          return new FleetvaultException(ErrorCode.TIMEOUT, "the HSM is unavailable; safe to retry");
+        case INVALID_INPUT:
+          return new FleetvaultException(ErrorCode.BAD_REQUEST, "invalid input (" + op + ")");
+        default:
+          LOG.error("{}: HSM call '{}' failed: kind {} vendor {}", name, op, e.kind(),
+              e.vendorName().orElse("-"), e);
+          return new FleetvaultException(ErrorCode.INTERNAL, "HSM error");
+      }
+    }
+    LOG.error("{}: HSM call '{}' failed", name, op, t);
+    return new FleetvaultException(ErrorCode.INTERNAL, "HSM error");
+  }
+
+  /** Closes the worker pool (not the driver). */
+  @Override
+  public void close() {
+    executor.close();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.fleetvault.gateway.impl;
+
+import dev.fleetvault.driver.spi.DriverSettings;
+import dev.fleetvault.driver.spi.Drivers;
+import dev.fleetvault.driver.spi.HsmDriver;
+import dev.fleetvault.driver.spi.HsmException;
+import dev.fleetvault.gateway.config.NodeConfig;
+import dev.fleetvault.gateway.config.NodeSpec;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Opens a node's HSM driver from its {@code hsm} section: loads only the allowed provider
+ * classes, substitutes {@code ${data_dir}} (the node's data directory) and {@code ${config_dir}}
+ * (the config file's directory) in string settings, and hands the rest to the driver, which
+ * checks its own keys strictly. Blocking.
+ */
+public final class DriverOpener {
+  /** Providers allowed when the config names none. */
+  public static final List<String> BUILT_IN = List.of(
+      "dev.fleetvault.driver.soft.SoftDriverProvider",
+      "dev.fleetvault.driver.pkcs11.Pkcs11DriverProvider",
+      "dev.fleetvault.driver.kmip.KmipDriverProvider");
+
+  private DriverOpener() {}
+
+  /** Opens the driver; configuration problems are HsmFatalException of kind CONFIG. */
+  public static HsmDriver open(NodeConfig config, NodeSpec node) throws HsmException {
+    Path configDir = config.source().getParent();
+    String where = config.source() + ": nodes[" + node.member() + "].hsm";
+    List<String> allowed = node.hsm().allowedProviders().isEmpty() ? BUILT_IN
+        : node.hsm().allowedProviders();
+    Map<String, Object> values = new LinkedHashMap<>();
+    node.hsm().settings().forEach((k, v) -> values.put(k, v instanceof String
+        ? ((String) v).replace("${data_dir}", node.dataDir().toString())
+            .replace("${config_dir}", configDir.toString())
+        : v));
+    Drivers drivers = Drivers.load(allowed, where + ".allowed_providers");
+    return drivers.open(node.hsm().driver(),
+        DriverSettings.of(where + ".settings", values, configDir));
+  }
+}

@@ -1,0 +1,87 @@
+package dev.fleetvault.gateway.peer;
+
+import dev.fleetvault.gateway.config.MemberSpec;
+import dev.fleetvault.gateway.errors.ErrorCode;
+import dev.fleetvault.gateway.errors.Errors;
+import dev.fleetvault.gateway.errors.FleetvaultException;
+import dev.fleetvault.protocol.wire.MemberRequest;
+import dev.fleetvault.protocol.wire.MemberResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The edge's client for the other members' internal {@code Member} service: HTTP/2 over
+ * mutual TLS (this node's certificate, trusting only the fleet CA), one call per member and
+ * phase, the caller's app token forwarded as {@code authorization} so that every member checks
+ * it itself. A member's gRPC error comes back as a {@link FleetvaultException} with its code.
+ */
+public final class PeerClients implements AutoCloseable {
+  private final GrpcClient client;
+  private final List<MemberSpec> members;
+
+  /**
+   * @param vertx the node's Vert.x
+   * @param tls this node's certificate, key and the fleet CA
+   * @param members the fleet, in member-index order (index 1 = first)
+   * @param maxMessageBytes largest answer accepted
+   */
+  public PeerClients(Vertx vertx, DevPki.Material tls, List<MemberSpec> members,
+      int maxMessageBytes) {
+    HttpClientOptions http = new HttpClientOptions().setSsl(true).setUseAlpn(true)
+        .setProtocolVersion(HttpVersion.HTTP_2).setVerifyHost(false)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert().toString())
+            .setKeyPath(tls.key().toString()))
+        .setTrustOptions(new PemTrustOptions().addCertPath(tls.caCert().toString()))
+        .setConnectTimeout(2000);
+    this.client = GrpcClient.client(vertx,
+        new GrpcClientOptions().setMaxMessageSize(maxMessageBytes), http);
+    this.members = List.copyOf(members);
+  }
+
+  /** Number of members. */
+  public int size() {
+    return members.size();
+  }
+
+  /**
+   * Calls {@code rpc} on member {@code index} (1-based) with {@code request}, forwarding
+   * {@code token}; fails after {@code timeoutMs}.
+   */
+  public Future<MemberResponse> call(int index, ServiceMethod<MemberResponse, MemberRequest> rpc,
+      MemberRequest request, String token, long timeoutMs) {
+    MemberSpec m = members.get(index - 1);
+    SocketAddress addr = SocketAddress.inetSocketAddress(m.peer().port(), m.peer().host());
+    return client.request(addr, rpc).compose(req -> {
+      if (token != null) {
+        req.headers().set("authorization", token);
+      }
+      req.timeout(timeoutMs, TimeUnit.MILLISECONDS);
+      return req.send(request).compose(resp -> resp.last().transform(ar -> {
+        GrpcStatus status = resp.status();
+        if (status != null && status != GrpcStatus.OK) {
+          ErrorCode code = Errors.fromGrpc(status, resp.trailers().get(Errors.TRAILER));
+          String msg = resp.statusMessage() == null ? code.wire() : resp.statusMessage();
+          return Future.<MemberResponse>failedFuture(new FleetvaultException(code, msg));
+        }
+        return ar.succeeded() ? Future.succeededFuture(ar.result())
+            : Future.<MemberResponse>failedFuture(ar.cause());
+      }));
+    });
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

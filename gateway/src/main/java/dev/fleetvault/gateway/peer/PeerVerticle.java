@@ -1,0 +1,127 @@
+package dev.fleetvault.gateway.peer;
+
+import dev.fleetvault.gateway.auth.TokenVerifier;
+import dev.fleetvault.gateway.config.HostPort;
+import dev.fleetvault.gateway.errors.ErrorCode;
+import dev.fleetvault.gateway.errors.Errors;
+import dev.fleetvault.gateway.errors.FleetvaultException;
+import dev.fleetvault.gateway.member.MemberHandler;
+import dev.fleetvault.protocol.wire.MemberGrpcService;
+import dev.fleetvault.protocol.wire.MemberRequest;
+import dev.fleetvault.protocol.wire.MemberResponse;
+import dev.fleetvault.protocol.wire.Phase;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The internal {@code Member} gRPC service of one node, on its own port, mutual TLS required
+ * (client certificates must chain to the fleet CA). Each call's forwarded app token is
+ * verified again here and must name the request's user; then the {@link MemberHandler} runs.
+ */
+public final class PeerVerticle extends AbstractVerticle {
+  private final HostPort bind;
+  private final DevPki.Material tls;
+  private final int maxMessageBytes;
+  private final TokenVerifier tokens;
+  private final MemberHandler member;
+  private HttpServer server;
+  private volatile int actualPort;
+
+  /**
+   * @param bind where to listen
+   * @param tls certificate, key and CA
+   * @param maxMessageBytes largest request
+   * @param tokens verifier for the forwarded app token
+   * @param member the member role
+   */
+  public PeerVerticle(HostPort bind, DevPki.Material tls, int maxMessageBytes,
+      TokenVerifier tokens, MemberHandler member) {
+    this.bind = bind;
+    this.tls = tls;
+    this.maxMessageBytes = maxMessageBytes;
+    this.tokens = tokens;
+    this.member = member;
+  }
+
+  @Override
+  public void start(Promise<Void> startPromise) {
+    GrpcServer grpc = GrpcServer.server(vertx,
+        new GrpcServerOptions().setMaxMessageSize(maxMessageBytes));
+    bind(grpc, MemberGrpcService.Register1, Phase.PHASE_REGISTER1);
+    bind(grpc, MemberGrpcService.Register2, Phase.PHASE_REGISTER2);
+    bind(grpc, MemberGrpcService.Recover0, Phase.PHASE_RECOVER0);
+    bind(grpc, MemberGrpcService.Recover1, Phase.PHASE_RECOVER1);
+    bind(grpc, MemberGrpcService.Recover2, Phase.PHASE_RECOVER2);
+    bind(grpc, MemberGrpcService.Delete, Phase.PHASE_DELETE);
+    HttpServerOptions options = new HttpServerOptions().setHost(bind.host()).setPort(bind.port())
+        .setSsl(true).setUseAlpn(true).setClientAuth(ClientAuth.REQUIRED)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert().toString())
+            .setKeyPath(tls.key().toString()))
+        .setTrustOptions(new PemTrustOptions().addCertPath(tls.caCert().toString()));
+    server = vertx.createHttpServer(options).requestHandler(grpc);
+    server.listen().onComplete(ar -> {
+      if (ar.succeeded()) {
+        actualPort = ar.result().actualPort();
+        startPromise.complete();
+      } else {
+        startPromise.fail(ar.cause());
+      }
+    });
+  }
+
+  private void bind(GrpcServer grpc, ServiceMethod<MemberRequest, MemberResponse> rpc,
+      Phase phase) {
+    grpc.callHandler(rpc, call -> {
+      call.invalidMessageHandler(invalid -> Errors.fail(call.response(),
+          new FleetvaultException(ErrorCode.BAD_REQUEST, "message could not be decoded")));
+      call.exceptionHandler(err -> { });
+      call.last().onSuccess(req -> {
+        if (req.getVersion() != 1 || req.getSuite() != 1) {
+          Errors.fail(call.response(), new FleetvaultException(ErrorCode.UNSUPPORTED_VERSION,
+              "this node speaks version 1, suite 1"));
+          return;
+        }
+        tokens.verify(call.headers().get("authorization")).compose(caller -> {
+          if (!java.security.MessageDigest.isEqual(
+              caller.userId().getBytes(StandardCharsets.UTF_8), req.getUserId().toByteArray())) {
+            throw new FleetvaultException(ErrorCode.PERMISSION_DENIED,
+                "the token is for another user than user_id");
+          }
+          if (req.getRequest().getMember() == 0) {
+            throw new FleetvaultException(ErrorCode.BAD_REQUEST, "no sealed request");
+          }
+          return member.handle(phase, req, caller);
+        }).onComplete(ar -> {
+          if (ar.succeeded()) {
+            call.response().end(ar.result());
+          } else {
+            Errors.fail(call.response(), ar.cause());
+          }
+        });
+      });
+    });
+  }
+
+  @Override
+  public void stop(Promise<Void> stopPromise) {
+    if (server == null) {
+      stopPromise.complete();
+    } else {
+      server.close().onComplete(ar -> stopPromise.complete());
+    }
+  }
+
+  /** The bound port. */
+  public int actualPort() {
+    return actualPort;
+  }
+}
