@@ -32,8 +32,6 @@ final class DeleteCommand implements Callable<Integer> {
             if (r instanceof DeleteResult.Deleted) {
                 io.err().println("deleted " + user);
                 return ExitCodes.OK;
-            } else if (r instanceof DeleteResult.NotRegistered) {
-                return Outcomes.notRegistered(io, user);
             }
             return Outcomes.unavailable(io, ((DeleteResult.Unavailable) r).reason());
         }

@@ -24,13 +24,13 @@ final class StatusCommand implements Callable<Integer> {
         Io io = parent.io();
         try (FleetvaultClient client = ClientFactory.open(connect)) {
             FleetStatus s = client.blocking().status();
-            io.out().println("edge:     " + s.edge());
-            for (FleetStatus.Member m : s.members()) {
-                io.out().println("member:   " + m.id() + (m.reachable() ? "  reachable" : "  unreachable")
-                    + (s.leader().filter(m.id()::equals).isPresent() ? "  leader" : ""));
+            io.out().println("edge:      " + s.edge());
+            io.out().println("fleet:     " + s.fleetId() + " (" + s.members() + " members, threshold " + s.threshold() + ")");
+            for (int i = 1; i <= s.members(); i++) {
+                io.out().println("member " + i + ":  " + (s.reachable().contains(i) ? "reachable" : "UNREACHABLE"));
             }
-            io.out().println("leader:   " + s.leader().orElse("(none)"));
-            io.out().println("majority: " + (s.majorityReachable() ? "reachable" : "NOT reachable"));
+            io.out().println("leader:    " + s.leader().orElse("(not reported)"));
+            io.out().println("majority:  " + (s.majorityReachable() ? "reachable" : "NOT reachable"));
             return s.majorityReachable() ? ExitCodes.OK : ExitCodes.UNAVAILABLE;
         }
     }

@@ -35,11 +35,15 @@ public final class BackupSecret implements AutoCloseable {
         return new BackupSecret(secret.clone());
     }
 
-    /** Takes ownership of {@code secret} without copying (for SDK internals that wipe their own buffers). */
-    static BackupSecret adopt(byte[] secret) {
-        BackupSecret s = copyOf(secret);
-        Arrays.fill(secret, (byte) 0);
-        return s;
+    /** Copies {@code secret} and then overwrites the caller's array with zeros. */
+    public static BackupSecret copyAndWipe(byte[] secret) {
+        try {
+            return copyOf(secret);
+        } finally {
+            if (secret != null) {
+                Arrays.fill(secret, (byte) 0);
+            }
+        }
     }
 
     /** The length in bytes. */

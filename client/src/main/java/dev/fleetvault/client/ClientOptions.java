@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param edges          the edges to use, the preferred one first; the SDK moves to the next when one is down
  * @param transport      gRPC or WebSocket
  * @param tokens         supplies the app's token per user
+ * @param realm          where the fleet's keys come from (a verified bundle, or pinned keys)
  * @param requestTimeout how long one request to one edge may take before that edge counts as down
  * @param connectTimeout how long opening a connection to an edge may take
  */
@@ -17,6 +18,7 @@ public record ClientOptions(
     List<Edge> edges,
     TransportKind transport,
     TokenSupplier tokens,
+    RealmSource realm,
     Duration requestTimeout,
     Duration connectTimeout) {
 
@@ -33,6 +35,7 @@ public record ClientOptions(
         }
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(realm, "realm");
         requirePositive(requestTimeout, "requestTimeout");
         requirePositive(connectTimeout, "connectTimeout");
     }
@@ -54,6 +57,7 @@ public record ClientOptions(
         private List<Edge> edges = List.of();
         private TransportKind transport = TransportKind.GRPC;
         private TokenSupplier tokens;
+        private RealmSource realm;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
 
@@ -78,6 +82,12 @@ public record ClientOptions(
             return this;
         }
 
+        /** Where the fleet's keys come from. */
+        public Builder realm(RealmSource realm) {
+            this.realm = realm;
+            return this;
+        }
+
         /** Per-request timeout. */
         public Builder requestTimeout(Duration requestTimeout) {
             this.requestTimeout = requestTimeout;
@@ -92,7 +102,7 @@ public record ClientOptions(
 
         /** Validates and builds. */
         public ClientOptions build() {
-            return new ClientOptions(edges, transport, tokens, requestTimeout, connectTimeout);
+            return new ClientOptions(edges, transport, tokens, realm, requestTimeout, connectTimeout);
         }
     }
 }

@@ -1,17 +1,23 @@
 package dev.fleetvault.client;
 
+import java.util.Set;
+
 /** The outcome of a deletion. */
 public sealed interface DeleteResult {
-    /** A majority of members committed the deletion of the user's records. */
-    record Deleted() implements DeleteResult {
-    }
-
-    /** There was nothing to delete. */
-    record NotRegistered() implements DeleteResult {
+    /**
+     * At least a majority of members committed the deletion (deleting a user with no record also ends here).
+     *
+     * @param members the member indexes that confirmed in authenticated answers
+     */
+    record Deleted(Set<Integer> members) implements DeleteResult {
+        /** Copies the set. */
+        public Deleted {
+            members = Set.copyOf(members);
+        }
     }
 
     /**
-     * No majority committed the deletion. Deleting again is safe.
+     * Fewer than a majority confirmed. Deleting again is safe.
      *
      * @param reason what failed
      */

@@ -1,28 +1,23 @@
 package dev.fleetvault.client;
 
-import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * What one edge reports about the fleet.
+ * What one edge reports about the fleet (unauthenticated facts: use them for monitoring, not for trust).
  *
  * @param edge              the edge that answered
- * @param members           every member the edge knows of, in fleet order
- * @param leader            the current Raft leader's member id, if one is known
+ * @param fleetId           the fleet's id
+ * @param members           n
+ * @param threshold         t
+ * @param reachable         the member indexes (1..n) the edge currently reaches
  * @param majorityReachable whether the edge can reach a majority (it refuses work otherwise)
+ * @param leader            the Raft leader, when the node reports it
  */
-public record FleetStatus(Edge edge, List<Member> members, Optional<String> leader, boolean majorityReachable) {
-    /** Copies the list. */
+public record FleetStatus(Edge edge, String fleetId, int members, int threshold, Set<Integer> reachable,
+                          boolean majorityReachable, Optional<String> leader) {
+    /** Copies the set. */
     public FleetStatus {
-        members = List.copyOf(members);
-    }
-
-    /**
-     * One member as seen by the edge.
-     *
-     * @param id        member id (e.g. {@code dc1})
-     * @param reachable whether the edge currently reaches it
-     */
-    public record Member(String id, boolean reachable) {
+        reachable = Set.copyOf(reachable);
     }
 }

@@ -21,16 +21,29 @@ import java.util.concurrent.CompletionStage;
  */
 public interface FleetvaultClient extends AutoCloseable {
 
+    /** A client with its own Vert.x instance (closed with the client). */
+    static FleetvaultClient create(ClientOptions options) {
+        return dev.fleetvault.client.impl.DefaultFleetvaultClient.create(null, options);
+    }
+
+    /** A client on the app's Vert.x instance (not closed with the client). */
+    static FleetvaultClient create(io.vertx.core.Vertx vertx, ClientOptions options) {
+        return dev.fleetvault.client.impl.DefaultFleetvaultClient.create(java.util.Objects.requireNonNull(vertx, "vertx"), options);
+    }
+
     /**
      * Stores {@code secret} behind {@code pin} for {@code user}, allowing {@code guessLimit} wrong guesses.
      * Replaces an earlier registration of the user.
      */
     CompletionStage<RegisterResult> register(String user, Pin pin, BackupSecret secret, int guessLimit);
 
-    /** Recovers {@code user}'s secret with {@code pin}. Spends a guess unless the result is {@code Unavailable}. */
+    /**
+     * Recovers {@code user}'s secret with {@code pin}. A {@code WrongPin} spent one guess; an {@code Unavailable}
+     * that happened before the guess was sent spent none (its reason says when the guess may have been counted).
+     */
     CompletionStage<RecoverResult> recover(String user, Pin pin);
 
-    /** Deletes {@code user}'s records on every member (no PIN needed; the token authorises it). */
+    /** Deletes {@code user}'s records on every member (no PIN needed; the token authorises it). Idempotent. */
     CompletionStage<DeleteResult> delete(String user);
 
     /** What the first reachable edge reports about the fleet. */

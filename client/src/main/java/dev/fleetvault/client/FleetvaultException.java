@@ -18,6 +18,8 @@ public final class FleetvaultException extends RuntimeException {
         INVALID_ARGUMENT,
         /** The fleet is rate-limiting this user or address, or its queues are full; try later. */
         RESOURCE_EXHAUSTED,
+        /** No edge answered at all (status only; register/recover/delete report this as an {@code Unavailable} result). */
+        UNAVAILABLE,
         /** An answer from the fleet failed verification (bad proof, bad bundle, inconsistent members). */
         VERIFICATION_FAILED,
         /** Anything else the fleet reported. */

@@ -3,9 +3,10 @@ package dev.fleetvault.client;
 /**
  * The outcome of a recovery. Exactly one of five cases; callers branch with {@code instanceof}.
  *
- * <p>Guesses: a {@link WrongPin} spent one guess; {@link Unavailable} spent none (the SDK asks for the
- * guess only after a majority answered the free phase, and a member counts a guess only once a majority
- * committed it).
+ * <p>Guesses: a {@link WrongPin} spent one guess. The SDK asks for the guess only after a majority answered
+ * the free phase 0, so an {@link Unavailable} from a fleet without a majority spent none; only when an edge
+ * fails after the guess was sent may it have been counted (the reason then says so), and the SDK never sends
+ * a second guess within one call.
  */
 public sealed interface RecoverResult {
     /** The PIN was right: here is the secret. The caller closes it when done. */
@@ -29,7 +30,7 @@ public sealed interface RecoverResult {
     }
 
     /**
-     * No majority answered (or no edge could be reached). No guess was spent by this call.
+     * No majority answered (or no edge could be reached).
      *
      * @param reason what failed, for logs and users; never contains secret input
      */

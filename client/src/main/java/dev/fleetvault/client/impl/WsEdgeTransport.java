@@ -1,0 +1,167 @@
+package dev.fleetvault.client.impl;
+
+import com.google.protobuf.Message;
+import dev.fleetvault.client.Edge;
+import dev.fleetvault.protocol.wire.WireCodec;
+import dev.fleetvault.protocol.wire.WireFormatException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Vault calls over one WebSocket per edge at {@code /v1/ws}, binary protobuf frames multiplexed by request id
+ * ({@link WsFrameCodec}). A connection that closes fails its pending calls as {@link EdgeCallException.Kind#LOST}
+ * and is reopened on the next call.
+ */
+public final class WsEdgeTransport implements EdgeTransport {
+    /** The WebSocket path on every edge. */
+    public static final String PATH = "/v1/ws";
+
+    private final Vertx vertx;
+    private final WebSocketClient client;
+    private final long timeoutMillis;
+    private final Map<Edge, Future<Connection>> connections = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    /**
+     * @param vertx          the Vert.x instance
+     * @param requestTimeout deadline of one call
+     * @param connectTimeout connect timeout
+     */
+    public WsEdgeTransport(Vertx vertx, Duration requestTimeout, Duration connectTimeout) {
+        this.vertx = vertx;
+        this.timeoutMillis = requestTimeout.toMillis();
+        this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
+            .setConnectTimeout((int) connectTimeout.toMillis())
+            .setMaxFrameSize(WsFrameCodec.MAX_FRAME)
+            .setMaxMessageSize(WsFrameCodec.MAX_FRAME));
+    }
+
+    @Override
+    public <Q extends Message, A extends Message> Future<A> call(Edge edge, VaultMethod<Q, A> method, Q request, String token) {
+        Promise<A> result = Promise.promise();
+        connection(edge)
+            .onFailure(e -> result.tryFail(new EdgeCallException(edge, EdgeCallException.Kind.UNREACHABLE, "unreachable",
+                "cannot open the WebSocket (" + e.getClass().getSimpleName() + ")")))
+            .onSuccess(conn -> conn.send(method.name(), token, request.toByteArray()).onComplete(ar -> {
+                if (ar.failed()) {
+                    result.tryFail(ar.cause());
+                    return;
+                }
+                WsFrameCodec.Response r = ar.result();
+                if (r.errorCode() != null) {
+                    result.tryFail(new EdgeCallException(edge, EdgeCallException.Kind.REFUSED, r.errorCode(),
+                        method.name() + " refused: " + r.errorCode()
+                            + (r.errorMessage() == null || r.errorMessage().isEmpty() ? "" : " (" + r.errorMessage() + ")")));
+                    return;
+                }
+                try {
+                    result.tryComplete(WireCodec.decode(method.responseType(), r.body()));
+                } catch (WireFormatException e) {
+                    result.tryFail(new EdgeCallException(edge, EdgeCallException.Kind.REFUSED, "bad_response",
+                        method.name() + " answer failed the wire checks: " + e.getMessage()));
+                }
+            }));
+        return result.future();
+    }
+
+    private Future<Connection> connection(Edge edge) {
+        Future<Connection> f = connections.compute(edge, (e, existing) -> {
+            if (existing != null && !(existing.failed() || (existing.succeeded() && existing.result().closed))) {
+                return existing;
+            }
+            WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setHost(e.host()).setPort(e.port()).setURI(PATH);
+            return client.connect(options).map(ws -> new Connection(e, ws));
+        });
+        f.onFailure(err -> connections.remove(edge, f));
+        return f;
+    }
+
+    @Override
+    public Future<Void> close() {
+        connections.values().forEach(f -> f.onSuccess(c -> c.ws.close()));
+        connections.clear();
+        return client.close();
+    }
+
+    /** One open WebSocket and its calls in flight. */
+    private final class Connection {
+        private final Edge edge;
+        private final WebSocket ws;
+        private final Map<Long, Promise<WsFrameCodec.Response>> pending = new ConcurrentHashMap<>();
+        private volatile boolean closed;
+
+        Connection(Edge edge, WebSocket ws) {
+            this.edge = edge;
+            this.ws = ws;
+            ws.binaryMessageHandler(this::onFrame);
+            ws.exceptionHandler(err -> failAll("WebSocket error (" + err.getClass().getSimpleName() + ")"));
+            ws.closeHandler(v -> failAll("WebSocket closed"));
+        }
+
+        Future<WsFrameCodec.Response> send(String method, String token, byte[] body) {
+            long id = ids.incrementAndGet();
+            Promise<WsFrameCodec.Response> p = Promise.promise();
+            pending.put(id, p);
+            long timer = vertx.setTimer(timeoutMillis, t -> {
+                Promise<WsFrameCodec.Response> gone = pending.remove(id);
+                if (gone != null) {
+                    gone.tryFail(new EdgeCallException(edge, EdgeCallException.Kind.LOST, "lost", method + " timed out"));
+                }
+            });
+            if (closed) {
+                pending.remove(id);
+                vertx.cancelTimer(timer);
+                return Future.failedFuture(new EdgeCallException(edge, EdgeCallException.Kind.UNREACHABLE, "unreachable",
+                    "WebSocket closed"));
+            }
+            ws.writeBinaryMessage(Buffer.buffer(WsFrameCodec.encodeRequest(id, method, token, body)))
+                .onFailure(e -> {
+                    Promise<WsFrameCodec.Response> gone = pending.remove(id);
+                    if (gone != null) {
+                        gone.tryFail(new EdgeCallException(edge, EdgeCallException.Kind.LOST, "lost",
+                            method + " could not be sent (" + e.getClass().getSimpleName() + ")"));
+                    }
+                });
+            return p.future().andThen(ar -> vertx.cancelTimer(timer));
+        }
+
+        private void onFrame(Buffer frame) {
+            WsFrameCodec.Response r;
+            try {
+                r = WsFrameCodec.decodeResponse(frame.getBytes());
+            } catch (IOException e) {
+                // A frame we cannot attribute to a call: the connection is no longer trustworthy.
+                failAll("malformed answer frame (" + e.getMessage() + ")");
+                ws.close();
+                return;
+            }
+            Promise<WsFrameCodec.Response> p = pending.remove(r.id());
+            if (p != null) {
+                p.tryComplete(r);
+            }
+        }
+
+        private void failAll(String why) {
+            closed = true;
+            connections.computeIfPresent(edge, (e, f) -> f.succeeded() && f.result() == this ? null : f);
+            for (Long id : pending.keySet()) {
+                Promise<WsFrameCodec.Response> p = pending.remove(id);
+                if (p != null) {
+                    p.tryFail(new EdgeCallException(edge, EdgeCallException.Kind.LOST, "lost", why));
+                }
+            }
+        }
+    }
+}
