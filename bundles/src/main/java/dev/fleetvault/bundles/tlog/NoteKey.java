@@ -57,7 +57,7 @@ public record NoteKey(String name, byte type, byte[] publicKey) {
 
     /** Parses a vkey, checking that its key ID matches its contents. */
     public static NoteKey parseVkey(String vkey) {
-        String[] parts = vkey.trim().split("\\+", -1);
+        String[] parts = vkey.trim().split("\\+", 3); // the base64 key may itself contain +
         if (parts.length != 3) {
             throw new FormatException("vkey must be <name>+<hex id>+<base64 key>");
         }

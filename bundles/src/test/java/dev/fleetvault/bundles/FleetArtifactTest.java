@@ -1,0 +1,73 @@
+package dev.fleetvault.bundles;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FleetArtifactTest {
+    @Test
+    void toCanonicalJson_roundTripsByteExactly() {
+        FleetArtifact a = TestLog.artifact(7);
+        byte[] json = a.toCanonicalJson();
+        String s = new String(json, StandardCharsets.UTF_8);
+        assertThat(s).startsWith("{\"epoch\":7,\"evidence_digest\":\"\",\"fleet_id\":\"local\",\"members\":[{\"data_center\":\"dc1\",");
+        assertThat(s).contains("\"namespace\":\"fleetvault.fleet_keys.v1\"").doesNotContain(" ");
+        assertThat(FleetArtifact.parse(json)).isEqualTo(a);
+        assertThat(FleetArtifact.parse(json).digest()).isEqualTo(a.digest());
+    }
+
+    @Test
+    void parse_invalidArtifacts_rejected() {
+        FleetArtifact a = TestLog.artifact(1);
+        String s = new String(a.toCanonicalJson(), StandardCharsets.UTF_8);
+        for (String bad : new String[]{
+                s.replace("\"threshold\":2", "\"threshold\":4"),
+                s.replace("\"threshold\":2", "\"threshold\":0"),
+                s.replace("fleetvault.fleet_keys.v1", "fleetvault.fleet_keys.v2"),
+                s.replace("\"epoch\":1", "\"epoch\":0"),
+                s.replace("\"evidence_digest\":\"\"", "\"evidence_digest\":\"00\""),
+                s.replace("\"role\":\"member\"", "\"role\":\"boss\""),
+                s.replace("\"namespace\"", "\"extra\":1,\"namespace\""),
+                s.replace("\"id\":\"m2\"", "\"id\":\"m1\""),
+        }) {
+            assertThatThrownBy(() -> FleetArtifact.parse(bad.getBytes(StandardCharsets.UTF_8))).as(bad)
+                    .isInstanceOf(FormatException.class);
+        }
+    }
+
+    @Test
+    void member_pointNotOnCurve_rejected() {
+        byte[] p = TestLog.point();
+        p[64] ^= 1;
+        assertThatThrownBy(() -> new FleetMember("m1", "dc1", p, TestLog.point(), "member"))
+                .isInstanceOf(FormatException.class).hasMessageContaining("hpke_public_key");
+    }
+
+    @Test
+    void constructor_unsortedMembers_rejected() {
+        List<FleetMember> ms = new ArrayList<>(TestLog.artifact(1).members());
+        java.util.Collections.reverse(ms);
+        assertThatThrownBy(() -> new FleetArtifact(FleetArtifact.NAMESPACE, "x", 1, 2, ms, TestLog.T0,
+                TestLog.T0.plusSeconds(1), new byte[0])).isInstanceOf(FormatException.class);
+    }
+
+    @Test
+    void signatureMessage_encoding_isTheDocumentedLayout() {
+        byte[] d = new byte[32];
+        d[31] = 7;
+        SignatureMessage m = new SignatureMessage(SignatureMessage.CIPHERSUITE_ED25519_V1, "ns.v1", 0x0102030405L, 9, d);
+        byte[] e = m.encode();
+        assertThat(new String(e, 0, 32, StandardCharsets.US_ASCII)).isEqualTo("fleetvault/signature-message/v1\0");
+        assertThat(java.util.HexFormat.of().formatHex(e, 32, e.length)).isEqualTo(
+                "0f01" + "05" + "6e732e7631" + "0000000102030405" + "0000000000000009" + "20"
+                        + "0000000000000000000000000000000000000000000000000000000000000007");
+        assertThat(SignatureMessage.decode(e)).isEqualTo(m);
+        assertThatThrownBy(() -> SignatureMessage.decode(java.util.Arrays.copyOf(e, e.length + 1))).isInstanceOf(FormatException.class);
+        assertThatThrownBy(() -> SignatureMessage.decode(java.util.Arrays.copyOf(e, e.length - 1))).isInstanceOf(FormatException.class);
+    }
+}
