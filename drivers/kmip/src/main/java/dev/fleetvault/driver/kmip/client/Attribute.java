@@ -22,6 +22,10 @@ public record Attribute(String name, int index, Ttlv value) {
     public static final String CRYPTOGRAPHIC_LENGTH = "Cryptographic Length";
     public static final String CRYPTOGRAPHIC_USAGE_MASK = "Cryptographic Usage Mask";
     public static final String STATE = "State";
+    /** KMIP 1.4: whether the key may leave the server (Get, export). */
+    public static final String EXTRACTABLE = "Extractable";
+    /** KMIP 1.4: whether the key material is sensitive (never returned in clear). */
+    public static final String SENSITIVE = "Sensitive";
 
     /** Validates the fields. */
     public Attribute {
@@ -56,6 +60,11 @@ public record Attribute(String name, int index, Ttlv value) {
     /** A Cryptographic Usage Mask attribute (see {@code KmipEnums.UsageMask}). */
     public static Attribute usageMask(int mask) {
         return new Attribute(CRYPTOGRAPHIC_USAGE_MASK, -1, Ttlv.integer(Tag.ATTRIBUTE_VALUE, mask));
+    }
+
+    /** A Boolean attribute such as {@link #EXTRACTABLE} or {@link #SENSITIVE}. */
+    public static Attribute flag(String name, boolean value) {
+        return new Attribute(name, -1, Ttlv.bool(Tag.ATTRIBUTE_VALUE, value));
     }
 
     /** Encodes as an Attribute structure. */

@@ -102,7 +102,9 @@ public final class KmipClient implements AutoCloseable {
                 if (!(reused && resendable && e.kind() == KmipException.Kind.TRANSPORT)) {
                     throw e;
                 }
-                c = pool.replace(c, first); // stale pooled connection: the server never saw the request
+                KmipConnection failed = c;
+                c = null;
+                c = pool.replace(failed, first); // stale pooled connection: the server never saw the request
                 response = c.exchange(request, first);
             }
             try {
@@ -112,8 +114,15 @@ public final class KmipClient implements AutoCloseable {
                 throw e;
             }
         } finally {
-            pool.release(c);
+            if (c != null) {
+                pool.release(c);
+            }
         }
+    }
+
+    /** Connections currently open to the server (for leak checks). */
+    public int openConnections() {
+        return pool.openConnections();
     }
 
     private Ttlv call(Operation op, Ttlv... payloadFields) throws KmipException {
@@ -367,6 +376,21 @@ public final class KmipClient implements AutoCloseable {
             return p.require(Tag.MAC_DATA).asBytes();
         } catch (TtlvException e) {
             throw malformed(Operation.MAC, e);
+        }
+    }
+
+    /** RNG Retrieve: {@code length} random bytes from the server's generator. */
+    public byte[] rngRetrieve(int length) throws KmipException {
+        Ttlv p = call(Operation.RNG_RETRIEVE, Ttlv.integer(Tag.DATA_LENGTH, length));
+        try {
+            byte[] data = p.require(Tag.DATA).asBytes();
+            if (data.length != length) {
+                throw new KmipException(KmipException.Kind.PROTOCOL, Operation.RNG_RETRIEVE,
+                        "RNG Retrieve returned " + data.length + " bytes, asked for " + length, null);
+            }
+            return data;
+        } catch (TtlvException e) {
+            throw malformed(Operation.RNG_RETRIEVE, e);
         }
     }
 

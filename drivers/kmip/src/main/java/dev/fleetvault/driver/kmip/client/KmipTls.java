@@ -29,8 +29,22 @@ public final class KmipTls {
     private KmipTls() {
     }
 
-    /** Creates a TLS context; problems name the file, never the key content. */
+    /** Creates a TLS context from three PEM files; problems name the file, never the key content. */
     public static SSLContext fromPem(Path clientCertChain, Path clientKey, Path caCerts) throws IOException, GeneralSecurityException {
+        char[] pem = Files.readString(clientKey, StandardCharsets.US_ASCII).toCharArray();
+        try {
+            return fromPem(clientCertChain, pem, clientKey.toString(), caCerts);
+        } finally {
+            Arrays.fill(pem, '\0');
+        }
+    }
+
+    /**
+     * Creates a TLS context with the client key given as PEM text (for example read from a
+     * credential file or environment variable); {@code keySource} names it in errors.
+     */
+    public static SSLContext fromPem(Path clientCertChain, char[] clientKeyPem, String keySource, Path caCerts)
+            throws IOException, GeneralSecurityException {
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
         Collection<? extends Certificate> chain;
         try (var in = Files.newInputStream(clientCertChain)) {
@@ -46,7 +60,7 @@ public final class KmipTls {
         if (cas.isEmpty()) {
             throw new GeneralSecurityException("no CA certificate in " + caCerts);
         }
-        PrivateKey key = readPkcs8(clientKey, ((X509Certificate) chain.iterator().next()).getPublicKey().getAlgorithm());
+        PrivateKey key = readPkcs8(clientKeyPem, keySource, ((X509Certificate) chain.iterator().next()).getPublicKey().getAlgorithm());
         char[] pw = new char[0];
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
@@ -66,21 +80,25 @@ public final class KmipTls {
         return ctx;
     }
 
-    private static PrivateKey readPkcs8(Path file, String algorithm) throws IOException, GeneralSecurityException {
-        String pem = Files.readString(file, StandardCharsets.US_ASCII);
+    private static PrivateKey readPkcs8(char[] pem, String source, String algorithm) throws GeneralSecurityException {
         String begin = "-----BEGIN PRIVATE KEY-----";
         String end = "-----END PRIVATE KEY-----";
-        int b = pem.indexOf(begin);
-        int e = pem.indexOf(end);
+        String text = new String(pem);
+        int b = text.indexOf(begin);
+        int e = text.indexOf(end);
         if (b < 0 || e < b) {
-            throw new GeneralSecurityException(file + " holds no unencrypted PKCS#8 key (BEGIN PRIVATE KEY)");
+            throw new GeneralSecurityException(source + " holds no unencrypted PKCS#8 key (BEGIN PRIVATE KEY)");
         }
-        byte[] der = Base64.getMimeDecoder().decode(pem.substring(b + begin.length(), e));
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(text.substring(b + begin.length(), e));
+        } catch (IllegalArgumentException ex) {
+            throw new GeneralSecurityException(source + ": the PKCS#8 key is not valid base64");
+        }
         try {
             return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
         } finally {
             Arrays.fill(der, (byte) 0);
         }
     }
-
 }

@@ -86,6 +86,7 @@ public final class Tag {
     public static final int EXTENSION_INFORMATION = 0x4200A4;
     public static final int DIGITAL_SIGNATURE_ALGORITHM = 0x4200AE;
     public static final int DATA = 0x4200C2;
+    public static final int DATA_LENGTH = 0x4200C4;
     public static final int SIGNATURE_DATA = 0x4200C3;
     public static final int RANDOM_IV = 0x4200C5;
     public static final int MAC_DATA = 0x4200C6;
@@ -98,6 +99,8 @@ public final class Tag {
     public static final int SALT_LENGTH = 0x420100;
     public static final int MASK_GENERATOR = 0x420101;
     public static final int MASK_GENERATOR_HASHING_ALGORITHM = 0x420102;
+    public static final int SENSITIVE = 0x420120;
+    public static final int EXTRACTABLE = 0x420122;
 
     private static final Map<Integer, String> NAMES = new HashMap<>();
 

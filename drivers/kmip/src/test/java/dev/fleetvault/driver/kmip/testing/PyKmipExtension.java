@@ -18,6 +18,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class PyKmipExtension implements BeforeAllCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(PyKmipExtension.class);
+    private static volatile PyKmipServer current;
+
+    /** The server started for this run (after the extension's {@code beforeAll}); for code that cannot take a parameter. */
+    public static PyKmipServer current() {
+        if (current == null) {
+            throw new IllegalStateException("no PyKMIP server: annotate the class with @ExtendWith(PyKmipExtension.class)");
+        }
+        return current;
+    }
 
     /** Whether the environment demands a real server. */
     public static boolean required() {
@@ -57,6 +66,7 @@ public final class PyKmipExtension implements BeforeAllCallback, ParameterResolv
         if (h.failure != null) {
             throw new IllegalStateException("PyKMIP server failed to start", h.failure);
         }
+        current = h.server;
         return h.server;
     }
 

@@ -18,6 +18,7 @@ public final class ConnectionPool implements AutoCloseable {
     private final Semaphore permits;
     private final Deque<KmipConnection> idle = new ArrayDeque<>();
     private boolean closed;
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
 
     public ConnectionPool(KmipClientConfig config) {
         this.config = config;
@@ -44,18 +45,26 @@ public final class ConnectionPool implements AutoCloseable {
                 }
                 c = idle.pollFirst();
             }
-            return c != null ? c : KmipConnection.open(config);
+            return c != null ? c : opened(KmipConnection.open(config));
         } catch (KmipException | RuntimeException e) {
             permits.release();
             throw e;
         }
     }
 
-    /** Opens a fresh connection in place of a borrowed one that failed (the permit stays held). */
+    /**
+     * Closes a borrowed connection that failed and opens a fresh one under the same permit. If
+     * opening fails the permit is released and the caller must not call {@link #release}.
+     */
     public KmipConnection replace(KmipConnection failed, Operation op) throws KmipException {
-        failed.close();
-        checkOpen(op);
-        return KmipConnection.open(config);
+        closeOne(failed);
+        try {
+            checkOpen(op);
+            return opened(KmipConnection.open(config));
+        } catch (KmipException e) {
+            permits.release(); // the caller has nothing left to release
+            throw e;
+        }
     }
 
     /** Returns a borrowed connection; broken ones are closed. */
@@ -68,9 +77,24 @@ public final class ConnectionPool implements AutoCloseable {
             }
         }
         if (!keep) {
-            c.close();
+            closeOne(c);
         }
         permits.release();
+    }
+
+    private KmipConnection opened(KmipConnection c) {
+        open.incrementAndGet();
+        return c;
+    }
+
+    private void closeOne(KmipConnection c) {
+        c.close();
+        open.decrementAndGet();
+    }
+
+    /** Connections currently open (idle or borrowed). */
+    public int openConnections() {
+        return open.get();
     }
 
     private synchronized void checkOpen(Operation op) throws KmipException {
@@ -88,6 +112,6 @@ public final class ConnectionPool implements AutoCloseable {
             toClose = new ArrayDeque<>(idle);
             idle.clear();
         }
-        toClose.forEach(KmipConnection::close);
+        toClose.forEach(this::closeOne);
     }
 }
