@@ -1,0 +1,306 @@
+package dev.fleetvault.protocol.flow;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.fleetvault.protocol.secret.SecretBytes;
+import dev.fleetvault.protocol.wire.*;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole protocol in memory: a client and 3 (and 5) members, a stand-in ledger per member,
+ * no network. Uses the cheap Argon2id test parameter set.
+ */
+class FlowEndToEndTest {
+  private static final byte[] USER = "alice@example".getBytes(UTF_8);
+  private static final byte[] PIN = "1234".getBytes(UTF_8);
+  private static final byte[] WRONG = "9999".getBytes(UTF_8);
+  private static final byte[] SECRET = "a 32-byte backup key, for real!!".getBytes(UTF_8);
+
+  private static InMemoryFleet fleet(int n, String seed) {
+    return new InMemoryFleet(n, new DeterministicRandom(seed + n));
+  }
+
+  private static byte[] recovered(RecoverResult r) {
+    assertThat(r).isInstanceOf(RecoverResult.Recovered.class);
+    return ((RecoverResult.Recovered) r).secret().copy();
+  }
+
+  @ParameterizedTest(name = "n={0}")
+  @ValueSource(ints = {3, 5})
+  void recover_rightPin_returnsSecretByteForByte(int n) {
+    InMemoryFleet f = fleet(n, "right");
+    RegisterResult reg = f.register(USER, PIN, SECRET, 5);
+    assertThat(reg).isEqualTo(new RegisterResult.Registered(1, f.realm.size() == 3
+        ? java.util.Set.of(1, 2, 3) : java.util.Set.of(1, 2, 3, 4, 5)));
+    assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
+    // and again: a success resets the counter, nothing is used up
+    assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
+    for (InMemoryFleet.Node node : f.nodes) {
+      assertThat(node.row(ByteString.copyFrom(USER)).attempts).isZero();
+    }
+  }
+
+  @ParameterizedTest(name = "n={0}")
+  @ValueSource(ints = {3, 5})
+  void recover_wrongPin_decrementsGuesses(int n) {
+    InMemoryFleet f = fleet(n, "wrong");
+    f.register(USER, PIN, SECRET, 5);
+    assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(4));
+    assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(3));
+    assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
+    assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(4));
+  }
+
+  @ParameterizedTest(name = "n={0}")
+  @ValueSource(ints = {3, 5})
+  void recover_limitReached_noGuessesAndRecordsGone(int n) {
+    InMemoryFleet f = fleet(n, "limit");
+    f.register(USER, PIN, SECRET, 3);
+    assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(2));
+    assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(1));
+    assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(0));
+    for (InMemoryFleet.Node node : f.nodes) {
+      assertThat(node.store).isEmpty();
+      assertThat(node.row(ByteString.copyFrom(USER)).state).isEqualTo(LedgerRow.State.NO_GUESSES);
+    }
+    assertThat(f.recover(USER, PIN)).isEqualTo(new RecoverResult.NoGuesses());
+  }
+
+  @Test
+  void recover_lastGuessNeverFinished_nextAttemptRefusedAndRecordsDestroyed() {
+    InMemoryFleet f = fleet(3, "skip2");
+    f.register(USER, PIN, SECRET, 1);
+    // an attacker runs phase 1 with the only guess and never sends phase 2
+    Recovery rec = Recovery.begin(f.realm, USER, SecretBytes.copyOf(WRONG), f.random);
+    RecoveryStep<Recover1Request> s1 = rec.afterRecover0(f.call(rec.recover0Request()));
+    rec.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
+    // the next attempt, even with the right PIN, finds the counter at the limit
+    assertThat(f.recover(USER, PIN)).isEqualTo(new RecoverResult.NoGuesses());
+    for (InMemoryFleet.Node node : f.nodes) {
+      assertThat(node.store).isEmpty();
+    }
+  }
+
+  @ParameterizedTest(name = "n={0}")
+  @ValueSource(ints = {3, 5})
+  void recover_oneMemberAnswersGarbage_detectedByProofAndNoExtraGuess(int n) {
+    InMemoryFleet f = fleet(n, "garbage");
+    f.register(USER, PIN, SECRET, 5);
+    f.node(2).evaluateWith = (i, r) -> InMemoryFleet.withWrongKey(r, f.random);
+    Recovery rec = Recovery.begin(f.realm, USER, SecretBytes.copyOf(PIN), f.random);
+    assertThat(recovered(f.recover(rec))).isEqualTo(SECRET);
+    assertThat(rec.flaggedMembers()).containsExactly(2);
+    // every counter (also the faulty member's: its tag was right) is back to zero
+    f.node(2).evaluateWith = (i, r) -> r;
+    assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(4));
+  }
+
+  @Test
+  void recover_memberDown_stillSucceedsWithThreshold() {
+    InMemoryFleet f = fleet(5, "down");
+    f.register(USER, PIN, SECRET, 5);
+    f.down.add(1);
+    f.down.add(4);
+    assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
+    f.down.add(5);
+    assertThatThrownBy(() -> f.recover(USER, PIN)).isInstanceOf(InsufficientAnswersException.class);
+  }
+
+  @Test
+  void recover_memberDisagreesInPhase0_flaggedAndExcluded() {
+    InMemoryFleet f = fleet(3, "disagree");
+    f.register(USER, PIN, SECRET, 5);
+    // member 3's record is re-registered with another salt by someone else (store + ledger of one member)
+    InMemoryFleet.Node n3 = f.node(3);
+    ByteString u = ByteString.copyFrom(USER);
+    InMemoryFleet.Row row = n3.row(u);
+    MemberRecord r = MemberRecords.decode(n3.store.get(n3.key(u, row.version)));
+    byte[] bad = r.toBuilder().setRegistrationSalt(ByteString.copyFrom(new byte[32])).build().toByteArray();
+    n3.store.put(n3.key(u, row.version), bad);
+    row.digest = MemberRecords.digest(bad);
+    Recovery rec = Recovery.begin(f.realm, USER, SecretBytes.copyOf(PIN), f.random);
+    assertThat(recovered(f.recover(rec))).isEqualTo(SECRET);
+    assertThat(rec.flaggedMembers()).containsExactly(3);
+  }
+
+  @Test
+  void recover_notRegistered_andAfterDelete_notRegistered() {
+    InMemoryFleet f = fleet(3, "del");
+    assertThat(f.recover(USER, PIN)).isEqualTo(new RecoverResult.NotRegistered());
+    f.register(USER, PIN, SECRET, 5);
+    DeleteResult d = f.delete(USER);
+    assertThat(d.isComplete()).isTrue();
+    assertThat(d.confirmed()).containsExactlyInAnyOrder(1, 2, 3);
+    assertThat(f.recover(USER, PIN)).isEqualTo(new RecoverResult.NotRegistered());
+    for (InMemoryFleet.Node node : f.nodes) {
+      assertThat(node.store).isEmpty();
+    }
+    // re-registering after deletion works and takes a higher version
+    assertThat(f.register(USER, PIN, SECRET, 5)).isInstanceOf(RegisterResult.Registered.class)
+        .extracting(r -> ((RegisterResult.Registered) r).version()).isEqualTo(2L);
+    assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
+  }
+
+  @Test
+  void register_again_newVersionReplacesOldSecret() {
+    InMemoryFleet f = fleet(3, "rereg");
+    f.register(USER, PIN, SECRET, 5);
+    byte[] other = "another secret".getBytes(UTF_8);
+    assertThat(f.register(USER, "5678".getBytes(UTF_8), other, 5))
+        .isEqualTo(new RegisterResult.Registered(2, java.util.Set.of(1, 2, 3)));
+    assertThat(recovered(f.recover(USER, "5678".getBytes(UTF_8)))).isEqualTo(other);
+    assertThat(f.recover(USER, PIN)).isEqualTo(new RecoverResult.WrongPin(4));
+  }
+
+  @Test
+  void register2_replayedAfterGuesses_doesNotResetCounter() {
+    InMemoryFleet f = fleet(3, "replayreg");
+    Registration reg = Registration.begin(f.realm, USER, SecretBytes.copyOf(PIN), SecretBytes.copyOf(SECRET), 5,
+        f.random);
+    Register2Request r2 = reg.register2Request(f.call(reg.register1Request()));
+    reg.finish(f.call(r2));
+    assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(4));
+    // the edge replays the captured register2: an exact retry, answered OK, counter unchanged
+    Register2Response replay = f.call(r2);
+    assertThat(replay.getResultsList()).allMatch(MemberResult::hasAnswer);
+    assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(3));
+  }
+
+  @Test
+  void recover2_replayedOldEnvelope_cannotResetCounter() {
+    InMemoryFleet f = fleet(3, "replay2");
+    f.register(USER, PIN, SECRET, 5);
+    Recovery rec = Recovery.begin(f.realm, USER, SecretBytes.copyOf(PIN), f.random);
+    RecoveryStep<Recover1Request> s1 = rec.afterRecover0(f.call(rec.recover0Request()));
+    RecoveryStep<Recover2Request> s2 = rec.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
+    Recover2Request captured = ((RecoveryStep.Send<Recover2Request>) s2).request();
+    assertThat(recovered(rec.afterRecover2(f.call(captured)))).isEqualTo(SECRET);
+    assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(4));
+    // the attacker replays the old, correct phase-2 envelopes: the ledger refuses succeed, nothing is released
+    Recover2Response replay = f.call(captured);
+    assertThat(replay.getResultsList()).noneMatch(MemberResult::hasAnswer);
+    assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(3));
+  }
+
+  @Test
+  void recover1_replayedEnvelope_sameAttemptNotCountedTwice() {
+    InMemoryFleet f = fleet(3, "replay1");
+    f.register(USER, PIN, SECRET, 5);
+    Recovery rec = Recovery.begin(f.realm, USER, SecretBytes.copyOf(WRONG), f.random);
+    RecoveryStep<Recover1Request> s1 = rec.afterRecover0(f.call(rec.recover0Request()));
+    Recover1Request r1 = ((RecoveryStep.Send<Recover1Request>) s1).request();
+    f.call(r1);
+    f.call(r1);
+    f.call(r1);
+    for (InMemoryFleet.Node node : f.nodes) {
+      assertThat(node.row(ByteString.copyFrom(USER)).attempts).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void envelopes_swappedBetweenMembersPhasesOrUsers_refused() {
+    InMemoryFleet f = fleet(3, "swap");
+    f.register(USER, PIN, SECRET, 5);
+    Recovery rec = Recovery.begin(f.realm, USER, SecretBytes.copyOf(PIN), f.random);
+    Recover0Request r0 = rec.recover0Request();
+    SealedRequest e1 = r0.getRequests(0);
+    SealedRequest e2 = r0.getRequests(1);
+    ByteString u = ByteString.copyFrom(USER);
+    // member 1's envelope relabelled for member 2
+    assertThatThrownBy(() -> f.node(2).handle(Phase.PHASE_RECOVER0,
+        EdgeMessages.toMember(u, e1.toBuilder().setMember(2).build())))
+        .isInstanceOf(BadRequestException.class).hasMessageContaining("does not open");
+    // member 1's envelope sent to member 2 under its own label
+    assertThatThrownBy(() -> f.node(2).handle(Phase.PHASE_RECOVER0, EdgeMessages.toMember(u, e1)))
+        .isInstanceOf(BadRequestException.class).hasMessageContaining("addressed to member 1");
+    // another user's request
+    assertThatThrownBy(() -> f.node(2).handle(Phase.PHASE_RECOVER0,
+        EdgeMessages.toMember(ByteString.copyFromUtf8("mallory"), e2)))
+        .isInstanceOf(BadRequestException.class).hasMessageContaining("does not open");
+    // another phase's rpc
+    assertThatThrownBy(() -> f.node(2).handle(Phase.PHASE_RECOVER1, EdgeMessages.toMember(u, e2)))
+        .isInstanceOf(BadRequestException.class).hasMessageContaining("does not open");
+    // answers swapped between members at the edge are refused by the client, not trusted
+    Recover0Response resp = f.call(r0);
+    List<MemberResult> swapped = new ArrayList<>(resp.getResultsList());
+    SealedAnswer a1 = swapped.get(0).getAnswer();
+    SealedAnswer a2 = swapped.get(1).getAnswer();
+    swapped.set(0, MemberResult.newBuilder().setMember(1).setAnswer(a2.toBuilder().setMember(1)).build());
+    swapped.set(1, MemberResult.newBuilder().setMember(2).setAnswer(a1.toBuilder().setMember(2)).build());
+    Recover0Response tampered = resp.toBuilder().clearResults().addAllResults(swapped).build();
+    assertThatThrownBy(() -> rec.afterRecover0(tampered)).isInstanceOf(InsufficientAnswersException.class);
+  }
+
+  @Test
+  void recover1_invalidPointInsideEnvelope_badRequestAndNothingCounted() {
+    InMemoryFleet f = fleet(3, "badpoint");
+    f.register(USER, PIN, SECRET, 5);
+    ByteString u = ByteString.copyFrom(USER);
+    byte[] notOnCurve = new byte[33];
+    java.util.Arrays.fill(notOnCurve, (byte) 0xff);
+    notOnCurve[0] = 0x02; // x = 2^256 - 1 >= p: not a field element, so no point
+    Recover1Payload p = Recover1Payload.newBuilder().setRecordVersion(1)
+        .setBlindedElement(ByteString.copyFrom(notOnCurve)).setNonce(ByteString.copyFrom(new byte[32])).build();
+    SealedRequest env = dev.fleetvault.protocol.flow.impl.Envelopes.seal(f.realm.member(1).hpkePublicKey(), 1,
+        Phase.PHASE_RECOVER1, USER, p, f.random).request();
+    assertThatThrownBy(() -> f.node(1).handle(Phase.PHASE_RECOVER1, EdgeMessages.toMember(u, env)))
+        .isInstanceOf(BadRequestException.class).hasMessageContaining("blinded element");
+    assertThat(f.node(1).row(u).attempts).isZero();
+    // an enc that is not a point never reaches the HSM
+    SealedRequest badEnc = env.toBuilder().setEnc(ByteString.copyFrom(new byte[65])).build();
+    assertThatThrownBy(() -> f.node(1).logic.encForHsm(EdgeMessages.toMember(u, badEnc)))
+        .isInstanceOf(BadRequestException.class).hasMessageContaining("not a valid P-256 point");
+  }
+
+  @Test
+  void register2_shareNotMatchingCommitment_badRequest() {
+    InMemoryFleet f = fleet(3, "badshare");
+    Registration reg = Registration.begin(f.realm, USER, SecretBytes.copyOf(PIN), SecretBytes.copyOf(SECRET), 5,
+        f.random);
+    reg.register2Request(f.call(reg.register1Request()));
+    Register2Payload p = Register2Payload.newBuilder()
+        .setRecordVersion(1).setThreshold(2).setMembers(3).setGuessLimit(5)
+        .setPinParams(f.realm.pinParams())
+        .setRegistrationSalt(ByteString.copyFrom(new byte[32]))
+        .setOprfKeyShare(ByteString.copyFrom(dev.fleetvault.protocol.group.Scalar.ONE.encode()))
+        .addCommitments(ByteString.copyFrom(dev.fleetvault.protocol.group.GroupElement.generator().multiply(
+            dev.fleetvault.protocol.group.Scalar.ofLong(2)).encodeCompressed()))
+        .addCommitments(ByteString.copyFrom(dev.fleetvault.protocol.group.GroupElement.generator().encodeCompressed()))
+        .addCommitments(ByteString.copyFrom(dev.fleetvault.protocol.group.GroupElement.generator().encodeCompressed()))
+        .setMaskedDataShare(ByteString.copyFrom(new byte[32]))
+        .setUnlockTag(ByteString.copyFrom(new byte[32]))
+        .setSecretCiphertext(ByteString.copyFrom(new byte[40]))
+        .build();
+    SealedRequest env = dev.fleetvault.protocol.flow.impl.Envelopes.seal(f.realm.member(1).hpkePublicKey(), 1,
+        Phase.PHASE_REGISTER2, USER, p, f.random).request();
+    assertThatThrownBy(() -> f.node(1).handle(Phase.PHASE_REGISTER2,
+        EdgeMessages.toMember(ByteString.copyFrom(USER), env)))
+        .isInstanceOf(BadRequestException.class).hasMessageContaining("does not match its commitment");
+    assertThat(f.node(1).store).isEmpty();
+  }
+
+  @Test
+  void flows_calledOutOfOrder_illegalState() {
+    InMemoryFleet f = fleet(3, "order");
+    Recovery rec = Recovery.begin(f.realm, USER, SecretBytes.copyOf(PIN), f.random);
+    assertThatThrownBy(() -> rec.afterRecover0(Recover0Response.getDefaultInstance()))
+        .isInstanceOf(IllegalStateException.class);
+    Registration reg = Registration.begin(f.realm, USER, SecretBytes.copyOf(PIN), SecretBytes.copyOf(SECRET), 5,
+        f.random);
+    reg.register1Request();
+    assertThatThrownBy(reg::register1Request).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void recoverResult_toString_neverShowsSecret() {
+    RecoverResult r = new RecoverResult.Recovered(SecretBytes.copyOf(SECRET));
+    assertThat(r.toString()).doesNotContain(new String(SECRET, UTF_8)).contains("32 bytes");
+  }
+}
