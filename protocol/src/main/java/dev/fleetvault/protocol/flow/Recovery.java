@@ -1,14 +1,47 @@
 package dev.fleetvault.protocol.flow;
 
+import com.google.protobuf.ByteString;
+import dev.fleetvault.protocol.flow.impl.ClientRound;
+import dev.fleetvault.protocol.flow.impl.Derive;
+import dev.fleetvault.protocol.flow.impl.RegistrationMath;
+import dev.fleetvault.protocol.flow.impl.Unlock;
+import dev.fleetvault.protocol.group.GroupElement;
+import dev.fleetvault.protocol.group.InvalidEncodingException;
+import dev.fleetvault.protocol.group.Scalar;
+import dev.fleetvault.protocol.oprf.BlindedInput;
+import dev.fleetvault.protocol.pin.Argon2idParameters;
 import dev.fleetvault.protocol.secret.SecretBytes;
+import dev.fleetvault.protocol.threshold.CombineResult;
+import dev.fleetvault.protocol.threshold.MemberEvaluation;
+import dev.fleetvault.protocol.threshold.ThresholdOprfClient;
+import dev.fleetvault.protocol.wire.Phase;
+import dev.fleetvault.protocol.wire.Recover0Payload;
+import dev.fleetvault.protocol.wire.Recover0Reply;
 import dev.fleetvault.protocol.wire.Recover0Request;
 import dev.fleetvault.protocol.wire.Recover0Response;
+import dev.fleetvault.protocol.wire.Recover1Payload;
+import dev.fleetvault.protocol.wire.Recover1Reply;
 import dev.fleetvault.protocol.wire.Recover1Request;
 import dev.fleetvault.protocol.wire.Recover1Response;
+import dev.fleetvault.protocol.wire.Recover2Payload;
+import dev.fleetvault.protocol.wire.Recover2Reply;
 import dev.fleetvault.protocol.wire.Recover2Request;
 import dev.fleetvault.protocol.wire.Recover2Response;
+import dev.fleetvault.protocol.wire.ReplyStatus;
+import dev.fleetvault.protocol.wire.WireCodec;
+import dev.fleetvault.protocol.wire.WireVersion;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Client side of recovery (PROTOCOL.md "Recovery"): a single-use state machine over three
@@ -31,35 +64,334 @@ import java.util.Set;
  * a {@link RecoveryStep.Done} is returned or an exception is thrown.
  */
 public final class Recovery {
-  private Recovery() {}
+  private enum State { NEW, SENT0, SENT1, SENT2, DONE }
+
+  private final RealmConfig realm;
+  private final byte[] userId;
+  private final SecretBytes pin;
+  private final SecureRandom random;
+  private final Set<Integer> flagged = new TreeSet<>();
+  private State state = State.NEW;
+  private ClientRound round;
+
+  private Recover0Reply agreed;
+  private Set<Integer> group;
+  private ThresholdOprfClient oprf;
+  private BlindedInput blinded;
+  private final Map<Integer, byte[]> attemptIds = new HashMap<>();
+  private int minRemaining = Integer.MAX_VALUE;
+
+  private Recovery(RealmConfig realm, byte[] userId, SecretBytes pin, SecureRandom random) {
+    this.realm = realm;
+    this.userId = userId;
+    this.pin = pin;
+    this.random = random;
+  }
 
   /** Starts a recovery for {@code userId} with {@code pin} (its UTF-8 bytes; copied). */
   public static Recovery begin(RealmConfig realm, byte[] userId, SecretBytes pin, SecureRandom random) {
-    throw new UnsupportedOperationException("not yet");
+    Objects.requireNonNull(realm, "realm");
+    Objects.requireNonNull(random, "random");
+    Registration.checkUserId(userId);
+    return new Recovery(realm, userId.clone(), SecretBytes.wrap(pin.copy()), random);
   }
 
   /** Phase 0 request: sealed to every member of the realm. */
   public Recover0Request recover0Request() {
-    throw new UnsupportedOperationException("not yet");
+    expect(State.NEW);
+    Map<Integer, Recover0Payload> payloads = new HashMap<>();
+    for (int i = 1; i <= realm.size(); i++) {
+      payloads.put(i, Recover0Payload.getDefaultInstance());
+    }
+    round = ClientRound.seal(realm, Phase.PHASE_RECOVER0, userId, payloads, random);
+    state = State.SENT0;
+    return Recover0Request.newBuilder()
+        .setVersion(WireVersion.VERSION_1)
+        .setSuite(WireVersion.SUITE_P256_SHA256)
+        .setUserId(ByteString.copyFrom(userId))
+        .addAllRequests(round.requests())
+        .build();
   }
 
   /** Phase 0 answers in; phase 1 request out, or Done(NotRegistered | NoGuesses). */
   public RecoveryStep<Recover1Request> afterRecover0(Recover0Response response) {
-    throw new UnsupportedOperationException("not yet");
+    expect(State.SENT0);
+    state = State.DONE;
+    boolean proceed = false;
+    try {
+      WireCodec.check(response);
+      Map<Integer, Recover0Reply> replies = round.open(response.getResultsList(), Recover0Reply.class, flagged);
+      round.close();
+      // Group the OK answers by everything but the counters; take the largest group (ties: higher version).
+      Map<ByteString, List<Integer>> groups = new LinkedHashMap<>();
+      Map<ByteString, Recover0Reply> configs = new HashMap<>();
+      int noGuesses = 0;
+      for (Map.Entry<Integer, Recover0Reply> e : replies.entrySet()) {
+        Recover0Reply r = e.getValue();
+        if (r.getStatus() == ReplyStatus.REPLY_STATUS_OK) {
+          ByteString key = r.toBuilder().clearStatus().clearGuessesRemaining().build().toByteString();
+          groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getKey());
+          configs.put(key, r);
+        } else if (r.getStatus() == ReplyStatus.REPLY_STATUS_NO_GUESSES) {
+          noGuesses++;
+        }
+      }
+      Optional<ByteString> best = groups.keySet().stream()
+          .max(Comparator.<ByteString>comparingInt(k -> groups.get(k).size())
+              .thenComparingLong(k -> configs.get(k).getRecordVersion()));
+      int t = realm.threshold();
+      if (best.isEmpty() || groups.get(best.get()).size() < t || !usable(configs.get(best.get()))) {
+        if (noGuesses > 0) {
+          return new RecoveryStep.Done<>(new RecoverResult.NoGuesses());
+        }
+        if (replies.size() >= t) {
+          return new RecoveryStep.Done<>(new RecoverResult.NotRegistered());
+        }
+        throw new InsufficientAnswersException("recover0", replies.size(), t, flagged);
+      }
+      agreed = configs.get(best.get());
+      group = new TreeSet<>(groups.get(best.get()));
+      for (int i : replies.keySet()) {
+        if (!group.contains(i)) {
+          flagged.add(i); // disagrees with the majority
+        }
+      }
+      List<GroupElement> commitments = new ArrayList<>();
+      for (ByteString c : agreed.getCommitmentsList()) {
+        commitments.add(GroupElement.decodeCompressed(c.toByteArray()));
+      }
+      oprf = new ThresholdOprfClient(agreed.getThreshold(), commitments);
+      Argon2idParameters params = Argon2idParameters.forId(agreed.getPinParams());
+      try (SecretBytes stretched = RegistrationMath.stretch(pin, userId, realm.fleetId(), params,
+          agreed.getRegistrationSalt().toByteArray())) {
+        byte[] p = stretched.copy();
+        try {
+          blinded = oprf.blind(p, random);
+        } finally {
+          Derive.wipe(p);
+        }
+      }
+      byte[] b = blinded.blindedElement().encodeCompressed();
+      Map<Integer, Recover1Payload> payloads = new TreeMap<>();
+      for (int i : group) {
+        byte[] nonce = new byte[32];
+        random.nextBytes(nonce);
+        attemptIds.put(i, Derive.attemptId(userId, i, agreed.getRecordVersion(), b, nonce));
+        payloads.put(i, Recover1Payload.newBuilder()
+            .setRecordVersion(agreed.getRecordVersion())
+            .setBlindedElement(ByteString.copyFrom(b))
+            .setNonce(ByteString.copyFrom(nonce))
+            .build());
+      }
+      round = ClientRound.seal(realm, Phase.PHASE_RECOVER1, userId, payloads, random);
+      state = State.SENT1;
+      proceed = true;
+      return new RecoveryStep.Send<>(Recover1Request.newBuilder()
+          .setVersion(WireVersion.VERSION_1)
+          .setSuite(WireVersion.SUITE_P256_SHA256)
+          .setUserId(ByteString.copyFrom(userId))
+          .addAllRequests(round.requests())
+          .build());
+    } finally {
+      pin.wipe();
+      if (!proceed) {
+        cleanup();
+      }
+    }
+  }
+
+  /** A majority config this client can use: the realm's shape, every commitment a valid point. */
+  private boolean usable(Recover0Reply r) {
+    if (r.getMembers() != realm.size() || r.getThreshold() != realm.threshold()) {
+      return false;
+    }
+    try {
+      for (ByteString c : r.getCommitmentsList()) {
+        GroupElement.decodeCompressed(c.toByteArray());
+      }
+      Argon2idParameters.forId(r.getPinParams());
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Phase 1 answers in; phase 2 request out, or Done(NoGuesses | NotRegistered). */
   public RecoveryStep<Recover2Request> afterRecover1(Recover1Response response) {
-    throw new UnsupportedOperationException("not yet");
+    expect(State.SENT1);
+    state = State.DONE;
+    boolean proceed = false;
+    try {
+      WireCodec.check(response);
+      Map<Integer, Recover1Reply> replies = round.open(response.getResultsList(), Recover1Reply.class, flagged);
+      round.close();
+      List<MemberEvaluation> evaluations = new ArrayList<>();
+      Map<Integer, Integer> remaining = new HashMap<>();
+      int noGuesses = 0;
+      int notRegistered = 0;
+      for (Map.Entry<Integer, Recover1Reply> e : replies.entrySet()) {
+        Recover1Reply r = e.getValue();
+        switch (r.getStatus()) {
+          case REPLY_STATUS_OK:
+            try {
+              evaluations.add(MemberEvaluation.decode(e.getKey(), r.getEvaluatedElement().toByteArray(),
+                  r.getProof().toByteArray()));
+              remaining.put(e.getKey(), r.getGuessesRemaining());
+            } catch (InvalidEncodingException ex) {
+              flagged.add(e.getKey());
+            }
+            break;
+          case REPLY_STATUS_NO_GUESSES:
+            noGuesses++;
+            break;
+          case REPLY_STATUS_NOT_REGISTERED:
+            notRegistered++;
+            break;
+          default:
+            flagged.add(e.getKey());
+        }
+      }
+      CombineResult combined = oprf.combine(blinded.blindedElement(), evaluations);
+      flagged.addAll(combined.rejected());
+      if (!(combined instanceof CombineResult.Combined)) {
+        if (noGuesses > 0) {
+          return new RecoveryStep.Done<>(new RecoverResult.NoGuesses());
+        }
+        if (notRegistered >= realm.threshold()) {
+          return new RecoveryStep.Done<>(new RecoverResult.NotRegistered());
+        }
+        throw new InsufficientAnswersException("recover1",
+            ((CombineResult.Insufficient) combined).verified().size(), realm.threshold(), flagged);
+      }
+      CombineResult.Combined c = (CombineResult.Combined) combined;
+      for (int i : c.verified()) {
+        minRemaining = Math.min(minRemaining, remaining.get(i));
+      }
+      Map<Integer, Recover2Payload> payloads = new TreeMap<>();
+      try (SecretBytes y = oprf.finalize(blinded, c.evaluation());
+          SecretBytes unlockKey = Derive.unlockKey(y)) {
+        this.maskKey = Derive.maskKey(y);
+        for (int i : group) {
+          payloads.put(i, Recover2Payload.newBuilder()
+              .setRecordVersion(agreed.getRecordVersion())
+              .setAttemptId(ByteString.copyFrom(attemptIds.get(i)))
+              .setUnlockTag(ByteString.copyFrom(Derive.unlockTag(unlockKey, i)))
+              .build());
+        }
+      }
+      round = ClientRound.seal(realm, Phase.PHASE_RECOVER2, userId, payloads, random);
+      state = State.SENT2;
+      proceed = true;
+      return new RecoveryStep.Send<>(Recover2Request.newBuilder()
+          .setVersion(WireVersion.VERSION_1)
+          .setSuite(WireVersion.SUITE_P256_SHA256)
+          .setUserId(ByteString.copyFrom(userId))
+          .addAllRequests(round.requests())
+          .build());
+    } finally {
+      if (blinded != null) {
+        blinded.close();
+      }
+      if (!proceed) {
+        cleanup();
+      }
+    }
   }
+
+  private SecretBytes maskKey;
 
   /** Phase 2 answers in; the result. */
   public RecoverResult afterRecover2(Recover2Response response) {
-    throw new UnsupportedOperationException("not yet");
+    expect(State.SENT2);
+    state = State.DONE;
+    try {
+      WireCodec.check(response);
+      Map<Integer, Recover2Reply> replies = round.open(response.getResultsList(), Recover2Reply.class, flagged);
+      Map<Integer, Scalar> shares = new TreeMap<>();
+      Map<ByteString, Integer> ciphertexts = new LinkedHashMap<>();
+      int wrongTag = 0;
+      int noGuesses = 0;
+      int notRegistered = 0;
+      for (Map.Entry<Integer, Recover2Reply> e : replies.entrySet()) {
+        int i = e.getKey();
+        Recover2Reply r = e.getValue();
+        switch (r.getStatus()) {
+          case REPLY_STATUS_OK:
+            try (SecretBytes mask = Derive.shareMask(maskKey, i)) {
+              byte[] m = mask.copy();
+              byte[] d = Derive.xor(r.getMaskedDataShare().toByteArray(), m);
+              try {
+                shares.put(i, Scalar.decode(d));
+                ciphertexts.merge(r.getSecretCiphertext(), 1, Integer::sum);
+              } catch (InvalidEncodingException ex) {
+                flagged.add(i);
+              } finally {
+                Derive.wipe(m, d);
+              }
+            }
+            break;
+          case REPLY_STATUS_WRONG_TAG:
+            wrongTag++;
+            minRemaining = Math.min(minRemaining, r.getGuessesRemaining());
+            break;
+          case REPLY_STATUS_NO_GUESSES:
+            noGuesses++;
+            break;
+          case REPLY_STATUS_NOT_REGISTERED:
+            notRegistered++;
+            break;
+          default:
+            flagged.add(i);
+        }
+      }
+      int t = agreed.getThreshold();
+      if (shares.size() >= t) {
+        List<byte[]> cts = new ArrayList<>();
+        ciphertexts.entrySet().stream()
+            .sorted(Map.Entry.<ByteString, Integer>comparingByValue().reversed())
+            .forEach(e -> cts.add(e.getKey().toByteArray()));
+        Optional<SecretBytes> s = Unlock.open(shares, t, cts, userId, agreed.getRecordVersion());
+        if (s.isPresent()) {
+          return new RecoverResult.Recovered(s.get());
+        }
+        flagged.addAll(shares.keySet());
+      }
+      if (wrongTag > 0) {
+        return new RecoverResult.WrongPin(minRemaining == Integer.MAX_VALUE ? 0 : minRemaining);
+      }
+      if (noGuesses > 0) {
+        return new RecoverResult.NoGuesses();
+      }
+      if (notRegistered >= realm.threshold()) {
+        return new RecoverResult.NotRegistered();
+      }
+      throw new InsufficientAnswersException("recover2", shares.size(), t, flagged);
+    } finally {
+      cleanup();
+    }
   }
 
   /** Members excluded so far (disagreement, unopenable answers, bad proofs, bad shares). */
   public Set<Integer> flaggedMembers() {
-    throw new UnsupportedOperationException("not yet");
+    return Set.copyOf(flagged);
+  }
+
+  private void cleanup() {
+    pin.wipe();
+    if (round != null) {
+      round.close();
+    }
+    if (blinded != null) {
+      blinded.close();
+    }
+    if (maskKey != null) {
+      maskKey.wipe();
+    }
+  }
+
+  private void expect(State s) {
+    if (state != s) {
+      throw new IllegalStateException("Recovery: called out of order (state " + state + ", expected " + s + ")");
+    }
   }
 }

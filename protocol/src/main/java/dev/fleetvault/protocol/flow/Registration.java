@@ -1,11 +1,32 @@
 package dev.fleetvault.protocol.flow;
 
+import com.google.protobuf.ByteString;
+import dev.fleetvault.protocol.flow.impl.ClientRound;
+import dev.fleetvault.protocol.flow.impl.RegistrationMath;
+import dev.fleetvault.protocol.group.Scalar;
+import dev.fleetvault.protocol.pin.Argon2idParameters;
 import dev.fleetvault.protocol.secret.SecretBytes;
+import dev.fleetvault.protocol.wire.Phase;
+import dev.fleetvault.protocol.wire.Register1Payload;
+import dev.fleetvault.protocol.wire.Register1Reply;
 import dev.fleetvault.protocol.wire.Register1Request;
 import dev.fleetvault.protocol.wire.Register1Response;
+import dev.fleetvault.protocol.wire.Register2Payload;
+import dev.fleetvault.protocol.wire.Register2Reply;
 import dev.fleetvault.protocol.wire.Register2Request;
 import dev.fleetvault.protocol.wire.Register2Response;
+import dev.fleetvault.protocol.wire.ReplyStatus;
+import dev.fleetvault.protocol.wire.WireCodec;
+import dev.fleetvault.protocol.wire.WireLimits;
+import dev.fleetvault.protocol.wire.WireVersion;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Client side of registration (PROTOCOL.md "Registration"): a single-use state machine.
@@ -20,7 +41,27 @@ import java.security.SecureRandom;
  * returns or throws.
  */
 public final class Registration {
-  private Registration() {}
+  private enum State { NEW, SENT1, SENT2, DONE }
+
+  private final RealmConfig realm;
+  private final byte[] userId;
+  private final SecretBytes pin;
+  private final SecretBytes secret;
+  private final int guessLimit;
+  private final SecureRandom random;
+  private State state = State.NEW;
+  private ClientRound round;
+  private long version;
+
+  private Registration(RealmConfig realm, byte[] userId, SecretBytes pin, SecretBytes secret, int guessLimit,
+      SecureRandom random) {
+    this.realm = realm;
+    this.userId = userId;
+    this.pin = pin;
+    this.secret = secret;
+    this.guessLimit = guessLimit;
+    this.random = random;
+  }
 
   /**
    * Starts a registration of {@code secret} (1..128 bytes) behind {@code pin} (its UTF-8
@@ -29,12 +70,41 @@ public final class Registration {
    */
   public static Registration begin(RealmConfig realm, byte[] userId, SecretBytes pin, SecretBytes secret,
       int guessLimit, SecureRandom random) {
-    throw new UnsupportedOperationException("not yet");
+    Objects.requireNonNull(realm, "realm");
+    Objects.requireNonNull(random, "random");
+    checkUserId(userId);
+    if (secret.length() < 1 || secret.length() > WireLimits.MAX_SECRET) {
+      throw new IllegalArgumentException("secret must be 1.." + WireLimits.MAX_SECRET + " bytes, got " + secret.length());
+    }
+    if (guessLimit < 1 || guessLimit > WireLimits.MAX_GUESS_LIMIT) {
+      throw new IllegalArgumentException("guess limit must be 1.." + WireLimits.MAX_GUESS_LIMIT + ", got " + guessLimit);
+    }
+    return new Registration(realm, userId.clone(), SecretBytes.wrap(pin.copy()), SecretBytes.wrap(secret.copy()),
+        guessLimit, random);
+  }
+
+  static void checkUserId(byte[] userId) {
+    Objects.requireNonNull(userId, "userId");
+    if (userId.length < 1 || userId.length > WireLimits.MAX_USER_ID) {
+      throw new IllegalArgumentException("user id must be 1.." + WireLimits.MAX_USER_ID + " bytes, got " + userId.length);
+    }
   }
 
   /** Round 1: ask every member for its current record version. */
   public Register1Request register1Request() {
-    throw new UnsupportedOperationException("not yet");
+    expect(State.NEW);
+    Map<Integer, Register1Payload> payloads = new HashMap<>();
+    for (int i = 1; i <= realm.size(); i++) {
+      payloads.put(i, Register1Payload.getDefaultInstance());
+    }
+    round = ClientRound.seal(realm, Phase.PHASE_REGISTER1, userId, payloads, random);
+    state = State.SENT1;
+    return Register1Request.newBuilder()
+        .setVersion(WireVersion.VERSION_1)
+        .setSuite(WireVersion.SUITE_P256_SHA256)
+        .setUserId(ByteString.copyFrom(userId))
+        .addAllRequests(round.requests())
+        .build();
   }
 
   /**
@@ -43,11 +113,102 @@ public final class Registration {
    * OPRF, and seals each member's share record.
    */
   public Register2Request register2Request(Register1Response response) {
-    throw new UnsupportedOperationException("not yet");
+    expect(State.SENT1);
+    state = State.DONE;
+    boolean ok = false;
+    try {
+      WireCodec.check(response);
+      Set<Integer> flagged = new TreeSet<>();
+      Map<Integer, Register1Reply> replies = round.open(response.getResultsList(), Register1Reply.class, flagged);
+      round.close();
+      long highest = 0;
+      int usable = 0;
+      for (Map.Entry<Integer, Register1Reply> e : replies.entrySet()) {
+        if (e.getValue().getStatus() == ReplyStatus.REPLY_STATUS_OK) {
+          usable++;
+          highest = Math.max(highest, e.getValue().getCurrentVersion());
+        } else {
+          flagged.add(e.getKey());
+        }
+      }
+      if (usable < realm.threshold()) {
+        throw new InsufficientAnswersException("register1", usable, realm.threshold(), flagged);
+      }
+      version = highest + 1;
+      Argon2idParameters params = Argon2idParameters.forId(realm.pinParams());
+      int n = realm.size();
+      int t = realm.threshold();
+      byte[] regSalt = new byte[32];
+      random.nextBytes(regSalt);
+      byte[] nonce = new byte[12];
+      random.nextBytes(nonce);
+      RegistrationMath.Inputs in = new RegistrationMath.Inputs(userId, realm.fleetId(), params, version, guessLimit,
+          n, t, regSalt, randomPolynomial(t), randomPolynomial(t), nonce);
+      Map<Integer, Register2Payload> payloads = RegistrationMath.payloads(pin, secret, in);
+      round = ClientRound.seal(realm, Phase.PHASE_REGISTER2, userId, payloads, random);
+      Register2Request req = Register2Request.newBuilder()
+          .setVersion(WireVersion.VERSION_1)
+          .setSuite(WireVersion.SUITE_P256_SHA256)
+          .setUserId(ByteString.copyFrom(userId))
+          .addAllRequests(round.requests())
+          .build();
+      state = State.SENT2;
+      ok = true;
+      return req;
+    } finally {
+      pin.wipe();
+      secret.wipe();
+      if (!ok && round != null) {
+        round.close();
+      }
+    }
+  }
+
+  private List<Scalar> randomPolynomial(int t) {
+    List<Scalar> c = new ArrayList<>();
+    for (int j = 0; j < t; j++) {
+      c.add(Scalar.random(random));
+    }
+    return c;
   }
 
   /** Registered at the version if at least t members confirmed; otherwise a conflict or an exception. */
   public RegisterResult finish(Register2Response response) {
-    throw new UnsupportedOperationException("not yet");
+    expect(State.SENT2);
+    state = State.DONE;
+    try {
+      WireCodec.check(response);
+      Set<Integer> flagged = new TreeSet<>();
+      Map<Integer, Register2Reply> replies = round.open(response.getResultsList(), Register2Reply.class, flagged);
+      Set<Integer> stored = new TreeSet<>();
+      long highest = 0;
+      boolean stale = false;
+      for (Map.Entry<Integer, Register2Reply> e : replies.entrySet()) {
+        Register2Reply r = e.getValue();
+        if (r.getStatus() == ReplyStatus.REPLY_STATUS_OK && r.getCurrentVersion() == version) {
+          stored.add(e.getKey());
+        } else if (r.getStatus() == ReplyStatus.REPLY_STATUS_STALE_VERSION) {
+          stale = true;
+          highest = Math.max(highest, r.getCurrentVersion());
+        } else {
+          flagged.add(e.getKey());
+        }
+      }
+      if (stored.size() >= realm.threshold()) {
+        return new RegisterResult.Registered(version, stored);
+      }
+      if (stale) {
+        return new RegisterResult.VersionConflict(highest);
+      }
+      throw new InsufficientAnswersException("register2", stored.size(), realm.threshold(), flagged);
+    } finally {
+      round.close();
+    }
+  }
+
+  private void expect(State s) {
+    if (state != s) {
+      throw new IllegalStateException("Registration: called out of order (state " + state + ", expected " + s + ")");
+    }
   }
 }

@@ -1,0 +1,88 @@
+package dev.fleetvault.protocol.flow.impl;
+
+import com.google.protobuf.Message;
+import dev.fleetvault.protocol.flow.RealmConfig;
+import dev.fleetvault.protocol.secret.SecretBytes;
+import dev.fleetvault.protocol.wire.MemberResult;
+import dev.fleetvault.protocol.wire.Phase;
+import dev.fleetvault.protocol.wire.SealedRequest;
+import dev.fleetvault.protocol.wire.WireCodec;
+import dev.fleetvault.protocol.wire.WireFormatException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import javax.crypto.AEADBadTagException;
+
+/**
+ * One client round trip of one phase: the envelopes sent to the members and the keys their
+ * answers are sealed under. Opens the answers it gets back and flags members whose answer
+ * does not authenticate or decode. Not API.
+ */
+public final class ClientRound implements AutoCloseable {
+  private final Phase phase;
+  private final byte[] userId;
+  private final List<SealedRequest> requests = new ArrayList<>();
+  private final Map<Integer, SecretBytes> answerKeys = new TreeMap<>();
+
+  private ClientRound(Phase phase, byte[] userId) {
+    this.phase = phase;
+    this.userId = userId.clone();
+  }
+
+  /** Seals {@code payloads.get(i)} to member i for every i in the map. */
+  public static ClientRound seal(RealmConfig realm, Phase phase, byte[] userId, Map<Integer, ? extends Message> payloads,
+      SecureRandom random) {
+    ClientRound round = new ClientRound(phase, userId);
+    for (Map.Entry<Integer, ? extends Message> e : new TreeMap<>(payloads).entrySet()) {
+      int i = e.getKey();
+      Envelopes.Sealed s = Envelopes.seal(realm.member(i).hpkePublicKey(), i, phase, userId, e.getValue(), random);
+      round.requests.add(s.request());
+      round.answerKeys.put(i, s.answerKey());
+    }
+    return round;
+  }
+
+  /** The envelopes, in member order. */
+  public List<SealedRequest> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** Members this round was sent to. */
+  public Set<Integer> members() {
+    return Set.copyOf(answerKeys.keySet());
+  }
+
+  /**
+   * Opens every answer from a member this round was sent to. Returns the decoded replies by
+   * member; adds to {@code flagged} each member whose answer is present but does not open or
+   * decode (the edge or the member misbehaved). Unavailable and unsolicited results are ignored.
+   */
+  public <R extends Message> Map<Integer, R> open(List<MemberResult> results, Class<R> type, Set<Integer> flagged) {
+    Map<Integer, R> out = new TreeMap<>();
+    for (MemberResult r : results) {
+      int i = r.getMember();
+      SecretBytes key = answerKeys.get(i);
+      if (key == null || !r.hasAnswer() || out.containsKey(i)) {
+        continue;
+      }
+      byte[] pt = null;
+      try {
+        pt = Envelopes.openAnswer(key, phase, i, userId, r.getAnswer());
+        out.put(i, WireCodec.decode(type, pt));
+      } catch (AEADBadTagException | WireFormatException e) {
+        flagged.add(i);
+      } finally {
+        Derive.wipe(pt);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    answerKeys.values().forEach(SecretBytes::wipe);
+  }
+}

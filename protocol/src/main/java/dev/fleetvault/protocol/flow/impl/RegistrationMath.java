@@ -1,0 +1,107 @@
+package dev.fleetvault.protocol.flow.impl;
+
+import com.google.protobuf.ByteString;
+import dev.fleetvault.protocol.aead.AesGcm;
+import dev.fleetvault.protocol.group.GroupElement;
+import dev.fleetvault.protocol.group.Scalar;
+import dev.fleetvault.protocol.oprf.OprfKeyPair;
+import dev.fleetvault.protocol.oprf.OprfServer;
+import dev.fleetvault.protocol.pin.Argon2id;
+import dev.fleetvault.protocol.pin.Argon2idParameters;
+import dev.fleetvault.protocol.secret.SecretBytes;
+import dev.fleetvault.protocol.shamir.Shamir;
+import dev.fleetvault.protocol.shamir.Share;
+import dev.fleetvault.protocol.threshold.MemberKeyShare;
+import dev.fleetvault.protocol.threshold.ThresholdOprfKeys;
+import dev.fleetvault.protocol.wire.Register2Payload;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The registration computation of PROTOCOL.md "Registration", deterministic given its random
+ * inputs (so the worked example can be recomputed). Not API.
+ */
+public final class RegistrationMath {
+  private RegistrationMath() {}
+
+  /**
+   * The random and public inputs of one registration.
+   *
+   * @param kCoefficients polynomial for the OPRF key: [k, a_1 .. a_{t-1}], all non-zero k
+   * @param dCoefficients polynomial for the data key: [d, b_1 .. b_{t-1}], d non-zero
+   * @param secretNonce 12-byte AES-GCM nonce for the secret
+   */
+  public record Inputs(byte[] userId, String fleetId, Argon2idParameters params, long version, int guessLimit,
+      int n, int t, byte[] registrationSalt, List<Scalar> kCoefficients, List<Scalar> dCoefficients,
+      byte[] secretNonce) {}
+
+  /** p' = Argon2id(pin, pinSalt(u, fleet, params, registration salt)). */
+  public static SecretBytes stretch(SecretBytes pin, byte[] userId, String fleetId, Argon2idParameters params,
+      byte[] registrationSalt) {
+    return Argon2id.stretchPin(pin, Derive.pinSalt(userId, fleetId, params.id(), registrationSalt), params);
+  }
+
+  /** y = OPRF(k, p') (RFC 9497 mode 0, P256-SHA256). */
+  public static SecretBytes oprfOutput(Scalar k, SecretBytes stretchedPin) {
+    byte[] in = stretchedPin.copy();
+    try {
+      return OprfServer.oprf(OprfKeyPair.fromPrivateKey(k)).evaluate(in);
+    } finally {
+      Derive.wipe(in);
+    }
+  }
+
+  /** The Register2Payload of every member, by index. */
+  public static Map<Integer, Register2Payload> payloads(SecretBytes pin, SecretBytes secret, Inputs in) {
+    ThresholdOprfKeys keys = ThresholdOprfKeys.fromCoefficients(in.kCoefficients(), in.n());
+    List<Share> dShares = Shamir.splitWithCoefficients(in.dCoefficients(), in.n());
+    List<ByteString> commitments = new ArrayList<>();
+    for (GroupElement c : keys.commitments()) {
+      commitments.add(ByteString.copyFrom(c.encodeCompressed()));
+    }
+    byte[] ciphertext;
+    try (SecretBytes dataKey = SecretBytes.wrap(in.dCoefficients().get(0).encode())) {
+      byte[] s = secret.copy();
+      try {
+        byte[] ct = AesGcm.encrypt(dataKey, in.secretNonce(), Derive.secretAad(in.userId(), in.version()), s);
+        ciphertext = Derive.concat(in.secretNonce(), ct);
+      } finally {
+        Derive.wipe(s);
+      }
+    }
+    Map<Integer, Register2Payload> out = new TreeMap<>();
+    try (SecretBytes p = stretch(pin, in.userId(), in.fleetId(), in.params(), in.registrationSalt());
+        SecretBytes y = oprfOutput(in.kCoefficients().get(0), p);
+        SecretBytes unlockKey = Derive.unlockKey(y);
+        SecretBytes maskKey = Derive.maskKey(y)) {
+      for (int i = 1; i <= in.n(); i++) {
+        MemberKeyShare ki = keys.shares().get(i - 1);
+        byte[] di = dShares.get(i - 1).y().encode();
+        byte[] masked;
+        try (SecretBytes mask = Derive.shareMask(maskKey, i)) {
+          byte[] m = mask.copy();
+          masked = Derive.xor(di, m);
+          Derive.wipe(m, di);
+        }
+        byte[] kiBytes = ki.share().encode();
+        out.put(i, Register2Payload.newBuilder()
+            .setRecordVersion(in.version())
+            .setThreshold(in.t())
+            .setMembers(in.n())
+            .setGuessLimit(in.guessLimit())
+            .setPinParams(in.params().id())
+            .setRegistrationSalt(ByteString.copyFrom(in.registrationSalt()))
+            .setOprfKeyShare(ByteString.copyFrom(kiBytes))
+            .addAllCommitments(commitments)
+            .setMaskedDataShare(ByteString.copyFrom(masked))
+            .setUnlockTag(ByteString.copyFrom(Derive.unlockTag(unlockKey, i)))
+            .setSecretCiphertext(ByteString.copyFrom(ciphertext))
+            .build());
+        Derive.wipe(kiBytes);
+      }
+    }
+    return out;
+  }
+}
