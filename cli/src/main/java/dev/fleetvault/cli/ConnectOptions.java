@@ -1,37 +1,49 @@
 package dev.fleetvault.cli;
 
+import dev.fleetvault.cli.impl.HomePaths;
 import dev.fleetvault.client.Edge;
 import dev.fleetvault.client.TransportKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** Options shared by the commands that talk to a fleet (picocli mixin). */
 public final class ConnectOptions {
-    /** The local fleet's edges (config/local.yaml), the first one preferred. */
-    static final List<String> LOCAL_EDGES = List.of("127.0.0.1:7401", "127.0.0.1:7402", "127.0.0.1:7403");
-
     @Option(names = "--edge", paramLabel = "HOST:PORT", split = ",",
         description = "Edge(s) to use, preferred first; the client moves on when one is down. "
-            + "Default: 127.0.0.1:7401, then 7402 and 7403 of the local fleet.")
+            + "Default: the members' client addresses from --config (127.0.0.1:7401, 7402, 7403 for the local fleet).")
     List<String> edges = new ArrayList<>();
 
     @Option(names = "--transport", paramLabel = "grpc|websocket", defaultValue = "grpc",
         converter = TransportConverter.class,
-        description = "How to talk to the edge: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+        description = "How to talk to the edge: grpc or websocket. Default: ${DEFAULT-VALUE}.")
     TransportKind transport = TransportKind.GRPC;
 
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/local.yaml",
-        description = "Fleet configuration that holds the development app key used to mint tokens. "
-            + "Default: ${DEFAULT-VALUE}.")
+        description = "Fleet configuration: the members, the app, and where the fleet directory with the "
+            + "members' public keys is. Default: ${DEFAULT-VALUE}.")
     Path config = Path.of("config/local.yaml");
 
-    /** The edges to use, parsed. */
-    public List<Edge> edges() {
-        List<String> raw = edges.isEmpty() ? LOCAL_EDGES : edges;
-        List<Edge> out = new ArrayList<>(raw.size());
-        for (String s : raw) {
+    @Option(names = "--data-root", paramLabel = "DIR",
+        description = "Overrides the configuration's data_root (where the fleet directory is).")
+    Path dataRoot;
+
+    @Option(names = "--app-key", paramLabel = "FILE",
+        description = "The app's P-256 private key (PKCS#8 PEM) used to mint tokens. "
+            + "Default: dev-app-jwt.DEVELOPMENT-ONLY.key.pem next to --config (development only).")
+    Path appKey;
+
+    @Option(names = "--app-id", paramLabel = "ID", description = "The app id (token issuer). Default: the first app in --config.")
+    String appId;
+
+    /** The edges given with {@code --edge}, parsed; empty when none were given. */
+    public List<Edge> explicitEdges() {
+        List<Edge> out = new ArrayList<>(edges.size());
+        for (String s : edges) {
             try {
                 out.add(Edge.parse(s.trim()));
             } catch (IllegalArgumentException e) {
@@ -46,24 +58,38 @@ public final class ConnectOptions {
         return transport;
     }
 
-    /** The configuration file holding the development app key. */
+    /** The configuration file. */
     public Path config() {
-        return dev.fleetvault.cli.impl.HomePaths.resolve(config);
+        return HomePaths.resolve(config);
+    }
+
+    /** The data root override, or null. */
+    public Path dataRoot() {
+        return dataRoot;
+    }
+
+    /** The app key file, or null for the development default. */
+    public Path appKey() {
+        return appKey;
+    }
+
+    /** The app id, or null for the configuration's first app. */
+    public String appId() {
+        return appId;
     }
 
     /** Accepts grpc, websocket and ws, in any case. */
-    static final class TransportConverter implements picocli.CommandLine.ITypeConverter<TransportKind> {
+    static final class TransportConverter implements ITypeConverter<TransportKind> {
         @Override
         public TransportKind convert(String value) {
-            switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            switch (value.toLowerCase(Locale.ROOT)) {
                 case "grpc":
                     return TransportKind.GRPC;
                 case "websocket":
                 case "ws":
                     return TransportKind.WEBSOCKET;
                 default:
-                    throw new picocli.CommandLine.TypeConversionException(
-                        "'" + value + "' is not a transport; use grpc or websocket");
+                    throw new TypeConversionException("'" + value + "' is not a transport; use grpc or websocket");
             }
         }
     }

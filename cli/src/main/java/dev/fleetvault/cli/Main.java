@@ -39,6 +39,12 @@ public final class Main {
                 cmd.getErr().println("fleetvault " + cmd.getCommandName() + ": " + ce.getMessage());
                 return ce.exitCode();
             }
+            if (ex instanceof dev.fleetvault.client.FleetvaultException fe) {
+                cmd.getErr().println("fleetvault " + cmd.getCommandName() + ": " + fe.code().name().toLowerCase(java.util.Locale.ROOT)
+                    + ": " + fe.getMessage());
+                return fe.code() == dev.fleetvault.client.FleetvaultException.Code.UNAVAILABLE
+                    ? ExitCodes.UNAVAILABLE : ExitCodes.FAILURE;
+            }
             // Unexpected failures: say what failed, without a stack trace full of internals.
             cmd.getErr().println("fleetvault " + cmd.getCommandName() + ": " + describe(ex));
             return ExitCodes.FAILURE;

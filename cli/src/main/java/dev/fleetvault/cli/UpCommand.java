@@ -1,7 +1,12 @@
 package dev.fleetvault.cli;
 
+import dev.fleetvault.cli.impl.ClientFactory;
+import dev.fleetvault.cli.impl.HomePaths;
+import dev.fleetvault.gateway.LocalFleet;
+import dev.fleetvault.gateway.config.NodeConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -9,7 +14,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code fleetvault up}: the local fleet in this JVM. */
 @Command(name = "up", mixinStandardHelpOptions = true,
     header = "Start the local fleet (every member in this JVM).",
-    description = "Starts every member of a multi-member configuration in this JVM (the local fleet), prints the edges and runs until interrupted. A second 'up' on the same data keeps the users.")
+    description = "Starts every member of a multi-member configuration in this JVM (the local fleet), prints the "
+        + "edges and runs until interrupted (Ctrl-C). A second 'up' on the same data keeps the registered users.")
 final class UpCommand implements Callable<Integer> {
     @ParentCommand
     FleetvaultCommand parent;
@@ -18,8 +24,50 @@ final class UpCommand implements Callable<Integer> {
         description = "Fleet configuration. Default: ${DEFAULT-VALUE}.")
     Path config;
 
+    @Option(names = "--data-root", paramLabel = "DIR", description = "Overrides the configuration's data_root.")
+    Path dataRoot;
+
     @Override
-    public Integer call() {
-        throw new CliException(ExitCodes.FAILURE, "the local fleet is not wired yet (waiting for the gateway API)");
+    public Integer call() throws Exception {
+        Io io = parent.io();
+        NodeConfig cfg = ClientFactory.loadConfig(HomePaths.resolve(config), dataRoot);
+        dev.fleetvault.cli.impl.Logging.showFleetvaultInfo();
+        io.err().println("fleetvault: starting fleet " + cfg.fleetId() + " (" + cfg.nodes().size() + " nodes, data under "
+            + cfg.dataRoot() + ") ...");
+        LocalFleet fleet;
+        try {
+            fleet = LocalFleet.start(cfg);
+        } catch (Exception e) {
+            throw new CliException(ExitCodes.FAILURE, "the fleet did not start: " + e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            closeQuietly(fleet, io);
+            stopped.countDown();
+        }, "fleetvault-up-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        for (LocalFleet.Edge e : fleet.edges()) {
+            io.out().println("edge " + e.memberId() + "  " + e.hostPort() + "  (gRPC, WebSocket /v1/ws, /healthz /readyz /metrics)");
+        }
+        io.out().println("fleetvault: local fleet up; press Ctrl-C to stop");
+        io.out().flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            // Stopped in-process (tests): close the fleet here instead of in the hook.
+            Runtime.getRuntime().removeShutdownHook(hook);
+            closeQuietly(fleet, io);
+            Thread.currentThread().interrupt();
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void closeQuietly(LocalFleet fleet, Io io) {
+        try {
+            fleet.close();
+            io.err().println("fleetvault: fleet stopped");
+        } catch (Exception e) {
+            io.err().println("fleetvault: error while stopping the fleet: " + e.getMessage());
+        }
     }
 }

@@ -3,15 +3,81 @@ package dev.fleetvault.cli.impl;
 import dev.fleetvault.cli.CliException;
 import dev.fleetvault.cli.ConnectOptions;
 import dev.fleetvault.cli.ExitCodes;
+import dev.fleetvault.client.ClientOptions;
+import dev.fleetvault.client.Edge;
 import dev.fleetvault.client.FleetvaultClient;
+import dev.fleetvault.client.RealmSource;
+import dev.fleetvault.gateway.config.MemberSpec;
+import dev.fleetvault.gateway.config.NodeConfig;
+import dev.fleetvault.protocol.flow.RealmConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Opens a {@link FleetvaultClient} for a CLI command from its {@link ConnectOptions}. */
+/**
+ * Opens a {@link FleetvaultClient} for a CLI command: edges, app token and the fleet's keys all come from
+ * the fleet configuration (overridable with options).
+ */
 public final class ClientFactory {
+    /** Name of the development app key next to the configuration. */
+    public static final String DEV_APP_KEY = "dev-app-jwt.DEVELOPMENT-ONLY.key.pem";
+    /** Lifetime of the tokens the CLI mints. */
+    public static final Duration TOKEN_TTL = Duration.ofMinutes(5);
+
     private ClientFactory() {
     }
 
     /** Opens a client; the caller closes it. */
     public static FleetvaultClient open(ConnectOptions options) {
-        throw new CliException(ExitCodes.FAILURE, "the client SDK transport is not wired yet");
+        List<Edge> edges = options.explicitEdges();
+        NodeConfig config = loadConfig(options.config(), options.dataRoot());
+        if (edges.isEmpty()) {
+            edges = new ArrayList<>();
+            for (MemberSpec m : config.members()) {
+                edges.add(new Edge(m.client().host(), m.client().port()));
+            }
+        }
+        RealmConfig realm;
+        try {
+            realm = LocalRealm.read(config, LocalRealm.PIN_PARAMS);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage());
+        }
+        return FleetvaultClient.create(ClientOptions.builder()
+            .edges(edges)
+            .transport(options.transport())
+            .tokens(tokens(config, options))
+            .realm(RealmSource.pinned(realm))
+            .build());
+    }
+
+    /** Loads the configuration, turning errors into a clear usage failure. */
+    public static NodeConfig loadConfig(Path file, Path dataRoot) {
+        if (!Files.isRegularFile(file)) {
+            throw new CliException(ExitCodes.USAGE, "no configuration file " + file + " (give one with --config)");
+        }
+        try {
+            return dataRoot == null ? NodeConfig.load(file) : NodeConfig.load(file, dataRoot);
+        } catch (RuntimeException e) {
+            throw new CliException(ExitCodes.USAGE, "bad configuration: " + e.getMessage());
+        }
+    }
+
+    private static DevTokens tokens(NodeConfig config, ConnectOptions options) {
+        if (config.apps().isEmpty()) {
+            throw new CliException(ExitCodes.USAGE, config.source() + " lists no apps, so no token can be minted");
+        }
+        String appId = options.appId() != null ? options.appId() : config.apps().get(0).id();
+        Path keyFile = options.appKey() != null ? options.appKey() : config.source().toAbsolutePath().getParent().resolve(DEV_APP_KEY);
+        try {
+            return new DevTokens(appId, DevTokens.readPrivateKey(keyFile), TOKEN_TTL, Clock.systemUTC());
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.USAGE, "cannot read the app key " + keyFile + " (give one with --app-key): "
+                + e.getMessage());
+        }
     }
 }

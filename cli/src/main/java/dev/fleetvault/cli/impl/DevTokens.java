@@ -1,0 +1,97 @@
+package dev.fleetvault.cli.impl;
+
+import dev.fleetvault.client.TokenSupplier;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+
+/**
+ * Mints app tokens the way an app's backend would: compact JWS, ES256, {@code iss} = app id, {@code sub} =
+ * user id, {@code iat}, {@code exp}. The CLI uses it with the development app key under {@code config/}; a real
+ * app keeps its key on its server and hands the SDK tokens.
+ */
+public final class DevTokens implements TokenSupplier {
+    private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@:+=-]{1,128}");
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+
+    private final String appId;
+    private final PrivateKey key;
+    private final Duration ttl;
+    private final Clock clock;
+
+    /**
+     * @param appId the app id (the {@code iss} the fleet's config lists)
+     * @param key   the app's P-256 private key
+     * @param ttl   token lifetime
+     * @param clock time source for {@code iat}/{@code exp}
+     */
+    public DevTokens(String appId, PrivateKey key, Duration ttl, Clock clock) {
+        this.appId = Objects.requireNonNull(appId, "appId");
+        this.key = Objects.requireNonNull(key, "key");
+        this.ttl = Objects.requireNonNull(ttl, "ttl");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Reads a PKCS#8 PEM P-256 private key. */
+    public static PrivateKey readPrivateKey(Path pem) throws IOException {
+        String text = Files.readString(pem, StandardCharsets.US_ASCII);
+        String b64 = text.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
+        try {
+            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IOException(pem + " is not a PKCS#8 PEM EC private key", e);
+        }
+    }
+
+    /** A token for {@code user} valid for the configured lifetime. */
+    public String mint(String user) {
+        return mint(user, clock.instant().getEpochSecond() + ttl.toSeconds());
+    }
+
+    /** A token for {@code user} expiring at {@code expEpochSeconds} (tests use a past value). */
+    public String mint(String user, long expEpochSeconds) {
+        if (user == null || !USER.matcher(user).matches()) {
+            throw new IllegalArgumentException("a user id must be 1-128 characters of [A-Za-z0-9._@:+=-]");
+        }
+        long now = clock.instant().getEpochSecond();
+        String header = "{\"alg\":\"ES256\",\"typ\":\"JWT\"}";
+        String claims = "{\"iss\":\"" + appId + "\",\"sub\":\"" + user + "\",\"iat\":" + now + ",\"exp\":" + expEpochSeconds + "}";
+        String signingInput = B64URL.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+            + B64URL.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
+        try {
+            Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
+            s.initSign(key);
+            s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signingInput + "." + B64URL.encodeToString(s.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign the token: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public CompletionStage<String> tokenFor(String user) {
+        try {
+            return CompletableFuture.completedFuture(mint(user));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DevTokens[" + appId + "]";
+    }
+}

@@ -1,0 +1,123 @@
+package dev.fleetvault.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Command-line handling that needs no fleet: help, usage errors, bad files. */
+class CliUsageTest {
+
+    @Test
+    void help_listsCommandsAndExitCodes() {
+        CliRun r = CliRun.run("", "--help");
+
+        assertThat(r.exit()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).contains("up", "node", "register", "recover", "delete", "status", "bench")
+            .contains("Exit codes:")
+            .contains("3   wrong PIN (standard error says 'guesses remaining: N')")
+            .contains("4   no guesses left, or the user is not registered")
+            .contains("5   no majority reachable, or no edge answered");
+    }
+
+    @Test
+    void subcommandHelp_listsExitCodes() {
+        CliRun r = CliRun.run("", "recover", "--help");
+
+        assertThat(r.exit()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).contains("--user=U").contains("--out=F").contains("Exit codes:");
+    }
+
+    @Test
+    void noSubcommand_exit2() {
+        assertThat(CliRun.run("").exit()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void register_missingUser_exit2() {
+        CliRun r = CliRun.run("1234\n", "register", "--secret-file", "x");
+
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr()).contains("--user");
+    }
+
+    @Test
+    void recover_unknownOption_exit2() {
+        assertThat(CliRun.run("", "recover", "--user", "u", "--bogus").exit()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void recover_badEdge_exit2() {
+        CliRun r = CliRun.run("1234\n", "recover", "--user", "u", "--edge", "nohostport");
+
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr()).contains("HOST:PORT");
+    }
+
+    @Test
+    void recover_badTransport_exit2() {
+        assertThat(CliRun.run("1234\n", "recover", "--user", "u", "--transport", "carrier-pigeon").exit())
+            .isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void register_guessesOutOfRange_exit2() throws Exception {
+        Path secret = TestDirs.fresh("usage").resolve("s");
+        Files.writeString(secret, "s");
+
+        CliRun r = CliRun.run("1234\n", "register", "--user", "u", "--secret-file", secret.toString(), "--guesses", "0");
+
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr()).contains("--guesses");
+    }
+
+    @Test
+    void register_secretTooLarge_exit2() throws Exception {
+        Path secret = TestDirs.fresh("usage").resolve("big");
+        Files.write(secret, new byte[129]);
+
+        CliRun r = CliRun.run("1234\n", "register", "--user", "u", "--secret-file", secret.toString());
+
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr()).contains("128 bytes");
+    }
+
+    @Test
+    void register_missingSecretFile_exit1() throws Exception {
+        Path missing = TestDirs.fresh("usage").resolve("missing");
+
+        CliRun r = CliRun.run("1234\n", "register", "--user", "u", "--secret-file", missing.toString());
+
+        assertThat(r.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(r.stderr()).contains("cannot read the secret file");
+    }
+
+    @Test
+    void recover_emptyPin_exit2() {
+        CliRun r = CliRun.run("\n", "recover", "--user", "u");
+
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr()).contains("PIN is empty");
+    }
+
+    @Test
+    void recover_missingConfig_exit2() throws Exception {
+        Path missing = TestDirs.fresh("usage").resolve("nope.yaml");
+
+        CliRun r = CliRun.run("1234\n", "recover", "--user", "u", "--config", missing.toString());
+
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr()).contains("no configuration file");
+    }
+
+    @Test
+    void recover_fleetNeverStarted_exit5() throws Exception {
+        TestFleet f = TestFleet.configure(TestDirs.fresh("usage-nofleet"), 27690);
+
+        CliRun r = CliRun.run("1234\n", f.cliArgs(), "recover", "--user", "u");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(r.stderr()).contains("start the fleet first");
+    }
+}

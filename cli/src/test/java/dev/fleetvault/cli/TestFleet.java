@@ -1,0 +1,177 @@
+package dev.fleetvault.cli;
+
+import dev.fleetvault.cli.impl.DevTokens;
+import dev.fleetvault.cli.impl.LocalRealm;
+import dev.fleetvault.client.ClientOptions;
+import dev.fleetvault.client.Edge;
+import dev.fleetvault.client.FleetvaultClient;
+import dev.fleetvault.client.RealmSource;
+import dev.fleetvault.client.TokenSupplier;
+import dev.fleetvault.client.TransportKind;
+import dev.fleetvault.gateway.LocalFleet;
+import dev.fleetvault.gateway.config.NodeConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * A real three-member fleet (dc1, dc2, dc3) in this JVM for the CLI and SDK tests: a configuration written
+ * into a test directory with ports {@code base+1..3} (client), {@code +11..13} (peer), {@code +21..23} (raft),
+ * {@code +31..33} (cluster) inside the cli range 27000-28999, a fresh app key pair, the soft HSM driver and
+ * data under {@code dir/data}.
+ */
+final class TestFleet implements AutoCloseable {
+    static final String APP = "test-app";
+
+    private final Path dir;
+    private final Path configFile;
+    private final Path appKeyFile;
+    private final DevTokens tokens;
+    private NodeConfig config;
+    private LocalFleet fleet;
+
+    private TestFleet(Path dir, Path configFile, Path appKeyFile, DevTokens tokens) {
+        this.dir = dir;
+        this.configFile = configFile;
+        this.appKeyFile = appKeyFile;
+        this.tokens = tokens;
+    }
+
+    /** Writes the configuration under {@code dir} without starting anything. */
+    static TestFleet configure(Path dir, int basePort) throws Exception {
+        Files.createDirectories(dir);
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair app = g.generateKeyPair();
+        Path pub = dir.resolve("app.pub.pem");
+        Path key = dir.resolve("app.key.pem");
+        Files.writeString(pub, pem("PUBLIC KEY", app.getPublic().getEncoded()), StandardCharsets.US_ASCII);
+        Files.writeString(key, pem("PRIVATE KEY", app.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+        Files.writeString(dir.resolve("soft-passphrase.txt"), "test passphrase for the soft driver\n", StandardCharsets.US_ASCII);
+        StringBuilder y = new StringBuilder();
+        y.append("version: 1\n");
+        y.append("data_root: data\n");
+        y.append("fleet:\n  id: test\n  members:\n");
+        for (int i = 1; i <= 3; i++) {
+            y.append("    - id: dc").append(i).append('\n')
+                .append("      client: 127.0.0.1:").append(basePort + i).append('\n')
+                .append("      peer: 127.0.0.1:").append(basePort + 10 + i).append('\n')
+                .append("      raft: 127.0.0.1:").append(basePort + 20 + i).append('\n')
+                .append("      cluster: 127.0.0.1:").append(basePort + 30 + i).append('\n');
+        }
+        y.append("apps:\n  - id: ").append(APP).append("\n    public_keys: [app.pub.pem]\n");
+        y.append("limits:\n  max_message_bytes: 65536\n  per_user_per_minute: 100000\n"
+            + "  per_address_per_minute: 1000000\n  request_timeout_ms: 5000\n");
+        y.append("nodes:\n");
+        for (int i = 1; i <= 3; i++) {
+            y.append("  - member: dc").append(i).append('\n')
+                .append("    hsm:\n      driver: soft\n")
+                .append("      allowed_providers: [dev.fleetvault.driver.soft.SoftDriverProvider]\n")
+                .append("      timeout_ms: 10000\n")
+                .append("      settings:\n")
+                .append("        key_file: ${data_dir}/soft-hsm.keys\n")
+                .append("        passphrase_file: ${config_dir}/soft-passphrase.txt\n")
+                .append("        kdf_memory_kib: 8192\n")
+                .append("        kdf_iterations: 1\n");
+        }
+        Path cfg = dir.resolve("fleet.yaml");
+        Files.writeString(cfg, y.toString(), StandardCharsets.UTF_8);
+        DevTokens tokens = new DevTokens(APP, app.getPrivate(), Duration.ofMinutes(5), Clock.systemUTC());
+        return new TestFleet(dir, cfg, key, tokens);
+    }
+
+    /** Writes the configuration and starts all three nodes. */
+    static TestFleet start(Path dir, int basePort) throws Exception {
+        TestFleet f = configure(dir, basePort);
+        f.startAll();
+        return f;
+    }
+
+    /** Starts every node (again) on the same data. */
+    void startAll() throws Exception {
+        config = NodeConfig.load(configFile);
+        fleet = LocalFleet.start(config);
+    }
+
+    /** Stops every node; the data stays. */
+    void stopAll() throws Exception {
+        if (fleet != null) {
+            fleet.close();
+            fleet = null;
+        }
+    }
+
+    void stopNode(String member) throws Exception {
+        fleet.stopNode(member);
+    }
+
+    void startNode(String member) throws Exception {
+        fleet.startNode(member);
+    }
+
+    Path configFile() {
+        return configFile;
+    }
+
+    Path appKeyFile() {
+        return appKeyFile;
+    }
+
+    Path dataRoot() {
+        return dir.resolve("data");
+    }
+
+    NodeConfig config() throws IOException {
+        return config != null ? config : NodeConfig.load(configFile);
+    }
+
+    DevTokens tokens() {
+        return tokens;
+    }
+
+    /** The client edges in member order. */
+    List<Edge> edges() throws IOException {
+        List<Edge> out = new ArrayList<>();
+        config().members().forEach(m -> out.add(new Edge(m.client().host(), m.client().port())));
+        return out;
+    }
+
+    /** A client over {@code transport} using every edge (dc1 first). */
+    FleetvaultClient client(TransportKind transport) throws IOException {
+        return client(transport, tokens);
+    }
+
+    /** A client with its own token supplier. */
+    FleetvaultClient client(TransportKind transport, TokenSupplier tokenSupplier) throws IOException {
+        return FleetvaultClient.create(ClientOptions.builder()
+            .edges(edges())
+            .transport(transport)
+            .tokens(tokenSupplier)
+            .realm(RealmSource.pinned(LocalRealm.read(config(), LocalRealm.PIN_PARAMS)))
+            .build());
+    }
+
+    /** The CLI options that point a command at this fleet. */
+    List<String> cliArgs() {
+        return List.of("--config", configFile.toString(), "--app-key", appKeyFile.toString());
+    }
+
+    @Override
+    public void close() throws Exception {
+        stopAll();
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+            + "\n-----END " + type + "-----\n";
+    }
+}
