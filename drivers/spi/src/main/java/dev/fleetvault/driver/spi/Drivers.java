@@ -94,8 +94,8 @@ public final class Drivers {
       try {
         instances.add(p.get());
       } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-        failures.add(className + ": " + e.getMessage());
-        LOG.warn("HSM driver provider {} failed to instantiate: {}", className, e.toString());
+        failures.add(className + ": " + describe(e));
+        LOG.warn("HSM driver provider {} failed to instantiate: {}", className, describe(e));
       }
     }
     return fromProviders(instances, refused, failures, allowListName);
@@ -136,6 +136,14 @@ public final class Drivers {
       }
     }
     return new Drivers(Collections.unmodifiableMap(byId), List.copyOf(refused), List.copyOf(failures), allowListName);
+  }
+
+  private static String describe(Throwable e) {
+    StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      sb.append(" <- ").append(c);
+    }
+    return sb.toString();
   }
 
   private static String where(HsmDriverProvider p) {
