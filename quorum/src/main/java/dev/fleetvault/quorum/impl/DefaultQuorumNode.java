@@ -71,7 +71,7 @@ public final class DefaultQuorumNode implements QuorumNode {
         InfinispanRecordStore records = null;
         while (records == null) {
             try {
-                records = InfinispanRecordStore.start(cfg, JGroupsStacks.clusterChannel(cfg));
+                records = InfinispanRecordStore.start(cfg, JGroupsStacks.clusterStackXml(cfg));
             } catch (Exception e) {
                 last = e;
                 if (System.nanoTime() > deadline) {

@@ -39,20 +39,22 @@ public final class InfinispanRecordStore implements RecordStore, AutoCloseable {
     private final DefaultCacheManager manager;
     private final Cache<String, byte[]> cache;
     private final ExecutorService workers;
+    private final JChannel channel;
 
-    private InfinispanRecordStore(QuorumConfig cfg, DefaultCacheManager manager, Cache<String, byte[]> cache) {
+    private InfinispanRecordStore(QuorumConfig cfg, DefaultCacheManager manager, Cache<String, byte[]> cache, JChannel channel) {
         this.cfg = cfg;
+        this.channel = channel;
         this.manager = manager;
         this.cache = cache;
         this.workers = java.util.concurrent.Executors.newFixedThreadPool(4, RaftLedger.daemon("quorum-records-m" + cfg.memberId()));
     }
 
     /** Starts the cache manager and the cache (joins the record-store cluster). */
-    static InfinispanRecordStore start(QuorumConfig cfg, JChannel channel) {
+    static InfinispanRecordStore start(QuorumConfig cfg, String stackXml) {
         Path dir = cfg.dataDir().resolve("records").toAbsolutePath();
         GlobalConfigurationBuilder g = new GlobalConfigurationBuilder();
         g.cacheManagerName("fleetvault-m" + cfg.memberId());
-        g.transport().clusterName("fleetvault-records").nodeName("m" + cfg.memberId()).transport(new JGroupsTransport(channel));
+        g.transport().defaultTransport().clusterName("fleetvault-records").nodeName("m" + cfg.memberId()).addProperty(JGroupsTransport.CONFIGURATION_XML, stackXml);
         g.globalState().disable();
         g.jmx().disable();
         ConfigurationBuilder c = new ConfigurationBuilder();
@@ -66,7 +68,8 @@ public final class InfinispanRecordStore implements RecordStore, AutoCloseable {
         m.defineConfiguration(CACHE, c.build());
         m.start();
         Cache<String, byte[]> cache = m.getCache(CACHE);
-        return new InfinispanRecordStore(cfg, m, cache);
+        JChannel channel = ((JGroupsTransport) cache.getAdvancedCache().getRpcManager().getTransport()).getChannel();
+        return new InfinispanRecordStore(cfg, m, cache, channel);
     }
 
     static String key(String user, long version, int memberId) {
@@ -135,6 +138,11 @@ public final class InfinispanRecordStore implements RecordStore, AutoCloseable {
     private int viewSize() {
         List<?> m = manager.getMembers();
         return m == null ? 0 : m.size();
+    }
+
+    /** The record-store channel (tests insert DISCARD here). */
+    public JChannel channel() {
+        return channel;
     }
 
     /** Number of entries held locally (tests). */

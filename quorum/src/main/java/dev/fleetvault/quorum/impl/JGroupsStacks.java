@@ -37,15 +37,20 @@ final class JGroupsStacks {
                 "max_log_size", Long.toString(cfg.snapshotLogBytes())));
     }
 
-    static JChannel clusterChannel(QuorumConfig cfg) throws Exception {
+    /** The record-store stack as XML (Infinispan builds its channel from it). */
+    static String clusterStackXml(QuorumConfig cfg) throws IOException {
         String hosts = cfg.members().stream().map(m -> m.host() + "[" + m.clusterPort() + "]").collect(Collectors.joining(","));
-        return channel("cluster-tcp.xml", Map.of(
+        return fill("cluster-tcp.xml", Map.of(
                 "bind_addr", cfg.bindAddress(),
                 "port", Integer.toString(cfg.self().clusterPort()),
                 "initial_hosts", hosts));
     }
 
     private static JChannel channel(String resource, Map<String, String> values) throws Exception {
+        return new JChannel(new ByteArrayInputStream(fill(resource, values).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String fill(String resource, Map<String, String> values) throws IOException {
         String xml;
         try (InputStream in = JGroupsStacks.class.getResourceAsStream("/dev/fleetvault/quorum/" + resource)) {
             if (in == null) throw new IOException("JGroups stack resource " + resource + " missing from the classpath");
@@ -59,7 +64,7 @@ final class JGroupsStacks {
             m.appendReplacement(sb, Matcher.quoteReplacement(xmlEscape(v)));
         }
         m.appendTail(sb);
-        return new JChannel(new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8)));
+        return sb.toString();
     }
 
     private static String xmlEscape(String s) {

@@ -1,0 +1,120 @@
+package dev.fleetvault.quorum;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** A 3-node cluster in one JVM: commits with all up, with a minority down, and NoMajority with a majority down. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(180)
+class ThreeNodeClusterTest extends QuorumTestBase {
+    private static Cluster cluster;
+
+    @BeforeAll
+    static void up() throws Exception {
+        cluster = new Cluster(3, workDir("three"), Duration.ofSeconds(3)).startAll();
+        cluster.awaitReady();
+    }
+
+    @AfterAll
+    static void down() {
+        if (cluster != null) cluster.close();
+    }
+
+    @Test
+    @Order(1)
+    void memberCommands_allUp_commitOnEveryReplica() {
+        for (int id = 1; id <= 3; id++) {
+            MemberLedger m = cluster.memberLedger(id);
+            byte[] sealed = random(100);
+            join(cluster.node(id).records().put("alice", 1, id, sealed));
+            LedgerResult<RowView> reg = join(m.register("alice", 1, sha256(sealed), 5));
+            assertThat(reg).isInstanceOf(LedgerResult.Committed.class);
+            assertThat(reg.value().state()).isEqualTo(RowState.REGISTERED);
+            LedgerResult<AttemptOutcome> a = join(m.attempt("alice", random(32)));
+            assertThat(a.value()).isInstanceOf(AttemptOutcome.Allowed.class);
+            assertThat(((AttemptOutcome.Allowed) a.value()).guessesRemaining()).isEqualTo(4);
+        }
+        cluster.awaitConverged();
+        for (int id = 1; id <= 3; id++)
+            for (int owner = 1; owner <= 3; owner++)
+                assertThat(cluster.node(id).raftLedger().stateMachine().localRow("alice", owner).attempts()).isEqualTo(1);
+        // every node reads every record
+        for (int id = 1; id <= 3; id++)
+            assertThat(join(cluster.node(id).records().get("alice", 1, 2))).isPresent();
+    }
+
+    @Test
+    @Order(2)
+    void succeed_latestAttempt_resetsCounter() {
+        MemberLedger m = cluster.memberLedger(2);
+        byte[] aid = random(32);
+        assertThat(join(m.attempt("alice", aid)).isCommitted()).isTrue();
+        LedgerResult<RowView> old = join(m.succeed("alice", random(32)));
+        assertThat(old).isInstanceOf(LedgerResult.Rejected.class);
+        assertThat(((LedgerResult.Rejected<RowView>) old).reason()).isEqualTo(RejectReason.NOT_LATEST_ATTEMPT);
+        LedgerResult<RowView> ok = join(m.succeed("alice", aid));
+        assertThat(ok.value().attempts()).isZero();
+        assertThat(join(m.readRow("alice")).value().guessesRemaining()).isEqualTo(5);
+    }
+
+    @Test
+    @Order(3)
+    void attempt_minorityDown_stillCommits() {
+        int victim = cluster.node(1).leader().orElseThrow(); // stop the leader itself
+        cluster.stop(victim);
+        int live = victim == 1 ? 2 : 1;
+        await().atMost(Duration.ofSeconds(60)).until(() -> cluster.node(live).majorityReachable());
+        LedgerResult<AttemptOutcome> a = join(cluster.memberLedger(live).attempt("bob-not-registered", random(32)));
+        assertThat(a.value()).isEqualTo(new AttemptOutcome.Refused(RowState.NOT_REGISTERED));
+        LedgerResult<RowView> reg = join(cluster.memberLedger(live).register("carol", 1, random(32), 3));
+        assertThat(reg.isCommitted()).isTrue();
+        cluster.start(victim);
+        cluster.awaitReady();
+        cluster.awaitConverged();
+        assertThat(cluster.node(victim).raftLedger().stateMachine().localRow("carol", live).state()).isEqualTo(RowState.REGISTERED);
+    }
+
+    @Test
+    @Order(4)
+    void attempt_majorityDown_noMajorityAndNoEffect() {
+        MemberLedger m3 = cluster.memberLedger(3);
+        RowView before = join(m3.readRow("alice")).value();
+        byte[] digestBefore = cluster.node(3).raftLedger().stateMachine().stateDigest();
+        cluster.stop(1);
+        cluster.stop(2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !cluster.node(3).majorityReachable());
+        LedgerResult<AttemptOutcome> a = join(m3.attempt("alice", random(32)));
+        assertThat(a).isInstanceOf(LedgerResult.NoMajority.class);
+        assertThat(join(m3.readRow("alice"))).isInstanceOf(LedgerResult.NoMajority.class);
+        assertThatThrownBy(() -> join(cluster.node(3).records().get("alice", 1, 3)))
+                .hasRootCauseInstanceOf(QuorumUnavailableException.class);
+        assertThat(cluster.node(3).raftLedger().stateMachine().stateDigest()).isEqualTo(digestBefore);
+        // majority back: nothing of the refused attempt appears
+        cluster.start(1, 2);
+        cluster.awaitReady();
+        cluster.awaitConverged();
+        RowView after = join(m3.readRow("alice")).value();
+        assertThat(after.attempts()).isEqualTo(before.attempts());
+        assertThat(after.sequence()).isEqualTo(before.sequence());
+        Optional<byte[]> rec = join(cluster.node(3).records().get("alice", 1, 3));
+        assertThat(rec).isPresent();
+    }
+
+    @SuppressWarnings("unused")
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+}
