@@ -21,7 +21,8 @@ import javax.net.ssl.SSLSocket;
  * certificates into its directory, writes {@code server.conf} and an empty policy directory,
  * starts {@code /usr/bin/pykmip-server -f server.conf -l server.log} on a free port in
  * 45000-45999 (falling back to any free port) and waits until it completes a TLS handshake.
- * {@link #close()} sends SIGTERM, then SIGKILL after 3 s (PyKMIP does not exit promptly).
+ * {@link #close()} (or a JVM shutdown hook) sends SIGTERM to the server and its child processes,
+ * then SIGKILL after 3 s (PyKMIP does not exit promptly and its children outlive the parent).
  */
 public final class PyKmipServer implements AutoCloseable {
     /** The Debian python3-pykmip entry point. */
@@ -93,6 +94,8 @@ public final class PyKmipServer implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.out").toFile()))
                     .start();
             try {
+                Thread hook = new Thread(() -> stop(p), "pykmip-server-stop");
+                Runtime.getRuntime().addShutdownHook(hook); // also when the test JVM ends without closing us
                 waitForTls(p, port, ctx);
                 return new PyKmipServer(dir, port, p, ctx);
             } catch (IOException e) {
@@ -184,15 +187,27 @@ public final class PyKmipServer implements AutoCloseable {
         stop(process);
     }
 
-    private static void stop(Process p) {
-        p.destroy(); // SIGTERM
+    /**
+     * Stops the server and every process it forked (PyKMIP runs its server in child processes
+     * that outlive the parent): SIGTERM to all, then SIGKILL to survivors after 3 s.
+     */
+    static void stop(Process p) {
+        java.util.List<ProcessHandle> tree = new java.util.ArrayList<>();
+        p.descendants().forEach(tree::add);
+        tree.add(p.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         try {
-            if (!p.waitFor(3, TimeUnit.SECONDS)) {
-                p.destroyForcibly(); // SIGKILL
-                p.waitFor(10, TimeUnit.SECONDS);
+            while (System.nanoTime() < deadline && tree.stream().anyMatch(ProcessHandle::isAlive)) {
+                Thread.sleep(100);
             }
         } catch (InterruptedException e) {
-            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
