@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.math.ec.ECAlgorithms;
 import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
 /**
  * A P-256 point other than the identity (RFC 9497 "Element").
@@ -23,6 +24,7 @@ import org.bouncycastle.math.ec.ECPoint;
  */
 public final class GroupElement {
   private static final GroupElement GENERATOR = new GroupElement(P256.G);
+  private static final FixedPointCombMultiplier COMB = new FixedPointCombMultiplier();
   private final ECPoint point;
 
   private GroupElement(ECPoint normalized) {
@@ -36,7 +38,10 @@ public final class GroupElement {
 
   /** {@code s·G}; throws {@link ArithmeticException} if {@code s} is zero. */
   public static GroupElement multiplyGenerator(Scalar s) {
-    return GENERATOR.multiply(s);
+    if (s.isZero()) {
+      throw new ArithmeticException("multiplication by zero gives the identity");
+    }
+    return ofComputed(COMB.multiply(P256.G, s.toBigInteger())); // precomputed comb: faster for G
   }
 
   /** Decodes a 33-byte SEC1 compressed point (RFC 9497 DeserializeElement). */
