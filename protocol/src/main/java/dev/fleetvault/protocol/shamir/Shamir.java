@@ -63,6 +63,14 @@ public final class Shamir {
 
   /** The Lagrange coefficient at 0 for index {@code xi} among {@code indexes} (which contains xi). */
   public static Scalar lagrangeAtZero(int xi, Collection<Integer> indexes) {
+    return lagrangeAt(0, xi, indexes);
+  }
+
+  /**
+   * The Lagrange basis polynomial of {@code xi} over {@code indexes}, evaluated at {@code x}:
+   * {@code prod_{j != i} (x - x_j) / (x_i - x_j)}.
+   */
+  public static Scalar lagrangeAt(int x, int xi, Collection<Integer> indexes) {
     Set<Integer> set = checkIndexes(indexes);
     if (!set.contains(xi)) {
       throw new IllegalArgumentException("index " + xi + " is not among " + set);
@@ -71,8 +79,8 @@ public final class Shamir {
     Scalar den = Scalar.ONE;
     for (int xj : set) {
       if (xj != xi) {
-        num = num.multiply(Scalar.ofLong(xj));
-        den = den.multiply(Scalar.ofLong(xj - (long) xi));
+        num = num.multiply(Scalar.ofLong((long) x - xj));
+        den = den.multiply(Scalar.ofLong((long) xi - xj));
       }
     }
     return num.multiply(den.invert());

@@ -49,6 +49,35 @@ public final class ThresholdOprfClient {
     return threshold;
   }
 
+  /**
+   * True iff the commitments lie on one polynomial of degree &lt; t in the exponent (Feldman-style
+   * check): every K_j for j &gt; t equals {@code sum_{i<=t} L_i(j)·K_i}. If so, every t-subset of
+   * verified evaluations combines to the same {@code k·B}. Check a commitment vector received
+   * from members before relying on it.
+   */
+  public boolean commitmentsConsistent() {
+    List<Integer> base = new ArrayList<>();
+    List<GroupElement> baseKs = new ArrayList<>();
+    for (int i = 1; i <= threshold; i++) {
+      base.add(i);
+      baseKs.add(commitments.get(i - 1));
+    }
+    for (int j = threshold + 1; j <= commitments.size(); j++) {
+      List<dev.fleetvault.protocol.group.Scalar> ls = new ArrayList<>();
+      for (int i : base) {
+        ls.add(Shamir.lagrangeAt(j, i, base));
+      }
+      try {
+        if (!GroupElement.linearCombination(baseKs, ls).equals(commitments.get(j - 1))) {
+          return false;
+        }
+      } catch (ArithmeticException identity) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Blind(input) in base mode with a random blind. */
   public BlindedInput blind(byte[] input, SecureRandom random) {
     return oprf.blind(input, random);

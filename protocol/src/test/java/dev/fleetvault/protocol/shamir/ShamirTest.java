@@ -35,6 +35,12 @@ class ShamirTest {
     assertThat(Shamir.lagrangeAtZero(1, List.of(1, 2, 3))).isEqualTo(Scalar.ofLong(3));
     assertThat(Shamir.lagrangeAtZero(2, List.of(1, 2, 3))).isEqualTo(Scalar.ofLong(-3));
     assertThat(Shamir.combine(s)).isEqualTo(Scalar.ofLong(5));
+    // interpolate f(4) = 5 + 8 + 48 = 61 from x = 1..3
+    Scalar f4 = Scalar.ZERO;
+    for (Share sh : s) {
+      f4 = f4.add(Shamir.lagrangeAt(4, sh.x(), List.of(1, 2, 3)).multiply(sh.y()));
+    }
+    assertThat(f4).isEqualTo(Scalar.ofLong(61));
     assertThat(s.get(0).toString()).doesNotContain("10");
   }
 }

@@ -130,6 +130,18 @@ class ThresholdOprfTest {
     assertThat(keys.shares().get(0).toString()).contains("redacted");
   }
 
+  @Test
+  void commitmentsConsistent_dealtOrTampered_trueOrFalse() {
+    assertThat(client.commitmentsConsistent()).isTrue();
+    List<GroupElement> ks = new ArrayList<>(keys.commitments());
+    ks.set(4, ks.get(4).add(GroupElement.generator()));
+    assertThat(new ThresholdOprfClient(3, ks).commitmentsConsistent()).isFalse();
+    ks = new ArrayList<>(keys.commitments());
+    ks.set(0, ks.get(0).add(GroupElement.generator()));
+    assertThat(new ThresholdOprfClient(3, ks).commitmentsConsistent()).isFalse();
+    assertThat(new ThresholdOprfClient(5, ks).commitmentsConsistent()).isTrue(); // t = n: nothing to check
+  }
+
   private void assertCombinedCorrectly(List<MemberEvaluation> answers, List<Integer> rejected, List<Integer> used) {
     CombineResult r = client.combine(blinded.blindedElement(), answers);
     assertThat(r.rejected()).containsExactlyElementsOf(rejected);

@@ -7,6 +7,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * RFC 9180 §4 labelled HKDF-SHA256 (LabeledExtract / LabeledExpand) for a given suite_id.
  * Internal: not API.
+ *
+ * <h2>Guarantees</h2>
+ * Byte layout exactly RFC 9180 §4 (vector-checked through the public API).
  */
 public final class HpkeKdf {
   private static final byte[] VERSION = ascii("HPKE-v1");

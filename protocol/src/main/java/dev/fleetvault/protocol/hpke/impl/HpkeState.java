@@ -8,6 +8,10 @@ import javax.crypto.AEADBadTagException;
 /**
  * RFC 9180 §5.1 KeySchedule output and §5.2/§5.3 context operations (AES-128-GCM, HKDF-SHA256).
  * Internal: not API. Not thread-safe (the sequence number is state).
+ *
+ * <h2>Guarantees</h2>
+ * Nonces are base_nonce XOR seq and seq advances only after a successful seal/open;
+ * {@link #close()} wipes key and exporter secret; only modes base and psk are accepted.
  */
 public final class HpkeState implements AutoCloseable {
   /** Mode byte: base. */

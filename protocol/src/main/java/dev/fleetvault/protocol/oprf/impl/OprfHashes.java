@@ -14,6 +14,10 @@ import org.bouncycastle.math.ec.ECPoint;
 /**
  * RFC 9497 suite P256-SHA256 hash functions (HashToGroup, HashToScalar, Hash) and transcript
  * helpers, on Bouncy Castle's RFC 9380 implementation. Internal: not API.
+ *
+ * <h2>Guarantees</h2>
+ * Exactly the RFC 9497 §4.3 P256-SHA256 functions (vector-checked through the public API); the
+ * DST bytes are ASCII and mode bytes only, so the String form passed to Bouncy Castle is exact.
  */
 public final class OprfHashes {
   private OprfHashes() {}
@@ -51,6 +55,11 @@ public final class OprfHashes {
   /** HashToGroup: hash_to_curve P256_XMD:SHA-256_SSWU_RO_ with DST "HashToGroup-" || contextString. */
   public static GroupElement hashToGroup(byte[] input, OprfMode mode) {
     byte[] dst = concat(ascii("HashToGroup-"), mode.contextString());
+    for (byte b : dst) {
+      if (b < 0) { // Bouncy Castle takes the DST as a String and encodes it as UTF-8
+        throw new IllegalStateException("DST must be 7-bit");
+      }
+    }
     ECPoint p = HashToEllipticCurve
         .getInstance(HashToCurveProfile.P256_XMD_SHA_256, new String(dst, StandardCharsets.ISO_8859_1))
         .hashToCurve(input);
