@@ -60,7 +60,7 @@ public final class FleetvaultNode {
   private PeerVerticle peer;
   private String edgeDeployment;
   private String peerDeployment;
-  private volatile boolean stopped;
+  private Future<Void> stopped;
 
   private FleetvaultNode(Vertx vertx, boolean ownsVertx, NodeConfig config, MemberSpec member,
       NodeMetrics metrics) {
@@ -81,8 +81,7 @@ public final class FleetvaultNode {
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
-    return start(vertx, true, config, memberId, metrics)
-        .onFailure(err -> vertx.close());
+    return start(vertx, true, config, memberId, metrics);
   }
 
   /** Starts the node for {@code memberId} on a caller-owned Vert.x instance. */
@@ -110,7 +109,7 @@ public final class FleetvaultNode {
         return Future.succeededFuture(node);
       }
       LOG.error("node {} failed to start: {}", memberId, ar.cause().toString());
-      return node.release().transform(x -> Future.failedFuture(ar.cause()));
+      return node.stop().transform(x -> Future.failedFuture(ar.cause()));
     });
   }
 
@@ -188,14 +187,34 @@ public final class FleetvaultNode {
     return vertx;
   }
 
-  /** Stops the node and releases its HSM; idempotent. */
-  public Future<Void> stop() {
-    if (stopped) {
-      return Future.succeededFuture();
+  /**
+   * Stops the node and releases its HSM; idempotent. The returned future is not bound to the
+   * node's Vert.x (which may be closed by then).
+   */
+  public synchronized Future<Void> stop() {
+    if (stopped != null) {
+      return stopped;
     }
-    stopped = true;
     LOG.info("node {} stopping", member.id());
-    return release();
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    stopped = Future.fromCompletionStage(done);
+    release().onComplete(ar -> {
+      if (!ownsVertx) {
+        done.complete(null);
+        return;
+      }
+      Thread closer = new Thread(() -> {
+        try {
+          vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.warn("node {}: Vert.x did not close cleanly: {}", member.id(), e.toString());
+        }
+        done.complete(null);
+      }, "fleetvault-close-" + member.id());
+      closer.setDaemon(true);
+      closer.start();
+    });
+    return stopped;
   }
 
   private Future<Void> release() {
@@ -220,8 +239,7 @@ public final class FleetvaultNode {
             }
             return null;
           });
-        }).otherwiseEmpty().compose(v -> ownsVertx ? vertx.close() : Future.succeededFuture())
-        .mapEmpty();
+        }).otherwiseEmpty().mapEmpty();
   }
 
   /** Blocking {@link #stop()}. */

@@ -44,14 +44,16 @@ public final class LocalFleet implements AutoCloseable {
       starts.add(FleetvaultNode.start(config, n.member()));
     }
     try {
-      Future.all(starts).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+      Future.join(starts).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
     } catch (Exception e) {
       for (Future<FleetvaultNode> f : starts) {
         if (f.succeeded()) {
           f.result().close();
         }
       }
-      throw e;
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+          ? e.getCause() : e;
+      throw new IllegalStateException("local fleet failed to start: " + cause.getMessage(), cause);
     }
     for (Future<FleetvaultNode> f : starts) {
       fleet.nodes.put(f.result().memberId(), f.result());

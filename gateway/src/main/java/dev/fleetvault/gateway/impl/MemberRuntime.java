@@ -1,5 +1,6 @@
 package dev.fleetvault.gateway.impl;
 
+import dev.fleetvault.gateway.FleetDirectory;
 import dev.fleetvault.gateway.config.MemberSpec;
 import dev.fleetvault.gateway.config.NodeConfig;
 import dev.fleetvault.gateway.config.NodeSpec;
@@ -9,15 +10,38 @@ import dev.fleetvault.gateway.hsm.HsmExecutor;
 import dev.fleetvault.gateway.http.NodeMetrics;
 import dev.fleetvault.gateway.member.MemberHandler;
 import dev.fleetvault.gateway.member.MemberKeys;
+import dev.fleetvault.gateway.member.MemberService;
+import dev.fleetvault.protocol.flow.MemberLogic;
 import dev.fleetvault.protocol.wire.StatusResponse;
+import dev.fleetvault.quorum.CommandSigner;
+import dev.fleetvault.quorum.QuorumConfig;
+import dev.fleetvault.quorum.QuorumMember;
+import dev.fleetvault.quorum.QuorumNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Owns what the member role needs beyond the transports: the quorum participant (ledger
- * client and record store) and the member handler; answers status and readiness.
+ * What the member role needs beyond the transports: waits until every member's public keys
+ * are known (development fleet directory), starts this node's quorum participant (ledger +
+ * record store) with the members' HSM command keys, builds the member service whose ledger
+ * commands are signed by this member's HSM key, and answers status and readiness.
  */
 public final class MemberRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(MemberRuntime.class);
+  /** How long a node waits for the other members' public keys and a quorum on start. */
+  public static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+
   private final Vertx vertx;
   private final NodeConfig config;
   private final NodeSpec spec;
@@ -26,6 +50,9 @@ public final class MemberRuntime {
   private final HsmExecutor hsm;
   private final MemberKeys keys;
   private final NodeMetrics metrics;
+  private final HttpClient probe;
+  private volatile QuorumNode quorum;
+  private volatile MemberService service;
 
   /** Wires the parts; nothing starts until {@link #start()}. */
   public MemberRuntime(Vertx vertx, NodeConfig config, NodeSpec spec, MemberSpec member, int index,
@@ -38,33 +65,100 @@ public final class MemberRuntime {
     this.hsm = hsm;
     this.keys = keys;
     this.metrics = metrics;
+    this.probe = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(500)
+        .setIdleTimeout(5));
   }
 
-  /** Starts the quorum participant. */
+  /** Starts the quorum participant and the member service. */
   public Future<Void> start() {
-    return Future.succeededFuture();
+    var context = vertx.getOrCreateContext();
+    return vertx.executeBlocking(() -> {
+      List<QuorumMember> members = new ArrayList<>();
+      FleetDirectory dir = new FleetDirectory(config.fleetDir());
+      long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+      for (int i = 0; i < config.members().size(); i++) {
+        MemberSpec m = config.members().get(i);
+        Optional<FleetDirectory.Entry> e = dir.read(m.id());
+        while (e.isEmpty()) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("member " + m.id() + " never published its keys to "
+                + config.fleetDir() + " (is its node running?)");
+          }
+          Thread.sleep(100);
+          e = dir.read(m.id());
+        }
+        members.add(new QuorumMember(i + 1, m.raft().host(), m.cluster().port(), m.raft().port(),
+            e.get().signingPublic()));
+      }
+      QuorumConfig qc = QuorumConfig.of(index, 1L, members, member.raft().host(),
+          spec.dataDir().resolve("quorum")).withStartTimeout(START_TIMEOUT);
+      LOG.info("member {} joining the quorum", member.id());
+      return QuorumNode.start(qc);
+    }).map(node -> {
+      quorum = node;
+      CommandSigner signer = bytes -> hsm.call("sign", d -> d.sign(keys.sign(), bytes))
+          .toCompletionStage();
+      service = new MemberService(index, new MemberLogic(index, keys.hpkePublic(),
+          new SecureRandom()), hsm, keys, node.memberLedger(signer), node.records(),
+          node::majorityReachable, metrics, context);
+      return null;
+    });
   }
 
   /** Stops the quorum participant. */
   public Future<Void> stop() {
-    return Future.succeededFuture();
+    probe.close();
+    QuorumNode q = quorum;
+    quorum = null;
+    if (q == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      q.close();
+      return null;
+    });
   }
 
-  /** The member role. */
+  /** The member role (refuses with NOT_READY until started). */
   public MemberHandler handler() {
-    return (phase, request, caller) -> Future.failedFuture(
-        new FleetvaultException(ErrorCode.NOT_READY, "member role not available yet"));
+    return (phase, request, caller) -> {
+      MemberService s = service;
+      if (s == null || quorum == null) {
+        return Future.failedFuture(new FleetvaultException(ErrorCode.NOT_READY,
+            "this member is not serving"));
+      }
+      return s.handle(phase, request, caller);
+    };
   }
 
   /** Whether this node reaches a majority. */
   public Future<Boolean> ready() {
-    return Future.succeededFuture(false);
+    QuorumNode q = quorum;
+    return Future.succeededFuture(q != null && q.majorityReachable());
   }
 
-  /** This node's view of the fleet. */
+  /** This node's view of the fleet: members whose {@code /healthz} answers are reachable. */
   public Future<StatusResponse> status(long knownBundleEpoch) {
-    return Future.succeededFuture(StatusResponse.newBuilder().setVersion(1).setSuite(1)
-        .setFleetId(config.fleetId()).setMembers(config.members().size())
-        .setThreshold(config.threshold()).setMajorityReachable(false).build());
+    List<Future<Boolean>> probes = new ArrayList<>();
+    for (MemberSpec m : config.members()) {
+      probes.add(m == member ? Future.succeededFuture(true) : probe.request(new RequestOptions()
+          .setMethod(HttpMethod.GET).setHost(m.client().host()).setPort(m.client().port())
+          .setURI("/healthz").setTimeout(1000))
+          .compose(req -> req.send()).map(resp -> resp.statusCode() == 200)
+          .otherwise(false));
+    }
+    return Future.join(probes).transform(x -> {
+      StatusResponse.Builder b = StatusResponse.newBuilder().setVersion(1).setSuite(1)
+          .setFleetId(config.fleetId()).setMembers(config.members().size())
+          .setThreshold(config.threshold());
+      for (int i = 0; i < probes.size(); i++) {
+        if (probes.get(i).succeeded() && probes.get(i).result()) {
+          b.addReachableMembers(i + 1);
+        }
+      }
+      QuorumNode q = quorum;
+      b.setMajorityReachable(q != null && q.majorityReachable());
+      return Future.succeededFuture(b.build());
+    });
   }
 }

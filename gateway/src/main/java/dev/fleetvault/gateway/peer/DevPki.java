@@ -62,6 +62,13 @@ public final class DevPki {
     Path caKey = pkiDir.resolve("fleet-ca.key.pem");
     Path cert = pkiDir.resolve(memberId + ".crt.pem");
     Path key = pkiDir.resolve(memberId + ".key.pem");
+    synchronized (DevPki.class) {
+      return ensureLocked(pkiDir, memberId, caCert, caKey, cert, key);
+    }
+  }
+
+  private static Material ensureLocked(Path pkiDir, String memberId, Path caCert, Path caKey,
+      Path cert, Path key) throws IOException {
     try (FileChannel ch = FileChannel.open(pkiDir.resolve(".lock"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
       if (!Files.exists(caCert)) {

@@ -1,0 +1,53 @@
+package dev.fleetvault.gateway.member;
+
+import dev.fleetvault.protocol.wire.MemberRecord;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * In-memory copies of records destroyed by the attempt that used a user's last guess, kept
+ * only so that phase 2 of exactly that counted attempt can still succeed with the right PIN
+ * (the ledger destroyed the row when it counted the attempt). Bounded, expiring, never
+ * persisted: a restart forgets them, which only loses that one last guess.
+ */
+final class FinalRecords {
+  /** One kept record. */
+  record Entry(byte[] attemptId, long version, MemberRecord record, long expiresAt) {}
+
+  private final int max;
+  private final long ttlMs;
+  private final Map<String, Entry> byUser;
+
+  FinalRecords(int max, long ttlMs) {
+    this.max = max;
+    this.ttlMs = ttlMs;
+    this.byUser = new LinkedHashMap<>(16, 0.75f, false) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+        return size() > FinalRecords.this.max;
+      }
+    };
+  }
+
+  synchronized void put(String user, byte[] attemptId, long version, MemberRecord record) {
+    byUser.put(user, new Entry(attemptId.clone(), version, record,
+        System.currentTimeMillis() + ttlMs));
+  }
+
+  synchronized Optional<Entry> get(String user, byte[] lastAttemptId) {
+    Entry e = byUser.get(user);
+    if (e == null || e.expiresAt() < System.currentTimeMillis()
+        || !MessageDigest.isEqual(e.attemptId(), lastAttemptId)) {
+      return Optional.empty();
+    }
+    return Optional.of(e);
+  }
+
+  synchronized void remove(String user) {
+    byUser.remove(user);
+  }
+}

@@ -1,0 +1,65 @@
+package dev.fleetvault.gateway.member;
+
+import dev.fleetvault.gateway.errors.ErrorCode;
+import dev.fleetvault.gateway.errors.FleetvaultException;
+import dev.fleetvault.protocol.flow.LedgerRow;
+import dev.fleetvault.quorum.LedgerResult;
+import dev.fleetvault.quorum.RejectReason;
+import dev.fleetvault.quorum.RowView;
+
+/** Maps quorum ledger results and rows to what the member role acts on. */
+final class LedgerOutcomes {
+  private LedgerOutcomes() {}
+
+  /** The committed value, or the failure as a stable code (nothing was committed). */
+  static <T> T committed(LedgerResult<T> r, String what) {
+    if (r instanceof LedgerResult.Committed<T> c) {
+      return c.outcome();
+    }
+    throw failure(r, what);
+  }
+
+  /** A non-committed result as an error. */
+  static FleetvaultException failure(LedgerResult<?> r, String what) {
+    if (r instanceof LedgerResult.NoMajority<?>) {
+      return new FleetvaultException(ErrorCode.NO_MAJORITY,
+          "no majority for " + what + "; nothing was spent, retry later");
+    }
+    if (r instanceof LedgerResult.Timeout<?>) {
+      return new FleetvaultException(ErrorCode.TIMEOUT, what + " timed out; safe to retry");
+    }
+    if (r instanceof LedgerResult.Rejected<?> rej) {
+      RejectReason reason = rej.reason();
+      switch (reason) {
+        case OVERLOADED:
+          return new FleetvaultException(ErrorCode.HSM_BUSY, "the ledger is overloaded; retry later");
+        case NOT_LATEST_ATTEMPT:
+          return new FleetvaultException(ErrorCode.REPLAYED,
+              "not the latest counted attempt (replayed); nothing released");
+        case NOT_REGISTERED:
+        case VERSION_NOT_NEWER:
+          return new FleetvaultException(ErrorCode.FAILED_PRECONDITION,
+              what + " refused: " + reason.name().toLowerCase());
+        case CLOSED:
+          return new FleetvaultException(ErrorCode.NOT_READY, "node is shutting down");
+        default:
+          return new FleetvaultException(ErrorCode.INTERNAL, what + " refused by the ledger");
+      }
+    }
+    return new FleetvaultException(ErrorCode.INTERNAL, what + " failed");
+  }
+
+  /** The member logic's view of a ledger row. */
+  static LedgerRow row(RowView v) {
+    switch (v.state()) {
+      case REGISTERED:
+        return new LedgerRow(LedgerRow.State.REGISTERED, v.version(), v.guessesRemaining());
+      case NO_GUESSES:
+        return new LedgerRow(LedgerRow.State.NO_GUESSES, v.version(), 0);
+      case DELETED:
+        return new LedgerRow(LedgerRow.State.DELETED, v.version(), 0);
+      default:
+        return new LedgerRow(LedgerRow.State.ABSENT, v.version(), 0);
+    }
+  }
+}

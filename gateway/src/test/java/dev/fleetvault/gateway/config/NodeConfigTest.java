@@ -1,0 +1,102 @@
+package dev.fleetvault.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fleetvault.gateway.support.TestFleet;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void load_localYaml_threeMembersOnSoftDriver() {
+    NodeConfig c = NodeConfig.load(TestFleet.repo().resolve("config/local.yaml"));
+    assertThat(c.members()).extracting(MemberSpec::id).containsExactly("dc1", "dc2", "dc3");
+    assertThat(c.members()).extracting(m -> m.client().port()).containsExactly(7401, 7402, 7403);
+    assertThat(c.threshold()).isEqualTo(2);
+    assertThat(c.nodes()).hasSize(3).allSatisfy(n -> assertThat(n.hsm().driver()).isEqualTo("soft"));
+    assertThat(c.dataRoot()).isEqualTo(TestFleet.repo().resolve("data"));
+    assertThat(c.apps()).singleElement().satisfies(a -> assertThat(a.id()).isEqualTo("dev-app"));
+  }
+
+  @Test
+  void load_dataRootOverride_movesEveryNodeDir() {
+    NodeConfig c = NodeConfig.load(TestFleet.repo().resolve("config/local.yaml"), dir);
+    assertThat(c.nodes()).allSatisfy(n -> assertThat(n.dataDir().startsWith(dir)).isTrue());
+  }
+
+  @Test
+  void load_unknownKey_namesKeyFileAndLine() throws Exception {
+    Path f = variant("  request_timeout_ms: 15000", "  request_timeout_ms: 15000\n  request_timout: 3");
+    assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(f.toString())
+        .hasMessageContaining("unknown key 'limits.request_timout'")
+        .hasMessageMatching("(?s).*:\\d+: .*");
+  }
+
+  @Test
+  void load_wrongType_namesKey() throws Exception {
+    Path f = variant("max_message_bytes: 65536", "max_message_bytes: lots");
+    assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("limits.max_message_bytes").hasMessageContaining("integer");
+  }
+
+  @Test
+  void load_badHostPort_namesKey() throws Exception {
+    Path f = variant("client: 127.0.0.1:7402", "client: 127.0.0.1");
+    assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("fleet.members[1].client");
+  }
+
+  @Test
+  void load_evenMemberCount_refused() throws Exception {
+    String text = Files.readString(TestFleet.repo().resolve("config/local.yaml"));
+    int cut = text.indexOf("    - id: dc3");
+    int end = text.indexOf("\napps:");
+    Path f = write(text.substring(0, cut) + text.substring(end + 1)
+        .replace("  - member: dc3\n    hsm: *soft\n", ""));
+    assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("odd number of members");
+  }
+
+  @Test
+  void load_nodeForUnknownMember_refused() throws Exception {
+    Path f = variant("  - member: dc3", "  - member: dc9");
+    assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'dc9' is not one of the fleet's members");
+  }
+
+  @Test
+  void load_duplicateKey_refused() throws Exception {
+    Path f = variant("  id: local", "  id: local\n  id: other");
+    assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(f.toString());
+  }
+
+  @Test
+  void load_wrongVersion_refused() throws Exception {
+    Path f = variant("version: 1", "version: 2");
+    assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("version");
+  }
+
+  private Path variant(String from, String to) throws Exception {
+    String text = Files.readString(TestFleet.repo().resolve("config/local.yaml"));
+    assertThat(text).contains(from);
+    return write(text.replace(from, to)
+        .replace("[dev-app-jwt.DEVELOPMENT-ONLY.pub.pem]",
+            "[" + TestFleet.repo().resolve("config/dev-app-jwt.DEVELOPMENT-ONLY.pub.pem") + "]"));
+  }
+
+  private Path write(String text) throws Exception {
+    Path f = dir.resolve("c.yaml");
+    Files.writeString(f, text, StandardCharsets.UTF_8);
+    return f;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.fleetvault.gateway.support;
+
+import com.google.protobuf.Message;
+import dev.fleetvault.protocol.flow.RealmConfig;
+import dev.fleetvault.protocol.flow.RecoverResult;
+import dev.fleetvault.protocol.flow.Recovery;
+import dev.fleetvault.protocol.flow.RecoveryStep;
+import dev.fleetvault.protocol.flow.RegisterResult;
+import dev.fleetvault.protocol.flow.Registration;
+import dev.fleetvault.protocol.secret.SecretBytes;
+import dev.fleetvault.protocol.wire.Recover0Response;
+import dev.fleetvault.protocol.wire.Recover1Request;
+import dev.fleetvault.protocol.wire.Recover1Response;
+import dev.fleetvault.protocol.wire.Recover2Request;
+import dev.fleetvault.protocol.wire.Recover2Response;
+import dev.fleetvault.protocol.wire.Register1Response;
+import dev.fleetvault.protocol.wire.Register2Response;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.function.Function;
+
+/**
+ * Drives the protocol's client state machines (protocol.flow, not the SDK) over one test
+ * transport: register and recover exactly as an app would, phase by phase.
+ */
+public final class TestClient {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final VaultTransport transport;
+  private final RealmConfig realm;
+  private final Function<String, String> tokens;
+
+  /** @param transport the edge; @param realm fleet keys; @param tokens user -> app token */
+  public TestClient(VaultTransport transport, RealmConfig realm, Function<String, String> tokens) {
+    this.transport = transport;
+    this.realm = realm;
+    this.tokens = tokens;
+  }
+
+  /** Registers {@code secret} behind {@code pin}. */
+  public RegisterResult register(String user, String pin, byte[] secret, int guesses)
+      throws Exception {
+    Registration reg = Registration.begin(realm, user.getBytes(StandardCharsets.UTF_8),
+        SecretBytes.copyOf(pin.getBytes(StandardCharsets.UTF_8)), SecretBytes.copyOf(secret),
+        guesses, RANDOM);
+    String token = tokens.apply(user);
+    Register1Response r1 = call("Register1", reg.register1Request(), token,
+        Register1Response.getDefaultInstance());
+    Register2Response r2 = call("Register2", reg.register2Request(r1), token,
+        Register2Response.getDefaultInstance());
+    return reg.finish(r2);
+  }
+
+  /** Recovers with {@code pin}. */
+  public RecoverResult recover(String user, String pin) throws Exception {
+    Recovery rec = Recovery.begin(realm, user.getBytes(StandardCharsets.UTF_8),
+        SecretBytes.copyOf(pin.getBytes(StandardCharsets.UTF_8)), RANDOM);
+    String token = tokens.apply(user);
+    Recover0Response r0 = call("Recover0", rec.recover0Request(), token,
+        Recover0Response.getDefaultInstance());
+    RecoveryStep<Recover1Request> s1 = rec.afterRecover0(r0);
+    if (s1 instanceof RecoveryStep.Done<Recover1Request> d) {
+      return d.result();
+    }
+    Recover1Response r1 = call("Recover1", ((RecoveryStep.Send<Recover1Request>) s1).request(),
+        token, Recover1Response.getDefaultInstance());
+    RecoveryStep<Recover2Request> s2 = rec.afterRecover1(r1);
+    if (s2 instanceof RecoveryStep.Done<Recover2Request> d) {
+      return d.result();
+    }
+    Recover2Response r2 = call("Recover2", ((RecoveryStep.Send<Recover2Request>) s2).request(),
+        token, Recover2Response.getDefaultInstance());
+    return rec.afterRecover2(r2);
+  }
+
+  /** One call; an error answer becomes {@link EdgeError}. */
+  public <R extends Message> R call(String method, Message request, String token, R proto)
+      throws Exception {
+    Reply<R> r = transport.call(method, request, token, proto);
+    if (!r.ok()) {
+      throw new EdgeError(r);
+    }
+    return r.body();
+  }
+
+  /** The transport. */
+  public VaultTransport transport() {
+    return transport;
+  }
+}
