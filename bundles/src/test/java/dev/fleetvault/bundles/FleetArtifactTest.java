@@ -70,4 +70,17 @@ class FleetArtifactTest {
         assertThatThrownBy(() -> SignatureMessage.decode(java.util.Arrays.copyOf(e, e.length + 1))).isInstanceOf(FormatException.class);
         assertThatThrownBy(() -> SignatureMessage.decode(java.util.Arrays.copyOf(e, e.length - 1))).isInstanceOf(FormatException.class);
     }
+
+    @Test
+    void signatureMessage_docExample_matchesProtocolDoc() {
+        byte[] d = dev.fleetvault.bundles.impl.Crypto.sha256("example artifact".getBytes(StandardCharsets.UTF_8));
+        SignatureMessage m = new SignatureMessage(SignatureMessage.CIPHERSUITE_ED25519_V1, FleetArtifact.NAMESPACE,
+                1767225600000L, 1, d);
+        assertThat(java.util.HexFormat.of().formatHex(m.encode())).isEqualTo(
+                "666c6565747661756c742f7369676e61747572652d6d6573736167652f763100" + "0f01" + "18"
+                        + "666c6565747661756c742e666c6565745f6b6579732e7631" + "0000019b76daa800" + "0000000000000001" + "20"
+                        + "e3ec35651696d0610c0d80a7c228f80f3480f3420b55dda5af71d040ab845e94");
+        assertThat(java.util.HexFormat.of().formatHex(dev.fleetvault.bundles.tlog.MerkleHash.leaf(m.encode())))
+                .isEqualTo("95e60092a9757c639c3575285ab8b1dd4ae734b8f9339cc0c28bb90ba0995489");
+    }
 }
