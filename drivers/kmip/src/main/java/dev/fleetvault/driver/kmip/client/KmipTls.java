@@ -81,24 +81,42 @@ public final class KmipTls {
     }
 
     private static PrivateKey readPkcs8(char[] pem, String source, String algorithm) throws GeneralSecurityException {
-        String begin = "-----BEGIN PRIVATE KEY-----";
-        String end = "-----END PRIVATE KEY-----";
-        String text = new String(pem);
-        int b = text.indexOf(begin);
-        int e = text.indexOf(end);
-        if (b < 0 || e < b) {
+        char[] begin = "-----BEGIN PRIVATE KEY-----".toCharArray();
+        char[] end = "-----END PRIVATE KEY-----".toCharArray();
+        int b = indexOf(pem, begin, 0);
+        int e = b < 0 ? -1 : indexOf(pem, end, b + begin.length);
+        if (b < 0 || e < 0) {
             throw new GeneralSecurityException(source + " holds no unencrypted PKCS#8 key (BEGIN PRIVATE KEY)");
         }
-        byte[] der;
+        // Work on wipeable arrays only: the key never becomes a String.
+        byte[] base64 = new byte[e - (b + begin.length)];
+        for (int i = 0; i < base64.length; i++) {
+            base64[i] = (byte) pem[b + begin.length + i];
+        }
+        byte[] der = null;
         try {
-            der = Base64.getMimeDecoder().decode(text.substring(b + begin.length(), e));
+            der = Base64.getMimeDecoder().decode(base64);
+            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
         } catch (IllegalArgumentException ex) {
             throw new GeneralSecurityException(source + ": the PKCS#8 key is not valid base64");
-        }
-        try {
-            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
         } finally {
-            Arrays.fill(der, (byte) 0);
+            Arrays.fill(base64, (byte) 0);
+            if (der != null) {
+                Arrays.fill(der, (byte) 0);
+            }
         }
+    }
+
+    private static int indexOf(char[] hay, char[] needle, int from) {
+        outer:
+        for (int i = from; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 }
