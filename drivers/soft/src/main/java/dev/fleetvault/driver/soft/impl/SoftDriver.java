@@ -44,7 +44,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.KeyAgreement;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -302,33 +301,28 @@ public final class SoftDriver implements HsmDriver, InsecureTestKeyImport {
     requireInput(message, "message");
     try (SessionGate.Permit p = gate.acquire()) {
       SoftKey k = resolve(key, KeySpec.EC_P256, KeySpec.ED25519, KeySpec.RSA_2048);
+      if (k.spec() == KeySpec.EC_P256) {
+        return SoftEc.sign(k.ecParams(), message);
+      }
       Signature s = SoftAlgorithms.signature(k.spec());
       s.initSign((java.security.PrivateKey) k.secret(), random);
       s.update(message);
       return s.sign();
-    } catch (GeneralSecurityException e) {
+    } catch (GeneralSecurityException | RuntimeException e) {
       throw new HsmFatalException(Kind.DEVICE_ERROR, "sign failed", e);
     }
   }
 
   @Override
   public byte[] ecdh(KeyHandle key, byte[] peerPoint) throws HsmException {
-    ECPublicKey peer = P256Points.decodeUncompressed(peerPoint);
+    P256Points.decodeUncompressed(peerPoint); // validates: length, prefix, field range, on the curve
     try (SessionGate.Permit p = gate.acquire()) {
       SoftKey k = resolve(key, KeySpec.EC_P256);
-      KeyAgreement ka = KeyAgreement.getInstance("ECDH", SoftAlgorithms.BC);
-      ka.init(k.secret());
-      ka.doPhase(peer, true);
-      byte[] z = ka.generateSecret();
-      if (z.length == 32) {
-        return z;
-      }
-      byte[] out = new byte[32];
-      P256Points.writeFixed(new java.math.BigInteger(1, z), out, 0);
-      java.util.Arrays.fill(z, (byte) 0);
-      return out;
-    } catch (GeneralSecurityException | IllegalStateException e) {
+      return SoftEc.ecdh(k.ecParams(), peerPoint);
+    } catch (IllegalArgumentException | IllegalStateException e) {
       throw new HsmFatalException(Kind.INVALID_INPUT, "ECDH rejected the peer point", e);
+    } catch (RuntimeException e) {
+      throw new HsmFatalException(Kind.DEVICE_ERROR, "ECDH failed", e);
     }
   }
 
