@@ -45,9 +45,10 @@ import java.util.function.Function;
  *
  * <p>Guarantees: {@link #publish} returns a signature only after the entry, its signature and the
  * new checkpoint are fsynced in the record file; a non-increasing epoch, a reused digest or an
- * unknown namespace is refused and changes nothing; every acknowledged entry is rebuilt on restart
- * and the rebuilt tree is checked against the stored checkpoints. If a durable write or HSM call
- * fails mid-append the service stops accepting writes (fail-stop) until restarted. Thread-safe
+ * unknown namespace is refused and changes nothing; an HSM failure changes nothing; every
+ * acknowledged entry is rebuilt on restart and the rebuilt tree is checked against the stored
+ * checkpoints. If a durable write fails the service stops accepting writes (fail-stop) until
+ * restarted, because the record file's state is then unknown. Thread-safe
  * (one lock; writes are short: one HSM signature pair and one fsync).
  */
 public final class SignerService implements AutoCloseable {
@@ -228,26 +229,39 @@ public final class SignerService implements AutoCloseable {
                 throw new SignerException(Reason.BAD_REQUEST, e.getMessage());
             }
             byte[] entry = msg.encode();
+            byte[] sig;
+            String cp;
+            long index;
             try {
-                byte[] sig = signer.apply(entry);
-                long index = tree.append(entry);
-                String cp = signCheckpoint(tree.size());
-                Map<String, Object> rec = new TreeMap<>();
-                rec.put("type", "entry");
-                rec.put("index", index);
-                rec.put("message", Codec.b64(entry));
-                rec.put("signature", Codec.b64(sig));
-                rec.put("checkpoint", cp);
+                sig = signer.apply(entry);
+                index = tree.append(entry);
+                try {
+                    cp = signCheckpoint(tree.size());
+                } catch (RuntimeException e) {
+                    tree.removeLast(); // nothing was written: undo the in-memory append
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("HSM signing failed; nothing logged: {}", e.toString());
+                throw new SignerException(Reason.UNAVAILABLE, "the signer's HSM failed; nothing was logged, retry later");
+            }
+            Map<String, Object> rec = new TreeMap<>();
+            rec.put("type", "entry");
+            rec.put("index", index);
+            rec.put("message", Codec.b64(entry));
+            rec.put("signature", Codec.b64(sig));
+            rec.put("checkpoint", cp);
+            try {
                 store.append(CanonicalJson.encode(rec));
-                Entry e = new Entry(index, msg, sig, cp);
-                index(e);
-                LOG.info("logged {} epoch {} at index {}", namespace, epoch, index);
-                return e;
             } catch (IOException | RuntimeException e) {
-                failed = true;
-                LOG.error("append failed; the signer stops accepting writes until restarted", e);
+                failed = true; // the record file is in an unknown state: stop until a restart re-reads it
+                LOG.error("durable append failed; the signer stops accepting writes until restarted", e);
                 throw new SignerException(Reason.UNAVAILABLE, "durable append failed; the signer stopped accepting writes");
             }
+            Entry e = new Entry(index, msg, sig, cp);
+            index(e);
+            LOG.info("logged {} epoch {} at index {}", namespace, epoch, index);
+            return e;
         }
     }
 

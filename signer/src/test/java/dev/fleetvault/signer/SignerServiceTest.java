@@ -174,6 +174,28 @@ class SignerServiceTest {
     }
 
     @Test
+    void publish_hsmFailsMidAppend_nothingLoggedAndServiceKeepsWorking() throws Exception {
+        service.close();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Function<byte[], byte[]> real = SignerService.hsmSigner(signerKey);
+        service = new SignerService(dir.resolve("data"), SignerTestEnv.ORIGIN, signerKey.ed25519PublicKey(), m -> {
+            if (calls.incrementAndGet() == 4) { // the checkpoint signature of the second publish
+                throw new IllegalStateException("injected HSM failure");
+            }
+            return real.apply(m);
+        }, List.of(FleetArtifact.NAMESPACE), (ECPublicKey) env.operator.publicKey(), List.of(), Clock.systemUTC());
+        service.publish(FleetArtifact.NAMESPACE, 1, digest(1));
+        String cp = service.latestCheckpoint();
+        assertThat(refusal(() -> service.publish(FleetArtifact.NAMESPACE, 2, digest(2)))).isEqualTo(SignerException.Reason.UNAVAILABLE);
+        assertThat(service.size()).isEqualTo(1);
+        assertThat(service.latestCheckpoint()).isEqualTo(cp);
+        assertThat(service.publish(FleetArtifact.NAMESPACE, 2, digest(2)).index()).isEqualTo(1);
+        service.close();
+        service = open();
+        assertThat(service.size()).isEqualTo(2);
+    }
+
+    @Test
     void attach_wrongArtifactOrCounterSignature_refused() throws Exception {
         FleetArtifact a = SignerTestEnv.artifact(1);
         SignerService.Entry e = service.publish(FleetArtifact.NAMESPACE, 1, a.digest());

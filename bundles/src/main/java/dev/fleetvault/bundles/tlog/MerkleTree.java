@@ -54,6 +54,26 @@ public final class MerkleTree {
         return index;
     }
 
+    /**
+     * Removes the most recently appended leaf (and the subtree hashes it completed), undoing the
+     * last {@link #appendLeafHash}. For writers that must roll back an append they could not make durable.
+     */
+    public void removeLast() {
+        if (size() == 0) {
+            throw new IllegalStateException("empty tree");
+        }
+        int l = 0;
+        while (true) {
+            List<byte[]> lv = levels.get(l);
+            boolean cascaded = lv.size() % 2 == 0;
+            lv.remove(lv.size() - 1);
+            if (!cascaded) {
+                break;
+            }
+            l++;
+        }
+    }
+
     /** Number of leaves. */
     public long size() {
         return levels.get(0).size();

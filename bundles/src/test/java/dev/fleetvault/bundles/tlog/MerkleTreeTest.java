@@ -205,6 +205,25 @@ class MerkleTreeTest {
     }
 
     @Test
+    void removeLast_afterEveryAppend_restoresThePreviousTree() {
+        List<byte[]> all = leaves(70);
+        MerkleTree t = new MerkleTree();
+        for (int n = 0; n < 70; n++) {
+            byte[] before = t.root();
+            t.append(all.get(n));
+            t.append("x".getBytes(StandardCharsets.UTF_8));
+            t.removeLast();
+            assertThat(t.root()).as("size %d", n + 1).isEqualTo(refMth(all.subList(0, n + 1)));
+            t.removeLast();
+            assertThat(t.root()).isEqualTo(before);
+            t.append(all.get(n));
+            if (n > 0) {
+                assertThat(hex(t.consistencyProof(n, n + 1))).isEqualTo(hex(refSubproof(n, all.subList(0, n + 1), true)));
+            }
+        }
+    }
+
+    @Test
     void verifyConsistency_fromEmptyTree_needsEmptyProof() {
         MerkleTree t = tree(leaves(5));
         assertThat(MerkleProofs.verifyConsistency(0, 5, MerkleHash.empty(), t.root(), List.of())).isTrue();
