@@ -25,7 +25,7 @@ import java.util.List;
  */
 public final class TestFleet implements AutoCloseable {
   /** Pin parameters for tests (cheap Argon2id). */
-  public static final String TEST_PIN_PARAMS = "argon2id-insecure-test-m64-t1-p1";
+  public static final String TEST_PIN_PARAMS = "argon2id-v1-insecure-test-only";
 
   private final Path dir;
   private final Path yaml;
