@@ -66,4 +66,32 @@ class ProtocolDocExampleTest {
     assertThat(failures).as("PROTOCOL.md worked example vs code").isEmpty();
     assertThat(code.size()).isGreaterThan(60);
   }
+
+  @Test
+  void protoAppendix_matchesTheProtoFiles() throws Exception {
+    String md = Files.readString(protocolMd(), StandardCharsets.UTF_8);
+    Path protoDir = protocolMd().getParent().resolve("../protocol/src/main/proto/fleetvault/v1").normalize();
+    List<String> failures = new ArrayList<>();
+    int checked = 0;
+    try (var files = Files.list(protoDir)) {
+      for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+        String name = f.getFileName().toString();
+        String begin = "<!-- proto:" + name + ":begin -->\n```proto\n";
+        int b = md.indexOf(begin);
+        int e = md.indexOf("\n```\n<!-- proto:" + name + ":end -->");
+        if (b < 0 || e < b) {
+          failures.add(name + ": not in PROTOCOL.md Appendix A");
+          continue;
+        }
+        String documented = md.substring(b + begin.length(), e);
+        if (!documented.equals(Files.readString(f, StandardCharsets.UTF_8).stripTrailing())) {
+          failures.add(name + ": PROTOCOL.md Appendix A differs from the file");
+        }
+        checked++;
+      }
+    }
+    System.out.println("PROTOCOL.md appendix: " + checked + " proto files checked");
+    assertThat(failures).isEmpty();
+    assertThat(checked).isEqualTo(5);
+  }
 }
