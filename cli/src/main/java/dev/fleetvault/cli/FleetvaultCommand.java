@@ -22,6 +22,9 @@ import picocli.CommandLine.Spec;
         DeleteCommand.class,
         StatusCommand.class,
         BenchCommand.class,
+        dev.fleetvault.cli.audit.BundleCommand.class,
+        dev.fleetvault.cli.audit.AuditCommand.class,
+        dev.fleetvault.cli.audit.SignerCommand.class,
     })
 public final class FleetvaultCommand implements Runnable {
     private final Io io;

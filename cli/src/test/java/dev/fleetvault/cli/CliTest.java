@@ -24,7 +24,7 @@ class CliTest {
     @BeforeAll
     void startFleet() throws Exception {
         work = TestDirs.fresh("cli");
-        fleet = TestFleet.start(work.resolve("fleet"), 27600);
+        fleet = TestFleet.start(work.resolve("fleet"), Ports.freeBlock(Ports.FLEET_BLOCK));
         common = fleet.cliArgs();
     }
 
@@ -159,7 +159,7 @@ class CliTest {
     void recover_noEdgeReachable_exit5() throws Exception {
         String user = register("6060", "s", 3);
 
-        CliRun r = CliRun.run("6060\n", common, "recover", "--user", user, "--edge", "127.0.0.1:27699");
+        CliRun r = CliRun.run("6060\n", common, "recover", "--user", user, "--edge", "127.0.0.1:" + fleet.unusedPort());
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(r.stderr()).contains("unavailable");
@@ -167,7 +167,7 @@ class CliTest {
 
     @Test
     void status_noEdgeReachable_exit5() {
-        CliRun r = CliRun.run("", common, "status", "--edge", "127.0.0.1:27698");
+        CliRun r = CliRun.run("", common, "status", "--edge", "127.0.0.1:" + fleet.unusedPort());
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.UNAVAILABLE);
     }

@@ -113,7 +113,7 @@ class CliUsageTest {
 
     @Test
     void recover_fleetNeverStarted_exit5() throws Exception {
-        TestFleet f = TestFleet.configure(TestDirs.fresh("usage-nofleet"), 27690);
+        TestFleet f = TestFleet.configure(TestDirs.fresh("usage-nofleet"), Ports.freeBlock(Ports.FLEET_BLOCK));
 
         CliRun r = CliRun.run("1234\n", f.cliArgs(), "recover", "--user", "u");
 

@@ -39,7 +39,7 @@ class EndToEndTest {
 
     @BeforeAll
     void startFleet() throws Exception {
-        fleet = TestFleet.start(TestDirs.fresh("e2e"), 27400);
+        fleet = TestFleet.start(TestDirs.fresh("e2e"), Ports.freeBlock(Ports.FLEET_BLOCK));
     }
 
     @AfterAll

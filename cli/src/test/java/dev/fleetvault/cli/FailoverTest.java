@@ -25,7 +25,7 @@ class FailoverTest {
 
     @BeforeEach
     void startFleet() throws Exception {
-        fleet = TestFleet.start(TestDirs.fresh("failover"), 27500);
+        fleet = TestFleet.start(TestDirs.fresh("failover"), Ports.freeBlock(Ports.FLEET_BLOCK));
     }
 
     @AfterEach

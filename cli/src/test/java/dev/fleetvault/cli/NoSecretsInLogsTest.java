@@ -36,7 +36,7 @@ class NoSecretsInLogsTest {
         Path secretFile = work.resolve("secret.bin");
         Files.write(secretFile, SECRET);
         Path logFile = TestDirs.buildDir().resolve("test-logs").resolve("cli-tests.log");
-        TestFleet fleet = TestFleet.start(work.resolve("fleet"), 27700);
+        TestFleet fleet = TestFleet.start(work.resolve("fleet"), Ports.freeBlock(Ports.FLEET_BLOCK));
         try {
             for (TransportKind t : TransportKind.values()) {
                 try (FleetvaultClient c = fleet.client(t); Pin pin = Pin.of(PIN.toCharArray());

@@ -36,10 +36,12 @@ final class TestFleet implements AutoCloseable {
     private final Path configFile;
     private final Path appKeyFile;
     private final DevTokens tokens;
+    private final int basePort;
     private NodeConfig config;
     private LocalFleet fleet;
 
-    private TestFleet(Path dir, Path configFile, Path appKeyFile, DevTokens tokens) {
+    private TestFleet(Path dir, Path configFile, Path appKeyFile, DevTokens tokens, int basePort) {
+        this.basePort = basePort;
         this.dir = dir;
         this.configFile = configFile;
         this.appKeyFile = appKeyFile;
@@ -86,7 +88,7 @@ final class TestFleet implements AutoCloseable {
         Path cfg = dir.resolve("fleet.yaml");
         Files.writeString(cfg, y.toString(), StandardCharsets.UTF_8);
         DevTokens tokens = new DevTokens(APP, app.getPrivate(), Duration.ofMinutes(5), Clock.systemUTC());
-        return new TestFleet(dir, cfg, key, tokens);
+        return new TestFleet(dir, cfg, key, tokens, basePort);
     }
 
     /** Writes the configuration and starts all three nodes. */
@@ -116,6 +118,11 @@ final class TestFleet implements AutoCloseable {
 
     void startNode(String member) throws Exception {
         fleet.startNode(member);
+    }
+
+    /** A port of this fleet's block that nothing listens on (an edge that is down for good). */
+    int unusedPort() {
+        return basePort + Ports.FLEET_BLOCK - 1;
     }
 
     Path configFile() {

@@ -48,13 +48,13 @@ class UpRestartTest {
     @Test
     void up_secondRunOnSameData_keepsRegisteredUsers() throws Exception {
         Path work = TestDirs.fresh("up-restart");
-        TestFleet fleet = TestFleet.configure(work.resolve("fleet"), 27800);
+        TestFleet fleet = TestFleet.configure(work.resolve("fleet"), Ports.freeBlock(Ports.FLEET_BLOCK));
         Path secret = work.resolve("secret");
         Files.writeString(secret, "survives restarts");
 
         Up first = new Up(fleet.configFile());
         try {
-            assertThat(first.out.toString(StandardCharsets.UTF_8)).contains("edge dc1  127.0.0.1:27801");
+            assertThat(first.out.toString(StandardCharsets.UTF_8)).contains("edge dc1  " + fleet.edges().get(0));
             CliRun reg = CliRun.run("9090\n", fleet.cliArgs(), "register", "--user", "up-user", "--secret-file", secret.toString(),
                 "--guesses", "3");
             assertThat(reg.exit()).as(reg.toString()).isEqualTo(ExitCodes.OK);

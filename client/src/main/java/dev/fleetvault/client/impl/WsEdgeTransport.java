@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WsEdgeTransport implements EdgeTransport {
     /** The WebSocket path on every edge. */
     public static final String PATH = "/v1/ws";
+    /** Unanswered requests an edge allows per connection; further calls wait their turn here. */
+    static final int MAX_IN_FLIGHT = 32;
 
     private final Vertx vertx;
     private final WebSocketClient client;
@@ -100,6 +102,8 @@ public final class WsEdgeTransport implements EdgeTransport {
         private final Edge edge;
         private final WebSocket ws;
         private final Map<Long, Promise<WsFrameCodec.Response>> pending = new ConcurrentHashMap<>();
+        private final java.util.ArrayDeque<Runnable> waiting = new java.util.ArrayDeque<>();
+        private int inFlight;
         private volatile boolean closed;
 
         Connection(Edge edge, WebSocket ws) {
@@ -110,7 +114,39 @@ public final class WsEdgeTransport implements EdgeTransport {
             ws.closeHandler(v -> failAll("WebSocket closed"));
         }
 
+        /** Sends now if fewer than {@link #MAX_IN_FLIGHT} are unanswered, else when one completes. */
         Future<WsFrameCodec.Response> send(String method, String token, byte[] body) {
+            Promise<WsFrameCodec.Response> result = Promise.promise();
+            Runnable go = () -> sendNow(method, token, body).onComplete(ar -> {
+                Runnable next;
+                synchronized (waiting) {
+                    inFlight--;
+                    next = waiting.poll();
+                    if (next != null) {
+                        inFlight++;
+                    }
+                }
+                if (next != null) {
+                    next.run();
+                }
+                result.handle(ar);
+            });
+            boolean now;
+            synchronized (waiting) {
+                now = inFlight < MAX_IN_FLIGHT;
+                if (now) {
+                    inFlight++;
+                } else {
+                    waiting.add(go);
+                }
+            }
+            if (now) {
+                go.run();
+            }
+            return result.future();
+        }
+
+        private Future<WsFrameCodec.Response> sendNow(String method, String token, byte[] body) {
             long id = ids.incrementAndGet();
             Promise<WsFrameCodec.Response> p = Promise.promise();
             pending.put(id, p);
