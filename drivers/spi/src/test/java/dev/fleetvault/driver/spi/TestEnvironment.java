@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -22,16 +23,24 @@ public final class TestEnvironment {
 
   /** Whether a missing part named by {@code requireVar} must fail rather than skip. */
   public static boolean required(String requireVar) {
-    return "true".equalsIgnoreCase(System.getenv("CI")) || "1".equals(System.getenv(requireVar));
+    return required(requireVar, System.getenv());
+  }
+
+  static boolean required(String requireVar, Map<String, String> env) {
+    return "true".equalsIgnoreCase(env.get("CI")) || "1".equals(env.get(requireVar));
   }
 
   /** Skips loudly (or fails under CI / {@code requireVar=1}) unless {@code available}. */
   public static void requireOrSkip(boolean available, String what, String requireVar) {
+    requireOrSkip(available, what, requireVar, System.getenv());
+  }
+
+  static void requireOrSkip(boolean available, String what, String requireVar, Map<String, String> env) {
     if (available) {
       return;
     }
     String msg = "MISSING " + what;
-    if (required(requireVar)) {
+    if (required(requireVar, env)) {
       fail(msg + " (required because CI=true or " + requireVar + "=1)");
     }
     System.err.println("[SKIPPED LOUDLY] " + msg + " (set " + requireVar + "=1 to make this a failure)");
