@@ -72,6 +72,47 @@ class ThreeNodeClusterTest extends QuorumTestBase {
 
     @Test
     @Order(3)
+    void submit_forgedReplayedOrTampered_changesNothing() {
+        MemberLedger m1 = cluster.memberLedger(1);
+        byte[] sealed = random(64);
+        assertThat(join(m1.register("hank", 1, sha256(sealed), 3)).isCommitted()).isTrue();
+        cluster.awaitConverged();
+        RowView before = join(m1.readRow("hank")).value();
+        java.util.List<String> digestsBefore = cluster.awaitConverged();
+
+        // node 2 proposes a command for member 1's row, signed with its own (member 2's) key
+        LedgerCommand reset = LedgerCommand.register(1L, 1, "hank", before.sequence() + 1, random(16), 2, random(32), 1000);
+        LedgerResult<CommandOutcome> forged = join(cluster.node(2).ledger().submit(
+                SignedCommand.of(reset, signNow(cluster.keys.get(1).getPrivate(), reset.canonicalBytes()))));
+        assertThat(((LedgerResult.Rejected<CommandOutcome>) forged).reason()).isEqualTo(RejectReason.BAD_SIGNATURE);
+
+        // a valid signature over other bytes (tampered after signing)
+        LedgerCommand other = LedgerCommand.attempt(1L, 1, "hank", before.sequence() + 1, random(16), random(32));
+        byte[] sigOverOther = signNow(cluster.keys.get(0).getPrivate(), other.canonicalBytes());
+        LedgerResult<CommandOutcome> tampered = join(cluster.node(3).ledger().submit(SignedCommand.of(reset, sigOverOther)));
+        assertThat(((LedgerResult.Rejected<CommandOutcome>) tampered).reason()).isEqualTo(RejectReason.BAD_SIGNATURE);
+
+        // a genuine command replayed: answered again, counted once; an old one with a stale sequence: refused
+        LedgerCommand attempt = LedgerCommand.attempt(1L, 1, "hank", before.sequence() + 1, random(16), random(32));
+        SignedCommand signed = SignedCommand.of(attempt, signNow(cluster.keys.get(0).getPrivate(), attempt.canonicalBytes()));
+        LedgerResult<CommandOutcome> first = join(cluster.node(3).ledger().submit(signed));
+        LedgerResult<CommandOutcome> replay = join(cluster.node(2).ledger().submit(signed));
+        assertThat(replay).isEqualTo(first);
+        assertThat(join(m1.readRow("hank")).value().attempts()).isEqualTo(1);
+        LedgerCommand stale = LedgerCommand.attempt(1L, 1, "hank", before.sequence(), random(16), random(32));
+        LedgerResult<CommandOutcome> staleResult = join(cluster.node(2).ledger().submit(
+                SignedCommand.of(stale, signNow(cluster.keys.get(0).getPrivate(), stale.canonicalBytes()))));
+        assertThat(((LedgerResult.Rejected<CommandOutcome>) staleResult).reason()).isEqualTo(RejectReason.STALE_SEQUENCE);
+
+        RowView after = join(m1.readRow("hank")).value();
+        assertThat(after.attempts()).isEqualTo(1);
+        assertThat(after.guessLimit()).isEqualTo(3);
+        assertThat(after.version()).isEqualTo(1);
+        assertThat(cluster.awaitConverged()).hasSize(3).doesNotContainAnyElementsOf(digestsBefore.subList(0, 1));
+    }
+
+    @Test
+    @Order(4)
     void attempt_minorityDown_stillCommits() {
         int victim = cluster.node(1).leader().orElseThrow(); // stop the leader itself
         cluster.stop(victim);
@@ -88,7 +129,7 @@ class ThreeNodeClusterTest extends QuorumTestBase {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void attempt_majorityDown_noMajorityAndNoEffect() {
         MemberLedger m3 = cluster.memberLedger(3);
         RowView before = join(m3.readRow("alice")).value();
