@@ -48,6 +48,9 @@ public record KmipDriverConfig(String host, int port, Path clientCertificate, Pa
         m.put("insecure_allow_extractable_keys", "accept servers that cannot mark keys non-extractable, such as PyKMIP "
                 + "(default false; test servers only)");
         m.put("probe_rsa_pss", "check at start-up that the server's RSA-PSS signatures use salt length 32 (default true)");
+        m.put("username", "KMIP Username and Password credential sent with every request (optional; needs password_file or password_env)");
+        m.put("password_file", "file holding the KMIP credential's password (with username)");
+        m.put("password_env", "environment variable holding the KMIP credential's password (with username)");
         return m;
     }
 
@@ -55,11 +58,25 @@ public record KmipDriverConfig(String host, int port, Path clientCertificate, Pa
     public static KmipDriverConfig from(DriverSettings s) throws HsmFatalException {
         s.rejectUnknown(describe().keySet());
         s.exactlyOneOf("client_key_file", "client_key_env");
+        s.atMostOneOf("password_file", "password_env");
+        if (s.has("username") != (s.has("password_file") || s.has("password_env"))) {
+            throw DriverSettings.configError(s.sourceName(), "username", "username and password_file/password_env come together");
+        }
         return new KmipDriverConfig(s.string("host"), s.intValue("port", 5696, 1, 65535),
                 s.path("client_certificate"), s.path("ca_certificate"), s.bool("verify_hostname", true),
                 s.duration("connect_timeout", Duration.ofSeconds(5)), s.duration("operation_timeout", Duration.ofSeconds(10)),
                 s.duration("borrow_timeout", Duration.ofSeconds(2)), s.intValue("max_sessions", 4, 1, 64),
                 s.bool("insecure_allow_extractable_keys", false), s.bool("probe_rsa_pss", true));
+    }
+
+    /** The KMIP username, if configured (its password: {@link #password(DriverSettings)}). */
+    public static java.util.Optional<String> username(DriverSettings s) throws HsmFatalException {
+        return s.optionalString("username");
+    }
+
+    /** Reads the password credential, if configured (the caller wipes it). */
+    public static java.util.Optional<SecretChars> password(DriverSettings s) throws HsmFatalException {
+        return s.optionalSecret("password");
     }
 
     /** Reads the client key credential (the caller wipes it). */

@@ -73,6 +73,16 @@ class KmipDriverConfigTest {
     }
 
     @Test
+    void from_usernameWithoutPassword_configError() {
+        Map<String, Object> m = minimal();
+        m.put("username", "dc1");
+        assertThatThrownBy(() -> parse(m)).isInstanceOfSatisfying(HsmException.class,
+                e -> assertThat(e.getMessage()).contains("username"));
+        m.put("password_env", "KMIP_PASSWORD");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> parse(m))).isNull();
+    }
+
+    @Test
     void from_portOutOfRange_configError() {
         Map<String, Object> m = minimal();
         m.put("port", 70000);

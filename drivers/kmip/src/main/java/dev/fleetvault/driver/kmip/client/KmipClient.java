@@ -90,7 +90,16 @@ public final class KmipClient implements AutoCloseable {
             throw new IllegalArgumentException("empty batch");
         }
         Operation first = items.get(0).operation();
-        byte[] request = Messages.request(version, items, stopOnError, config.limits().maxMessageBytes());
+        char[] pw = config.password();
+        byte[] request;
+        try {
+            request = Messages.request(version, items, stopOnError, config.limits().maxMessageBytes(),
+                    pw == null ? null : Messages.usernamePassword(config.username(), pw));
+        } finally {
+            if (pw != null) {
+                java.util.Arrays.fill(pw, '\0');
+            }
+        }
         boolean resendable = items.stream().allMatch(i -> SIDE_EFFECT_FREE.contains(i.operation()));
         KmipConnection c = pool.borrow(first);
         try {

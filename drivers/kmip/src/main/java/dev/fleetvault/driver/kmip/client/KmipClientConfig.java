@@ -20,11 +20,13 @@ import javax.net.ssl.SSLContext;
  * @param maxConnections    pool size: most requests in flight at once
  * @param versions          protocol versions the client offers in DiscoverVersions, most preferred first
  * @param limits            decoder limits applied to every response
+ * @param username          KMIP Username and Password credential sent in every request header, or {@code null}
+ * @param password          its password (copied; never printed), or {@code null}
  */
 public record KmipClientConfig(String host, int port, SSLContext sslContext, List<String> tlsProtocols,
                                boolean verifyHostname, Duration connectTimeout, Duration operationTimeout,
                                Duration borrowTimeout, int maxConnections, List<ProtocolVersion> versions,
-                               TtlvLimits limits) {
+                               TtlvLimits limits, String username, char[] password) {
 
     /** Validates the settings. */
     public KmipClientConfig {
@@ -47,6 +49,23 @@ public record KmipClientConfig(String host, int port, SSLContext sslContext, Lis
             }
         }
         Objects.requireNonNull(limits, "limits");
+        if ((username == null) != (password == null)) {
+            throw new IllegalArgumentException("username and password come together");
+        }
+        password = password == null ? null : password.clone();
+    }
+
+    /** A copy of the password, or {@code null}. */
+    @Override
+    public char[] password() {
+        return password == null ? null : password.clone();
+    }
+
+    /** Settings without the password. */
+    @Override
+    public String toString() {
+        return "KmipClientConfig[" + host + ":" + port + ", tls=" + tlsProtocols + ", maxConnections=" + maxConnections
+                + ", versions=" + versions + (username == null ? "" : ", username=" + username + ", password=***") + "]";
     }
 
     /** A builder with the defaults: TLSv1.2, hostname verification on, 5 s connect, 10 s operation, 2 s borrow, 4 connections, versions 1.4/1.3/1.2. */
@@ -67,6 +86,8 @@ public record KmipClientConfig(String host, int port, SSLContext sslContext, Lis
         private int maxConnections = 4;
         private List<ProtocolVersion> versions = List.of(ProtocolVersion.V1_4, ProtocolVersion.V1_3, ProtocolVersion.V1_2);
         private TtlvLimits limits = TtlvLimits.DEFAULT;
+        private String username;
+        private char[] password;
 
         private Builder(String host, int port, SSLContext sslContext) {
             this.host = host;
@@ -114,9 +135,23 @@ public record KmipClientConfig(String host, int port, SSLContext sslContext, Lis
             return this;
         }
 
+        /** Adds a Username and Password credential to every request (the password is copied). */
+        public Builder credential(String user, char[] pass) {
+            username = user;
+            password = pass == null ? null : pass.clone();
+            return this;
+        }
+
         public KmipClientConfig build() {
-            return new KmipClientConfig(host, port, sslContext, tlsProtocols, verifyHostname, connectTimeout,
-                    operationTimeout, borrowTimeout, maxConnections, versions, limits);
+            try {
+                return new KmipClientConfig(host, port, sslContext, tlsProtocols, verifyHostname, connectTimeout,
+                        operationTimeout, borrowTimeout, maxConnections, versions, limits, username, password);
+            } finally {
+                if (password != null) {
+                    java.util.Arrays.fill(password, '\0');
+                    password = null;
+                }
+            }
         }
     }
 }

@@ -102,10 +102,19 @@ public final class KmipHsmDriver implements HsmDriver {
             throw DriverSettings.configError(settings.sourceName(), "client_certificate/client_key/ca_certificate",
                     "cannot build the TLS client identity: " + e.getMessage());
         }
-        KmipClientConfig cc = KmipClientConfig.builder(config.host(), config.port(), tls)
+        KmipClientConfig.Builder ccb = KmipClientConfig.builder(config.host(), config.port(), tls)
                 .verifyHostname(config.verifyHostname()).connectTimeout(config.connectTimeout())
                 .operationTimeout(config.operationTimeout()).borrowTimeout(config.borrowTimeout())
-                .maxConnections(config.maxSessions()).build();
+                .maxConnections(config.maxSessions());
+        Optional<String> user = KmipDriverConfig.username(settings);
+        if (user.isPresent()) {
+            try (SecretChars pw = KmipDriverConfig.password(settings).orElseThrow()) {
+                char[] p = pw.copyChars();
+                ccb.credential(user.get(), p);
+                Arrays.fill(p, '\0');
+            }
+        }
+        KmipClientConfig cc = ccb.build();
         KmipClient client;
         try {
             client = KmipClient.connect(cc);

@@ -20,12 +20,16 @@ public final class Tag {
     public static final int ATTRIBUTE_INDEX = 0x420009;
     public static final int ATTRIBUTE_NAME = 0x42000A;
     public static final int ATTRIBUTE_VALUE = 0x42000B;
+    public static final int AUTHENTICATION = 0x42000C;
     public static final int BATCH_COUNT = 0x42000D;
     public static final int BATCH_ERROR_CONTINUATION_OPTION = 0x42000E;
     public static final int BATCH_ITEM = 0x42000F;
     public static final int BATCH_ORDER_OPTION = 0x420010;
     public static final int BLOCK_CIPHER_MODE = 0x420011;
     public static final int COMMON_TEMPLATE_ATTRIBUTE = 0x42001F;
+    public static final int CREDENTIAL = 0x420023;
+    public static final int CREDENTIAL_TYPE = 0x420024;
+    public static final int CREDENTIAL_VALUE = 0x420025;
     public static final int CRYPTOGRAPHIC_ALGORITHM = 0x420028;
     public static final int CRYPTOGRAPHIC_LENGTH = 0x42002A;
     public static final int CRYPTOGRAPHIC_PARAMETERS = 0x42002B;
@@ -81,8 +85,10 @@ public final class Tag {
     public static final int TIME_STAMP = 0x420092;
     public static final int UNIQUE_BATCH_ITEM_ID = 0x420093;
     public static final int UNIQUE_IDENTIFIER = 0x420094;
+    public static final int USERNAME = 0x420099;
     public static final int VALIDITY_INDICATOR = 0x42009B;
     public static final int VENDOR_IDENTIFICATION = 0x42009D;
+    public static final int PASSWORD = 0x4200A1;
     public static final int EXTENSION_INFORMATION = 0x4200A4;
     public static final int DIGITAL_SIGNATURE_ALGORITHM = 0x4200AE;
     public static final int DATA = 0x4200C2;

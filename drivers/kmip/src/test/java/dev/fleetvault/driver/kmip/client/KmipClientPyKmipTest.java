@@ -292,6 +292,17 @@ class KmipClientPyKmipTest {
     }
 
     @Test
+    void connect_withUsernamePasswordCredential_serverAcceptsHeader(PyKmipServer server) throws Exception {
+        char[] pw = "s3cret".toCharArray();
+        KmipClientConfig cfg = server.clientConfig().credential("fleetvault-dc1", pw).build();
+        assertThat(cfg.toString()).doesNotContain("s3cret").contains("password=***");
+        try (KmipClient c = KmipClient.connect(cfg)) {
+            assertThat(c.query(QueryFunction.QUERY_OPERATIONS).operations()).contains(Operation.ENCRYPT);
+        }
+        assertThat(new String(pw)).isEqualTo("s3cret"); // the caller's array is copied, not consumed
+    }
+
+    @Test
     void call_afterClose_closedError(PyKmipServer server) throws Exception {
         KmipClient c = KmipClient.connect(server.clientConfig().build());
         c.close();

@@ -34,10 +34,14 @@ public final class Messages {
     }
 
     /** Encodes a request message for {@code items} under {@code version}. */
-    public static byte[] request(ProtocolVersion version, List<BatchItem> items, boolean stopOnError, int maxResponseSize) {
+    public static byte[] request(ProtocolVersion version, List<BatchItem> items, boolean stopOnError, int maxResponseSize,
+                                 Ttlv authentication) {
         List<Ttlv> header = new ArrayList<>();
         header.add(version.toTtlv());
         header.add(Ttlv.integer(Tag.MAXIMUM_RESPONSE_SIZE, maxResponseSize));
+        if (authentication != null) {
+            header.add(authentication);
+        }
         if (items.size() > 1) {
             header.add(Ttlv.enumeration(Tag.BATCH_ERROR_CONTINUATION_OPTION, stopOnError ? STOP : CONTINUE));
             header.add(Ttlv.bool(Tag.BATCH_ORDER_OPTION, true));
@@ -53,6 +57,13 @@ public final class Messages {
                     it.payload()));
         }
         return TtlvEncoder.encode(Ttlv.structure(Tag.REQUEST_MESSAGE, message));
+    }
+
+    /** The Authentication structure for a Username and Password credential (credential type 1). */
+    public static Ttlv usernamePassword(String username, char[] password) {
+        return Ttlv.structure(Tag.AUTHENTICATION, Ttlv.structure(Tag.CREDENTIAL,
+                Ttlv.enumeration(Tag.CREDENTIAL_TYPE, 1),
+                Ttlv.structure(Tag.CREDENTIAL_VALUE, Ttlv.text(Tag.USERNAME, username), Ttlv.text(Tag.PASSWORD, new String(password)))));
     }
 
     static byte[] batchId(int i) {
