@@ -74,6 +74,21 @@ class FlowEndToEndTest {
   }
 
   @Test
+  void recover_rightPinOnLastGuess_recoveredButRecordsGone() {
+    InMemoryFleet f = fleet(3, "lastright");
+    f.register(USER, PIN, SECRET, 2);
+    assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(1));
+    // the command that counted the last guess destroyed the records (DESIGN: "destroys its record
+    // share in the same command"); the node finishes that one attempt from memory
+    assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
+    for (InMemoryFleet.Node node : f.nodes) {
+      assertThat(node.store).isEmpty();
+      assertThat(node.finals).isEmpty();
+    }
+    assertThat(f.recover(USER, PIN)).isEqualTo(new RecoverResult.NoGuesses());
+  }
+
+  @Test
   void recover_lastGuessNeverFinished_nextAttemptRefusedAndRecordsDestroyed() {
     InMemoryFleet f = fleet(3, "skip2");
     f.register(USER, PIN, SECRET, 1);

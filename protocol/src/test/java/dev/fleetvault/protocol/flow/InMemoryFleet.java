@@ -47,6 +47,7 @@ final class InMemoryFleet {
     final MemberLogic logic;
     final Map<ByteString, Row> rows = new HashMap<>();
     final Map<String, byte[]> store = new HashMap<>();
+    final Map<ByteString, Final> finals = new HashMap<>();
     /** Test hook: replaces the record handed to recover1Granted (a member evaluating with a wrong key). */
     BiFunction<Integer, MemberRecord, MemberRecord> evaluateWith = (i, r) -> r;
 
@@ -98,6 +99,7 @@ final class InMemoryFleet {
               return logic.register2Stale(req, row.version);
             }
             store.remove(key(user, row.version));
+            finals.remove(user);
             row.state = LedgerRow.State.REGISTERED;
             row.version = s.version();
             row.digest = s.recordDigest();
@@ -114,7 +116,8 @@ final class InMemoryFleet {
               return r.response();
             }
             byte[] id = ((Recover1Step.CommitAttempt) step).attemptId();
-            // ledger: attempt(user, id)
+            // ledger: attempt(user, id), as the quorum module does it
+            MemberRecord evaluateFrom = record;
             if (row.lastAttempt != null && Arrays.equals(row.lastAttempt, id)) {
               // the same attempt again: not counted twice
             } else if (row.attempts >= row.limit) {
@@ -124,11 +127,32 @@ final class InMemoryFleet {
               row.attempts++;
               row.attemptCommits++;
               row.lastAttempt = id;
+              if (row.attempts == row.limit) {
+                // the command that counts the last guess destroys the record; the node keeps the
+                // unsealed record in memory only to finish this one attempt
+                finals.put(user, new Final(id, row.version, record));
+                destroy(user, row);
+              }
             }
-            return logic.recover1Granted(req, evaluateWith.apply(index, record),
+            return logic.recover1Granted(req, evaluateWith.apply(index, evaluateFrom),
                 new AttemptGranted(id, row.limit - row.attempts));
           }
           case PHASE_RECOVER2: {
+            Final last = finals.get(user);
+            if (row.state == LedgerRow.State.NO_GUESSES && last != null) {
+              // phase 2 of the attempt that used the last guess: no counter left to reset
+              Recover2Step step = logic.recover2(req, new LedgerRow(LedgerRow.State.REGISTERED, last.version(), 0),
+                  last.record());
+              if (step instanceof Recover2Step.CommitSuccess c) {
+                if (!Arrays.equals(c.attemptId(), last.attemptId())) {
+                  throw new LedgerRefused("not the latest counted attempt");
+                }
+                finals.remove(user);
+                return c.responseAfterCommit();
+              }
+              finals.remove(user);
+              return step instanceof Recover2Step.CommitDestroy d ? d.response() : ((Recover2Step.Reply) step).response();
+            }
             Recover2Step step = logic.recover2(req, row.view(), record);
             if (step instanceof Recover2Step.Reply r) {
               return r.response();
@@ -151,6 +175,7 @@ final class InMemoryFleet {
               store.remove(key(user, row.version));
               row.state = LedgerRow.State.DELETED;
             }
+            finals.remove(user);
             return logic.deleted(req);
           default:
             throw new IllegalArgumentException(phase.toString());
@@ -163,6 +188,9 @@ final class InMemoryFleet {
       row.state = LedgerRow.State.NO_GUESSES;
     }
   }
+
+  /** The record a node keeps in memory to finish the attempt that used the last guess. */
+  record Final(byte[] attemptId, long version, MemberRecord record) {}
 
   /** The ledger refused a command; the gateway answers an error status and nothing else. */
   static final class LedgerRefused extends RuntimeException {
