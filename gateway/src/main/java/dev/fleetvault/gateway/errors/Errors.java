@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * {@link ErrorCode#INTERNAL} with a generic message; their detail goes to the log only.
  */
 public final class Errors {
-  /** The gRPC trailer carrying the stable code. */
+  /** The gRPC trailer (and, for trailers-only error responses, header) carrying the stable code. */
   public static final String TRAILER = "fleetvault-error";
   private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
 
@@ -42,6 +42,7 @@ public final class Errors {
   public static void fail(GrpcServerResponse<?, ?> response, Throwable t) {
     FleetvaultException e = classify(t);
     try {
+      response.headers().set(TRAILER, e.code().wire());
       response.trailers().set(TRAILER, e.code().wire());
       response.status(e.code().grpcStatus()).statusMessage(e.getMessage()).end();
     } catch (IllegalStateException alreadyEnded) {

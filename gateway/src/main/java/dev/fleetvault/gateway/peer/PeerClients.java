@@ -70,7 +70,9 @@ public final class PeerClients implements AutoCloseable {
       return req.send(request).compose(resp -> resp.last().transform(ar -> {
         GrpcStatus status = resp.status();
         if (status != null && status != GrpcStatus.OK) {
-          ErrorCode code = Errors.fromGrpc(status, resp.trailers().get(Errors.TRAILER));
+          String wire = resp.trailers().get(Errors.TRAILER);
+          ErrorCode code = Errors.fromGrpc(status,
+              wire != null ? wire : resp.headers().get(Errors.TRAILER));
           String msg = resp.statusMessage() == null ? code.wire() : resp.statusMessage();
           return Future.<MemberResponse>failedFuture(new FleetvaultException(code, msg));
         }

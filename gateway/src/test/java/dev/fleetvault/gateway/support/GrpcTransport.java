@@ -41,6 +41,9 @@ public final class GrpcTransport implements VaultTransport {
           return io.vertx.core.Future.succeededFuture(new Reply<R>(ar.result(), null, "OK", null));
         }
         String code = resp.trailers() == null ? null : resp.trailers().get("fleetvault-error");
+        if (code == null) {
+          code = resp.headers().get("fleetvault-error");
+        }
         return io.vertx.core.Future.succeededFuture(new Reply<R>(null, code,
             st == null ? "UNKNOWN" : st.name(), resp.statusMessage()));
       }));
