@@ -25,8 +25,8 @@ import javax.net.ssl.SSLSocket;
  * then SIGKILL after 3 s (PyKMIP does not exit promptly and its children outlive the parent).
  */
 public final class PyKmipServer implements AutoCloseable {
-    /** The Debian python3-pykmip entry point. */
-    public static final Path BINARY = Path.of("/usr/bin/pykmip-server");
+    /** The Debian python3-pykmip entry point (system property {@code fleetvault.pykmip.server} overrides it). */
+    public static final Path BINARY = Path.of(System.getProperty("fleetvault.pykmip.server", "/usr/bin/pykmip-server"));
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path dir;
