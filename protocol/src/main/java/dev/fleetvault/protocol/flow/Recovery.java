@@ -126,6 +126,7 @@ public final class Recovery {
       Map<ByteString, List<Integer>> groups = new LinkedHashMap<>();
       Map<ByteString, Recover0Reply> configs = new HashMap<>();
       int noGuesses = 0;
+      int notRegistered = 0;
       for (Map.Entry<Integer, Recover0Reply> e : replies.entrySet()) {
         Recover0Reply r = e.getValue();
         if (r.getStatus() == ReplyStatus.REPLY_STATUS_OK) {
@@ -134,6 +135,8 @@ public final class Recovery {
           configs.put(key, r);
         } else if (r.getStatus() == ReplyStatus.REPLY_STATUS_NO_GUESSES) {
           noGuesses++;
+        } else if (r.getStatus() == ReplyStatus.REPLY_STATUS_NOT_REGISTERED) {
+          notRegistered++;
         }
       }
       Optional<ByteString> best = groups.keySet().stream()
@@ -144,10 +147,12 @@ public final class Recovery {
         if (noGuesses > 0) {
           return new RecoveryStep.Done<>(new RecoverResult.NoGuesses());
         }
-        if (replies.size() >= t) {
+        if (notRegistered >= t) {
           return new RecoveryStep.Done<>(new RecoverResult.NotRegistered());
         }
-        throw new InsufficientAnswersException("recover0", replies.size(), t, flagged);
+        // no majority either way (members down, or split between versions): cannot decide
+        throw new InsufficientAnswersException("recover0",
+            best.isEmpty() ? 0 : groups.get(best.get()).size(), t, flagged);
       }
       agreed = configs.get(best.get());
       group = new TreeSet<>(groups.get(best.get()));

@@ -146,6 +146,18 @@ class FlowEndToEndTest {
   }
 
   @Test
+  void recover0_noMajorityOnOneRegistration_unavailableNotNotRegistered() {
+    InMemoryFleet f = fleet(3, "split");
+    f.register(USER, PIN, SECRET, 5);
+    // member 3 deleted, member 2 down: one OK, one NOT_REGISTERED, one missing
+    f.node(3).row(ByteString.copyFrom(USER)).state = LedgerRow.State.DELETED;
+    f.down.add(2);
+    assertThatThrownBy(() -> f.recover(USER, PIN)).isInstanceOf(InsufficientAnswersException.class);
+    f.down.clear();
+    assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
+  }
+
+  @Test
   void recover_notRegistered_andAfterDelete_notRegistered() {
     InMemoryFleet f = fleet(3, "del");
     assertThat(f.recover(USER, PIN)).isEqualTo(new RecoverResult.NotRegistered());
