@@ -46,6 +46,17 @@ public final class DefaultQuorumNode implements QuorumNode {
             throw new QuorumStartException("cannot create data directory " + raftDir + ": " + e.getMessage(), e);
         }
         CommandVerifier verifier = CommandVerifier.forEpoch(cfg.fleetEpoch(), cfg.members());
+        // the record store (Infinispan, slow to start) joins in parallel with the ledger
+        java.util.concurrent.CompletableFuture<InfinispanRecordStore> recordsStarting = new java.util.concurrent.CompletableFuture<>();
+        Thread recordsThread = new Thread(() -> {
+            try {
+                recordsStarting.complete(startRecords(cfg, deadline));
+            } catch (Throwable e) {
+                recordsStarting.completeExceptionally(e);
+            }
+        }, "quorum-records-start-m" + cfg.memberId());
+        recordsThread.setDaemon(true);
+        recordsThread.start();
         RaftLedger ledger = null;
         Exception last = null;
         int tries = 0;
@@ -60,33 +71,43 @@ public final class DefaultQuorumNode implements QuorumNode {
                 last = e;
                 if (candidate != null) candidate.close();
                 tries++;
-                if (System.nanoTime() > deadline)
+                if (System.nanoTime() > deadline) {
+                    recordsStarting.thenAccept(InfinispanRecordStore::close);
                     throw new QuorumStartException("m" + cfg.memberId() + ": could not join the ledger group within "
                             + cfg.startTimeout() + " (" + tries + " tries): " + e.getMessage(), e);
+                }
                 LOG.info("m{}: ledger join refused ({}); the fleet may still remember this node's previous run - retrying in 1 s",
                         cfg.memberId(), e.getMessage());
                 Util.sleep(1000);
             }
         }
-        InfinispanRecordStore records = null;
-        while (records == null) {
-            try {
-                records = InfinispanRecordStore.start(cfg, JGroupsStacks.clusterStackXml(cfg));
-            } catch (Exception e) {
-                last = e;
-                if (System.nanoTime() > deadline) {
-                    ledger.close();
-                    throw new QuorumStartException("m" + cfg.memberId() + ": record store did not start within "
-                            + cfg.startTimeout() + ": " + e.getMessage(), e);
-                }
-                LOG.info("m{}: record store start failed ({}); retrying in 1 s", cfg.memberId(), e.toString());
-                Util.sleep(1000);
-            }
+        InfinispanRecordStore records;
+        try {
+            records = recordsStarting.get();
+        } catch (Exception e) {
+            ledger.close();
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof QuorumStartException q) throw q;
+            throw new QuorumStartException("m" + cfg.memberId() + ": record store did not start: " + cause, cause);
         }
         if (last != null) LOG.debug("m{}: started after retries; last error {}", cfg.memberId(), last.toString());
         LOG.info("m{}: quorum node started (ledger on {}:{}, records on {}:{})", cfg.memberId(), cfg.bindAddress(),
                 cfg.self().raftPort(), cfg.bindAddress(), cfg.self().clusterPort());
         return new DefaultQuorumNode(cfg, ledger, records);
+    }
+
+    private static InfinispanRecordStore startRecords(QuorumConfig cfg, long deadline) throws QuorumStartException {
+        while (true) {
+            try {
+                return InfinispanRecordStore.start(cfg, JGroupsStacks.clusterStackXml(cfg));
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline)
+                    throw new QuorumStartException("m" + cfg.memberId() + ": record store did not start within "
+                            + cfg.startTimeout() + ": " + e.getMessage(), e);
+                LOG.info("m{}: record store start failed ({}); retrying in 1 s", cfg.memberId(), e.toString());
+                Util.sleep(1000);
+            }
+        }
     }
 
     @Override public QuorumConfig config() { return cfg; }

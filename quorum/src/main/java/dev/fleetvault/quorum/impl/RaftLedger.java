@@ -128,7 +128,8 @@ public final class RaftLedger implements Ledger, AutoCloseable {
 
     /** The Raft role of this node. */
     public String role() {
-        return raft.raft().role();
+        String r = raft.raft().role();
+        return r != null && r.startsWith("Fleet") ? r.substring("Fleet".length()) : r;
     }
 
     /** Whether this node is the leader and has committed an entry of its term. */

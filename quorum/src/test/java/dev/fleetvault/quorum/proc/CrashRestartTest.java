@@ -157,7 +157,7 @@ class CrashRestartTest extends QuorumTestBase {
             c.awaitReady(READY);
             long expected = 0, slack = 0;
             int users = 40;
-            int[] perUser = {10, 60, 60, 60};  // first round before any snapshot, later rounds across several
+            int[] perUser = {8, 70, 70};  // first round before any snapshot, later rounds across several (about 19k entries)
             for (int round = 0; round < perUser.length; round++) {
                 String prefix = "r" + round;
                 long[] b = burstAll(c, prefix, users, perUser[round]);
@@ -203,6 +203,9 @@ class CrashRestartTest extends QuorumTestBase {
             c.start(follower);
             c.awaitReady(READY);
             c.awaitConverged(READY);
+            String[] fs = c.call(follower, "status", CALL).split(" ");
+            assertThat(Long.parseLong(fs[5])).as("m%d installed the leader's snapshot (its log starts after it)", follower)
+                    .isLessThan(Long.parseLong(fs[4]));
             burstAll(c, "c", 20, 10);
             String digest = c.awaitConverged(READY);
             System.out.println("-- kill -9 all, restart: " + c.describe());
