@@ -40,6 +40,11 @@ public final class ConnectOptions {
     @Option(names = "--app-id", paramLabel = "ID", description = "The app id (token issuer). Default: the first app in --config.")
     String appId;
 
+    @Option(names = "--pin-params", paramLabel = "ID", defaultValue = "argon2id-v1-default",
+        description = "Argon2id parameter set that stretches the PIN of a new registration (recover reads it from "
+            + "the fleet). Default: ${DEFAULT-VALUE}.")
+    String pinParams = "argon2id-v1-default";
+
     /** The edges given with {@code --edge}, parsed; empty when none were given. */
     public List<Edge> explicitEdges() {
         List<Edge> out = new ArrayList<>(edges.size());
@@ -76,6 +81,11 @@ public final class ConnectOptions {
     /** The app id, or null for the configuration's first app. */
     public String appId() {
         return appId;
+    }
+
+    /** The Argon2id parameter set id. */
+    public String pinParams() {
+        return pinParams;
     }
 
     /** Accepts grpc, websocket and ws, in any case. */

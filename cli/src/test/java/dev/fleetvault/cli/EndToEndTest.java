@@ -88,19 +88,34 @@ class EndToEndTest {
         }
     }
 
+    @Test
+    void recover_realPinParameters_returnsSecret() throws Exception {
+        try (FleetvaultClient c = fleet.client(TransportKind.GRPC, fleet.tokens(), dev.fleetvault.cli.impl.LocalRealm.PIN_PARAMS)) {
+            String user = newUser(TransportKind.GRPC);
+            byte[] secret = randomSecret(32);
+            register(c, user, "real-argon2", secret, 3);
+
+            assertThat(recover(c, user, "real-argon2-wrong")).isEqualTo(new RecoverResult.WrongPin(2));
+            RecoverResult r = recover(c, user, "real-argon2");
+
+            assertThat(r).isInstanceOf(RecoverResult.Recovered.class);
+            assertThat(((RecoverResult.Recovered) r).secret().copyBytes()).isEqualTo(secret);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TransportKind.class)
     void recover_wrongPin_guessesRemainingGoesDownByOne(TransportKind transport) throws Exception {
         try (FleetvaultClient c = fleet.client(transport)) {
             String user = newUser(transport);
-            register(c, user, "2468", randomSecret(32), 4);
+            register(c, user, "2468", randomSecret(32), 5);
 
-            assertThat(recover(c, user, "0000")).isEqualTo(new RecoverResult.WrongPin(3));
-            assertThat(recover(c, user, "0001")).isEqualTo(new RecoverResult.WrongPin(2));
-            assertThat(recover(c, user, "0002")).isEqualTo(new RecoverResult.WrongPin(1));
-            // The right PIN still works and gives the guesses back.
+            assertThat(recover(c, user, "0000")).isEqualTo(new RecoverResult.WrongPin(4));
+            assertThat(recover(c, user, "0001")).isEqualTo(new RecoverResult.WrongPin(3));
+            assertThat(recover(c, user, "0002")).isEqualTo(new RecoverResult.WrongPin(2));
+            // The right PIN before the limit still works and puts the counter back to zero.
             assertThat(recover(c, user, "2468")).isInstanceOf(RecoverResult.Recovered.class);
-            assertThat(recover(c, user, "0003")).isEqualTo(new RecoverResult.WrongPin(3));
+            assertThat(recover(c, user, "0003")).isEqualTo(new RecoverResult.WrongPin(4));
         }
     }
 

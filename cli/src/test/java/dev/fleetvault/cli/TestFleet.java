@@ -31,6 +31,8 @@ import java.util.List;
  */
 final class TestFleet implements AutoCloseable {
     static final String APP = "test-app";
+    /** Tests stretch PINs with the cheap parameter set; one test per transport path uses the real one. */
+    static final String TEST_PIN_PARAMS = dev.fleetvault.protocol.pin.Argon2idParameters.ARGON2ID_V1_INSECURE_TEST_ONLY.id();
 
     private final Path dir;
     private final Path configFile;
@@ -159,17 +161,22 @@ final class TestFleet implements AutoCloseable {
 
     /** A client with its own token supplier. */
     FleetvaultClient client(TransportKind transport, TokenSupplier tokenSupplier) throws IOException {
+        return client(transport, tokenSupplier, TEST_PIN_PARAMS);
+    }
+
+    /** A client that stretches PINs with {@code pinParams}. */
+    FleetvaultClient client(TransportKind transport, TokenSupplier tokenSupplier, String pinParams) throws IOException {
         return FleetvaultClient.create(ClientOptions.builder()
             .edges(edges())
             .transport(transport)
             .tokens(tokenSupplier)
-            .realm(RealmSource.pinned(LocalRealm.read(config(), LocalRealm.PIN_PARAMS)))
+            .realm(RealmSource.pinned(LocalRealm.read(config(), pinParams)))
             .build());
     }
 
     /** The CLI options that point a command at this fleet. */
     List<String> cliArgs() {
-        return List.of("--config", configFile.toString(), "--app-key", appKeyFile.toString());
+        return List.of("--config", configFile.toString(), "--app-key", appKeyFile.toString(), "--pin-params", TEST_PIN_PARAMS);
     }
 
     @Override

@@ -43,7 +43,7 @@ public final class ClientFactory {
         }
         RealmConfig realm;
         try {
-            realm = LocalRealm.read(config, LocalRealm.PIN_PARAMS);
+            realm = LocalRealm.read(config, options.pinParams());
         } catch (IOException | IllegalArgumentException e) {
             throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage());
         }
