@@ -84,8 +84,8 @@ public final class PyKmipExtension implements BeforeAllCallback, ParameterResolv
         }
     }
 
-    /** Keeps the server (or why it failed) in the root store; JUnit closes it at the end of the run. */
-    private static final class Holder implements ExtensionContext.Store.CloseableResource {
+    /** Keeps the server (or why it failed) in the root store; JUnit closes it (AutoCloseable) at the end of the run. */
+    private static final class Holder implements AutoCloseable {
         final PyKmipServer server;
         final Exception failure;
 
