@@ -8,7 +8,6 @@ import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECPoint;
 import java.security.spec.X509EncodedKeySpec;
@@ -47,19 +46,32 @@ public final class Crypto {
         }
     }
 
-    /** SHA256withECDSA (ASN.1 DER) verification with a P-256 public key. */
+    /**
+     * SHA256withECDSA (strict ASN.1 DER) verification with a P-256 public key, in Bouncy Castle
+     * (JDK 17's SunEC is several times slower for P-256).
+     */
     public static boolean ecdsaP256Verify(PublicKey key, byte[] message, byte[] derSignature) {
-        if (key == null || derSignature == null || derSignature.length > 80) {
+        if (!(key instanceof ECPublicKey ec) || derSignature == null || derSignature.length > 80) {
             return false;
         }
         try {
-            Signature s = Signature.getInstance("SHA256withECDSA");
-            s.initVerify(key);
-            s.update(message);
-            return s.verify(derSignature);
-        } catch (GeneralSecurityException | RuntimeException e) {
+            org.bouncycastle.math.ec.ECPoint q = P256_DOMAIN.getCurve()
+                    .validatePoint(ec.getW().getAffineX(), ec.getW().getAffineY());
+            java.math.BigInteger[] rs = org.bouncycastle.crypto.signers.StandardDSAEncoding.INSTANCE
+                    .decode(P256_DOMAIN.getN(), derSignature);
+            org.bouncycastle.crypto.signers.ECDSASigner v = new org.bouncycastle.crypto.signers.ECDSASigner();
+            v.init(false, new org.bouncycastle.crypto.params.ECPublicKeyParameters(q, P256_DOMAIN));
+            return v.verifySignature(sha256(message), rs[0], rs[1]);
+        } catch (RuntimeException | java.io.IOException e) {
             return false;
         }
+    }
+
+    private static final org.bouncycastle.crypto.params.ECDomainParameters P256_DOMAIN;
+
+    static {
+        org.bouncycastle.asn1.x9.X9ECParameters x9 = org.bouncycastle.crypto.ec.CustomNamedCurves.getByName("secp256r1");
+        P256_DOMAIN = new org.bouncycastle.crypto.params.ECDomainParameters(x9.getCurve(), x9.getG(), x9.getN(), x9.getH());
     }
 
     /**
@@ -83,14 +95,15 @@ public final class Crypto {
     private static final java.math.BigInteger P256_ORDER = new java.math.BigInteger(
             "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
 
+    private static final org.bouncycastle.math.ec.ECCurve P256_CURVE = P256_DOMAIN.getCurve();
+
     /** Validates a 65-byte uncompressed P-256 point (on the curve, not infinity). */
     public static boolean isValidP256Point(byte[] point) {
         if (point == null || point.length != 65 || point[0] != 0x04) {
             return false;
         }
         try {
-            org.bouncycastle.math.ec.ECCurve curve = org.bouncycastle.asn1.nist.NISTNamedCurves.getByName("P-256").getCurve();
-            org.bouncycastle.math.ec.ECPoint p = curve.decodePoint(point);
+            org.bouncycastle.math.ec.ECPoint p = P256_CURVE.decodePoint(point);
             return p.isValid() && !p.isInfinity();
         } catch (RuntimeException e) {
             return false;

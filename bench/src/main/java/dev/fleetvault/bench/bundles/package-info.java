@@ -1,0 +1,2 @@
+/** JMH benchmarks of bundle verification and audit-log proofs. */
+package dev.fleetvault.bench.bundles;
