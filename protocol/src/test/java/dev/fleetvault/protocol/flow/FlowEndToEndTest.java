@@ -117,6 +117,29 @@ class FlowEndToEndTest {
     assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(4));
   }
 
+  @ParameterizedTest(name = "n={0}")
+  @ValueSource(ints = {3, 5})
+  void recover_everySetOfUpToNMinusTMembersDown_succeeds(int n) {
+    InMemoryFleet f = fleet(n, "subsets");
+    f.register(USER, PIN, SECRET, WireLimits.MAX_GUESS_LIMIT);
+    int t = f.realm.threshold();
+    int checked = 0;
+    for (int mask = 0; mask < (1 << n); mask++) {
+      if (Integer.bitCount(mask) > n - t) {
+        continue;
+      }
+      f.down.clear();
+      for (int i = 1; i <= n; i++) {
+        if ((mask & (1 << (i - 1))) != 0) {
+          f.down.add(i);
+        }
+      }
+      assertThat(recovered(f.recover(USER, PIN))).as("down %s", f.down).isEqualTo(SECRET);
+      checked++;
+    }
+    assertThat(checked).isEqualTo(n == 3 ? 4 : 16);
+  }
+
   @Test
   void recover_memberDown_stillSucceedsWithThreshold() {
     InMemoryFleet f = fleet(5, "down");
