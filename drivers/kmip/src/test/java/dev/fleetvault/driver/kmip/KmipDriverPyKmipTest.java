@@ -100,6 +100,26 @@ class KmipDriverPyKmipTest {
     }
 
     @Test
+    void findKey_preActiveKeyFromInterruptedGenerate_activatedAndUsable(PyKmipServer server) throws Exception {
+        String label = "half-" + UUID.randomUUID().toString().substring(0, 8);
+        try (var c = dev.fleetvault.driver.kmip.client.KmipClient.connect(server.clientConfig().build())) {
+            c.create(dev.fleetvault.driver.kmip.ttlv.KmipEnums.ObjectType.SYMMETRIC_KEY, List.of(
+                    dev.fleetvault.driver.kmip.client.Attribute.algorithm(
+                            dev.fleetvault.driver.kmip.ttlv.KmipEnums.CryptographicAlgorithm.AES),
+                    dev.fleetvault.driver.kmip.client.Attribute.length(256),
+                    dev.fleetvault.driver.kmip.client.Attribute.usageMask(
+                            dev.fleetvault.driver.kmip.ttlv.KmipEnums.UsageMask.ENCRYPT
+                                    | dev.fleetvault.driver.kmip.ttlv.KmipEnums.UsageMask.DECRYPT),
+                    dev.fleetvault.driver.kmip.client.Attribute.name(label))); // created, never activated
+        }
+        try (HsmDriver d = open(devSettings(server))) {
+            KeyHandle k = d.findKey(label).orElseThrow();
+            assertThat(k.spec()).isEqualTo(KeySpec.AES_256);
+            assertThat(d.unseal(k, d.seal(k, new byte[] {5}, new byte[0]), new byte[0])).containsExactly(5);
+        }
+    }
+
+    @Test
     void open_wrongServerPort_retryableUnavailable(PyKmipServer server) throws Exception {
         Map<String, Object> s = devSettings(server);
         try (var ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -19,7 +19,6 @@ import dev.fleetvault.driver.kmip.ttlv.KmipEnums.ObjectType;
 import dev.fleetvault.driver.kmip.ttlv.KmipEnums.Operation;
 import dev.fleetvault.driver.kmip.ttlv.KmipEnums.QueryFunction;
 import dev.fleetvault.driver.kmip.ttlv.KmipEnums.UsageMask;
-import dev.fleetvault.driver.kmip.ttlv.TtlvException;
 import dev.fleetvault.driver.spi.Capability;
 import dev.fleetvault.driver.spi.DeviceInfo;
 import dev.fleetvault.driver.spi.DriverSettings;
@@ -293,48 +292,9 @@ public final class KmipHsmDriver implements HsmDriver {
         checkOpen();
         checkLabel(label);
         try {
-            List<String> ids = client.locateByName(label, 8);
-            if (ids.isEmpty()) {
-                return Optional.empty();
-            }
-            List<BatchItem> items = ids.stream()
-                    .map(id -> KmipClient.getAttributesItem(id, Attribute.OBJECT_TYPE, Attribute.CRYPTOGRAPHIC_ALGORITHM))
-                    .toList();
-            List<BatchResult> results = client.batch(items, false);
-            String secret = null;
-            String priv = null;
-            String pub = null;
-            for (int i = 0; i < ids.size(); i++) {
-                int type = -1;
-                int alg = -1;
-                for (Attribute a : KmipClient.attributesOf(results.get(i).payloadOrThrow())) {
-                    if (a.name().equals(Attribute.OBJECT_TYPE)) {
-                        type = a.value().asEnum();
-                    } else if (a.name().equals(Attribute.CRYPTOGRAPHIC_ALGORITHM)) {
-                        alg = a.value().asEnum();
-                    }
-                }
-                if (type == ObjectType.SYMMETRIC_KEY.code() && alg == CryptographicAlgorithm.AES.code() && secret == null) {
-                    secret = ids.get(i);
-                } else if (type == ObjectType.PRIVATE_KEY.code() && alg == CryptographicAlgorithm.RSA.code() && priv == null) {
-                    priv = ids.get(i);
-                } else if (type == ObjectType.PUBLIC_KEY.code() && alg == CryptographicAlgorithm.RSA.code() && pub == null) {
-                    pub = ids.get(i);
-                } else {
-                    throw new HsmFatalException(Kind.DEVICE_ERROR, "label " + label + " names KMIP objects this driver did not make");
-                }
-            }
-            if (secret != null && priv == null && pub == null) {
-                return Optional.of(KeyHandle.of(label, KeySpec.AES_256, KeyIds.encode(secret, null)));
-            }
-            if (secret == null && priv != null && pub != null) {
-                return Optional.of(KeyHandle.of(label, KeySpec.RSA_2048, KeyIds.encode(priv, pub)));
-            }
-            throw new HsmFatalException(Kind.DEVICE_ERROR, "label " + label + " names an incomplete or mixed set of KMIP objects");
+            return KeyLookup.find(client, label);
         } catch (KmipException e) {
             throw mapped(e);
-        } catch (TtlvException e) {
-            throw new HsmFatalException(Kind.DEVICE_ERROR, "malformed attribute in the KMIP answer: " + e.getMessage(), e);
         }
     }
 
