@@ -141,6 +141,51 @@ class FlowEndToEndTest {
   }
 
   @Test
+  void edge_neverSeesPinSecretSharesOrTags() {
+    InMemoryFleet f = fleet(3, "edge");
+    byte[] pin = "735193".getBytes(UTF_8);
+    f.register(USER, pin, SECRET, 5);
+    assertThat(f.recover(USER, WRONG)).isInstanceOf(RecoverResult.WrongPin.class);
+    assertThat(recovered(f.recover(USER, pin))).isEqualTo(SECRET);
+    f.delete(USER);
+    List<byte[]> secrets = new ArrayList<>(List.of(pin, SECRET));
+    for (InMemoryFleet.Node node : f.nodes) {
+      // what each member stored (read before the delete would be gone: re-register to read it)
+      secrets.add(node.hpke.privateKey().encode());
+    }
+    f.register(USER, pin, SECRET, 5);
+    for (InMemoryFleet.Node node : f.nodes) {
+      MemberRecord r = node.record(ByteString.copyFrom(USER), node.row(ByteString.copyFrom(USER)));
+      secrets.add(r.getOprfKeyShare().toByteArray());
+      secrets.add(r.getUnlockTag().toByteArray());
+      secrets.add(r.getMaskedDataShare().toByteArray());
+      secrets.add(r.getRegistrationSalt().toByteArray());
+    }
+    assertThat(f.edgeSaw).hasSizeGreaterThan(10);
+    int scanned = 0;
+    for (byte[] seen : f.edgeSaw) {
+      for (byte[] s : secrets) {
+        assertThat(indexOf(seen, s)).as("a secret value crossed the edge in plaintext").isNegative();
+      }
+      scanned += seen.length;
+    }
+    assertThat(scanned).isGreaterThan(5000);
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  @Test
   void recover_memberDown_stillSucceedsWithThreshold() {
     InMemoryFleet f = fleet(5, "down");
     f.register(USER, PIN, SECRET, 5);

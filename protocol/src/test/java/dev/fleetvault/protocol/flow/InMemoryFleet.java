@@ -204,6 +204,8 @@ final class InMemoryFleet {
   final List<Node> nodes = new ArrayList<>();
   final RealmConfig realm;
   final SecureRandom random;
+  /** Every byte the edge saw (client requests and responses), for the "edge sees no plaintext" test. */
+  final List<byte[]> edgeSaw = new ArrayList<>();
   /** Test hook: members that do not answer. */
   final java.util.Set<Integer> down = new java.util.HashSet<>();
 
@@ -242,39 +244,51 @@ final class InMemoryFleet {
   }
 
   Register1Response call(Register1Request r) {
-    WireCodec.check(r);
-    return Register1Response.newBuilder().setVersion(1).setSuite(1)
+    edgeSaw.add(WireCodec.encode(r));
+    Register1Response resp = Register1Response.newBuilder().setVersion(1).setSuite(1)
         .addAllResults(fanOut(Phase.PHASE_REGISTER1, r.getUserId(), r.getRequestsList())).build();
+    edgeSaw.add(WireCodec.encode(resp));
+    return resp;
   }
 
   Register2Response call(Register2Request r) {
-    WireCodec.check(r);
-    return Register2Response.newBuilder().setVersion(1).setSuite(1)
+    edgeSaw.add(WireCodec.encode(r));
+    Register2Response resp = Register2Response.newBuilder().setVersion(1).setSuite(1)
         .addAllResults(fanOut(Phase.PHASE_REGISTER2, r.getUserId(), r.getRequestsList())).build();
+    edgeSaw.add(WireCodec.encode(resp));
+    return resp;
   }
 
   Recover0Response call(Recover0Request r) {
-    WireCodec.check(r);
-    return Recover0Response.newBuilder().setVersion(1).setSuite(1)
+    edgeSaw.add(WireCodec.encode(r));
+    Recover0Response resp = Recover0Response.newBuilder().setVersion(1).setSuite(1)
         .addAllResults(fanOut(Phase.PHASE_RECOVER0, r.getUserId(), r.getRequestsList())).build();
+    edgeSaw.add(WireCodec.encode(resp));
+    return resp;
   }
 
   Recover1Response call(Recover1Request r) {
-    WireCodec.check(r);
-    return Recover1Response.newBuilder().setVersion(1).setSuite(1)
+    edgeSaw.add(WireCodec.encode(r));
+    Recover1Response resp = Recover1Response.newBuilder().setVersion(1).setSuite(1)
         .addAllResults(fanOut(Phase.PHASE_RECOVER1, r.getUserId(), r.getRequestsList())).build();
+    edgeSaw.add(WireCodec.encode(resp));
+    return resp;
   }
 
   Recover2Response call(Recover2Request r) {
-    WireCodec.check(r);
-    return Recover2Response.newBuilder().setVersion(1).setSuite(1)
+    edgeSaw.add(WireCodec.encode(r));
+    Recover2Response resp = Recover2Response.newBuilder().setVersion(1).setSuite(1)
         .addAllResults(fanOut(Phase.PHASE_RECOVER2, r.getUserId(), r.getRequestsList())).build();
+    edgeSaw.add(WireCodec.encode(resp));
+    return resp;
   }
 
   DeleteResponse call(DeleteRequest r) {
-    WireCodec.check(r);
-    return DeleteResponse.newBuilder().setVersion(1).setSuite(1)
+    edgeSaw.add(WireCodec.encode(r));
+    DeleteResponse resp = DeleteResponse.newBuilder().setVersion(1).setSuite(1)
         .addAllResults(fanOut(Phase.PHASE_DELETE, r.getUserId(), r.getRequestsList())).build();
+    edgeSaw.add(WireCodec.encode(resp));
+    return resp;
   }
 
   // ---- whole flows, as the SDK would drive them ----
