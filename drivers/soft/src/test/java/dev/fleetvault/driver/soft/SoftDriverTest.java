@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Soft-driver specifics: the key file, its lock, its settings, and that it says it is not for production. */
+@SuppressWarnings("try")
 class SoftDriverTest {
 
   private final Path dir = SoftTestSupport.newDir();

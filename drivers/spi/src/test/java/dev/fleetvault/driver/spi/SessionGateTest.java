@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Back-pressure: a full gate refuses with a retryable BUSY instead of queueing; a closed gate refuses with CLOSED. */
+@SuppressWarnings("try")
 class SessionGateTest {
 
   @Test

@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
  * the token under their labels ({@link TokenKeys}); calls are bounded by a {@link SessionGate} of
  * {@code max_sessions}, so SunPKCS11 never has more operation sessions busy than that.
  */
+@SuppressWarnings("try") // permits are held for the duration of a call without being referenced
 public final class Pkcs11Driver implements HsmDriver, InsecureTestKeyImport {
 
   private static final Logger LOG = LoggerFactory.getLogger(Pkcs11Driver.class);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** PKCS#11 behaviour beyond the contract, on real SoftHSM2: slot lookup, device facts, back-pressure. */
+@SuppressWarnings("try")
 class Pkcs11TokenTest {
 
   @BeforeAll

@@ -55,6 +55,7 @@ import org.slf4j.LoggerFactory;
  * passphrase-encrypted {@link KeyFile} that one process at a time may hold (a lock file).
  * Concurrency is bounded by a {@link SessionGate}.
  */
+@SuppressWarnings("try") // permits are held for the duration of a call without being referenced
 public final class SoftDriver implements HsmDriver, InsecureTestKeyImport {
 
   private static final Logger LOG = LoggerFactory.getLogger(SoftDriver.class);
