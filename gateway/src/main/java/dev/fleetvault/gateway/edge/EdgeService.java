@@ -13,6 +13,8 @@ import dev.fleetvault.protocol.wire.MemberRequest;
 import dev.fleetvault.protocol.wire.MemberResult;
 import dev.fleetvault.protocol.wire.MemberUnavailable;
 import dev.fleetvault.protocol.wire.SealedRequest;
+import dev.fleetvault.protocol.wire.WireCodec;
+import dev.fleetvault.protocol.wire.WireFormatException;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -83,6 +85,11 @@ public final class EdgeService {
     if (v.version() != 1 || v.suite() != 1) {
       return Future.failedFuture(new FleetvaultException(ErrorCode.UNSUPPORTED_VERSION,
           "this node speaks version 1, suite 1"));
+    }
+    try {
+      WireCodec.check(request);
+    } catch (WireFormatException e) {
+      return Future.failedFuture(Errors.wire(e));
     }
     return tokens.verify(token).compose(caller -> {
       check(v, caller);

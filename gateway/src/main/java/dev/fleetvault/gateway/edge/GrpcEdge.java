@@ -63,8 +63,14 @@ public final class GrpcEdge {
             fail(call, method.rpcName(), start, ar.cause());
           }
         });
-      });
+      }).onFailure(err -> fail(call, method.rpcName(), start, decodeError(err)));
     });
+  }
+
+  private static FleetvaultException decodeError(Throwable err) {
+    return err instanceof io.vertx.grpc.common.MessageSizeOverflowException
+        ? new FleetvaultException(ErrorCode.TOO_LARGE, "message larger than the node accepts")
+        : new FleetvaultException(ErrorCode.BAD_REQUEST, "message could not be decoded");
   }
 
   private void status(GrpcServerRequest<StatusRequest, StatusResponse> call) {
@@ -90,7 +96,7 @@ public final class GrpcEdge {
           fail(call, "Status", start, ar.cause());
         }
       });
-    });
+    }).onFailure(err -> fail(call, "Status", start, decodeError(err)));
   }
 
   private void guard(GrpcServerRequest<?, ?> call, String method, long start) {

@@ -30,12 +30,35 @@ public final class Errors {
     if (c instanceof FleetvaultException) {
       return (FleetvaultException) c;
     }
+    if (c instanceof dev.fleetvault.protocol.wire.WireFormatException) {
+      return wire((dev.fleetvault.protocol.wire.WireFormatException) c);
+    }
+    if (c instanceof java.net.ConnectException || c instanceof java.nio.channels.ClosedChannelException
+        || c instanceof io.vertx.core.http.HttpClosedException
+        || c instanceof io.vertx.core.http.StreamResetException) {
+      return new FleetvaultException(ErrorCode.NOT_READY, "member unreachable");
+    }
     if (c instanceof TimeoutException || c instanceof io.vertx.core.VertxException
         && String.valueOf(c.getMessage()).contains("imeout")) {
       return new FleetvaultException(ErrorCode.TIMEOUT, "timed out; safe to retry");
     }
     LOG.warn("internal error mapped to 'internal'", c);
     return new FleetvaultException(ErrorCode.INTERNAL, "internal error");
+  }
+
+  /** Maps the protocol's strict-decoding failures. */
+  public static FleetvaultException wire(dev.fleetvault.protocol.wire.WireFormatException e) {
+    switch (e.reason()) {
+      case UNKNOWN_VERSION:
+      case UNKNOWN_SUITE:
+        return new FleetvaultException(ErrorCode.UNSUPPORTED_VERSION,
+            "this node speaks version 1, suite 1");
+      case TOO_LARGE:
+        return new FleetvaultException(ErrorCode.TOO_LARGE, "message too large");
+      default:
+        return new FleetvaultException(ErrorCode.BAD_REQUEST,
+            "malformed request (" + e.reason().name().toLowerCase() + ")");
+    }
   }
 
   /** Ends a gRPC call with the mapped status. */

@@ -63,6 +63,7 @@ public final class MemberService implements MemberHandler {
   private final NodeMetrics metrics;
   private final Context context;
   private final FinalRecords finals = new FinalRecords(10_000, 10 * 60_000L);
+  private final ReplayGuard replays = new ReplayGuard(200_000);
 
   /**
    * @param index this member's index
@@ -94,7 +95,7 @@ public final class MemberService implements MemberHandler {
     try {
       WireCodec.check(request);
     } catch (WireFormatException e) {
-      return Future.failedFuture(wireError(e));
+      return Future.failedFuture(dev.fleetvault.gateway.errors.Errors.wire(e));
     }
     if (request.getRequest().getMember() != index) {
       return Future.failedFuture(new FleetvaultException(ErrorCode.BAD_REQUEST,
@@ -111,6 +112,13 @@ public final class MemberService implements MemberHandler {
             "sealed request does not open for this member, phase and user"));
       } finally {
         Arrays.fill(dh, (byte) 0);
+      }
+      if (phase != Phase.PHASE_REGISTER1 && phase != Phase.PHASE_RECOVER0
+          && !replays.firstUse(phase.getNumber(), enc)) {
+        req.close();
+        metrics.guessRefused("replayed");
+        return Future.failedFuture(new FleetvaultException(ErrorCode.REPLAYED,
+            "this envelope was already used; nothing was done"));
       }
       Call call = new Call(req, caller.recordKey(), request.getUserId().toByteArray());
       return dispatch(phase, call).recover(err -> Future.failedFuture(
@@ -321,19 +329,5 @@ public final class MemberService implements MemberHandler {
             ? new FleetvaultException(ErrorCode.NO_MAJORITY,
                 "record store unavailable (no majority); retry later")
             : err));
-  }
-
-  private static FleetvaultException wireError(WireFormatException e) {
-    switch (e.reason()) {
-      case UNKNOWN_VERSION:
-      case UNKNOWN_SUITE:
-        return new FleetvaultException(ErrorCode.UNSUPPORTED_VERSION,
-            "this node speaks version 1, suite 1");
-      case TOO_LARGE:
-        return new FleetvaultException(ErrorCode.TOO_LARGE, "message too large");
-      default:
-        return new FleetvaultException(ErrorCode.BAD_REQUEST,
-            "malformed request (" + e.reason().name().toLowerCase() + ")");
-    }
   }
 }

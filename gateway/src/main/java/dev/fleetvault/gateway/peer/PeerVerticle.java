@@ -107,7 +107,8 @@ public final class PeerVerticle extends AbstractVerticle {
             Errors.fail(call.response(), ar.cause());
           }
         });
-      });
+      }).onFailure(err -> Errors.fail(call.response(), new FleetvaultException(
+          ErrorCode.BAD_REQUEST, "message could not be decoded")));
     });
   }
 

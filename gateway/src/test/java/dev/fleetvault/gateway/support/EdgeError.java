@@ -8,7 +8,7 @@ public final class EdgeError extends Exception {
   /** The gRPC status name. */
   public final String status;
 
-  EdgeError(Reply<?> r) {
+  public EdgeError(Reply<?> r) {
     super(r.code() + " (" + r.status() + "): " + r.message());
     this.code = r.code();
     this.status = r.status();
