@@ -42,6 +42,23 @@ public record FleetMember(String id, String dataCenter, byte[] hpkePublicKey, by
         signingPublicKey = signingPublicKey.clone();
     }
 
+    /**
+     * A member from its HPKE point and its ledger-signing public key as a JCA key (e.g. read from
+     * an SPKI), with role {@link #ROLE_MEMBER}.
+     */
+    public static FleetMember of(String id, String dataCenter, byte[] hpkePublicKey, java.security.PublicKey signingKey) {
+        if (!(signingKey instanceof java.security.interfaces.ECPublicKey ec)) {
+            throw new FormatException("member " + id + ": signing key is not an EC key");
+        }
+        return new FleetMember(id, dataCenter, hpkePublicKey, Crypto.uncompressed(ec), ROLE_MEMBER);
+    }
+
+    /** Same id, data center and keys (role ignored; there is one). */
+    public boolean sameKeys(FleetMember o) {
+        return o.id.equals(id) && o.dataCenter.equals(dataCenter) && Arrays.equals(o.hpkePublicKey, hpkePublicKey)
+                && Arrays.equals(o.signingPublicKey, signingPublicKey);
+    }
+
     @Override
     public byte[] hpkePublicKey() {
         return hpkePublicKey.clone();
