@@ -435,12 +435,11 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
 
     @Override
     public void close() {
-        Future<Void> f = transport.close();
-        if (ownsVertx) {
-            f = f.eventually(() -> vertx.close());
-        }
+        // Closing our own Vert.x closes its clients too; waiting for a graceful HTTP/2 shutdown of every
+        // connection would only delay the caller, so the wait is short and best effort.
+        Future<Void> f = ownsVertx ? vertx.close() : transport.close();
         try {
-            f.toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            f.toCompletionStage().toCompletableFuture().get(2, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             // closing is best effort
         }
