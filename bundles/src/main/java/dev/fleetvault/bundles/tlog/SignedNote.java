@@ -116,9 +116,9 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
         String name = rest.substring(0, sp);
         byte[] raw;
         try {
-            raw = Base64.getDecoder().decode(rest.substring(sp + 1));
+            raw = dev.fleetvault.bundles.impl.Codec.b64Decode(rest.substring(sp + 1));
         } catch (IllegalArgumentException e) {
-            throw new FormatException("signature is not base64");
+            throw new FormatException("signature is not canonical base64");
         }
         if (raw.length < 5) {
             throw new FormatException("signature too short");
