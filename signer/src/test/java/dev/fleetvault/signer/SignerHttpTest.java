@@ -179,4 +179,25 @@ class SignerHttpTest {
                 VerifierState.initial()).accepted()).isTrue();
         assertThatThrownBy(() -> client.cosign(0, line.line())).hasMessageContaining("401");
     }
+
+    @Test
+    void witness_followsTheLogAndRefusesAForeignHistory() throws Exception {
+        java.util.function.Function<byte[], byte[]> sign = m -> {
+            Ed25519Signer s = new Ed25519Signer();
+            s.init(true, witnessKey);
+            s.update(m, 0, m.length);
+            return s.generateSignature();
+        };
+        Witness w = Witness.fresh(trust.signerKey(), witness, sign, Clock.systemUTC());
+        publisher().publish(SignerTestEnv.artifact(1));
+        w.witness(client);
+        publisher().publish(SignerTestEnv.artifact(2));
+        w.witness(client);
+        assertThat(w.size()).isEqualTo(2);
+        assertThat(Cosignature.verify(SignedNote.parse(client.checkpoint()), witness)).isPositive();
+        // a witness that remembers another history at size 2 refuses to cosign
+        Witness other = new Witness(trust.signerKey(), witness, sign, 2, Crypto.sha256("x".getBytes()), Clock.systemUTC());
+        publisher().publish(SignerTestEnv.artifact(3));
+        assertThatThrownBy(() -> other.witness(client)).hasMessageContaining("inconsistent");
+    }
 }
