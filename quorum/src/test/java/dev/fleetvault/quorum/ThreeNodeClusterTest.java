@@ -113,6 +113,24 @@ class ThreeNodeClusterTest extends QuorumTestBase {
 
     @Test
     @Order(4)
+    void sweepRecords_limitReachedWithoutClientDelete_recordRemoved() {
+        byte[] sealed = random(80);
+        join(cluster.node(1).records().put("ivan", 1, 1, sealed));
+        assertThat(join(cluster.memberLedger(1).register("ivan", 1, sha256(sealed), 1)).isCommitted()).isTrue();
+        // the attempt that uses the last guess, committed as raw command: as if the member crashed before deleting
+        long seq = join(cluster.memberLedger(1).readRow("ivan")).value().sequence();
+        LedgerCommand last = LedgerCommand.attempt(1L, 1, "ivan", seq + 1, random(16), random(32));
+        LedgerResult<CommandOutcome> r = join(cluster.node(2).ledger().submit(
+                SignedCommand.of(last, signNow(cluster.keys.get(0).getPrivate(), last.canonicalBytes()))));
+        assertThat(r.value().destroyed()).isTrue();
+        assertThat(join(cluster.node(3).records().get("ivan", 1, 1))).isPresent();
+        cluster.awaitConverged();
+        assertThat(cluster.node(1).sweepRecords()).isEqualTo(1);
+        for (int id = 1; id <= 3; id++) assertThat(join(cluster.node(id).records().get("ivan", 1, 1))).isEmpty();
+    }
+
+    @Test
+    @Order(5)
     void attempt_minorityDown_stillCommits() {
         int victim = cluster.node(1).leader().orElseThrow(); // stop the leader itself
         cluster.stop(victim);
@@ -129,7 +147,7 @@ class ThreeNodeClusterTest extends QuorumTestBase {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void attempt_majorityDown_noMajorityAndNoEffect() {
         MemberLedger m3 = cluster.memberLedger(3);
         RowView before = join(m3.readRow("alice")).value();

@@ -8,6 +8,8 @@ import dev.fleetvault.quorum.QuorumNode;
 import dev.fleetvault.quorum.QuorumStartException;
 import dev.fleetvault.quorum.QuorumStatus;
 import dev.fleetvault.quorum.RecordStore;
+import dev.fleetvault.quorum.RowState;
+import dev.fleetvault.quorum.RowView;
 import org.jgroups.JChannel;
 import org.jgroups.util.Util;
 import org.slf4j.Logger;
@@ -29,11 +31,54 @@ public final class DefaultQuorumNode implements QuorumNode {
     private final RaftLedger ledger;
     private final InfinispanRecordStore records;
     private volatile boolean closed;
+    private final java.util.Set<String> swept = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService housekeeping;
 
     private DefaultQuorumNode(QuorumConfig cfg, RaftLedger ledger, InfinispanRecordStore records) {
         this.cfg = cfg;
         this.ledger = ledger;
         this.records = records;
+        this.housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(RaftLedger.daemon("quorum-sweep-m" + cfg.memberId()));
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                sweepRecords();
+            } catch (RuntimeException e) {
+                LOG.debug("m{}: record sweep: {}", cfg.memberId(), e.toString());
+            }
+        }, 10, 60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /**
+     * Deletes this member's sealed records whose ledger row is {@code NO_GUESSES} or {@code DELETED}
+     * (the member client deletes them right after the command; this catches a crash in between).
+     * Safe on a stale local copy: those states are left only by a newer registration, which has a
+     * newer version, so the record of the old version is obsolete either way.
+     *
+     * @return number of records removed
+     */
+    public int sweepRecords() {
+        if (closed || !records.available()) return 0;
+        int removed = 0;
+        for (RowView row : ledger.stateMachine().rowsOf(cfg.memberId(), java.util.EnumSet.of(RowState.NO_GUESSES, RowState.DELETED))) {
+            if (row.version() < 1) continue;
+            String key = InfinispanRecordStore.key(row.user(), row.version(), cfg.memberId());
+            if (swept.contains(key)) continue;
+            try {
+                boolean present = records.get(row.user(), row.version(), cfg.memberId()).toCompletableFuture()
+                        .get(cfg.requestTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).isPresent();
+                if (present) {
+                    records.remove(row.user(), row.version(), cfg.memberId()).toCompletableFuture()
+                            .get(cfg.requestTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    removed++;
+                }
+                swept.add(key);
+            } catch (Exception e) {
+                LOG.debug("m{}: record sweep stopped: {}", cfg.memberId(), e.toString());
+                break;
+            }
+        }
+        if (removed > 0) LOG.info("m{}: removed {} sealed records of rows with no guesses left or deleted", cfg.memberId(), removed);
+        return removed;
     }
 
     /** See {@link QuorumNode#start}. */
@@ -145,6 +190,7 @@ public final class DefaultQuorumNode implements QuorumNode {
     public void close() {
         if (closed) return;
         closed = true;
+        housekeeping.shutdownNow();
         try {
             records.close();
         } catch (RuntimeException e) {

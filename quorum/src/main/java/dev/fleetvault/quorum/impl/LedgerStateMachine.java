@@ -169,6 +169,14 @@ public final class LedgerStateMachine implements StateMachine {
         return row == null ? RowView.notRegistered(user, member) : row.view(user, member);
     }
 
+    /** Local copies of member {@code member}'s rows that are in one of {@code states} (possibly stale; for housekeeping). */
+    public synchronized java.util.List<RowView> rowsOf(int member, java.util.Set<RowState> states) {
+        java.util.List<RowView> out = new java.util.ArrayList<>();
+        for (Map.Entry<RowKey, Row> e : rows.entrySet())
+            if (e.getKey().member == member && states.contains(e.getValue().state)) out.add(e.getValue().view(e.getKey().user, member));
+        return out;
+    }
+
     /** Number of entries applied since this instance was created (including replays at start-up). */
     public synchronized long appliedCount() {
         return applied;
