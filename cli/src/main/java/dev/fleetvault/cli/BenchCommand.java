@@ -55,6 +55,8 @@ final class BenchCommand implements Callable<Integer> {
             report = new LoadGenerator(client, options, bar).run();
         }
         report.print(io.out());
+        io.out().println("pin stretching (client side, in this process): " + connect.pinParams()
+            + "; transport: " + connect.transport().name().toLowerCase(java.util.Locale.ROOT));
         io.out().flush();
         if (report.registered() == 0 || report.recovered() == 0) {
             io.err().println("bench: nothing was " + (report.registered() == 0 ? "registered" : "recovered")

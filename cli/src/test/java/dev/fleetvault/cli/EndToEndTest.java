@@ -247,7 +247,7 @@ class EndToEndTest {
     @Test
     void loadGenerator_shortRun_recoversEverySecretItChecks() throws Exception {
         try (FleetvaultClient c = fleet.client(TransportKind.GRPC)) {
-            LoadReport report = new LoadGenerator(c, new LoadOptions(3, 2, Duration.ofSeconds(2), 10, 3, 2),
+            LoadReport report = new LoadGenerator(c, new LoadOptions(3, 2, Duration.ofSeconds(2), 10, 3, 2, 50),
                 ProgressListener.NONE).run();
 
             assertThat(report.registered()).isEqualTo(3);

@@ -158,17 +158,26 @@ public final class CryptoCeiling {
         return new Result(List.copyOf(steps), total, cores, cores * 1e6 / total);
     }
 
-    /** Mean microseconds per call, single thread, after a warm-up of a third of the budget. */
+    /**
+     * Mean microseconds per call, single thread. Warm-up first: at least 40% of the budget and at least
+     * {@link #WARMUP_CALLS} calls (so the JIT has compiled the path), bounded by five budgets.
+     */
     static double time(long millis, IntSupplier op) {
-        long warmEnd = System.nanoTime() + millis * 1_000_000L / 3;
+        long budget = millis * 1_000_000L;
+        long warmStart = System.nanoTime();
+        long warmEnd = warmStart + budget * 2 / 5;
+        long hardEnd = warmStart + budget * 5;
         int sink = 0;
-        while (System.nanoTime() < warmEnd) {
+        long warmCalls = 0;
+        long now = warmStart;
+        while ((now < warmEnd || warmCalls < WARMUP_CALLS) && now < hardEnd) {
             sink += op.getAsInt();
+            warmCalls++;
+            now = System.nanoTime();
         }
         long start = System.nanoTime();
-        long end = start + millis * 1_000_000L;
+        long end = start + budget;
         long calls = 0;
-        long now;
         do {
             sink += op.getAsInt();
             calls++;
@@ -179,4 +188,7 @@ public final class CryptoCeiling {
         }
         return (now - start) / 1e3 / calls;
     }
+
+    /** Minimum warm-up calls per step. */
+    static final int WARMUP_CALLS = 2000;
 }

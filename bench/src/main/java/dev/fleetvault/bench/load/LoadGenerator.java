@@ -50,7 +50,7 @@ public final class LoadGenerator {
     /** Runs ceiling, registration and the timed recovery phase; returns the report. */
     public LoadReport run() throws InterruptedException {
         progress.phase("crypto ceiling", 1, "step");
-        CryptoCeiling.Result ceiling = CryptoCeiling.measure(options.fleetMembers(), options.cores(), 300);
+        CryptoCeiling.Result ceiling = CryptoCeiling.measure(options.fleetMembers(), options.cores(), options.ceilingMillisPerStep());
         progress.progress(1, "");
         progress.phaseDone();
 

@@ -12,8 +12,18 @@ import java.util.Objects;
  * @param guessLimit   guess limit of each registration
  * @param fleetMembers members in the fleet (n), for the crypto ceiling
  * @param cores        cores the fleet runs on, for the crypto ceiling
+ * @param ceilingMillisPerStep measuring time of each step of the crypto ceiling (after its warm-up)
  */
-public record LoadOptions(int users, int concurrency, Duration duration, int guessLimit, int fleetMembers, int cores) {
+public record LoadOptions(int users, int concurrency, Duration duration, int guessLimit, int fleetMembers, int cores,
+                          long ceilingMillisPerStep) {
+    /** Default measuring time per ceiling step. */
+    public static final long DEFAULT_CEILING_MILLIS = 1000;
+
+    /** Options with the default ceiling measuring time. */
+    public LoadOptions(int users, int concurrency, Duration duration, int guessLimit, int fleetMembers, int cores) {
+        this(users, concurrency, duration, guessLimit, fleetMembers, cores, DEFAULT_CEILING_MILLIS);
+    }
+
     /** Checks the ranges. */
     public LoadOptions {
         if (users < 1) {
@@ -34,6 +44,9 @@ public record LoadOptions(int users, int concurrency, Duration duration, int gue
         }
         if (cores < 1) {
             throw new IllegalArgumentException("cores must be at least 1");
+        }
+        if (ceilingMillisPerStep < 1) {
+            throw new IllegalArgumentException("ceilingMillisPerStep must be at least 1");
         }
     }
 }

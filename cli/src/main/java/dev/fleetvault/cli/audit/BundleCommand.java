@@ -63,6 +63,18 @@ public final class BundleCommand implements Runnable {
     }
 
     static BundleEnvelope load(Source src, long from, Long epoch) {
+        return load(src, from, epoch, 0);
+    }
+
+    static BundleEnvelope load(Source src, long from, Long epoch, long knownEpoch) {
+        if (src.edge != null) {
+            byte[] b = EdgeBundles.fetch(src.edge, knownEpoch, java.time.Duration.ofSeconds(15));
+            try {
+                return BundleEnvelope.parse(b);
+            } catch (FormatException e) {
+                throw new CliException(ExitCodes.FAILURE, "invalid: MALFORMED_BUNDLE: " + e.getMessage());
+            }
+        }
         if (src.file != null) {
             byte[] b = AuditFiles.read(src.file);
             try {
@@ -89,7 +101,7 @@ public final class BundleCommand implements Runnable {
                 throw new CliException(ExitCodes.FAILURE, "invalid: MALFORMED_BUNDLE: " + e.getMessage());
             }
         }
-        throw new CliException(ExitCodes.USAGE, "--edge is not wired to the client SDK yet; use --signer URL or --file FILE");
+        throw new CliException(ExitCodes.USAGE, "give --file, --signer or --edge");
     }
 
     /** {@code bundle show}. */
@@ -137,7 +149,7 @@ public final class BundleCommand implements Runnable {
             TrustAnchors t = AuditFiles.trust(trust);
             Path statePath = AuditFiles.resolve(state);
             VerifierState s = noState ? VerifierState.initial() : AuditFiles.state(statePath);
-            BundleEnvelope env = load(source, s.treeSize(), null);
+            BundleEnvelope env = load(source, s.treeSize(), null, s.epoch());
             VerificationResult r = new BundleVerifier(t, Clock.systemUTC()).verify(env, s);
             if (r instanceof VerificationResult.Rejected rej) {
                 err.println("invalid: " + rej.reason() + ": " + rej.detail());

@@ -171,4 +171,37 @@ class BundleCliTest {
                 dir.resolve("published").toString());
         assertThat(audit2.code()).isEqualTo(1);
     }
+
+    /** A minimal gRPC edge answering Status with the given validation bundle (the gateway's hook is not wired yet). */
+    io.vertx.core.http.HttpServer edge(byte[] validationBundle) throws Exception {
+        io.vertx.grpc.server.GrpcServer grpc = io.vertx.grpc.server.GrpcServer.server(vertx);
+        grpc.callHandler(dev.fleetvault.protocol.wire.VaultGrpcService.Status, req -> req.handler(q ->
+                req.response().end(dev.fleetvault.protocol.wire.StatusResponse.newBuilder().setVersion(1).setSuite(1)
+                        .setFleetId("local").setMembers(3).setThreshold(2)
+                        .setValidationBundle(com.google.protobuf.ByteString.copyFrom(validationBundle)).build())));
+        return vertx.createHttpServer().requestHandler(grpc).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
+    }
+
+    @Test
+    void verifyEdge_bundleFromAnEdge_validAndTamperedDetected() throws Exception {
+        Run p1 = run(new BundleCommand(), "publish", "--signer", url, "--artifact", artifact(1).toString(), "--operator-config",
+                opConfig.toString(), "--trust", trust.toString());
+        assertThat(p1.code()).as(p1.err()).isZero();
+        byte[] env = new SignerClient(URI.create(url)).envelope(FleetArtifact.NAMESPACE, 0);
+        io.vertx.core.http.HttpServer good = edge(env);
+        Run v = run(new BundleCommand(), "verify", "--edge", "127.0.0.1:" + good.actualPort(), "--trust", trust.toString(),
+                "--no-state");
+        assertThat(v.code()).as(v.err()).isZero();
+        assertThat(v.out()).contains("valid: fleet local epoch 1");
+        String s = new String(env, StandardCharsets.UTF_8);
+        String sig = s.substring(s.indexOf("\"signer_signature\":\"") + 20, s.indexOf("\"signer_signature\":\"") + 24);
+        String forged = s.replace("\"signer_signature\":\"" + sig, "\"signer_signature\":\"" + (sig.startsWith("A") ? "B" : "A") + sig.substring(1));
+        io.vertx.core.http.HttpServer bad = edge(forged.getBytes(StandardCharsets.UTF_8));
+        Run v2 = run(new BundleCommand(), "verify", "--edge", "127.0.0.1:" + bad.actualPort(), "--trust", trust.toString(),
+                "--no-state");
+        assertThat(v2.code()).isEqualTo(1);
+        assertThat(v2.err()).contains("invalid: SIGNER_SIGNATURE_INVALID");
+        good.close();
+        bad.close();
+    }
 }
