@@ -41,7 +41,16 @@ public final class DefaultMemberLedger implements MemberLedger {
     private final CommandSigner signer;
     private final long budgetNanos;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Long> knownSequence = new ConcurrentHashMap<>();
+    /** Last known sequence per row, bounded (least recently used rows are forgotten and re-read when needed). */
+    private final Map<String, Long> knownSequence = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > MAX_CACHED_ROWS;
+        }
+    });
+    private static final int MAX_CACHED_ROWS = 100_000;
     private final Map<String, CompletableFuture<?>> rowTails = new ConcurrentHashMap<>();
 
     /**
