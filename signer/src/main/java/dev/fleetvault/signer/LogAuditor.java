@@ -163,9 +163,9 @@ public final class LogAuditor {
                 problems.add("entry " + i + " is not a signature message: " + e.getMessage());
                 continue;
             }
-            Object[] served = client.entry(i);
-            SignerService.Entry e = (SignerService.Entry) served[0];
-            SignerService.Attachment att = (SignerService.Attachment) served[1];
+            SignerService.Logged served = client.entry(i);
+            SignerService.Entry e = served.entry();
+            SignerService.Attachment att = served.attachment();
             if (!Arrays.equals(e.message().encode(), entries.get(i)) || e.index() != i) {
                 problems.add("entry " + i + " served by /entries differs from the tile");
             }

@@ -113,7 +113,7 @@ public final class SignerClient {
                 .header("Content-Type", "application/json")
                 .header(SignerServer.AUTH_HEADER, Base64.getEncoder().encodeToString(auth))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        return (SignerService.Entry) Wire.parseEntry(send(req))[0];
+        return parse(() -> Wire.parseEntry(send(req)).entry());
     }
 
     /** Attaches the artifact and the operator's counter-signature to a logged epoch. */
@@ -137,14 +137,14 @@ public final class SignerClient {
         return new String(get("/checkpoints/" + treeSize), StandardCharsets.UTF_8);
     }
 
-    /** The entry at an index with its attachment (element 1, may be null). */
-    public Object[] entry(long index) throws IOException {
-        return Wire.parseEntry(get("/entries/" + index));
+    /** The entry at an index with its attachment (null if none). */
+    public SignerService.Logged entry(long index) throws IOException {
+        return parse(() -> Wire.parseEntry(get("/entries/" + index)));
     }
 
     /** The logged entry for a namespace epoch. */
     public SignerService.Entry audit(String namespace, long epoch) throws IOException {
-        return (SignerService.Entry) Wire.parseEntry(get("/namespaces/" + enc(namespace) + "/audits/" + epoch))[0];
+        return parse(() -> Wire.parseEntry(get("/namespaces/" + enc(namespace) + "/audits/" + epoch)).entry());
     }
 
     /** Epochs published in a namespace. */

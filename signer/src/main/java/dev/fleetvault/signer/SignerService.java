@@ -75,6 +75,15 @@ public final class SignerService implements AutoCloseable {
     public record Attachment(byte[] artifact, byte[] operatorSignature) {
     }
 
+    /**
+     * An entry as served to readers, with the operator's attachment if there is one.
+     *
+     * @param entry      the entry
+     * @param attachment the artifact and counter-signature, or null if the operator has not attached them
+     */
+    public record Logged(Entry entry, Attachment attachment) {
+    }
+
     private final Object lock = new Object();
     private final LogStore store;
     private final Function<byte[], byte[]> signer;

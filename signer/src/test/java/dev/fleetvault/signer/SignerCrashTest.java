@@ -160,7 +160,7 @@ class SignerCrashTest {
         }
         assertThat(cp.treeSize()).isGreaterThanOrEqualTo(copy.size());
         for (Acked a : copy) {
-            SignerService.Entry e = (SignerService.Entry) client.entry(a.index())[0];
+            SignerService.Entry e = client.entry(a.index()).entry();
             assertThat(e.message().encode()).as("entry %d", a.index()).isEqualTo(a.message());
             assertThat(e.signature()).isEqualTo(a.signature());
             assertThat(e.checkpoint()).isEqualTo(a.checkpoint());

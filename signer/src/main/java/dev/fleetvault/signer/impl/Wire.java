@@ -38,9 +38,9 @@ public final class Wire {
     /**
      * Parses {@link #entry} output; checks the message fields agree with the serialized message.
      *
-     * @return the entry and (possibly null) attachment
+     * @return the entry and its (possibly null) attachment
      */
-    public static Object[] parseEntry(byte[] json) {
+    public static SignerService.Logged parseEntry(byte[] json) {
         JsonMap m = CanonicalJson.parseObject(json);
         m.requireExactly("ciphersuite", "namespace", "timestamp", "epoch", "digest", "signature", "key_id",
                 "serialized_message", "log_index", "checkpoint", "artifact", "operator_signature");
@@ -56,7 +56,7 @@ public final class Wire {
         if (m.asMap().get("artifact") != CanonicalJson.NULL) {
             a = new SignerService.Attachment(m.base64("artifact", -1), m.base64("operator_signature", -1));
         }
-        return new Object[]{e, a};
+        return new SignerService.Logged(e, a);
     }
 
     /** A proof response. */
