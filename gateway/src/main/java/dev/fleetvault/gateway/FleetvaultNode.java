@@ -102,15 +102,20 @@ public final class FleetvaultNode {
     NodeSpec spec = config.node(memberId).orElseThrow(() -> new ConfigException(
         config.source() + ": this file has no node entry for member '" + memberId + "'"));
     FleetvaultNode node = new FleetvaultNode(vertx, owns, config, member, metrics);
-    return node.boot(spec).transform(ar -> {
+    // Completed outside the node's Vert.x context: on failure that Vert.x is closed.
+    java.util.concurrent.CompletableFuture<FleetvaultNode> result =
+        new java.util.concurrent.CompletableFuture<>();
+    node.boot(spec).onComplete(ar -> {
       if (ar.succeeded()) {
         LOG.info("node {} ready: edge {}, peer {}", memberId, node.clientAddress(),
             node.peerAddress());
-        return Future.succeededFuture(node);
+        result.complete(node);
+      } else {
+        LOG.error("node {} failed to start: {}", memberId, ar.cause().toString());
+        node.stop().onComplete(x -> result.completeExceptionally(ar.cause()));
       }
-      LOG.error("node {} failed to start: {}", memberId, ar.cause().toString());
-      return node.stop().transform(x -> Future.failedFuture(ar.cause()));
     });
+    return Future.fromCompletionStage(result);
   }
 
   private Future<Void> boot(NodeSpec spec) {
