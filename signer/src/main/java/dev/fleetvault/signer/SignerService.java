@@ -53,6 +53,8 @@ import java.util.function.Function;
  */
 public final class SignerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SignerService.class);
+    /** Largest artifact accepted in an attachment (a 255-member fleet is about 64 KiB). */
+    public static final int MAX_ARTIFACT_BYTES = 256 * 1024;
     private static final byte[] PUBLISH_LABEL = "fleetvault/publish/v1\n".getBytes(StandardCharsets.US_ASCII);
 
     /**
@@ -288,6 +290,9 @@ public final class SignerService implements AutoCloseable {
                 throw new SignerException(Reason.UNAVAILABLE, "the signer stopped after a failed write; restart it");
             }
             Entry e = entry(namespace, epoch);
+            if (artifact.length > MAX_ARTIFACT_BYTES || operatorSignature.length > 80) {
+                throw new SignerException(Reason.BAD_REQUEST, "artifact or counter-signature too large");
+            }
             if (!java.security.MessageDigest.isEqual(Crypto.sha256(artifact), e.message().digest())) {
                 throw new SignerException(Reason.BAD_REQUEST, "SHA-256 of the artifact does not match the logged digest");
             }

@@ -117,7 +117,11 @@ public record TilePath(int level, long index, int width) {
             if (!e.matches("[0-9]{3}")) {
                 throw new FormatException("tile index element must be 3 digits");
             }
-            index = index * 1000 + Integer.parseInt(e);
+            try {
+                index = Math.addExact(Math.multiplyExact(index, 1000L), Integer.parseInt(e));
+            } catch (ArithmeticException ex) {
+                throw new FormatException("tile index out of range");
+            }
         }
         TilePath t = new TilePath(level, index, width);
         if (!t.format().equals(p)) {

@@ -27,6 +27,9 @@ public final class Tiles {
             return false;
         }
         long hashesAtLevel = treeSize >>> shift; // number of complete level-(8·level) subtrees
+        if (t.index() > hashesAtLevel / TilePath.FULL_WIDTH) {
+            return false; // also keeps index * 256 from overflowing
+        }
         long start = t.index() * TilePath.FULL_WIDTH;
         if (t.width() == TilePath.FULL_WIDTH) {
             return start + TilePath.FULL_WIDTH <= hashesAtLevel;

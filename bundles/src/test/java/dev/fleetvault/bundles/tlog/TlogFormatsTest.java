@@ -145,6 +145,15 @@ class TlogFormatsTest {
     }
 
     @Test
+    void tilePath_hugeIndex_rejectedOrAbsentWithoutOverflow() {
+        TilePath big = TilePath.parse("tile/0/x009/x223/x372/x036/x854/x775/807"); // Long.MAX_VALUE
+        assertThat(big.index()).isEqualTo(Long.MAX_VALUE);
+        assertThat(Tiles.exists(big, Long.MAX_VALUE)).isFalse();
+        assertThat(Tiles.exists(new TilePath(TilePath.ENTRIES, Long.MAX_VALUE / 200, 1), 1000)).isFalse();
+        assertThatThrownBy(() -> TilePath.parse("tile/0/x009/x223/x372/x036/x854/x775/808")).isInstanceOf(FormatException.class);
+    }
+
+    @Test
     void tiles_treeOf70000_hasTheSpecsTileCounts() {
         // spec: size 70,000 → 273 full level-0 tiles, one partial of width 112, one full level-1 tile,
         // one partial level-1 tile of width 17, one partial level-2 tile of width 1

@@ -114,10 +114,15 @@ public final class LogStore implements AutoCloseable {
         }
     }
 
-    /** Appends one record and fsyncs it before returning. */
+    /**
+     * Appends one record and fsyncs it before returning.
+     *
+     * @throws IllegalArgumentException if the record is too large (nothing written)
+     * @throws IOException              if writing or syncing failed (the file's tail is then unknown)
+     */
     public void append(byte[] payload) throws IOException {
         if (payload.length > MAX_RECORD) {
-            throw new IOException("record too large");
+            throw new IllegalArgumentException("record too large");
         }
         CRC32C c = new CRC32C();
         c.update(payload);
