@@ -157,7 +157,7 @@ class CrashRestartTest extends QuorumTestBase {
             c.awaitReady(READY);
             long expected = 0, slack = 0;
             int users = 40;
-            int[] perUser = {8, 100, 100};  // first round before any snapshot (~1.2k entries), then ~26k entries across many snapshots
+            int[] perUser = {8, 85, 85};  // first round before any snapshot (~1.2k entries), then ~22k entries across many snapshots
             for (int round = 0; round < perUser.length; round++) {
                 String prefix = "r" + round;
                 long[] b = burstAll(c, prefix, users, perUser[round]);
