@@ -70,7 +70,7 @@ public final class SignerServer {
         r.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
         Api api = new Api(vertx, service);
         api.routes(r);
-        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(r).listen()
+        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true)).requestHandler(r).listen()
                 .map(s -> new SignerServer(vertx, service, s, resources));
     }
 
@@ -112,17 +112,22 @@ public final class SignerServer {
         }));
     }
 
-    private record Reply(int status, String contentType, Buffer body) {
+    private record Reply(int status, String contentType, Buffer body, String cacheControl) {
         static Reply json(Object o) {
-            return new Reply(200, "application/json", Buffer.buffer(CanonicalJson.encode(o)));
+            return new Reply(200, "application/json", Buffer.buffer(CanonicalJson.encode(o)), "no-store");
         }
 
         static Reply bytes(String type, byte[] b) {
-            return new Reply(200, type, Buffer.buffer(b));
+            return new Reply(200, type, Buffer.buffer(b), "no-store");
         }
 
         static Reply text(String s) {
-            return new Reply(200, "text/plain; charset=utf-8", Buffer.buffer(s, "UTF-8"));
+            return new Reply(200, "text/plain; charset=utf-8", Buffer.buffer(s, "UTF-8"), "no-store");
+        }
+
+        /** Tiles never change once served (tlog-tiles: long-lived caching). */
+        Reply immutable() {
+            return new Reply(status, contentType, body, "public, max-age=31536000, immutable");
         }
     }
 
@@ -169,7 +174,7 @@ public final class SignerServer {
                 } catch (FormatException e) {
                     throw new SignerException(Reason.NOT_FOUND, e.getMessage());
                 }
-                return Reply.bytes("application/octet-stream", s.tile(t));
+                return Reply.bytes("application/octet-stream", s.tile(t)).immutable();
             }));
             r.get("/entries/:index").handler(c -> run(c, false, () -> {
                 SignerService.Entry e = s.entry(num(c.pathParam("index"), "index"));
@@ -301,7 +306,7 @@ public final class SignerServer {
                 if (ar.succeeded()) {
                     Reply r = ar.result();
                     c.response().setStatusCode(r.status()).putHeader("Content-Type", r.contentType())
-                            .putHeader("Cache-Control", "no-store").end(r.body());
+                            .putHeader("Cache-Control", r.cacheControl()).end(r.body());
                 } else if (ar.cause() instanceof SignerException e) {
                     Map<String, Object> o = new TreeMap<>();
                     o.put("error", e.reason().name());
