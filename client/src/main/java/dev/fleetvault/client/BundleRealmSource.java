@@ -1,0 +1,133 @@
+package dev.fleetvault.client;
+
+import dev.fleetvault.bundles.BundleVerifier;
+import dev.fleetvault.bundles.FleetArtifact;
+import dev.fleetvault.bundles.FleetMember;
+import dev.fleetvault.bundles.TrustAnchors;
+import dev.fleetvault.bundles.VerificationResult;
+import dev.fleetvault.bundles.VerifierState;
+import dev.fleetvault.protocol.flow.MemberKey;
+import dev.fleetvault.protocol.flow.RealmConfig;
+import dev.fleetvault.protocol.wire.StatusResponse;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The realm from the fleet's validation bundle, verified before anything is sealed (DESIGN.md "Over the air"):
+ * the app pins only the signer's and the operator's root keys ({@link TrustAnchors}); the edge's status answer
+ * carries the bundle envelope; {@link BundleVerifier} checks both signatures, the digest, the inclusion proof,
+ * epoch monotonicity and consistency with the last checkpoint this client saw.
+ *
+ * <p><b>Guarantees.</b> A rejected or missing bundle throws {@link FleetvaultException} with
+ * {@link FleetvaultException.Code#VERIFICATION_FAILED} naming the rejection, and the client seals nothing. An
+ * accepted bundle's new verifier state is written to the state file atomically (temporary file, fsync,
+ * rename) <em>before</em> the realm is returned, so a rollback is caught even across restarts. Member index
+ * {@code i} (the Shamir x-coordinate) is the member's position in the artifact (members are sorted by id), which
+ * must match the fleet configuration's member order.
+ */
+public final class BundleRealmSource implements RealmSource {
+    private final BundleVerifier verifier;
+    private final Path stateFile;
+    private final String pinParams;
+    private VerifierState state;
+
+    private BundleRealmSource(BundleVerifier verifier, Path stateFile, String pinParams, VerifierState state) {
+        this.verifier = verifier;
+        this.stateFile = stateFile;
+        this.pinParams = pinParams;
+        this.state = state;
+    }
+
+    /**
+     * @param trust     the pinned signer and operator keys
+     * @param stateFile where the verifier state is kept between runs (created on first use), or null to keep it in memory
+     * @param pinParams the Argon2id parameter set for new registrations
+     * @param clock     the clock bundle validity is checked against
+     * @throws IOException when the state file exists but cannot be read
+     */
+    public static BundleRealmSource create(TrustAnchors trust, Path stateFile, String pinParams, Clock clock) throws IOException {
+        Objects.requireNonNull(trust, "trust");
+        Objects.requireNonNull(pinParams, "pinParams");
+        VerifierState state = stateFile != null && Files.exists(stateFile)
+            ? VerifierState.parse(Files.readAllBytes(stateFile))
+            : VerifierState.initial();
+        return new BundleRealmSource(new BundleVerifier(trust, clock), stateFile, pinParams, state);
+    }
+
+    @Override
+    public boolean needsStatus() {
+        return true;
+    }
+
+    @Override
+    public synchronized long knownEpoch() {
+        return state.treeSize();
+    }
+
+    /** The verifier state after the last accepted bundle. */
+    public synchronized VerifierState state() {
+        return state;
+    }
+
+    @Override
+    public RealmConfig realm(StatusResponse status) {
+        byte[] envelope = status == null ? new byte[0] : status.getValidationBundle().toByteArray();
+        return realmFromEnvelope(envelope);
+    }
+
+    /** Verifies a bundle envelope (its JSON bytes), records the new state, and returns the realm it names. */
+    public synchronized RealmConfig realmFromEnvelope(byte[] envelopeJson) {
+        if (envelopeJson.length == 0) {
+            throw new FleetvaultException(FleetvaultException.Code.VERIFICATION_FAILED,
+                "the edge sent no validation bundle; nothing is sealed without a verified bundle");
+        }
+        VerificationResult r = verifier.verify(envelopeJson, state);
+        if (r instanceof VerificationResult.Rejected rej) {
+            throw new FleetvaultException(FleetvaultException.Code.VERIFICATION_FAILED,
+                "validation bundle rejected: " + rej.reason() + " (" + rej.detail() + ")");
+        }
+        VerificationResult.Accepted a = (VerificationResult.Accepted) r;
+        FleetArtifact artifact = a.artifact();
+        List<MemberKey> keys = new ArrayList<>();
+        List<FleetMember> members = artifact.members();
+        for (int i = 0; i < members.size(); i++) {
+            keys.add(MemberKey.of(i + 1, members.get(i).hpkePublicKey()));
+        }
+        RealmConfig realm = RealmConfig.of(artifact.fleetId(), artifact.threshold(), keys, pinParams);
+        persist(a.newState());
+        state = a.newState();
+        return realm;
+    }
+
+    private void persist(VerifierState next) {
+        if (stateFile == null) {
+            return;
+        }
+        try {
+            Path dir = stateFile.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(stateFile.getFileName() + ".tmp");
+            Files.write(tmp, next.toJson());
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new FleetvaultException(FleetvaultException.Code.INTERNAL,
+                "cannot record the verified bundle state in " + stateFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BundleRealmSource[" + (stateFile == null ? "in memory" : stateFile) + "]";
+    }
+}
