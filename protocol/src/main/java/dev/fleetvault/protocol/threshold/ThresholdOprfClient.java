@@ -97,7 +97,12 @@ public final class ThresholdOprfClient {
   public CombineResult combine(GroupElement blinded, Collection<MemberEvaluation> evaluations) {
     TreeMap<Integer, GroupElement> verified = new TreeMap<>();
     List<Integer> rejected = new ArrayList<>();
-    List<MemberEvaluation> sorted = new ArrayList<>(evaluations);
+    List<MemberEvaluation> sorted = new ArrayList<>();
+    for (MemberEvaluation e : evaluations) {
+      if (e != null) { // a missing answer is simply absent
+        sorted.add(e);
+      }
+    }
     sorted.sort(Comparator.comparingInt(MemberEvaluation::index));
     for (MemberEvaluation e : sorted) {
       if (!verified.containsKey(e.index()) && verify(blinded, e)) {
