@@ -45,6 +45,25 @@ public final class ConnectOptions {
             + "the fleet). Default: ${DEFAULT-VALUE}.")
     String pinParams = "argon2id-v1-default";
 
+    @Option(names = "--trust", paramLabel = "FILE",
+        description = "Pinned signer and operator keys (trust file JSON): take the fleet's keys from the validation "
+            + "bundle the edge sends, verified against these. Default: the development fleet directory under data_root.")
+    Path trust;
+
+    @Option(names = "--bundle-state", paramLabel = "FILE",
+        description = "Where the last verified bundle state is kept (with --trust). Default: <data_root>/client/bundle-state.json.")
+    Path bundleState;
+
+    /** The trust file, or null. */
+    public Path trust() {
+        return trust;
+    }
+
+    /** The bundle state file, or null for the default. */
+    public Path bundleState() {
+        return bundleState;
+    }
+
     /** The edges given with {@code --edge}, parsed; empty when none were given. */
     public List<Edge> explicitEdges() {
         List<Edge> out = new ArrayList<>(edges.size());

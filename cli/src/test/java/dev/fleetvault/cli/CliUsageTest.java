@@ -120,4 +120,15 @@ class CliUsageTest {
         assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(r.stderr()).contains("start the fleet first");
     }
+
+    @Test
+    void recover_unreadableTrustFile_exit2() throws Exception {
+        TestFleet f = TestFleet.configure(TestDirs.fresh("usage-trust"), 27690);
+        Path missing = TestDirs.fresh("usage").resolve("trust.json");
+
+        CliRun r = CliRun.run("1234\n", f.cliArgs(), "recover", "--user", "u", "--trust", missing.toString());
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr()).contains("cannot use the trust file");
+    }
 }

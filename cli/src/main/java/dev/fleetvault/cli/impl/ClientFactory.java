@@ -3,6 +3,8 @@ package dev.fleetvault.cli.impl;
 import dev.fleetvault.cli.CliException;
 import dev.fleetvault.cli.ConnectOptions;
 import dev.fleetvault.cli.ExitCodes;
+import dev.fleetvault.bundles.TrustAnchors;
+import dev.fleetvault.client.BundleRealmSource;
 import dev.fleetvault.client.ClientOptions;
 import dev.fleetvault.client.Edge;
 import dev.fleetvault.client.FleetvaultClient;
@@ -41,18 +43,31 @@ public final class ClientFactory {
                 edges.add(new Edge(m.client().host(), m.client().port()));
             }
         }
-        RealmConfig realm;
-        try {
-            realm = LocalRealm.read(config, options.pinParams());
-        } catch (IOException | IllegalArgumentException e) {
-            throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage());
-        }
         return FleetvaultClient.create(ClientOptions.builder()
             .edges(edges)
             .transport(options.transport())
             .tokens(tokens(config, options))
-            .realm(RealmSource.pinned(realm))
+            .realm(realm(config, options))
             .build());
+    }
+
+    private static RealmSource realm(NodeConfig config, ConnectOptions options) {
+        if (options.trust() != null) {
+            try {
+                TrustAnchors trust = TrustAnchors.parse(Files.readAllBytes(options.trust()));
+                Path state = options.bundleState() != null ? options.bundleState()
+                    : config.dataRoot().resolve("client").resolve("bundle-state.json");
+                return BundleRealmSource.create(trust, state, options.pinParams(), Clock.systemUTC());
+            } catch (IOException | RuntimeException e) {
+                throw new CliException(ExitCodes.USAGE, "cannot use the trust file " + options.trust() + ": " + e.getMessage());
+            }
+        }
+        try {
+            RealmConfig realm = LocalRealm.read(config, options.pinParams());
+            return RealmSource.pinned(realm);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage());
+        }
     }
 
     /** Loads the configuration, turning errors into a clear usage failure. */
