@@ -28,10 +28,12 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import javax.crypto.KeyAgreement;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -49,19 +52,26 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The contract every {@link HsmDriver} must meet. A driver's test extends this class and supplies
- * how to open the driver; tests that need a {@link Capability} the driver reports absent are
- * skipped with a printed reason (never silently), and every capability the driver reports is
- * exercised.
+ * how to open the driver. Nothing is skipped for a missing capability: every test that depends on
+ * a {@link Capability} is a {@link TestFactory} with one dynamic test, named
+ * {@code "capability X present: ..."} when the driver reports {@code X} (the capability is
+ * exercised) or {@code "capability X absent: refuses with UNSUPPORTED"} when it does not — then
+ * the operation that needs {@code X} must throw {@link HsmFatalException} of kind
+ * {@link HsmException.Kind#UNSUPPORTED} whose message names {@code X}, before the key handle is
+ * even looked at (a driver without a capability refuses it, never half-works), and a refused
+ * {@code generateKey} leaves its label free. Where no operation exists to refuse
+ * ({@link Capability#PERSISTENT_KEYS}), the test checks what the driver says of itself instead.
+ * One line per absent capability, listing the refusals checked, is printed after the class.
  *
  * <p>One driver instance (from {@link #openDriver()}) is shared by the class; tests that need
  * their own instance (persistence, close) call {@link #openFreshDriver(String)}.
@@ -79,6 +89,8 @@ public abstract class HsmDriverContractTest {
   /** The shared driver under test. */
   protected HsmDriver driver;
   private Set<Capability> caps;
+  /** Absent capability -> what was checked for it (printed after the class). */
+  private final Map<Capability, Set<String>> absentChecks = Collections.synchronizedMap(new TreeMap<>());
 
   /** Opens the driver shared by this class's tests (with test key import enabled if the driver has it). */
   protected abstract HsmDriver openDriver() throws Exception;
@@ -119,6 +131,15 @@ public abstract class HsmDriverContractTest {
     if (driver != null) {
       driver.close();
     }
+    if (caps != null) {
+      for (Capability c : Capability.values()) {
+        if (!caps.contains(c)) {
+          Set<String> checked = absentChecks.get(c);
+          System.out.println("[contract] capability " + c + " absent: " + (checked == null
+              ? "no test of this run checked its refusal" : "checked " + String.join("; ", checked)));
+        }
+      }
+    }
   }
 
   /** A fresh label unique to this run. */
@@ -126,12 +147,101 @@ public abstract class HsmDriverContractTest {
     return prefix + "-" + LABELS.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /** Skips (with a printed reason) unless the driver reports {@code c}. */
-  protected void assumeCapability(Capability c) {
-    if (!caps.contains(c)) {
-      String msg = "driver '" + driver.getClass().getSimpleName() + "' reports no capability " + c + ": test skipped";
-      System.out.println("[contract] SKIPPED: " + msg);
-      Assumptions.assumeTrue(false, msg);
+  /** Whether the driver reports {@code c}. */
+  protected boolean has(Capability c) {
+    return caps.contains(c);
+  }
+
+  /**
+   * One dynamic test: {@code present} (named {@code "capability C present: <what>"}) when the
+   * driver reports {@code c}, else {@code absent} (named {@code "capability C absent: <absentName>"}),
+   * which must assert the refusal contract.
+   */
+  protected Stream<DynamicTest> dependingOn(Capability c, String what, ThrowingRunnable present, String absentName,
+      ThrowingRunnable absent) {
+    return has(c)
+        ? Stream.of(DynamicTest.dynamicTest("capability " + c + " present: " + what, present::run))
+        : Stream.of(DynamicTest.dynamicTest("capability " + c + " absent: " + absentName, absent::run));
+  }
+
+  /** {@link #dependingOn(Capability, String, ThrowingRunnable, String, ThrowingRunnable)} with "refuses with UNSUPPORTED". */
+  protected Stream<DynamicTest> dependingOn(Capability c, String what, ThrowingRunnable present, ThrowingRunnable absent) {
+    return dependingOn(c, what, present, "refuses with UNSUPPORTED", absent);
+  }
+
+  /** Records what was checked for the absent capability {@code c} (printed once per capability after the class). */
+  protected void checkedAbsent(Capability c, String what) {
+    absentChecks.computeIfAbsent(c, k -> Collections.synchronizedSet(new LinkedHashSet<>())).add(what);
+  }
+
+  /**
+   * Asserts the refusal contract for the absent capability {@code c}: {@code r} throws
+   * {@link HsmFatalException} of kind UNSUPPORTED, not retryable, with a message naming {@code c}.
+   */
+  protected void assertRefused(Capability c, String operation, ThrowingRunnable r) {
+    assertThat(caps).as("refusal of %s is the contract only while %s is absent", operation, c).doesNotContain(c);
+    assertThatThrownBy(r::run).as("%s while capability %s is absent", operation, c)
+        .isInstanceOf(HsmFatalException.class)
+        .satisfies(e -> {
+          HsmException h = (HsmException) e;
+          assertThat(h.kind()).as("kind of %s", e).isEqualTo(HsmException.Kind.UNSUPPORTED);
+          assertThat(h.isRetryable()).as("retryable: %s", e).isFalse();
+          assertThat(h.getMessage()).as("message of %s names the missing capability", e).containsIgnoringCase(c.name());
+        });
+    checkedAbsent(c, operation + " refused with UNSUPPORTED");
+  }
+
+  /** Asserts that {@code generateKey(spec)} is refused (its capability absent) and leaves the label free. */
+  protected void assertGenerateRefused(KeySpec spec) throws Exception {
+    String l = label("refused-" + spec.name().toLowerCase(java.util.Locale.ROOT));
+    assertRefused(spec.generateCapability(), "generateKey(" + spec + ")", () -> driver.generateKey(spec, l));
+    assertThat(driver.findKey(l)).as("a refused generateKey leaves no key under its label").isEmpty();
+    checkedAbsent(spec.generateCapability(), "generateKey(" + spec + ") left its label free");
+  }
+
+  /**
+   * A handle of {@code spec} to show an operation is refused: a real key where the driver can
+   * generate one, else a handle no driver issued (the capability check must come before the lookup).
+   */
+  protected KeyHandle refusalHandle(KeySpec spec) throws Exception {
+    return has(spec.generateCapability()) ? driver.generateKey(spec, label("refusal"))
+        : KeyHandle.of(label("refusal"), spec, "never-issued-" + UUID.randomUUID());
+  }
+
+  /** The capability {@link HsmDriver#sign} needs for keys of {@code spec}. */
+  protected static Capability signCapability(KeySpec spec) {
+    return switch (spec) {
+      case EC_P256 -> Capability.SIGN_ECDSA_P256;
+      case ED25519 -> Capability.SIGN_ED25519;
+      case RSA_2048 -> Capability.SIGN_RSA_PSS;
+      case AES_256 -> throw new IllegalArgumentException("AES_256 keys do not sign");
+    };
+  }
+
+  /** Asserts sign with a {@code spec} key is refused (its signature capability absent). */
+  protected void assertSignRefused(KeySpec spec) throws Exception {
+    KeyHandle k = refusalHandle(spec);
+    assertRefused(signCapability(spec), has(spec.generateCapability()) ? "sign(" + spec + " key)" : "sign(never-issued " + spec + " handle)",
+        () -> driver.sign(k, "refuse me".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Asserts seal and unseal are refused (SEAL_AES_GCM absent). */
+  protected void assertSealRefused() throws Exception {
+    KeyHandle k = refusalHandle(KeySpec.AES_256);
+    String on = has(Capability.GENERATE_AES_256) ? " with an AES_256 key" : " with a never-issued AES_256 handle";
+    assertRefused(Capability.SEAL_AES_GCM, "seal" + on, () -> driver.seal(k, new byte[] {1}, new byte[0]));
+    byte[] sealedShape = new SealedBlob(new byte[SealedBlob.NONCE_LENGTH], new byte[SealedBlob.TAG_LENGTH + 1]).encode();
+    assertRefused(Capability.SEAL_AES_GCM, "unseal" + on, () -> driver.unseal(k, sealedShape, new byte[0]));
+  }
+
+  /** Asserts ECDH is refused (ECDH_P256 absent) for a valid peer point, and for each {@code morePoints}. */
+  protected void assertEcdhRefused(List<byte[]> morePoints) throws Exception {
+    KeyHandle k = refusalHandle(KeySpec.EC_P256);
+    String on = has(Capability.GENERATE_EC_P256) ? "EC_P256 key" : "never-issued EC_P256 handle";
+    byte[] peer = P256Points.encodeUncompressed((ECPublicKey) newP256().getPublic());
+    assertRefused(Capability.ECDH_P256, "ecdh(" + on + ", valid peer point)", () -> driver.ecdh(k, peer));
+    for (byte[] p : morePoints) {
+      assertRefused(Capability.ECDH_P256, "ecdh(" + on + ", malformed peer point)", () -> driver.ecdh(k, p));
     }
   }
 
@@ -165,9 +275,7 @@ public abstract class HsmDriverContractTest {
   @EnumSource(KeySpec.class)
   void generateKey_eachSpec_usableOrRefusedAsUnsupported(KeySpec spec) throws Exception {
     if (!caps.contains(spec.generateCapability())) {
-      assertKind(HsmException.Kind.UNSUPPORTED, () -> driver.generateKey(spec, label("nope")));
-      System.out.println("[contract] capability " + spec.generateCapability() + " absent: checked that generateKey("
-          + spec + ") is refused with UNSUPPORTED");
+      assertGenerateRefused(spec);
       return;
     }
     String l = label("gen-" + spec.name().toLowerCase(java.util.Locale.ROOT));
@@ -186,6 +294,8 @@ public abstract class HsmDriverContractTest {
           assertThat(sig).hasSize(64);
           assertThat(verify("Ed25519", driver.publicKey(h), msg, sig)).isTrue();
           assertThat(driver.sign(h, msg)).as("Ed25519 is deterministic").isEqualTo(sig);
+        } else {
+          assertRefused(Capability.SIGN_ED25519, "sign(ED25519 key)", () -> driver.sign(h, msg));
         }
       }
       case RSA_2048 -> {
@@ -197,18 +307,21 @@ public abstract class HsmDriverContractTest {
           v.initVerify(driver.publicKey(h));
           v.update(msg);
           assertThat(v.verify(sig)).isTrue();
+        } else {
+          assertRefused(Capability.SIGN_RSA_PSS, "sign(RSA_2048 key)", () -> driver.sign(h, msg));
         }
       }
       default -> throw new AssertionError(spec);
     }
   }
 
-  @Test
-  void generateKey_existingLabel_keyExists() throws Exception {
-    assumeCapability(Capability.GENERATE_AES_256);
-    String l = label("dup");
-    driver.generateKey(KeySpec.AES_256, l);
-    assertKind(HsmException.Kind.KEY_EXISTS, () -> driver.generateKey(KeySpec.AES_256, l));
+  @TestFactory
+  Stream<DynamicTest> generateKey_existingLabel_keyExists() {
+    return dependingOn(Capability.GENERATE_AES_256, "second key under one label is KEY_EXISTS", () -> {
+      String l = label("dup");
+      driver.generateKey(KeySpec.AES_256, l);
+      assertKind(HsmException.Kind.KEY_EXISTS, () -> driver.generateKey(KeySpec.AES_256, l));
+    }, () -> assertGenerateRefused(KeySpec.AES_256));
   }
 
   @Test
@@ -223,95 +336,133 @@ public abstract class HsmDriverContractTest {
     assertThat(driver.findKey(label("absent"))).isEmpty();
   }
 
+  /**
+   * A handle the driver never issued is KEY_NOT_FOUND for every operation the driver has (an
+   * operation it lacks is UNSUPPORTED whatever the handle: the capability check comes first).
+   */
   @Test
   void operations_unknownHandle_keyNotFound() {
-    KeyHandle ghost = KeyHandle.of(label("ghost"), KeySpec.AES_256, "00112233445566778899aabbccddeeff");
-    assertKind(HsmException.Kind.KEY_NOT_FOUND, () -> driver.seal(ghost, new byte[1], new byte[0]));
-    KeyHandle ghostEc = KeyHandle.of(label("ghost"), KeySpec.EC_P256, "00112233445566778899aabbccddeeff");
-    assertKind(HsmException.Kind.KEY_NOT_FOUND, () -> driver.sign(ghostEc, new byte[1]));
+    String id = "00112233445566778899aabbccddeeff";
+    KeyHandle ghost = KeyHandle.of(label("ghost"), KeySpec.AES_256, id);
+    if (has(Capability.SEAL_AES_GCM)) {
+      assertKind(HsmException.Kind.KEY_NOT_FOUND, () -> driver.seal(ghost, new byte[1], new byte[0]));
+    } else {
+      assertRefused(Capability.SEAL_AES_GCM, "seal(never-issued AES_256 handle)", () -> driver.seal(ghost, new byte[1], new byte[0]));
+    }
+    for (KeySpec spec : List.of(KeySpec.EC_P256, KeySpec.ED25519, KeySpec.RSA_2048)) {
+      KeyHandle ghostPair = KeyHandle.of(label("ghost"), spec, id);
+      if (has(signCapability(spec))) {
+        assertKind(HsmException.Kind.KEY_NOT_FOUND, () -> driver.sign(ghostPair, new byte[1]));
+      } else {
+        assertRefused(signCapability(spec), "sign(never-issued " + spec + " handle)", () -> driver.sign(ghostPair, new byte[1]));
+      }
+      if (has(spec.generateCapability())) {
+        assertKind(HsmException.Kind.KEY_NOT_FOUND, () -> driver.publicKey(ghostPair));
+      }
+    }
   }
 
-  @Test
-  void keys_generated_notExtractable() throws Exception {
-    assumeCapability(Capability.GENERATE_AES_256);
-    assertNotExtractable(driver, driver.generateKey(KeySpec.AES_256, label("nx-aes")));
-    if (caps.contains(Capability.GENERATE_EC_P256)) {
-      assertNotExtractable(driver, driver.generateKey(KeySpec.EC_P256, label("nx-ec")));
-    }
+  @TestFactory
+  Stream<DynamicTest> keys_generated_notExtractable() {
+    return dependingOn(Capability.GENERATE_AES_256, "generated keys are not extractable", () -> {
+      assertNotExtractable(driver, driver.generateKey(KeySpec.AES_256, label("nx-aes")));
+      if (caps.contains(Capability.GENERATE_EC_P256)) {
+        assertNotExtractable(driver, driver.generateKey(KeySpec.EC_P256, label("nx-ec")));
+      }
+    }, () -> assertGenerateRefused(KeySpec.AES_256));
   }
 
   // ---- seal / unseal ----
 
-  @Test
-  void seal_thenUnseal_roundTrips() throws Exception {
-    assumeCapability(Capability.SEAL_AES_GCM);
-    KeyHandle k = driver.generateKey(KeySpec.AES_256, label("seal"));
-    for (int len : new int[] {0, 1, 15, 16, 17, 64, 1000, 70_000}) {
-      byte[] pt = new byte[len];
-      Arrays.fill(pt, (byte) len);
-      byte[] aad = ("aad-" + len).getBytes(StandardCharsets.UTF_8);
-      byte[] sealed = driver.seal(k, pt, aad);
-      assertThat(sealed).hasSize(len + 1 + SealedBlob.NONCE_LENGTH + SealedBlob.TAG_LENGTH);
-      assertThat(driver.unseal(k, sealed, aad)).isEqualTo(pt);
-    }
-    assertThat(driver.unseal(k, driver.seal(k, new byte[] {7}, new byte[0]), new byte[0])).containsExactly(7);
+  @TestFactory
+  Stream<DynamicTest> seal_thenUnseal_roundTrips() {
+    return dependingOn(Capability.SEAL_AES_GCM, "seal then unseal round-trips 0..70000 bytes", () -> {
+      KeyHandle k = driver.generateKey(KeySpec.AES_256, label("seal"));
+      for (int len : new int[] {0, 1, 15, 16, 17, 64, 1000, 70_000}) {
+        byte[] pt = new byte[len];
+        Arrays.fill(pt, (byte) len);
+        byte[] aad = ("aad-" + len).getBytes(StandardCharsets.UTF_8);
+        byte[] sealed = driver.seal(k, pt, aad);
+        assertThat(sealed).hasSize(len + 1 + SealedBlob.NONCE_LENGTH + SealedBlob.TAG_LENGTH);
+        assertThat(driver.unseal(k, sealed, aad)).isEqualTo(pt);
+      }
+      assertThat(driver.unseal(k, driver.seal(k, new byte[] {7}, new byte[0]), new byte[0])).containsExactly(7);
+    }, this::assertSealRefused);
   }
 
-  @Test
-  void seal_samePlaintextTwice_differentOutput() throws Exception {
-    assumeCapability(Capability.SEAL_AES_GCM);
-    KeyHandle k = driver.generateKey(KeySpec.AES_256, label("seal2"));
-    byte[] pt = "same".getBytes(StandardCharsets.UTF_8);
-    assertThat(driver.seal(k, pt, new byte[0])).isNotEqualTo(driver.seal(k, pt, new byte[0]));
+  @TestFactory
+  Stream<DynamicTest> seal_samePlaintextTwice_differentOutput() {
+    return dependingOn(Capability.SEAL_AES_GCM, "same plaintext sealed twice differs", () -> {
+      KeyHandle k = driver.generateKey(KeySpec.AES_256, label("seal2"));
+      byte[] pt = "same".getBytes(StandardCharsets.UTF_8);
+      assertThat(driver.seal(k, pt, new byte[0])).isNotEqualTo(driver.seal(k, pt, new byte[0]));
+    }, this::assertSealRefused);
   }
 
-  @Test
-  void unseal_anyByteFlipped_integrity() throws Exception {
-    assumeCapability(Capability.SEAL_AES_GCM);
-    KeyHandle k = driver.generateKey(KeySpec.AES_256, label("tamper"));
-    byte[] aad = {1, 2, 3};
-    byte[] sealed = driver.seal(k, "secret share".getBytes(StandardCharsets.UTF_8), aad);
-    List<String> failures = new ArrayList<>();
-    for (int i = 0; i < sealed.length; i++) {
-      byte[] t = sealed.clone();
-      t[i] ^= 0x01;
-      try {
-        driver.unseal(k, t, aad);
-        failures.add("byte " + i + " flipped: accepted");
-      } catch (HsmException e) {
-        if (e.kind() != HsmException.Kind.INTEGRITY) {
-          failures.add("byte " + i + " flipped: kind " + e.kind());
+  @TestFactory
+  Stream<DynamicTest> unseal_anyByteFlipped_integrity() {
+    return dependingOn(Capability.SEAL_AES_GCM, "any flipped byte is INTEGRITY", () -> {
+      KeyHandle k = driver.generateKey(KeySpec.AES_256, label("tamper"));
+      byte[] aad = {1, 2, 3};
+      byte[] sealed = driver.seal(k, "secret share".getBytes(StandardCharsets.UTF_8), aad);
+      List<String> failures = new ArrayList<>();
+      for (int i = 0; i < sealed.length; i++) {
+        byte[] t = sealed.clone();
+        t[i] ^= 0x01;
+        try {
+          driver.unseal(k, t, aad);
+          failures.add("byte " + i + " flipped: accepted");
+        } catch (HsmException e) {
+          if (e.kind() != HsmException.Kind.INTEGRITY) {
+            failures.add("byte " + i + " flipped: kind " + e.kind());
+          }
         }
       }
-    }
-    assertThat(failures).isEmpty();
-    assertKind(HsmException.Kind.INTEGRITY, () -> driver.unseal(k, Arrays.copyOf(sealed, sealed.length - 1), aad));
-    assertKind(HsmException.Kind.INTEGRITY, () -> driver.unseal(k, new byte[5], aad));
+      assertThat(failures).isEmpty();
+      assertKind(HsmException.Kind.INTEGRITY, () -> driver.unseal(k, Arrays.copyOf(sealed, sealed.length - 1), aad));
+      assertKind(HsmException.Kind.INTEGRITY, () -> driver.unseal(k, new byte[5], aad));
+    }, this::assertSealRefused);
   }
 
-  @Test
-  void unseal_wrongAad_integrity() throws Exception {
-    assumeCapability(Capability.SEAL_AES_GCM);
-    KeyHandle k = driver.generateKey(KeySpec.AES_256, label("aad"));
-    byte[] sealed = driver.seal(k, new byte[32], "user-1|v1".getBytes(StandardCharsets.UTF_8));
-    assertKind(HsmException.Kind.INTEGRITY, () -> driver.unseal(k, sealed, "user-2|v1".getBytes(StandardCharsets.UTF_8)));
-    assertKind(HsmException.Kind.INTEGRITY, () -> driver.unseal(k, sealed, new byte[0]));
+  @TestFactory
+  Stream<DynamicTest> unseal_wrongAad_integrity() {
+    return dependingOn(Capability.SEAL_AES_GCM, "wrong aad is INTEGRITY", () -> {
+      KeyHandle k = driver.generateKey(KeySpec.AES_256, label("aad"));
+      byte[] sealed = driver.seal(k, new byte[32], "user-1|v1".getBytes(StandardCharsets.UTF_8));
+      assertKind(HsmException.Kind.INTEGRITY, () -> driver.unseal(k, sealed, "user-2|v1".getBytes(StandardCharsets.UTF_8)));
+      assertKind(HsmException.Kind.INTEGRITY, () -> driver.unseal(k, sealed, new byte[0]));
+    }, this::assertSealRefused);
   }
 
-  @Test
-  void unseal_otherKey_integrity() throws Exception {
-    assumeCapability(Capability.SEAL_AES_GCM);
-    KeyHandle k1 = driver.generateKey(KeySpec.AES_256, label("k1"));
-    KeyHandle k2 = driver.generateKey(KeySpec.AES_256, label("k2"));
-    byte[] sealed = driver.seal(k1, new byte[32], new byte[0]);
-    assertKind(HsmException.Kind.INTEGRITY, () -> driver.unseal(k2, sealed, new byte[0]));
+  @TestFactory
+  Stream<DynamicTest> unseal_otherKey_integrity() {
+    return dependingOn(Capability.SEAL_AES_GCM, "other key is INTEGRITY", () -> {
+      KeyHandle k1 = driver.generateKey(KeySpec.AES_256, label("k1"));
+      KeyHandle k2 = driver.generateKey(KeySpec.AES_256, label("k2"));
+      byte[] sealed = driver.seal(k1, new byte[32], new byte[0]);
+      assertKind(HsmException.Kind.INTEGRITY, () -> driver.unseal(k2, sealed, new byte[0]));
+    }, this::assertSealRefused);
   }
 
-  @Test
-  void seal_keyPairHandle_wrongKeyType() throws Exception {
-    assumeCapability(Capability.GENERATE_EC_P256);
-    KeyHandle ec = driver.generateKey(KeySpec.EC_P256, label("ec-seal"));
-    assertKind(HsmException.Kind.WRONG_KEY_TYPE, () -> driver.seal(ec, new byte[1], new byte[0]));
+  @TestFactory
+  Stream<DynamicTest> seal_keyPairHandle_wrongKeyType() {
+    return dependingOn(Capability.GENERATE_EC_P256, "EC key cannot seal, AES key cannot sign: WRONG_KEY_TYPE",
+        () -> assertWrongKeyTypes(KeySpec.EC_P256),
+        "refuses with UNSUPPORTED (and WRONG_KEY_TYPE checked with another key pair type where one exists)", () -> {
+          assertGenerateRefused(KeySpec.EC_P256);
+          for (KeySpec other : List.of(KeySpec.RSA_2048, KeySpec.ED25519)) {
+            if (has(other.generateCapability())) {
+              assertWrongKeyTypes(other);
+              checkedAbsent(Capability.GENERATE_EC_P256, "WRONG_KEY_TYPE checks done with " + other + " instead");
+              break;
+            }
+          }
+        });
+  }
+
+  private void assertWrongKeyTypes(KeySpec pairSpec) throws Exception {
+    KeyHandle pair = driver.generateKey(pairSpec, label("pair-seal"));
+    assertKind(HsmException.Kind.WRONG_KEY_TYPE, () -> driver.seal(pair, new byte[1], new byte[0]));
     KeyHandle aes = driver.generateKey(KeySpec.AES_256, label("aes-sign"));
     assertKind(HsmException.Kind.WRONG_KEY_TYPE, () -> driver.sign(aes, new byte[1]));
     assertKind(HsmException.Kind.WRONG_KEY_TYPE, () -> driver.publicKey(aes));
@@ -319,16 +470,17 @@ public abstract class HsmDriverContractTest {
 
   // ---- signatures ----
 
-  @Test
-  void sign_ecP256_derSignatureVerifiesWithPublicKey() throws Exception {
-    assumeCapability(Capability.SIGN_ECDSA_P256);
-    KeyHandle k = driver.generateKey(KeySpec.EC_P256, label("ecdsa"));
-    PublicKey pub = driver.publicKey(k);
-    byte[] msg = "canonical command bytes".getBytes(StandardCharsets.UTF_8);
-    byte[] sig = driver.sign(k, msg);
-    assertStrictDer(sig);
-    assertThat(verify("SHA256withECDSA", pub, msg, sig)).isTrue();
-    assertThat(verify("SHA256withECDSA", pub, "other".getBytes(StandardCharsets.UTF_8), sig)).isFalse();
+  @TestFactory
+  Stream<DynamicTest> sign_ecP256_derSignatureVerifiesWithPublicKey() {
+    return dependingOn(Capability.SIGN_ECDSA_P256, "strict DER ECDSA signature verifies with the public key", () -> {
+      KeyHandle k = driver.generateKey(KeySpec.EC_P256, label("ecdsa"));
+      PublicKey pub = driver.publicKey(k);
+      byte[] msg = "canonical command bytes".getBytes(StandardCharsets.UTF_8);
+      byte[] sig = driver.sign(k, msg);
+      assertStrictDer(sig);
+      assertThat(verify("SHA256withECDSA", pub, msg, sig)).isTrue();
+      assertThat(verify("SHA256withECDSA", pub, "other".getBytes(StandardCharsets.UTF_8), sig)).isFalse();
+    }, () -> assertSignRefused(KeySpec.EC_P256));
   }
 
   /**
@@ -336,22 +488,48 @@ public abstract class HsmDriverContractTest {
    * P-256, Ed25519, RSA-PSS) and verifies each signature with the JDK against the exported public
    * key; ECDSA signatures must also be strict DER. (The vectors are verification vectors without
    * private keys, so their messages — empty, long, hash edge cases — are what applies to a signer.)
+   * A scheme whose signature capability is absent must refuse {@code sign} with UNSUPPORTED; one
+   * whose key type cannot be generated must refuse {@code generateKey} with UNSUPPORTED.
    */
-  @Test
-  void sign_wycheproofMessages_verifyWithPublicKey() throws Exception {
-    record Scheme(Capability cap, KeySpec spec, String file, String jcaAlg) {}
-    List<Scheme> schemes = List.of(
-        new Scheme(Capability.SIGN_ECDSA_P256, KeySpec.EC_P256, "ecdsa_secp256r1_sha256_test.json", "SHA256withECDSA"),
-        new Scheme(Capability.SIGN_ED25519, KeySpec.ED25519, "ed25519_test.json", "Ed25519"),
-        new Scheme(Capability.SIGN_RSA_PSS, KeySpec.RSA_2048, "rsa_pss_2048_sha256_mgf1_32_test.json", "RSASSA-PSS"));
+  @TestFactory
+  Stream<DynamicTest> sign_wycheproofMessages_verifyWithPublicKey() {
+    List<Capability> present = new ArrayList<>();
+    List<Capability> absent = new ArrayList<>();
+    for (SignScheme sc : SIGN_SCHEMES) {
+      if (has(sc.cap()) && has(sc.spec().generateCapability())) {
+        present.add(sc.cap());
+      } else {
+        absent.add(has(sc.cap()) ? sc.spec().generateCapability() : sc.cap());
+      }
+    }
+    List<String> parts = new ArrayList<>();
+    if (!present.isEmpty()) {
+      parts.add("capability " + present + " present: Wycheproof messages signed and verified");
+    }
+    if (!absent.isEmpty()) {
+      parts.add("capability " + absent + " absent: refuses with UNSUPPORTED");
+    }
+    return Stream.of(DynamicTest.dynamicTest(String.join("; ", parts), this::signWycheproofMessages));
+  }
+
+  private record SignScheme(Capability cap, KeySpec spec, String file, String jcaAlg) {}
+
+  private static final List<SignScheme> SIGN_SCHEMES = List.of(
+      new SignScheme(Capability.SIGN_ECDSA_P256, KeySpec.EC_P256, "ecdsa_secp256r1_sha256_test.json", "SHA256withECDSA"),
+      new SignScheme(Capability.SIGN_ED25519, KeySpec.ED25519, "ed25519_test.json", "Ed25519"),
+      new SignScheme(Capability.SIGN_RSA_PSS, KeySpec.RSA_2048, "rsa_pss_2048_sha256_mgf1_32_test.json", "RSASSA-PSS"));
+
+  private void signWycheproofMessages() throws Exception {
     List<String> failures = new ArrayList<>();
-    int ran = 0;
-    for (Scheme sc : schemes) {
-      if (!caps.contains(sc.cap()) || !caps.contains(sc.spec().generateCapability())) {
-        System.out.println("[contract] " + sc.cap() + " absent: its Wycheproof messages not signed");
+    for (SignScheme sc : SIGN_SCHEMES) {
+      if (!caps.contains(sc.cap())) {
+        assertSignRefused(sc.spec());
         continue;
       }
-      ran++;
+      if (!caps.contains(sc.spec().generateCapability())) {
+        assertGenerateRefused(sc.spec()); // can sign, but no key of this type can be made here
+        continue;
+      }
       JsonNode root = new ObjectMapper().readTree(TestEnvironment.wycheproof(sc.file()).toFile());
       KeyHandle k = driver.generateKey(sc.spec(), label("wp-sign"));
       PublicKey pub = driver.publicKey(k);
@@ -385,17 +563,18 @@ public abstract class HsmDriverContractTest {
       System.out.println("[contract] " + sc.cap() + ": signed and verified the messages of " + messages.size()
           + " Wycheproof vectors (" + sc.file() + ")");
     }
-    if (ran == 0) {
-      assumeCapability(Capability.SIGN_ECDSA_P256);
-    }
     assertThat(failures).isEmpty();
   }
 
   // ---- ECDH ----
 
-  @Test
-  void ecdh_softwarePeer_agreesWithSoftwareEcdh() throws Exception {
-    assumeCapability(Capability.ECDH_P256);
+  @TestFactory
+  Stream<DynamicTest> ecdh_softwarePeer_agreesWithSoftwareEcdh() {
+    return dependingOn(Capability.ECDH_P256, "shared secret equals the JDK's ECDH", this::ecdhAgreesWithSoftware,
+        () -> assertEcdhRefused(List.of()));
+  }
+
+  private void ecdhAgreesWithSoftware() throws Exception {
     KeyHandle k = driver.generateKey(KeySpec.EC_P256, label("ecdh"));
     ECPublicKey hsmPub = (ECPublicKey) driver.publicKey(k);
     for (int i = 0; i < 5; i++) {
@@ -408,10 +587,18 @@ public abstract class HsmDriverContractTest {
     }
   }
 
-  @Test
-  void ecdh_invalidPoint_invalidInput() throws Exception {
-    assumeCapability(Capability.ECDH_P256);
-    KeyHandle k = driver.generateKey(KeySpec.EC_P256, label("ecdh-bad"));
+  @TestFactory
+  Stream<DynamicTest> ecdh_invalidPoint_invalidInput() {
+    return dependingOn(Capability.ECDH_P256, "malformed peer points are INVALID_INPUT", () -> {
+      KeyHandle k = driver.generateKey(KeySpec.EC_P256, label("ecdh-bad"));
+      for (byte[] bad : badPoints()) {
+        assertKind(HsmException.Kind.INVALID_INPUT, () -> driver.ecdh(k, bad));
+      }
+    }, "refuses every peer point (valid, malformed, null) with UNSUPPORTED", () -> assertEcdhRefused(badPoints()));
+  }
+
+  /** Malformed peer points: off the curve, compressed, zero, wrong prefix, x = p-ish, empty, short, null. */
+  private static List<byte[]> badPoints() throws Exception {
     byte[] good = P256Points.encodeUncompressed((ECPublicKey) newP256().getPublic());
     byte[] offCurve = good.clone();
     offCurve[64] ^= 1;
@@ -424,16 +611,52 @@ public abstract class HsmDriverContractTest {
     wrongPrefix[0] = 5;
     byte[] pCoord = good.clone();
     Arrays.fill(pCoord, 1, 33, (byte) 0xff);
-    for (byte[] bad : List.of(offCurve, compressed, zeros, wrongPrefix, pCoord, new byte[0], Arrays.copyOf(good, 64))) {
-      assertKind(HsmException.Kind.INVALID_INPUT, () -> driver.ecdh(k, bad));
-    }
-    assertKind(HsmException.Kind.INVALID_INPUT, () -> driver.ecdh(k, null));
+    return Arrays.asList(offCurve, compressed, zeros, wrongPrefix, pCoord, new byte[0], Arrays.copyOf(good, 64), null);
   }
 
-  @Test
-  void ecdh_wycheproofVectors_matchWithImportedKeys() throws Exception {
-    assumeCapability(Capability.ECDH_P256);
-    assumeCapability(Capability.INSECURE_TEST_KEY_IMPORT);
+  @TestFactory
+  Stream<DynamicTest> ecdh_wycheproofVectors_matchWithImportedKeys() {
+    boolean ecdh = has(Capability.ECDH_P256);
+    boolean imports = has(Capability.INSECURE_TEST_KEY_IMPORT);
+    if (ecdh && imports) {
+      return Stream.of(DynamicTest.dynamicTest("capability [ECDH_P256, INSECURE_TEST_KEY_IMPORT] present: "
+          + "Wycheproof ECDH vectors through imported keys", this::ecdhWycheproofVectors));
+    }
+    List<Capability> absent = new ArrayList<>();
+    if (!ecdh) {
+      absent.add(Capability.ECDH_P256);
+    }
+    if (!imports) {
+      absent.add(Capability.INSECURE_TEST_KEY_IMPORT);
+    }
+    return Stream.of(DynamicTest.dynamicTest("capability " + absent + " absent: refuses with UNSUPPORTED", () -> {
+      if (!ecdh) {
+        assertEcdhRefused(List.of());
+      }
+      if (!imports) {
+        assertImportRefused();
+      }
+    }));
+  }
+
+  /**
+   * Test key import absent: a driver offering {@link InsecureTestKeyImport} refuses it with
+   * UNSUPPORTED and keeps the label free; a driver not offering the interface has nothing to refuse.
+   */
+  private void assertImportRefused() throws Exception {
+    if (driver instanceof InsecureTestKeyImport importer) {
+      String l = label("refused-import");
+      KeyPair pair = newP256();
+      assertRefused(Capability.INSECURE_TEST_KEY_IMPORT, "importKeyPairInsecureTestOnly(EC_P256)",
+          () -> importer.importKeyPairInsecureTestOnly(KeySpec.EC_P256, l, pair));
+      assertThat(driver.findKey(l)).as("a refused import leaves no key under its label").isEmpty();
+    } else {
+      checkedAbsent(Capability.INSECURE_TEST_KEY_IMPORT, "driver class " + driver.getClass().getSimpleName()
+          + " does not implement InsecureTestKeyImport (no import operation exists to refuse)");
+    }
+  }
+
+  private void ecdhWycheproofVectors() throws Exception {
     InsecureTestKeyImport importer = (InsecureTestKeyImport) driver;
     JsonNode root = new ObjectMapper().readTree(TestEnvironment.wycheproof("ecdh_secp256r1_test.json").toFile());
     X9ECParameters x9 = ECNamedCurveTable.getByName("secp256r1");
@@ -508,16 +731,21 @@ public abstract class HsmDriverContractTest {
 
   // ---- random ----
 
-  @Test
-  void random_validLengths_returnsFreshBytes() throws Exception {
-    assumeCapability(Capability.RANDOM);
-    assertThat(driver.random(0)).isEmpty();
-    byte[] a = driver.random(32);
-    byte[] b = driver.random(32);
-    assertThat(a).hasSize(32).isNotEqualTo(b);
-    assertThat(driver.random(1024)).hasSize(1024);
-    assertKind(HsmException.Kind.INVALID_INPUT, () -> driver.random(-1));
-    assertKind(HsmException.Kind.INVALID_INPUT, () -> driver.random(1025));
+  @TestFactory
+  Stream<DynamicTest> random_validLengths_returnsFreshBytes() {
+    return dependingOn(Capability.RANDOM, "0..1024 fresh bytes, other lengths INVALID_INPUT", () -> {
+      assertThat(driver.random(0)).isEmpty();
+      byte[] a = driver.random(32);
+      byte[] b = driver.random(32);
+      assertThat(a).hasSize(32).isNotEqualTo(b);
+      assertThat(driver.random(1024)).hasSize(1024);
+      assertKind(HsmException.Kind.INVALID_INPUT, () -> driver.random(-1));
+      assertKind(HsmException.Kind.INVALID_INPUT, () -> driver.random(1025));
+    }, () -> {
+      for (int n : new int[] {0, 32, 1024}) {
+        assertRefused(Capability.RANDOM, "random(" + n + ")", () -> driver.random(n));
+      }
+    });
   }
 
   // ---- credentials, persistence, close ----
@@ -534,9 +762,13 @@ public abstract class HsmDriverContractTest {
         });
   }
 
-  @Test
-  void generateKey_closeAndReopen_keyFoundAndUsable() throws Exception {
-    assumeCapability(Capability.PERSISTENT_KEYS);
+  @TestFactory
+  Stream<DynamicTest> generateKey_closeAndReopen_keyFoundAndUsable() {
+    return dependingOn(Capability.PERSISTENT_KEYS, "keys found and usable after close and reopen",
+        this::keysSurviveReopen, "keys do not survive close and reopen", this::keysGoneAfterReopen);
+  }
+
+  private void keysSurviveReopen() throws Exception {
     boolean ec = caps.contains(Capability.GENERATE_EC_P256) && caps.contains(Capability.SIGN_ECDSA_P256);
     String name = "persist-" + UUID.randomUUID().toString().substring(0, 8);
     String l = label("persist");
@@ -561,6 +793,33 @@ public abstract class HsmDriverContractTest {
         assertThat(verify("SHA256withECDSA", ecPub, new byte[] {1}, d2.sign(ecKey, new byte[] {1}))).isTrue();
       }
     }
+  
+  }
+
+  /** PERSISTENT_KEYS absent: what the driver says of itself must hold — a key is gone after reopening. */
+  private void keysGoneAfterReopen() throws Exception {
+    KeySpec spec = null;
+    for (KeySpec s : KeySpec.values()) {
+      if (has(s.generateCapability())) {
+        spec = s;
+        break;
+      }
+    }
+    if (spec == null) {
+      assertGenerateRefused(KeySpec.AES_256);
+      checkedAbsent(Capability.PERSISTENT_KEYS, "no key type can be generated, so nothing could persist");
+      return;
+    }
+    String name = "volatile-" + UUID.randomUUID().toString().substring(0, 8);
+    String l = label("volatile");
+    try (HsmDriver d1 = openFreshDriver(name)) {
+      KeyHandle h = d1.generateKey(spec, l);
+      assertThat(d1.findKey(l)).contains(h);
+    }
+    try (HsmDriver d2 = openFreshDriver(name)) {
+      assertThat(d2.findKey(l)).as("driver reports no PERSISTENT_KEYS, yet the " + spec + " key survived reopening").isEmpty();
+    }
+    checkedAbsent(Capability.PERSISTENT_KEYS, spec + " key not found after close and reopen");
   }
 
   @Test
@@ -577,11 +836,17 @@ public abstract class HsmDriverContractTest {
 
   // ---- concurrency ----
 
-  @Test
-  @Timeout(value = 5, unit = TimeUnit.MINUTES) // hang guard only; no speed is asserted
-  void operations_from16Threads_allSucceedNoneLost() throws Exception {
-    assumeCapability(Capability.SEAL_AES_GCM);
-    KeyHandle aes = driver.generateKey(KeySpec.AES_256, label("conc-aes"));
+  @TestFactory
+  Stream<DynamicTest> operations_from16Threads_allSucceedNoneLost() {
+    return dependingOn(Capability.SEAL_AES_GCM, "16 threads seal/unseal (and sign/ecdh where present), none lost",
+        this::operationsFrom16Threads,
+        "16 threads each see seal refused with UNSUPPORTED (sign/ecdh where present), none lost",
+        this::operationsFrom16Threads);
+  }
+
+  private void operationsFrom16Threads() throws Exception {
+    boolean seal = has(Capability.SEAL_AES_GCM);
+    KeyHandle aes = refusalHandle(KeySpec.AES_256);
     KeyHandle ec = caps.contains(Capability.GENERATE_EC_P256) ? driver.generateKey(KeySpec.EC_P256, label("conc-ec")) : null;
     ECPublicKey ecPub = ec == null ? null : (ECPublicKey) driver.publicKey(ec);
     int threads = 16;
@@ -601,7 +866,16 @@ public abstract class HsmDriverContractTest {
             try {
               byte[] pt = ("t" + thread + "-op" + i).getBytes(StandardCharsets.UTF_8);
               byte[] aad = ("aad" + thread).getBytes(StandardCharsets.UTF_8);
-              if (!Arrays.equals(driver.unseal(aes, driver.seal(aes, pt, aad), aad), pt)) {
+              if (!seal) {
+                try {
+                  driver.seal(aes, pt, aad);
+                  errors.add("t" + thread + " op" + i + ": seal accepted without SEAL_AES_GCM");
+                } catch (HsmException e) {
+                  if (e.kind() != HsmException.Kind.UNSUPPORTED || e.isRetryable()) {
+                    errors.add("t" + thread + " op" + i + ": seal without SEAL_AES_GCM refused with " + e.kind());
+                  }
+                }
+              } else if (!Arrays.equals(driver.unseal(aes, driver.seal(aes, pt, aad), aad), pt)) {
                 errors.add("t" + thread + " op" + i + ": unseal returned other plaintext");
               }
               if (ec != null && caps.contains(Capability.SIGN_ECDSA_P256)
@@ -627,13 +901,16 @@ public abstract class HsmDriverContractTest {
       }
       start.countDown();
       for (Future<?> f : futures) {
-        f.get();
+        f.get(5, TimeUnit.MINUTES); // hang guard only; no speed is asserted
       }
     } finally {
       pool.shutdownNow();
     }
     assertThat(errors).isEmpty();
     assertEquals(threads * ops, done.get(), "every operation completed exactly once");
+    if (!seal) {
+      checkedAbsent(Capability.SEAL_AES_GCM, "seal refused with UNSUPPORTED " + threads * ops + " times from " + threads + " threads");
+    }
   }
 
   // ---- helpers ----

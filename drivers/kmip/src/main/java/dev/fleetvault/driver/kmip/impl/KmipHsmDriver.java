@@ -310,10 +310,10 @@ public final class KmipHsmDriver implements HsmDriver {
     @Override
     public byte[] seal(KeyHandle key, byte[] plaintext, byte[] aad) throws HsmException {
         checkOpen();
+        require(Capability.SEAL_AES_GCM); // an absent capability is refused before the handle is looked at
         KeyIds ids = aesKey(key);
         notNull(plaintext, "plaintext");
         notNull(aad, "aad");
-        require(Capability.SEAL_AES_GCM);
         if (plaintext.length > MAX_SEAL_BYTES) {
             throw new HsmFatalException(Kind.INVALID_INPUT, "at most " + MAX_SEAL_BYTES + " bytes can be sealed at once");
         }
@@ -338,9 +338,9 @@ public final class KmipHsmDriver implements HsmDriver {
     @Override
     public byte[] unseal(KeyHandle key, byte[] sealed, byte[] aad) throws HsmException {
         checkOpen();
+        require(Capability.SEAL_AES_GCM);
         KeyIds ids = aesKey(key);
         notNull(aad, "aad");
-        require(Capability.SEAL_AES_GCM);
         SealedBlob blob = SealedBlob.decode(sealed);
         byte[] all = blob.ciphertextAndTag();
         int ctLen = all.length - SealedBlob.TAG_LENGTH;
@@ -373,9 +373,15 @@ public final class KmipHsmDriver implements HsmDriver {
     @Override
     public byte[] sign(KeyHandle key, byte[] message) throws HsmException {
         checkOpen();
+        notNull(key, "key");
+        switch (key.spec()) { // an absent capability is refused before the handle is looked at
+            case EC_P256 -> require(Capability.SIGN_ECDSA_P256);
+            case ED25519 -> require(Capability.SIGN_ED25519);
+            case RSA_2048 -> require(Capability.SIGN_RSA_PSS);
+            default -> { } // AES_256: WRONG_KEY_TYPE from keyPair
+        }
         KeyIds ids = keyPair(key);
         notNull(message, "message");
-        require(Capability.SIGN_RSA_PSS);
         if (message.length > MAX_SEAL_BYTES) {
             throw new HsmFatalException(Kind.INVALID_INPUT, "at most " + MAX_SEAL_BYTES + " bytes can be signed at once");
         }
@@ -398,8 +404,8 @@ public final class KmipHsmDriver implements HsmDriver {
     public byte[] ecdh(KeyHandle key, byte[] peerPoint) throws HsmException {
         checkOpen();
         notNull(key, "key");
-        KeyIds.of(key);
         if (key.spec() != KeySpec.EC_P256) {
+            KeyIds.of(key);
             throw new HsmFatalException(Kind.WRONG_KEY_TYPE, "ECDH needs an EC_P256 key, " + key.label() + " is " + key.spec());
         }
         throw new HsmFatalException(Kind.UNSUPPORTED, "the kmip driver has no ECDH (capability ECDH_P256 absent)");

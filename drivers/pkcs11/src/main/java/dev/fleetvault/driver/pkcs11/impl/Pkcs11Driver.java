@@ -230,6 +230,12 @@ public final class Pkcs11Driver implements HsmDriver, InsecureTestKeyImport {
   public byte[] sign(KeyHandle key, byte[] message) throws HsmException {
     requireInput(message, "message");
     Objects.requireNonNull(key, "key");
+    switch (key.spec()) { // an absent capability is refused before the handle is looked at
+      case EC_P256 -> require(Capability.SIGN_ECDSA_P256);
+      case ED25519 -> require(Capability.SIGN_ED25519);
+      case RSA_2048 -> require(Capability.SIGN_RSA_PSS);
+      default -> { } // AES_256: WRONG_KEY_TYPE from resolve
+    }
     try (SessionGate.Permit p = gate.acquire()) {
       TokenKeys.Entry e = keys.resolve(key, KeySpec.EC_P256, KeySpec.RSA_2048);
       Signature s;
@@ -251,9 +257,9 @@ public final class Pkcs11Driver implements HsmDriver, InsecureTestKeyImport {
 
   @Override
   public byte[] ecdh(KeyHandle key, byte[] peerPoint) throws HsmException {
+    require(Capability.ECDH_P256); // before the point is decoded: an absent capability is always UNSUPPORTED
     ECPublicKey peer = P256Points.decodeUncompressed(peerPoint);
     Objects.requireNonNull(key, "key");
-    require(Capability.ECDH_P256);
     try (SessionGate.Permit p = gate.acquire()) {
       TokenKeys.Entry e = keys.resolve(key, KeySpec.EC_P256);
       KeyAgreement ka = KeyAgreement.getInstance("ECDH", provider);
