@@ -39,7 +39,6 @@ import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.common.GrpcStatus;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +46,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -56,15 +54,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * clear code, changes nothing, and the node keeps serving.
  */
 class AdversarialTest {
-  @TempDir
-  static Path dir;
   static TestFleet fleet;
   static Vertx vertx;
   static final SecureRandom RANDOM = new SecureRandom();
 
   @BeforeAll
   static void start() throws Exception {
-    fleet = TestFleet.start(dir);
+    fleet = dev.fleetvault.gateway.support.SharedFleet.get();
     vertx = Vertx.vertx();
   }
 
@@ -72,9 +68,6 @@ class AdversarialTest {
   static void stop() throws Exception {
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-    if (fleet != null) {
-      fleet.close();
     }
   }
 

@@ -11,23 +11,19 @@ import dev.fleetvault.protocol.wire.StatusResponse;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A 3-node fleet answers health, readiness, metrics and status on every edge. */
 class EdgeSmokeTest {
-  @TempDir
-  static Path dir;
   static TestFleet fleet;
   static Vertx vertx;
 
   @BeforeAll
   static void start() throws Exception {
-    fleet = TestFleet.start(dir);
+    fleet = dev.fleetvault.gateway.support.SharedFleet.get();
     vertx = Vertx.vertx();
   }
 
@@ -35,9 +31,6 @@ class EdgeSmokeTest {
   static void stop() throws Exception {
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-    if (fleet != null) {
-      fleet.close();
     }
   }
 

@@ -11,25 +11,21 @@ import dev.fleetvault.protocol.flow.RecoverResult;
 import dev.fleetvault.protocol.flow.RegisterResult;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Register and recover through every transport of a 3-node fleet in one JVM. */
 class RecoveryFlowTest {
-  @TempDir
-  static Path dir;
   static TestFleet fleet;
   static Vertx vertx;
 
   @BeforeAll
   static void start() throws Exception {
-    fleet = TestFleet.start(dir);
+    fleet = dev.fleetvault.gateway.support.SharedFleet.get();
     vertx = Vertx.vertx();
   }
 
@@ -37,9 +33,6 @@ class RecoveryFlowTest {
   static void stop() throws Exception {
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-    if (fleet != null) {
-      fleet.close();
     }
   }
 
