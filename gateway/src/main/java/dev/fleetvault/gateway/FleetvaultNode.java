@@ -11,6 +11,7 @@ import dev.fleetvault.gateway.config.NodeSpec;
 import dev.fleetvault.gateway.edge.BundleSource;
 import dev.fleetvault.gateway.edge.EdgeService;
 import dev.fleetvault.gateway.edge.EdgeVerticle;
+import dev.fleetvault.gateway.edge.FileBundleSource;
 import dev.fleetvault.gateway.edge.GrpcEdge;
 import dev.fleetvault.gateway.edge.WebSocketEdge;
 import dev.fleetvault.gateway.hsm.HsmExecutor;
@@ -136,10 +137,13 @@ public final class FleetvaultNode {
       int max = config.limits().maxMessageBytes();
       peers = new PeerClients(vertx, tls, config.members(), max);
       runtime = new MemberRuntime(vertx, config, spec, member, index, hsm, keys, metrics);
+      BundleSource bundles = config.bundleFile().<BundleSource>map(FileBundleSource::new)
+          .orElse(BundleSource.NONE);
+      runtime.bundles(bundles);
       EdgeService edgeService = new EdgeService(tokens,
           new RateLimiter(config.limits().perUserPerMinute(), 100_000),
           new RateLimiter(config.limits().perAddressPerMinute(), 100_000), peers,
-          BundleSource.NONE, config.threshold(), max, config.limits().requestTimeoutMs());
+          bundles, config.threshold(), max, config.limits().requestTimeoutMs());
       edge = new EdgeVerticle(member.client(), max,
           new GrpcEdge(edgeService, runtime::status, metrics),
           new WebSocketEdge(edgeService, runtime::status, metrics, max),

@@ -94,4 +94,24 @@ class EdgeSmokeTest {
       }
     }
   }
+
+  @Test
+  void status_bundleFileConfigured_carriedVerbatimAndUpdated() throws Exception {
+    LocalFleet.Edge e = fleet.fleet().edges().get(2);
+    StatusRequest req = StatusRequest.newBuilder().setVersion(1).setSuite(1).build();
+    java.nio.file.Path file = fleet.dir().resolve("bundle.json");
+    byte[] v1 = "{\"envelope\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] v2 = "{\"envelope\":22}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (GrpcTransport g = new GrpcTransport(vertx, e.host(), e.port());
+        WsTransport w = new WsTransport(vertx, e.host(), e.port(), false)) {
+      java.nio.file.Files.write(file, v1);
+      assertThat(g.call("Status", req, null, StatusResponse.getDefaultInstance()).orThrow()
+          .getValidationBundle().toByteArray()).isEqualTo(v1);
+      java.nio.file.Files.write(file, v2);
+      assertThat(w.call("Status", req, null, StatusResponse.getDefaultInstance()).orThrow()
+          .getValidationBundle().toByteArray()).isEqualTo(v2);
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
 }

@@ -41,9 +41,11 @@ public final class NodeConfig {
   private final List<AppSpec> apps;
   private final LimitsSpec limits;
   private final List<NodeSpec> nodes;
+  private final Path bundleFile;
 
   private NodeConfig(Path source, String fleetId, Path dataRoot, List<MemberSpec> members,
-      List<AppSpec> apps, LimitsSpec limits, List<NodeSpec> nodes) {
+      List<AppSpec> apps, LimitsSpec limits, List<NodeSpec> nodes, Path bundleFile) {
+    this.bundleFile = bundleFile;
     this.source = source;
     this.fleetId = fleetId;
     this.dataRoot = dataRoot;
@@ -155,8 +157,10 @@ public final class NodeConfig {
       nodes.add(new NodeSpec(member, dataDir, hsm, tls));
       n.finish();
     }
+    String bundle = root.string("bundle_file", null);
+    Path bundleFile = bundle == null ? null : base.resolve(bundle).normalize();
     root.finish();
-    return new NodeConfig(abs, fleetId, dataRoot, members, apps, limits, nodes);
+    return new NodeConfig(abs, fleetId, dataRoot, members, apps, limits, nodes, bundleFile);
   }
 
   private static String id(YamlMap m, String key) {
@@ -186,6 +190,14 @@ public final class NodeConfig {
   /** The file this was read from. */
   public Path source() {
     return source;
+  }
+
+  /**
+   * The validation bundle (signed BundleEnvelope JSON) served on every answer, if configured
+   * ({@code bundle_file}, relative to the file); re-read when it changes.
+   */
+  public Optional<Path> bundleFile() {
+    return Optional.ofNullable(bundleFile);
   }
 
   /** The fleet id. */

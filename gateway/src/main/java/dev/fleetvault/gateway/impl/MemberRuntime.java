@@ -53,6 +53,8 @@ public final class MemberRuntime {
   private final HttpClient probe;
   private volatile QuorumNode quorum;
   private volatile MemberService service;
+  private volatile dev.fleetvault.gateway.edge.BundleSource bundles =
+      dev.fleetvault.gateway.edge.BundleSource.NONE;
 
   /** Wires the parts; nothing starts until {@link #start()}. */
   public MemberRuntime(Vertx vertx, NodeConfig config, NodeSpec spec, MemberSpec member, int index,
@@ -103,6 +105,11 @@ public final class MemberRuntime {
           node::majorityReachable, metrics, context);
       return null;
     });
+  }
+
+  /** Sets the validation-bundle source carried on status answers. */
+  public void bundles(dev.fleetvault.gateway.edge.BundleSource source) {
+    this.bundles = source;
   }
 
   /** Stops the quorum participant. */
@@ -158,6 +165,7 @@ public final class MemberRuntime {
       }
       QuorumNode q = quorum;
       b.setMajorityReachable(q != null && q.majorityReachable());
+      b.setValidationBundle(bundles.bundleFor(knownBundleEpoch));
       return Future.succeededFuture(b.build());
     });
   }

@@ -55,7 +55,8 @@ public final class TestFleet implements AutoCloseable {
     Files.createDirectories(dir);
     Path cfgDir = repo().resolve("config");
     StringBuilder y = new StringBuilder();
-    y.append("version: 1\ndata_root: data\nfleet:\n  id: test\n  members:\n");
+    y.append("version: 1\ndata_root: data\nbundle_file: bundle.json\n"
+        + "fleet:\n  id: test\n  members:\n");
     for (int i = 0; i < 3; i++) {
       int b = basePort + i * 4;
       y.append("    - id: dc").append(i + 1).append('\n')
