@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
  * this JVM, each on its own Vert.x instance with its own HSM driver and quorum participant, as
  * if in separate data centers. Used by {@code fleetvault up} and by tests.
  */
+@SuppressWarnings("try") // close() waits for the nodes and may be interrupted
 public final class LocalFleet implements AutoCloseable {
   /** A client edge of the fleet. */
   public record Edge(String memberId, String host, int port) {

@@ -67,6 +67,7 @@ public final class DevPki {
     }
   }
 
+  @SuppressWarnings("try") // the lock is held for the block's duration, never referenced
   private static Material ensureLocked(Path pkiDir, String memberId, Path caCert, Path caKey,
       Path cert, Path key) throws IOException {
     try (FileChannel ch = FileChannel.open(pkiDir.resolve(".lock"), StandardOpenOption.CREATE,
