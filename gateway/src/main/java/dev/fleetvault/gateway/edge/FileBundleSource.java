@@ -45,6 +45,13 @@ public final class FileBundleSource implements BundleSource {
           LOG.info("serving validation bundle {} ({} bytes)", file, size);
         }
       }
+    } catch (java.nio.file.NoSuchFileException e) {
+      if (seenSize != -2) {
+        LOG.info("no validation bundle at {} yet; none served until it exists", file);
+      }
+      seenSize = -2;
+      seen = null;
+      bytes = ByteString.EMPTY;
     } catch (IOException e) {
       if (seenSize != -2) {
         LOG.warn("validation bundle {} unreadable: {}", file, e.toString());
