@@ -67,7 +67,8 @@ public final class EdgeService {
     this.peers = peers;
     this.bundles = bundles;
     this.threshold = threshold;
-    this.maxCiphertext = maxMessageBytes;
+    this.maxCiphertext = Math.min(maxMessageBytes,
+        dev.fleetvault.protocol.wire.WireLimits.MAX_SEALED_REQUEST);
     this.timeoutMs = timeoutMs;
   }
 

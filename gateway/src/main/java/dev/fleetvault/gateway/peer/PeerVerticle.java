@@ -55,7 +55,8 @@ public final class PeerVerticle extends AbstractVerticle {
   @Override
   public void start(Promise<Void> startPromise) {
     GrpcServer grpc = GrpcServer.server(vertx,
-        new GrpcServerOptions().setMaxMessageSize(maxMessageBytes));
+        new GrpcServerOptions().setMaxMessageSize(
+            Math.min(maxMessageBytes, dev.fleetvault.protocol.wire.WireLimits.MAX_MEMBER_REQUEST)));
     bind(grpc, MemberGrpcService.Register1, Phase.PHASE_REGISTER1);
     bind(grpc, MemberGrpcService.Register2, Phase.PHASE_REGISTER2);
     bind(grpc, MemberGrpcService.Recover0, Phase.PHASE_RECOVER0);
