@@ -62,6 +62,8 @@ public final class FleetvaultNode {
   private String edgeDeployment;
   private String peerDeployment;
   private Future<Void> stopped;
+  private final dev.fleetvault.gateway.edge.SwitchableBundleSource bundleSource =
+      new dev.fleetvault.gateway.edge.SwitchableBundleSource(BundleSource.NONE);
 
   private FleetvaultNode(Vertx vertx, boolean ownsVertx, NodeConfig config, MemberSpec member,
       NodeMetrics metrics) {
@@ -124,6 +126,7 @@ public final class FleetvaultNode {
       Files.createDirectories(spec.dataDir());
       driver = DriverOpener.open(config, spec);
       keys = MemberKeys.ensure(driver, member.id());
+      keys = dev.fleetvault.gateway.member.HpkeRotation.current(driver, spec.dataDir(), keys);
       new FleetDirectory(config.fleetDir()).publish(new FleetDirectory.Entry(member.id(), index,
           member.client().toString(), keys.hpkePublic(), keys.signPublic()));
       return spec.peerTls().generate()
@@ -137,16 +140,19 @@ public final class FleetvaultNode {
       int max = config.limits().maxMessageBytes();
       peers = new PeerClients(vertx, tls, config.members(), max);
       runtime = new MemberRuntime(vertx, config, spec, member, index, hsm, keys, metrics);
-      BundleSource bundles = config.bundleFile().<BundleSource>map(FileBundleSource::new)
-          .orElse(BundleSource.NONE);
+      if (bundleSource.get() == BundleSource.NONE) {
+        bundleSource.set(config.bundleFile().<BundleSource>map(FileBundleSource::new)
+            .orElse(BundleSource.NONE));
+      }
+      BundleSource bundles = bundleSource;
       runtime.bundles(bundles);
       EdgeService edgeService = new EdgeService(tokens,
           new RateLimiter(config.limits().perUserPerMinute(), 100_000),
           new RateLimiter(config.limits().perAddressPerMinute(), 100_000), peers,
           bundles, config.threshold(), max, config.limits().requestTimeoutMs());
       edge = new EdgeVerticle(member.client(), max,
-          new GrpcEdge(edgeService, runtime::status, metrics),
-          new WebSocketEdge(edgeService, runtime::status, metrics, max),
+          new GrpcEdge(edgeService, runtime, metrics),
+          new WebSocketEdge(edgeService, runtime, metrics, max),
           v -> HealthRoutes.create(v, metrics, runtime::ready));
       return runtime.start().compose(v -> {
         peer = new PeerVerticle(member.peer(), tls, max, tokens, runtime.handler());
@@ -179,6 +185,34 @@ public final class FleetvaultNode {
   /** Where the internal member service listens (actual port). */
   public HostPort peerAddress() {
     return member.peer().withPort(peer == null ? member.peer().port() : peer.actualPort());
+  }
+
+  /**
+   * Serves the validation bundle from {@code source} from now on (replaces the configured
+   * {@code bundle_file}); e.g. a {@link dev.fleetvault.gateway.edge.SignerBundleSource}.
+   */
+  public void bundleSource(BundleSource source) {
+    bundleSource.set(source);
+  }
+
+  /**
+   * Fleet rotation, member side: generates a new HPKE key inside this member's HSM (label
+   * {@code fleetvault.<member>.hpke.<generation>}), records its label under the node's data
+   * directory (kept across restarts), publishes its public key to the development fleet
+   * directory, and opens new envelopes with it while still accepting envelopes sealed to the
+   * key it replaces (in-flight sessions) until the next rotation. The command-signing and
+   * record-sealing keys stay. Blocking; returns the new 65-byte uncompressed public key.
+   * Publishing the new epoch's bundle is the operator's next step.
+   */
+  public synchronized byte[] rotateHpkeKey() throws Exception {
+    NodeSpec spec = config.node(member.id()).orElseThrow();
+    MemberKeys rotated = dev.fleetvault.gateway.member.HpkeRotation.rotate(driver,
+        spec.dataDir(), member.id(), keys);
+    keys = rotated;
+    new FleetDirectory(config.fleetDir()).publish(new FleetDirectory.Entry(member.id(), index,
+        member.client().toString(), rotated.hpkePublic(), rotated.signPublic()));
+    runtime.rotateHpke(rotated.hpke(), rotated.hpkePublic());
+    return rotated.hpkePublic();
   }
 
   /** This member's public keys. */

@@ -27,6 +27,7 @@ public final class LocalFleet implements AutoCloseable {
 
   private final NodeConfig config;
   private final Map<String, FleetvaultNode> nodes = new LinkedHashMap<>();
+  private dev.fleetvault.gateway.edge.BundleSource bundles;
 
   private LocalFleet(NodeConfig config) {
     this.config = config;
@@ -97,7 +98,38 @@ public final class LocalFleet implements AutoCloseable {
     FleetvaultNode n = FleetvaultNode.startBlocking(config, memberId);
     synchronized (this) {
       nodes.put(memberId, n);
+      if (bundles != null) {
+        n.bundleSource(bundles);
+      }
     }
+  }
+
+  /**
+   * Every node (also nodes started later) serves its validation bundle from {@code source}
+   * (e.g. a {@link dev.fleetvault.gateway.edge.SignerBundleSource} of the local signer).
+   */
+  public synchronized void serveBundles(dev.fleetvault.gateway.edge.BundleSource source) {
+    bundles = source;
+    for (FleetvaultNode n : nodes.values()) {
+      n.bundleSource(source);
+    }
+  }
+
+  /**
+   * Fleet rotation, member side: every running node generates a new HPKE key in its HSM
+   * ({@link FleetvaultNode#rotateHpkeKey()}); returns the new public keys by member id. The
+   * caller then publishes the new epoch's bundle (the members' directory entries are updated).
+   */
+  public Map<String, byte[]> rotateHpkeKeys() throws Exception {
+    List<FleetvaultNode> all;
+    synchronized (this) {
+      all = new ArrayList<>(nodes.values());
+    }
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    for (FleetvaultNode n : all) {
+      out.put(n.memberId(), n.rotateHpkeKey());
+    }
+    return out;
   }
 
   /** Stops every node. */

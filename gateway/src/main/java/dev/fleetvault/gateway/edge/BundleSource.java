@@ -14,4 +14,13 @@ public interface BundleSource {
 
   /** The bundle bytes for a client holding {@code knownEpoch} (0 = none). */
   ByteString bundleFor(long knownEpoch);
+
+  /**
+   * The bundle bytes for a client holding {@code knownEpoch} whose last accepted audit-log
+   * checkpoint had {@code knownTreeSize} entries (0 = none): sources that can (the signer's
+   * envelope) add a consistency proof from that size. Default: {@link #bundleFor(long)}.
+   */
+  default ByteString bundleFor(long knownEpoch, long knownTreeSize) {
+    return bundleFor(knownEpoch);
+  }
 }

@@ -88,7 +88,7 @@ public final class GrpcEdge {
         fail(call, "Status", start, e);
         return;
       }
-      status.status(msg.getKnownBundleEpoch()).onComplete(ar -> {
+      status.status(msg.getKnownBundleEpoch(), msg.getKnownTreeSize()).onComplete(ar -> {
         if (ar.succeeded()) {
           call.response().end(ar.result());
           metrics.request("grpc", "Status", "ok", start);

@@ -8,4 +8,9 @@ import io.vertx.core.Future;
 public interface StatusSource {
   /** The status; {@code knownBundleEpoch} as in the request. */
   Future<StatusResponse> status(long knownBundleEpoch);
+
+  /** The status for a client that also states its last audit-log tree size (0 = none). */
+  default Future<StatusResponse> status(long knownBundleEpoch, long knownTreeSize) {
+    return status(knownBundleEpoch);
+  }
 }

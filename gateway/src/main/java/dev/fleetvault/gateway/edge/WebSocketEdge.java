@@ -116,7 +116,7 @@ public final class WebSocketEdge {
           throw new FleetvaultException(ErrorCode.UNSUPPORTED_VERSION,
               "this node speaks version 1, suite 1");
         }
-        result = status.status(sr.getKnownBundleEpoch()).map(m -> (Message) m);
+        result = status.status(sr.getKnownBundleEpoch(), sr.getKnownTreeSize()).map(m -> (Message) m);
       } else {
         VaultMethod m = VaultMethod.byName(method);
         if (m == null) {

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * record store) with the members' HSM command keys, builds the member service whose ledger
  * commands are signed by this member's HSM key, and answers status and readiness.
  */
-public final class MemberRuntime {
+public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSource {
   private static final Logger LOG = LoggerFactory.getLogger(MemberRuntime.class);
   /** How long a node waits for the other members' public keys and a quorum on start. */
   public static final Duration START_TIMEOUT = Duration.ofMinutes(2);
@@ -107,6 +107,18 @@ public final class MemberRuntime {
     });
   }
 
+  /**
+   * Rotates this member's HPKE key: new envelopes open with {@code handle} (public key
+   * {@code publicKey}, 65-byte uncompressed); the current key is kept as the previous one for
+   * sessions already sealed to it. No-op before {@link #start()} completed.
+   */
+  public void rotateHpke(dev.fleetvault.driver.spi.KeyHandle handle, byte[] publicKey) {
+    MemberService s = service;
+    if (s != null) {
+      s.rotateHpke(handle, new MemberLogic(index, publicKey, new SecureRandom()));
+    }
+  }
+
   /** Sets the validation-bundle source carried on status answers. */
   public void bundles(dev.fleetvault.gateway.edge.BundleSource source) {
     this.bundles = source;
@@ -145,7 +157,20 @@ public final class MemberRuntime {
   }
 
   /** This node's view of the fleet: members whose {@code /healthz} answers are reachable. */
+  @Override
   public Future<StatusResponse> status(long knownBundleEpoch) {
+    return status(knownBundleEpoch, 0);
+  }
+
+  /**
+   * As {@link #status(long)}, with the validation bundle for a client whose last accepted
+   * audit-log checkpoint had {@code knownTreeSize} entries (fetched off the event loop).
+   */
+  @Override
+  public Future<StatusResponse> status(long knownBundleEpoch, long knownTreeSize) {
+    dev.fleetvault.gateway.edge.BundleSource source = bundles;
+    Future<com.google.protobuf.ByteString> bundle = vertx.executeBlocking(
+        () -> source.bundleFor(knownBundleEpoch, knownTreeSize), false);
     List<Future<Boolean>> probes = new ArrayList<>();
     for (MemberSpec m : config.members()) {
       probes.add(m == member ? Future.succeededFuture(true) : probe.request(new RequestOptions()
@@ -154,7 +179,9 @@ public final class MemberRuntime {
           .compose(req -> req.send()).map(resp -> resp.statusCode() == 200)
           .otherwise(false));
     }
+    probes.add(bundle.map(x -> true));
     return Future.join(probes).transform(x -> {
+      probes.remove(probes.size() - 1);
       StatusResponse.Builder b = StatusResponse.newBuilder().setVersion(1).setSuite(1)
           .setFleetId(config.fleetId()).setMembers(config.members().size())
           .setThreshold(config.threshold());
@@ -165,7 +192,8 @@ public final class MemberRuntime {
       }
       QuorumNode q = quorum;
       b.setMajorityReachable(q != null && q.majorityReachable());
-      b.setValidationBundle(bundles.bundleFor(knownBundleEpoch));
+      b.setValidationBundle(bundle.succeeded() ? bundle.result()
+          : com.google.protobuf.ByteString.EMPTY);
       return Future.succeededFuture(b.build());
     });
   }

@@ -64,6 +64,10 @@ public final class MemberService implements MemberHandler {
   private final Context context;
   private final FinalRecords finals = new FinalRecords(10_000, 10 * 60_000L);
   private final ReplayGuard replays = new ReplayGuard(200_000);
+  /** HPKE keys that open envelopes: the current one first, then the one it replaced. */
+  private volatile java.util.List<Hpke> hpkeKeys;
+
+  private record Hpke(dev.fleetvault.driver.spi.KeyHandle handle, MemberLogic logic) {}
 
   /**
    * @param index this member's index
@@ -88,6 +92,34 @@ public final class MemberService implements MemberHandler {
     this.majority = majority;
     this.metrics = metrics;
     this.context = context;
+    this.hpkeKeys = java.util.List.of(new Hpke(keys.hpke(), logic));
+  }
+
+  /**
+   * Fleet rotation: envelopes are opened with {@code handle} (and {@code logicForKey}, built for
+   * its public key) first; the key in use until now is still tried for sessions sealed to it
+   * before the new bundle reached their client. Older keys are dropped.
+   */
+  public void rotateHpke(dev.fleetvault.driver.spi.KeyHandle handle, MemberLogic logicForKey) {
+    hpkeKeys = java.util.List.of(new Hpke(handle, logicForKey), hpkeKeys.get(0));
+  }
+
+  private Future<OpenedRequest> open(Phase phase, MemberRequest request, byte[] enc,
+      java.util.List<Hpke> candidates, int i) {
+    Hpke k = candidates.get(i);
+    return hsm.call("ecdh", d -> d.ecdh(k.handle(), enc)).compose(dh -> {
+      try {
+        return Future.succeededFuture(k.logic().open(phase, request, dh));
+      } catch (BadRequestException e) {
+        if (i + 1 < candidates.size()) {
+          return open(phase, request, enc, candidates, i + 1);
+        }
+        return Future.failedFuture(new FleetvaultException(ErrorCode.BAD_REQUEST,
+            "sealed request does not open for this member, phase and user"));
+      } finally {
+        Arrays.fill(dh, (byte) 0);
+      }
+    });
   }
 
   @Override
@@ -103,16 +135,7 @@ public final class MemberService implements MemberHandler {
               + ", this is member " + index));
     }
     byte[] enc = request.getRequest().getEnc().toByteArray();
-    return hsm.call("ecdh", d -> d.ecdh(keys.hpke(), enc)).compose(dh -> {
-      OpenedRequest req;
-      try {
-        req = logic.open(phase, request, dh);
-      } catch (BadRequestException e) {
-        return Future.failedFuture(new FleetvaultException(ErrorCode.BAD_REQUEST,
-            "sealed request does not open for this member, phase and user"));
-      } finally {
-        Arrays.fill(dh, (byte) 0);
-      }
+    return open(phase, request, enc, hpkeKeys, 0).compose(req -> {
       if (phase != Phase.PHASE_REGISTER1 && phase != Phase.PHASE_RECOVER0
           && !replays.firstUse(phase.getNumber(), enc)) {
         req.close();
