@@ -47,8 +47,18 @@ public final class ConnectOptions {
 
     @Option(names = "--trust", paramLabel = "FILE",
         description = "Pinned signer and operator keys (trust file JSON): take the fleet's keys from the validation "
-            + "bundle the edge sends, verified against these. Default: the development fleet directory under data_root.")
+            + "bundle the edge sends, verified against these. Default: <data_root>/fleet/trust.json (written by 'up').")
     Path trust;
+
+    @Option(names = "--dev-fleet-keys",
+        description = "DEVELOPMENT/TESTS ONLY: seal to the member keys in the development fleet directory "
+            + "(<data_root>/fleet/members), verifying no bundle.")
+    boolean devFleetKeys;
+
+    /** True when the command seals to the development fleet directory instead of a verified bundle. */
+    public boolean devFleetKeys() {
+        return devFleetKeys;
+    }
 
     @Option(names = "--bundle-state", paramLabel = "FILE",
         description = "Where the last verified bundle state is kept (with --trust). Default: <data_root>/client/bundle-state.json.")

@@ -2,6 +2,7 @@ package dev.fleetvault.cli;
 
 import dev.fleetvault.cli.impl.ClientFactory;
 import dev.fleetvault.cli.impl.HomePaths;
+import dev.fleetvault.cli.impl.LocalBundles;
 import dev.fleetvault.gateway.LocalFleet;
 import dev.fleetvault.gateway.config.NodeConfig;
 import java.nio.file.Path;
@@ -15,7 +16,10 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "up", mixinStandardHelpOptions = true,
     header = "Start the local fleet (every member in this JVM).",
     description = "Starts every member of a multi-member configuration in this JVM (the local fleet), prints the "
-        + "edges and runs until interrupted (Ctrl-C). A second 'up' on the same data keeps the registered users.")
+        + "edges and runs until interrupted (Ctrl-C). A second 'up' on the same data keeps the registered users. "
+        + "Also starts a local signer (DEVELOPMENT ONLY), publishes the fleet's validation bundle (a new epoch only "
+        + "when the member keys changed), and writes the trust file <data_root>/fleet/trust.json that the other "
+        + "commands verify the bundle with.")
 final class UpCommand implements Callable<Integer> {
     @ParentCommand
     FleetvaultCommand parent;
@@ -26,6 +30,10 @@ final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--data-root", paramLabel = "DIR", description = "Overrides the configuration's data_root.")
     Path dataRoot;
+
+    @Option(names = "--signer-port", paramLabel = "PORT", defaultValue = "0",
+        description = "Port of the local signer on 127.0.0.1 (0 = any free port). Default: ${DEFAULT-VALUE}.")
+    int signerPort;
 
     @Override
     public Integer call() throws Exception {
@@ -40,8 +48,16 @@ final class UpCommand implements Callable<Integer> {
         } catch (Exception e) {
             throw new CliException(ExitCodes.FAILURE, "the fleet did not start: " + e.getMessage());
         }
+        LocalBundles bundles;
+        try {
+            bundles = LocalBundles.start(cfg, fleet, signerPort);
+        } catch (Exception e) {
+            closeQuietly(fleet, io);
+            throw new CliException(ExitCodes.FAILURE, "the local signer did not start or publish: " + e.getMessage());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            closeQuietly(bundles, io);
             closeQuietly(fleet, io);
             stopped.countDown();
         }, "fleetvault-up-shutdown");
@@ -49,6 +65,9 @@ final class UpCommand implements Callable<Integer> {
         for (LocalFleet.Edge e : fleet.edges()) {
             io.out().println("edge " + e.memberId() + "  " + e.hostPort() + "  (gRPC, WebSocket /v1/ws, /healthz /readyz /metrics)");
         }
+        io.out().println("signer " + bundles.signerUrl() + "  (DEVELOPMENT ONLY local signer; fleet bundle epoch "
+            + bundles.epoch() + ")");
+        io.out().println("trust " + bundles.trustFile() + "  (pinned signer + operator keys; the CLI verifies the bundle with it)");
         io.out().println("fleetvault: local fleet up; press Ctrl-C to stop");
         io.out().flush();
         try {
@@ -56,10 +75,19 @@ final class UpCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             // Stopped in-process (tests): close the fleet here instead of in the hook.
             Runtime.getRuntime().removeShutdownHook(hook);
+            closeQuietly(bundles, io);
             closeQuietly(fleet, io);
             Thread.currentThread().interrupt();
         }
         return ExitCodes.OK;
+    }
+
+    private static void closeQuietly(LocalBundles bundles, Io io) {
+        try {
+            bundles.close();
+        } catch (Exception e) {
+            io.err().println("fleetvault: error while stopping the local signer: " + e.getMessage());
+        }
     }
 
     private static void closeQuietly(LocalFleet fleet, Io io) {

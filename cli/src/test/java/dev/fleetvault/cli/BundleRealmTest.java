@@ -139,7 +139,8 @@ class BundleRealmTest {
         VerifierState saved = VerifierState.parse(Files.readAllBytes(stateFile));
         assertThat(saved.treeSize()).isPositive();
         assertThat(saved.epoch()).isEqualTo(1);
-        assertThat(source.knownEpoch()).isEqualTo(saved.treeSize());
+        assertThat(source.knownEpoch()).isEqualTo(saved.epoch());
+        assertThat(source.knownTreeSize()).isEqualTo(saved.treeSize());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.fleetvault.cli;
 
 import dev.fleetvault.cli.impl.DevTokens;
+import dev.fleetvault.cli.impl.LocalBundles;
 import dev.fleetvault.cli.impl.LocalRealm;
 import dev.fleetvault.client.ClientOptions;
 import dev.fleetvault.client.Edge;
@@ -41,6 +42,7 @@ final class TestFleet implements AutoCloseable {
     private final int basePort;
     private NodeConfig config;
     private LocalFleet fleet;
+    private LocalBundles bundles;
 
     private TestFleet(Path dir, Path configFile, Path appKeyFile, DevTokens tokens, int basePort) {
         this.basePort = basePort;
@@ -61,6 +63,9 @@ final class TestFleet implements AutoCloseable {
         Files.writeString(pub, pem("PUBLIC KEY", app.getPublic().getEncoded()), StandardCharsets.US_ASCII);
         Files.writeString(key, pem("PRIVATE KEY", app.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
         Files.writeString(dir.resolve("soft-passphrase.txt"), "test passphrase for the soft driver\n", StandardCharsets.US_ASCII);
+        // The local signer's (and operator's) soft-HSM passphrase, where 'fleetvault up' looks for it.
+        Files.writeString(dir.resolve(LocalBundles.DEV_PASSPHRASE), "test passphrase for the local signer\n",
+            StandardCharsets.US_ASCII);
         StringBuilder y = new StringBuilder();
         y.append("version: 1\n");
         y.append("data_root: data\n");
@@ -104,10 +109,31 @@ final class TestFleet implements AutoCloseable {
     void startAll() throws Exception {
         config = NodeConfig.load(configFile);
         fleet = LocalFleet.start(config);
+        try {
+            bundles = LocalBundles.start(config, fleet, 0);
+        } catch (Exception e) {
+            fleet.close();
+            fleet = null;
+            throw e;
+        }
+    }
+
+    /** The running nodes. */
+    LocalFleet localFleet() {
+        return fleet;
+    }
+
+    /** The local signer and the fleet's bundles (as {@code fleetvault up} runs them). */
+    LocalBundles bundles() {
+        return bundles;
     }
 
     /** Stops every node; the data stays. */
     void stopAll() throws Exception {
+        if (bundles != null) {
+            bundles.close();
+            bundles = null;
+        }
         if (fleet != null) {
             fleet.close();
             fleet = null;

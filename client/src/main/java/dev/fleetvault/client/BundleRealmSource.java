@@ -1,6 +1,9 @@
 package dev.fleetvault.client;
 
+import dev.fleetvault.bundles.BundleEnvelope;
 import dev.fleetvault.bundles.BundleVerifier;
+import dev.fleetvault.bundles.tlog.Checkpoint;
+import dev.fleetvault.bundles.tlog.SignedNote;
 import dev.fleetvault.bundles.FleetArtifact;
 import dev.fleetvault.bundles.FleetMember;
 import dev.fleetvault.bundles.TrustAnchors;
@@ -69,6 +72,11 @@ public final class BundleRealmSource implements RealmSource {
 
     @Override
     public synchronized long knownEpoch() {
+        return state.epoch();
+    }
+
+    @Override
+    public synchronized long knownTreeSize() {
         return state.treeSize();
     }
 
@@ -89,7 +97,7 @@ public final class BundleRealmSource implements RealmSource {
             throw new FleetvaultException(FleetvaultException.Code.VERIFICATION_FAILED,
                 "the edge sent no validation bundle; nothing is sealed without a verified bundle");
         }
-        VerificationResult r = verifier.verify(envelopeJson, state);
+        VerificationResult r = verifier.verify(alreadyCaughtUp(envelopeJson), state);
         if (r instanceof VerificationResult.Rejected rej) {
             throw new FleetvaultException(FleetvaultException.Code.VERIFICATION_FAILED,
                 "validation bundle rejected: " + rej.reason() + " (" + rej.detail() + ")");
@@ -105,6 +113,24 @@ public final class BundleRealmSource implements RealmSource {
         persist(a.newState());
         state = a.newState();
         return realm;
+    }
+
+    /**
+     * Two sessions may ask for the bundle with the same tree size; when the other one already accepted the
+     * checkpoint this envelope carries, the proof from the older size is moot: check it with an empty
+     * consistency proof from the size now held (the verifier then requires the very same root).
+     */
+    private byte[] alreadyCaughtUp(byte[] envelopeJson) {
+        try {
+            BundleEnvelope env = BundleEnvelope.parse(envelopeJson);
+            long size = Checkpoint.fromNoteText(SignedNote.parse(env.bundle().checkpoint()).text()).treeSize();
+            if (env.consistencyFrom() < state.treeSize() && size == state.treeSize()) {
+                return new BundleEnvelope(env.bundle(), state.treeSize(), List.of()).toJson();
+            }
+        } catch (RuntimeException e) {
+            // malformed: the verifier says why
+        }
+        return envelopeJson;
     }
 
     private void persist(VerifierState next) {

@@ -14,7 +14,11 @@ import java.util.Objects;
  * {@link FleetvaultException.Code#VERIFICATION_FAILED}.
  */
 public interface RealmSource {
-    /** True if {@link #realm(StatusResponse)} needs an edge's status answer (which carries the bundle). */
+    /**
+     * True if {@link #realm(StatusResponse)} needs an edge's status answer (which carries the bundle). The client
+     * then asks for a fresh status and calls {@link #realm(StatusResponse)} at the start of every session
+     * (register, recover, delete), so a rotated fleet is picked up without a client update.
+     */
     boolean needsStatus();
 
     /**
@@ -26,6 +30,14 @@ public interface RealmSource {
 
     /** The bundle epoch this source already holds, sent as {@code known_bundle_epoch} (0 = none). */
     default long knownEpoch() {
+        return 0;
+    }
+
+    /**
+     * The audit-log tree size of the last checkpoint this source accepted, sent as {@code known_tree_size}
+     * (0 = none) so that the edge answers with a consistency proof from it.
+     */
+    default long knownTreeSize() {
         return 0;
     }
 

@@ -68,7 +68,7 @@ public final class BundleCommand implements Runnable {
 
     static BundleEnvelope load(Source src, long from, Long epoch, long knownEpoch) {
         if (src.edge != null) {
-            byte[] b = EdgeBundles.fetch(src.edge, knownEpoch, java.time.Duration.ofSeconds(15));
+            byte[] b = EdgeBundles.fetch(src.edge, knownEpoch, from, java.time.Duration.ofSeconds(15));
             try {
                 return BundleEnvelope.parse(b);
             } catch (FormatException e) {

@@ -26,8 +26,9 @@ final class EdgeBundles {
      *
      * @param hostPort   the edge, {@code HOST:PORT}
      * @param knownEpoch the epoch the caller already holds (sent as {@code known_bundle_epoch})
+     * @param knownTreeSize the tree size of the caller's last accepted checkpoint (sent as {@code known_tree_size})
      */
-    static byte[] fetch(String hostPort, long knownEpoch, Duration timeout) {
+    static byte[] fetch(String hostPort, long knownEpoch, long knownTreeSize, Duration timeout) {
         int colon = hostPort.lastIndexOf(':');
         int port;
         try {
@@ -46,7 +47,8 @@ final class EdgeBundles {
                             .setConnectTimeout((int) timeout.toMillis()));
             VaultGrpcClient stub = VaultGrpcClient.create(grpc, SocketAddress.inetSocketAddress(port, host));
             StatusRequest q = StatusRequest.newBuilder().setVersion(WireVersion.VERSION_1)
-                    .setSuite(WireVersion.SUITE_P256_SHA256).setKnownBundleEpoch(knownEpoch).build();
+                    .setSuite(WireVersion.SUITE_P256_SHA256).setKnownBundleEpoch(knownEpoch)
+                    .setKnownTreeSize(knownTreeSize).build();
             StatusResponse r = stub.status(q).toCompletionStage().toCompletableFuture()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (r.getValidationBundle().isEmpty()) {

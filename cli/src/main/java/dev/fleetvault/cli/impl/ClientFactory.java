@@ -52,14 +52,24 @@ public final class ClientFactory {
     }
 
     private static RealmSource realm(NodeConfig config, ConnectOptions options) {
-        if (options.trust() != null) {
+        Path trustFile = options.trust();
+        if (trustFile == null && !options.devFleetKeys()) {
+            Path local = config.fleetDir().resolve(LocalBundles.TRUST_FILE);
+            if (!Files.isRegularFile(local)) {
+                throw new CliException(ExitCodes.UNAVAILABLE, "no trust file " + local + ": start the fleet first "
+                    + "('fleetvault up' writes it), give one with --trust, or use --dev-fleet-keys to seal to the "
+                    + "development fleet directory unverified");
+            }
+            trustFile = local;
+        }
+        if (trustFile != null) {
             try {
-                TrustAnchors trust = TrustAnchors.parse(Files.readAllBytes(options.trust()));
+                TrustAnchors trust = TrustAnchors.parse(Files.readAllBytes(trustFile));
                 Path state = options.bundleState() != null ? options.bundleState()
                     : config.dataRoot().resolve("client").resolve("bundle-state.json");
                 return BundleRealmSource.create(trust, state, options.pinParams(), Clock.systemUTC());
             } catch (IOException | RuntimeException e) {
-                throw new CliException(ExitCodes.USAGE, "cannot use the trust file " + options.trust() + ": " + e.getMessage());
+                throw new CliException(ExitCodes.USAGE, "cannot use the trust file " + trustFile + ": " + e.getMessage());
             }
         }
         try {

@@ -280,7 +280,8 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
         Edge edge = order.get(i);
         StatusRequest q = StatusRequest.newBuilder()
             .setVersion(WireVersion.VERSION_1).setSuite(WireVersion.SUITE_P256_SHA256)
-            .setKnownBundleEpoch(options.realm().knownEpoch()).build();
+            .setKnownBundleEpoch(options.realm().knownEpoch())
+            .setKnownTreeSize(options.realm().knownTreeSize()).build();
         return transport.call(edge, VaultMethod.STATUS, q, null)
             .map(s -> new EdgeStatus(edge, s))
             .recover(e -> e instanceof EdgeCallException ece && ece.edgeProblem()
@@ -291,11 +292,11 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
     // ---------------------------------------------------------------- helpers
 
     private Future<RealmConfig> realmFor(Edge edge) {
-        RealmConfig r = realm;
-        if (r != null) {
-            return Future.succeededFuture(r);
-        }
         if (!options.realm().needsStatus()) {
+            RealmConfig r = realm;
+            if (r != null) {
+                return Future.succeededFuture(r);
+            }
             return work(() -> options.realm().realm(null)).andThen(ar -> {
                 if (ar.succeeded()) {
                     realm = ar.result();
@@ -304,14 +305,11 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
         }
         StatusRequest q = StatusRequest.newBuilder()
             .setVersion(WireVersion.VERSION_1).setSuite(WireVersion.SUITE_P256_SHA256)
-            .setKnownBundleEpoch(options.realm().knownEpoch()).build();
+            .setKnownBundleEpoch(options.realm().knownEpoch())
+            .setKnownTreeSize(options.realm().knownTreeSize()).build();
+        // A bundle-verified realm is re-checked at the start of every session (a rotated fleet is picked up).
         return transport.call(edge, VaultMethod.STATUS, q, null)
-            .compose(s -> work(() -> options.realm().realm(s)))
-            .andThen(ar -> {
-                if (ar.succeeded()) {
-                    realm = ar.result();
-                }
-            });
+            .compose(s -> work(() -> options.realm().realm(s)));
     }
 
     private Future<String> token(String user) {

@@ -1,0 +1,230 @@
+package dev.fleetvault.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.fleetvault.bundles.Bundle;
+import dev.fleetvault.bundles.BundleEnvelope;
+import dev.fleetvault.bundles.FleetArtifact;
+import dev.fleetvault.bundles.TrustAnchors;
+import dev.fleetvault.bundles.VerifierState;
+import dev.fleetvault.client.BackupSecret;
+import dev.fleetvault.client.BundleRealmSource;
+import dev.fleetvault.client.ClientOptions;
+import dev.fleetvault.client.FleetvaultClient;
+import dev.fleetvault.client.FleetvaultException;
+import dev.fleetvault.client.Pin;
+import dev.fleetvault.client.RealmSource;
+import dev.fleetvault.client.RecoverResult;
+import dev.fleetvault.client.RegisterResult;
+import dev.fleetvault.client.TransportKind;
+import dev.fleetvault.gateway.FleetDirectory;
+import dev.fleetvault.gateway.edge.SignerBundleSource;
+import dev.fleetvault.protocol.flow.MemberKey;
+import dev.fleetvault.protocol.flow.RealmConfig;
+import dev.fleetvault.protocol.wire.StatusResponse;
+import dev.fleetvault.signer.SignerClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Over the air, end to end on the local fleet as {@code fleetvault up} runs it (nodes + local signer + trust file):
+ * a fresh client verifies the served bundle, registers, the fleet rotates every member's HPKE key and publishes a
+ * new epoch, and the same client (no update, new session) verifies the new bundle and recovers sealing to the new
+ * keys; a client that has seen the new epoch refuses the old bundle; {@code bundle verify --edge} and
+ * {@code audit --signer} pass on the running fleet and fail on a tampered one.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BundleRotationTest {
+    private TestFleet fleet;
+    private Path work;
+    private byte[] epoch1Envelope;
+
+    @BeforeAll
+    void start() throws Exception {
+        work = TestDirs.fresh("bundle-rotation");
+        fleet = TestFleet.start(work.resolve("fleet"), Ports.freeBlock(Ports.FLEET_BLOCK));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    /** Records every realm the client seals to (what the verified bundle named). */
+    private static RealmSource recording(BundleRealmSource source, List<RealmConfig> seen, List<byte[]> envelopes) {
+        return new RealmSource() {
+            @Override
+            public boolean needsStatus() {
+                return true;
+            }
+
+            @Override
+            public RealmConfig realm(StatusResponse status) {
+                envelopes.add(status.getValidationBundle().toByteArray());
+                RealmConfig r = source.realm(status);
+                seen.add(r);
+                return r;
+            }
+
+            @Override
+            public long knownEpoch() {
+                return source.knownEpoch();
+            }
+
+            @Override
+            public long knownTreeSize() {
+                return source.knownTreeSize();
+            }
+        };
+    }
+
+    private List<byte[]> directoryKeys() throws Exception {
+        FleetDirectory dir = new FleetDirectory(fleet.config().fleetDir());
+        List<byte[]> keys = new ArrayList<>();
+        for (String id : List.of("dc1", "dc2", "dc3")) {
+            keys.add(dir.read(id).orElseThrow().hpkePublic());
+        }
+        return keys;
+    }
+
+    private static void assertSealedTo(RealmConfig realm, List<byte[]> expected) {
+        assertThat(realm.size()).isEqualTo(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+            MemberKey m = realm.member(i + 1);
+            assertThat(m.index()).isEqualTo(i + 1);
+            assertThat(MessageDigest.isEqual(m.hpkePublicKey().encodeUncompressed(), expected.get(i)))
+                .as("member %d sealed to the bundle's key", i + 1).isTrue();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void recover_afterFleetRotation_verifiesNewEpochAndSealsToNewKeys() throws Exception {
+        TrustAnchors trust = TrustAnchors.parse(Files.readAllBytes(fleet.bundles().trustFile()));
+        Path stateFile = work.resolve("client").resolve("bundle-state.json");
+        BundleRealmSource source = BundleRealmSource.create(trust, stateFile, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC());
+        List<RealmConfig> seen = new CopyOnWriteArrayList<>();
+        List<byte[]> envelopes = new CopyOnWriteArrayList<>();
+        long epoch1 = fleet.bundles().epoch();
+        List<byte[]> oldKeys = directoryKeys();
+        byte[] secret = "rotated over the air".getBytes(StandardCharsets.UTF_8);
+
+        try (FleetvaultClient c = FleetvaultClient.create(ClientOptions.builder().edges(fleet.edges())
+                .transport(TransportKind.GRPC).tokens(fleet.tokens()).realm(recording(source, seen, envelopes)).build());
+             Pin pin = Pin.of("4711".toCharArray()); BackupSecret s = BackupSecret.copyOf(secret)) {
+            assertThat(c.blocking().register("rotating-user", pin, s, 5)).isInstanceOf(RegisterResult.Registered.class);
+            assertThat(source.state().epoch()).isEqualTo(epoch1);
+            assertSealedTo(seen.get(seen.size() - 1), oldKeys);
+            epoch1Envelope = envelopes.get(envelopes.size() - 1);
+
+            Bundle rotated = fleet.bundles().rotate();
+            long epoch2 = FleetArtifact.parse(rotated.artifact()).epoch();
+            assertThat(epoch2).isEqualTo(epoch1 + 1);
+            List<byte[]> newKeys = directoryKeys();
+            for (int i = 0; i < 3; i++) {
+                assertThat(MessageDigest.isEqual(newKeys.get(i), oldKeys.get(i))).as("dc%d rotated", i + 1).isFalse();
+            }
+
+            RecoverResult r = c.blocking().recover("rotating-user", pin);
+            assertThat(r).isInstanceOf(RecoverResult.Recovered.class);
+            assertThat(((RecoverResult.Recovered) r).secret().copyBytes()).isEqualTo(secret);
+            assertThat(source.state().epoch()).isEqualTo(epoch2);
+            assertSealedTo(seen.get(seen.size() - 1), newKeys);
+            VerifierState saved = VerifierState.parse(Files.readAllBytes(stateFile));
+            assertThat(saved.epoch()).isEqualTo(epoch2);
+            assertThat(saved.treeSize()).isGreaterThan(1);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void realm_replayedEpoch1BundleAfterEpoch2_refused() throws Exception {
+        TrustAnchors trust = TrustAnchors.parse(Files.readAllBytes(fleet.bundles().trustFile()));
+        Path stateFile = work.resolve("client").resolve("bundle-state.json");
+        BundleRealmSource source = BundleRealmSource.create(trust, stateFile, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC());
+        assertThat(source.state().epoch()).isEqualTo(2);
+        assertThat(epoch1Envelope).isNotNull();
+        // the very bytes an edge served at epoch 1
+        assertThatThrownBy(() -> source.realmFromEnvelope(epoch1Envelope))
+            .isInstanceOf(FleetvaultException.class).hasMessageContaining("validation bundle rejected");
+        // the epoch-1 bundle re-anchored in today's log (a consistent checkpoint): refused as an epoch rollback
+        SignerClient signer = new SignerClient(fleet.bundles().signerUrl());
+        Bundle old = signer.bundle(FleetArtifact.NAMESPACE, 1L);
+        long size = source.state().treeSize();
+        byte[] replay = new BundleEnvelope(old, size, List.of()).toJson();
+        assertThatThrownBy(() -> source.realmFromEnvelope(replay))
+            .isInstanceOf(FleetvaultException.class).hasMessageContaining("EPOCH_ROLLBACK");
+        assertThat(source.state().epoch()).isEqualTo(2);
+    }
+
+    @Test
+    @Order(3)
+    void bundleVerifyAndAudit_runningFleet_succeedThenFailWhenTampered() throws Exception {
+        String edge = fleet.edges().get(0).toString();
+        String trust = fleet.bundles().trustFile().toString();
+        Path state = work.resolve("cli-state.json");
+        CliRun v = CliRun.run("", "bundle", "verify", "--edge", edge, "--trust", trust, "--state", state.toString());
+        assertThat(v.exit()).as(v.toString()).isZero();
+        assertThat(v.out()).contains("valid: fleet test epoch 2");
+        CliRun again = CliRun.run("", "bundle", "verify", "--edge", edge, "--trust", trust, "--state", state.toString());
+        assertThat(again.exit()).as(again.toString()).isZero();
+        CliRun audit = CliRun.run("", "audit", "--signer", fleet.bundles().signerUrl().toString(), "--trust", trust);
+        assertThat(audit.exit()).as(audit.toString() + audit.out()).isZero();
+        assertThat(audit.out()).contains("epoch 1").contains("epoch 2");
+        // the default connecting path verifies the served bundle too
+        CliRun status = CliRun.run("", fleet.cliArgs(), "status");
+        assertThat(status.exit()).as(status.toString()).isZero();
+
+        // tampered: the edges serve the current bundle with one artifact byte changed
+        byte[] good = new SignerClient(fleet.bundles().signerUrl()).envelope(FleetArtifact.NAMESPACE, 0);
+        BundleEnvelope env = BundleEnvelope.parse(good);
+        Bundle b = env.bundle();
+        byte[] art = b.artifact();
+        String text = new String(art, StandardCharsets.UTF_8);
+        art[text.indexOf("\"threshold\":2") + "\"threshold\":".length()] = '3';
+        byte[] tampered = new BundleEnvelope(new Bundle(art, b.message(), b.signerSignature(), b.operatorSignature(),
+            b.logIndex(), b.inclusionProof(), b.checkpoint()), 0, env.consistencyProof()).toJson();
+        fleet.localFleet().serveBundles(epoch -> ByteString.copyFrom(tampered));
+        try {
+            CliRun bad = CliRun.run("", "bundle", "verify", "--edge", edge, "--trust", trust, "--no-state");
+            assertThat(bad.exit()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(bad.stderr()).contains("invalid: DIGEST_MISMATCH");
+            CliRun recover = CliRun.run("4711\n", fleet.cliArgs(), "recover", "--user", "rotating-user");
+            assertThat(recover.exit()).as(recover.toString()).isNotZero();
+            assertThat(recover.stderr()).contains("DIGEST_MISMATCH");
+        } finally {
+            fleet.localFleet().serveBundles(new SignerBundleSource(fleet.bundles().signerUrl()));
+        }
+
+        // tampered log: an entry whose digest matches no artifact the operator published
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(new byte[] {9});
+        new SignerClient(fleet.bundles().signerUrl()).publish(FleetArtifact.NAMESPACE, 99, digest, m -> {
+            try {
+                return fleet.bundles().signer().operatorSign(m);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        CliRun badAudit = CliRun.run("", "audit", "--signer", fleet.bundles().signerUrl().toString(), "--trust", trust);
+        assertThat(badAudit.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(badAudit.stderr()).contains("matches no artifact the operator published");
+    }
+}
