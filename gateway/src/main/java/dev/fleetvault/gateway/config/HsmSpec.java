@@ -13,6 +13,14 @@ import java.util.Map;
  * @param workers worker threads for HSM calls; 0 means the driver's session-pool size
  * @param queue HSM calls allowed to wait beyond the workers before RESOURCE_EXHAUSTED
  * @param timeoutMs how long one HSM call may take before the request fails
+ * @param memberKeys where the member's EC keys live ({@code member_keys}, default in_hsm)
  */
 public record HsmSpec(String driver, List<String> allowedProviders, Map<String, Object> settings,
-    int workers, int queue, int timeoutMs) {}
+    int workers, int queue, int timeoutMs, MemberKeyMode memberKeys) {
+
+  /** An HSM section with the default member-key mode ({@link MemberKeyMode#IN_HSM}). */
+  public HsmSpec(String driver, List<String> allowedProviders, Map<String, Object> settings,
+      int workers, int queue, int timeoutMs) {
+    this(driver, allowedProviders, settings, workers, queue, timeoutMs, MemberKeyMode.IN_HSM);
+  }
+}

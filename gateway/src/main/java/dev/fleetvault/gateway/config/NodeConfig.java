@@ -143,9 +143,16 @@ public final class NodeConfig {
       }
       Path dataDir = dataRoot.resolve(n.string("data_dir", member)).normalize();
       YamlMap h = n.map("hsm");
+      String keyMode = h.string("member_keys", MemberKeyMode.IN_HSM.yaml());
+      MemberKeyMode memberKeys = MemberKeyMode.parse(keyMode);
+      if (memberKeys == null) {
+        throw h.errorAt("member_keys", "must be in_hsm (EC keys inside the HSM, the default) or "
+            + "wrapped (only for HSMs without EC P-256), got '" + keyMode + "'");
+      }
       HsmSpec hsm = new HsmSpec(h.string("driver"), h.strings("allowed_providers"),
           h.plainScalars("settings"), h.integer("workers", 0, 0, 1024),
-          h.integer("queue", 256, 0, 100_000), h.integer("timeout_ms", 10_000, 10, 600_000));
+          h.integer("queue", 256, 0, 100_000), h.integer("timeout_ms", 10_000, 10, 600_000),
+          memberKeys);
       h.finish();
       PeerTlsSpec tls = PeerTlsSpec.GENERATED;
       YamlMap t = n.mapOrNull("peer_tls");

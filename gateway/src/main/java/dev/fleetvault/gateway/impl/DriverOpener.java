@@ -4,8 +4,12 @@ import dev.fleetvault.driver.spi.DriverSettings;
 import dev.fleetvault.driver.spi.Drivers;
 import dev.fleetvault.driver.spi.HsmDriver;
 import dev.fleetvault.driver.spi.HsmException;
+import dev.fleetvault.gateway.config.MemberKeyMode;
 import dev.fleetvault.gateway.config.NodeConfig;
 import dev.fleetvault.gateway.config.NodeSpec;
+import dev.fleetvault.gateway.member.impl.MemberKeyPolicy;
+import dev.fleetvault.gateway.member.impl.WrappedKeyStore;
+import dev.fleetvault.gateway.member.impl.WrappedKeysDriver;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +30,12 @@ public final class DriverOpener {
 
   private DriverOpener() {}
 
-  /** Opens the driver; configuration problems are HsmFatalException of kind CONFIG. */
+  /**
+   * Opens the driver; configuration problems are HsmFatalException of kind CONFIG. Then checks
+   * that {@code hsm.member_keys} fits the device ({@link MemberKeyPolicy}; a misfit is a
+   * {@link dev.fleetvault.gateway.config.ConfigException}) and, for {@code wrapped}, returns the
+   * driver behind a {@link WrappedKeysDriver} that keeps the member's EC keys sealed by it.
+   */
   public static HsmDriver open(NodeConfig config, NodeSpec node) throws HsmException {
     Path configDir = config.source().getParent();
     String where = config.source() + ": nodes[" + node.member() + "].hsm";
@@ -38,7 +47,17 @@ public final class DriverOpener {
             .replace("${config_dir}", configDir.toString())
         : v));
     Drivers drivers = Drivers.load(allowed, where + ".allowed_providers");
-    return drivers.open(node.hsm().driver(),
+    HsmDriver driver = drivers.open(node.hsm().driver(),
         DriverSettings.of(where + ".settings", values, configDir));
+    try {
+      MemberKeyPolicy.check(driver, node.hsm().memberKeys(), where);
+    } catch (RuntimeException e) {
+      driver.close();
+      throw e;
+    }
+    return node.hsm().memberKeys() == MemberKeyMode.WRAPPED
+        ? new WrappedKeysDriver(driver,
+            new WrappedKeyStore(driver, config.fleetId(), node.member(), node.dataDir()))
+        : driver;
   }
 }
