@@ -82,5 +82,22 @@ class FleetArtifactTest {
                         + "e3ec35651696d0610c0d80a7c228f80f3480f3420b55dda5af71d040ab845e94");
         assertThat(java.util.HexFormat.of().formatHex(dev.fleetvault.bundles.tlog.MerkleHash.leaf(m.encode())))
                 .isEqualTo("95e60092a9757c639c3575285ab8b1dd4ae734b8f9339cc0c28bb90ba0995489");
+        // the same bytes, as docs/PROTOCOL.md §13.3 prints them
+        String doc = protocolMd();
+        assertThat(doc).contains("666c6565747661756c742f7369676e61747572652d6d6573736167652f763100 0f01 18 "
+                + "666c6565747661756c742e666c6565745f6b6579732e7631\n0000019b76daa800 0000000000000001 20 "
+                + "e3ec35651696d0610c0d80a7c228f80f3480f3420b55dda5af71d040ab845e94\n"
+                + "leaf hash = SHA-256(0x00 || message) = 95e60092a9757c639c3575285ab8b1dd4ae734b8f9339cc0c28bb90ba0995489");
+    }
+
+    private static String protocolMd() {
+        String root = System.getProperty("fleetvault.root");
+        java.nio.file.Path p = root != null ? java.nio.file.Path.of(root, "docs", "PROTOCOL.md")
+                : java.nio.file.Path.of("..", "docs", "PROTOCOL.md");
+        try {
+            return java.nio.file.Files.readString(p, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("docs/PROTOCOL.md is not readable at " + p.toAbsolutePath(), e);
+        }
     }
 }
