@@ -42,6 +42,19 @@ class MemberKeysConfigTest {
   }
 
   @Test
+  void load_kmip3dcNodeFiles_kmipDriverWithWrappedMemberKeys() {
+    for (String dc : new String[] {"dc1", "dc2", "dc3"}) {
+      NodeConfig c = NodeConfig.load(
+          TestFleet.repo().resolve("config/kmip-3dc/node-" + dc + ".yaml"), dir);
+      assertThat(c.nodes()).singleElement().satisfies(n -> {
+        assertThat(n.member()).isEqualTo(dc);
+        assertThat(n.hsm().driver()).isEqualTo("kmip");
+        assertThat(n.hsm().memberKeys()).isEqualTo(MemberKeyMode.WRAPPED);
+      });
+    }
+  }
+
+  @Test
   void load_memberKeysUnknown_refusedNamingBothModes() throws Exception {
     Path f = withMemberKeys("      member_keys: software");
     assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
