@@ -227,4 +227,29 @@ class BundleRotationTest {
         assertThat(badAudit.exit()).isEqualTo(ExitCodes.FAILURE);
         assertThat(badAudit.stderr()).contains("matches no artifact the operator published");
     }
+
+    @Test
+    @Order(4)
+    void recover_sealedToReplacedKey_opensUntilTheNextRotation() throws Exception {
+        byte[] secret = "in flight".getBytes(StandardCharsets.UTF_8);
+        // a client that took the member keys before the rotation (a session in flight) keeps them
+        try (FleetvaultClient stale = fleet.client(TransportKind.GRPC);
+             Pin pin = Pin.of("1357".toCharArray()); BackupSecret s = BackupSecret.copyOf(secret)) {
+            assertThat(stale.blocking().register("in-flight-user", pin, s, 5)).isInstanceOf(RegisterResult.Registered.class);
+            fleet.bundles().rotate();
+            RecoverResult r = stale.blocking().recover("in-flight-user", pin);
+            assertThat(r).as("the replaced key still opens").isInstanceOf(RecoverResult.Recovered.class);
+            assertThat(((RecoverResult.Recovered) r).secret().copyBytes()).isEqualTo(secret);
+
+            fleet.bundles().rotate();
+            Object after;
+            try {
+                after = stale.blocking().recover("in-flight-user", pin);
+            } catch (RuntimeException e) {
+                after = e;
+            }
+            assertThat(after).as("two rotations later the old key no longer opens anything")
+                .isNotInstanceOf(RecoverResult.Recovered.class);
+        }
+    }
 }
