@@ -4,6 +4,7 @@ import dev.fleetvault.driver.spi.HsmDriver;
 import dev.fleetvault.driver.spi.HsmException;
 import dev.fleetvault.driver.spi.HsmFatalException;
 import dev.fleetvault.driver.spi.KeyHandle;
+import dev.fleetvault.driver.spi.KeyLabels;
 import dev.fleetvault.driver.spi.KeySpec;
 import dev.fleetvault.driver.spi.P256Points;
 import java.io.IOException;
@@ -97,6 +98,7 @@ public final class WrappedKeyStore {
 
   /** Finds the key {@code label}: from memory, else unsealed from its file; empty if neither. */
   public synchronized Optional<KeyHandle> find(String label) throws HsmException {
+    KeyLabels.validate(label);
     if (!loaded.containsKey(label)) {
       Optional<SealedKeyFile> stored = SealedKeyFile.read(file(label));
       if (stored.isEmpty()) {
@@ -109,6 +111,7 @@ public final class WrappedKeyStore {
 
   /** Generates the key {@code label} in software and stores it sealed; KEY_EXISTS if present. */
   public synchronized KeyHandle generate(String label) throws HsmException {
+    KeyLabels.validate(label);
     if (loaded.containsKey(label) || Files.exists(file(label))) {
       throw new HsmFatalException(HsmException.Kind.KEY_EXISTS, "wrapped member key " + label
           + " already exists in " + dir);
