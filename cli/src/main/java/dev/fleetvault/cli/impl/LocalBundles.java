@@ -111,6 +111,7 @@ public final class LocalBundles implements AutoCloseable {
         }
         Bundle b = signer.publishIfChanged(config.fleetId(), config.threshold(), members, VALID_FOR);
         source.invalidate();
+        source.bundleFor(b.message().epoch(), 0); // warms the envelope the fan-out answers carry
         return b;
     }
 

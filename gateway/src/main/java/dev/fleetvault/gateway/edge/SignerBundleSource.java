@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * client's last tree size), carried verbatim. The node does not verify it (the client does);
  * it only checks that the bytes parse as an envelope whose consistency base is the size asked.
  *
- * <p><b>Guarantees.</b> Blocking (JDK HttpClient, bounded by {@code timeout}): call off the
- * event loop. Envelopes are cached per tree size until the signer's {@code /checkpoint}
+ * <p><b>Guarantees.</b> {@link #bundleFor(long, long)} blocks (JDK HttpClient, bounded by
+ * {@code timeout}): call it off the event loop; {@link #bundleFor(long)} never blocks. Envelopes are cached per tree size until the signer's {@code /checkpoint}
  * changes (polled at most every {@code refresh}). When the signer is unreachable, refuses, or
  * the client's size is beyond the log (the signer answers 400), nothing is served: the client
  * then refuses to seal (never an envelope from another base, which would hide a rollback).
@@ -46,6 +46,7 @@ public final class SignerBundleSource implements BundleSource {
   private byte[] checkpoint;
   private long checkedAt;
   private boolean failing;
+  private volatile ByteString fromZero = ByteString.EMPTY;
 
   /**
    * @param signer the signer's base URL (e.g. {@code http://127.0.0.1:37100})
@@ -71,10 +72,14 @@ public final class SignerBundleSource implements BundleSource {
     return base;
   }
 
-  /** The envelope for a client that states no tree size (consistency from 0). */
+  /**
+   * Without a tree size (the fan-out answers, built on the event loop): the last envelope
+   * fetched from tree size 0, without any I/O or locking; empty until one was fetched. Clients
+   * verify the envelope of their session's {@code Status} answer, which carries their size.
+   */
   @Override
   public ByteString bundleFor(long knownEpoch) {
-    return bundleFor(knownEpoch, 0);
+    return fromZero;
   }
 
   @Override
@@ -109,6 +114,9 @@ public final class SignerBundleSource implements BundleSource {
       }
       ByteString bytes = ByteString.copyFrom(body);
       cache.put(knownTreeSize, bytes);
+      if (knownTreeSize == 0) {
+        fromZero = bytes;
+      }
       if (failing) {
         LOG.info("signer {} answers again", base);
         failing = false;
