@@ -54,7 +54,9 @@ class UpRestartTest {
 
         Up first = new Up(fleet.configFile());
         try {
-            assertThat(first.out.toString(StandardCharsets.UTF_8)).contains("edge dc1  " + fleet.edges().get(0));
+            assertThat(first.out.toString(StandardCharsets.UTF_8)).contains("edge dc1  " + fleet.edges().get(0))
+                .contains("signer http://127.0.0.1:").contains("fleet bundle epoch 1)")
+                .contains("trust " + fleet.dataRoot().resolve("fleet").resolve("trust.json"));
             CliRun reg = CliRun.run("9090\n", fleet.cliArgs(), "register", "--user", "up-user", "--secret-file", secret.toString(),
                 "--guesses", "3");
             assertThat(reg.exit()).as(reg.toString()).isEqualTo(ExitCodes.OK);
@@ -66,6 +68,8 @@ class UpRestartTest {
         assertThat(first.exit.get()).isEqualTo(ExitCodes.OK);
 
         try (Up second = new Up(fleet.configFile())) {
+            // same member keys: the bundle is not re-published, and the client's stored tree size still verifies
+            assertThat(second.out.toString(StandardCharsets.UTF_8)).contains("fleet bundle epoch 1)");
             CliRun again = CliRun.run("0001\n", fleet.cliArgs(), "recover", "--user", "up-user");
             assertThat(again.exit()).as(again.toString()).isEqualTo(ExitCodes.WRONG_PIN);
             assertThat(again.stderr()).contains("guesses remaining: 1");
