@@ -8,6 +8,7 @@ import dev.fleetvault.gateway.config.HostPort;
 import dev.fleetvault.gateway.config.MemberSpec;
 import dev.fleetvault.gateway.config.NodeConfig;
 import dev.fleetvault.gateway.config.NodeSpec;
+import dev.fleetvault.gateway.crypto.CryptoExecutor;
 import dev.fleetvault.gateway.edge.BundleSource;
 import dev.fleetvault.gateway.edge.EdgeService;
 import dev.fleetvault.gateway.edge.EdgeVerticle;
@@ -54,6 +55,7 @@ public final class FleetvaultNode {
   private final NodeMetrics metrics;
   private HsmDriver driver;
   private HsmExecutor hsm;
+  private CryptoExecutor crypto;
   private MemberKeys keys;
   private PeerClients peers;
   private MemberRuntime runtime;
@@ -136,10 +138,12 @@ public final class FleetvaultNode {
     }).compose(tls -> {
       hsm = new HsmExecutor(vertx, "fleetvault-hsm-" + member.id(), driver,
           spec.hsm().workers(), spec.hsm().queue(), spec.hsm().timeoutMs(), metrics.registry());
-      TokenVerifier tokens = new TokenVerifier(vertx, config.apps());
+      crypto = new CryptoExecutor(vertx, "fleetvault-crypto-" + member.id(), 0);
+      TokenVerifier tokens = new TokenVerifier(vertx, config.apps(), crypto);
       int max = config.limits().maxMessageBytes();
       peers = new PeerClients(vertx, tls, config.members(), max);
-      runtime = new MemberRuntime(vertx, config, spec, member, index, hsm, keys, metrics);
+      runtime = new MemberRuntime(vertx, config, spec, member, index, hsm, crypto, keys,
+          metrics);
       if (bundleSource.get() == BundleSource.NONE) {
         bundleSource.set(config.bundleFile().<BundleSource>map(FileBundleSource::new)
             .orElse(BundleSource.NONE));
@@ -275,6 +279,9 @@ public final class FleetvaultNode {
           }
           if (hsm != null) {
             hsm.close();
+          }
+          if (crypto != null) {
+            crypto.close();
           }
           return vertx.executeBlocking(() -> {
             if (driver != null) {

@@ -1,6 +1,7 @@
 package dev.fleetvault.gateway.auth;
 
 import dev.fleetvault.gateway.config.AppSpec;
+import dev.fleetvault.gateway.crypto.CryptoExecutor;
 import dev.fleetvault.gateway.errors.ErrorCode;
 import dev.fleetvault.gateway.errors.FleetvaultException;
 import io.vertx.core.Future;
@@ -23,16 +24,23 @@ import java.util.regex.Pattern;
  * Verifies app tokens: compact JWS, {@code alg} ES256, signed by one of the issuing app's
  * configured keys; {@code iss} names a configured app, {@code sub} is the user id
  * (1-128 characters of {@code [A-Za-z0-9._@:+=-]}), {@code exp} is required and in the future
- * (30 s leeway). Anything else fails with {@link ErrorCode#UNAUTHENTICATED}.
+ * (30 s leeway). Anything else fails with {@link ErrorCode#UNAUTHENTICATED}. The signature
+ * check runs on the node's {@link CryptoExecutor}, never on the event loop.
  */
 public final class TokenVerifier {
   /** Longest token accepted. */
   public static final int MAX_TOKEN_CHARS = 4096;
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@:+=-]{1,128}");
   private final Map<String, JWTAuth> byIssuer = new HashMap<>();
+  private final CryptoExecutor crypto;
 
-  /** @param vertx the node's Vert.x; @param apps the configured apps */
-  public TokenVerifier(Vertx vertx, List<AppSpec> apps) {
+  /**
+   * @param vertx the node's Vert.x
+   * @param apps the configured apps
+   * @param crypto the worker pool signatures are verified on
+   */
+  public TokenVerifier(Vertx vertx, List<AppSpec> apps, CryptoExecutor crypto) {
+    this.crypto = crypto;
     for (AppSpec app : apps) {
       JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
           .setIssuer(app.id()).setLeeway(30).setIgnoreExpiration(false));
@@ -84,7 +92,10 @@ public final class TokenVerifier {
     String appId = (String) iss;
     String userId = (String) sub;
     long exp = ((Number) claims.getValue("exp")).longValue();
-    return auth.authenticate(new TokenCredentials(token))
+    TokenCredentials credentials = new TokenCredentials(token);
+    // vertx-auth-jwt verifies on the calling thread: call it on the crypto pool.
+    return crypto.run("jwt", () -> auth.authenticate(credentials))
+        .compose(authenticated -> authenticated)
         .recover(e -> fail("token rejected: bad signature or expired"))
         .map(u -> new Caller(appId, userId, exp));
   }

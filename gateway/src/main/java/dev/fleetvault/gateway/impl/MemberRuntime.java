@@ -4,6 +4,7 @@ import dev.fleetvault.gateway.FleetDirectory;
 import dev.fleetvault.gateway.config.MemberSpec;
 import dev.fleetvault.gateway.config.NodeConfig;
 import dev.fleetvault.gateway.config.NodeSpec;
+import dev.fleetvault.gateway.crypto.CryptoExecutor;
 import dev.fleetvault.gateway.errors.ErrorCode;
 import dev.fleetvault.gateway.errors.FleetvaultException;
 import dev.fleetvault.gateway.hsm.HsmExecutor;
@@ -48,6 +49,7 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
   private final MemberSpec member;
   private final int index;
   private final HsmExecutor hsm;
+  private final CryptoExecutor crypto;
   private final MemberKeys keys;
   private final NodeMetrics metrics;
   private final HttpClient probe;
@@ -58,13 +60,14 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
 
   /** Wires the parts; nothing starts until {@link #start()}. */
   public MemberRuntime(Vertx vertx, NodeConfig config, NodeSpec spec, MemberSpec member, int index,
-      HsmExecutor hsm, MemberKeys keys, NodeMetrics metrics) {
+      HsmExecutor hsm, CryptoExecutor crypto, MemberKeys keys, NodeMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
     this.spec = spec;
     this.member = member;
     this.index = index;
     this.hsm = hsm;
+    this.crypto = crypto;
     this.keys = keys;
     this.metrics = metrics;
     this.probe = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(500)
@@ -101,7 +104,7 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
       CommandSigner signer = bytes -> hsm.call("sign", d -> d.sign(keys.sign(), bytes))
           .toCompletionStage();
       service = new MemberService(index, new MemberLogic(index, keys.hpkePublic(),
-          new SecureRandom()), hsm, keys, node.memberLedger(signer), node.records(),
+          new SecureRandom()), hsm, crypto, keys, node.memberLedger(signer), node.records(),
           node::majorityReachable, metrics, context);
       return null;
     });

@@ -1,6 +1,7 @@
 package dev.fleetvault.gateway.member;
 
 import dev.fleetvault.gateway.auth.Caller;
+import dev.fleetvault.gateway.crypto.CryptoExecutor;
 import dev.fleetvault.gateway.errors.ErrorCode;
 import dev.fleetvault.gateway.errors.FleetvaultException;
 import dev.fleetvault.gateway.hsm.HsmExecutor;
@@ -50,12 +51,16 @@ import java.util.function.BooleanSupplier;
  *   <li>Records are stored only HSM-sealed, bound to (user, version, member), and checked
  *       against the ledger's digest before use.</li>
  *   <li>Nothing of the payloads, records, DH results or answers is logged.</li>
+ *   <li>The CPU-bound steps (HPKE open/seal, OPRF evaluation and proof, record decoding) run on
+ *       the node's {@link CryptoExecutor}, HSM calls on the {@link HsmExecutor}; never on the
+ *       event loop. Results continue on the service's Vert.x context.</li>
  * </ul>
  */
 public final class MemberService implements MemberHandler {
   private final int index;
   private final MemberLogic logic;
   private final HsmExecutor hsm;
+  private final CryptoExecutor crypto;
   private final MemberKeys keys;
   private final MemberLedger ledger;
   private final RecordStore records;
@@ -73,6 +78,7 @@ public final class MemberService implements MemberHandler {
    * @param index this member's index
    * @param logic the member logic
    * @param hsm the HSM worker executor
+   * @param crypto the worker pool for CPU-bound crypto steps
    * @param keys this member's HSM keys
    * @param ledger this member's ledger client (signs with the member's HSM key)
    * @param records the sealed-record store
@@ -80,12 +86,13 @@ public final class MemberService implements MemberHandler {
    * @param metrics meters
    * @param context the Vert.x context answers complete on
    */
-  public MemberService(int index, MemberLogic logic, HsmExecutor hsm, MemberKeys keys,
-      MemberLedger ledger, RecordStore records, BooleanSupplier majority, NodeMetrics metrics,
-      Context context) {
+  public MemberService(int index, MemberLogic logic, HsmExecutor hsm, CryptoExecutor crypto,
+      MemberKeys keys, MemberLedger ledger, RecordStore records, BooleanSupplier majority,
+      NodeMetrics metrics, Context context) {
     this.index = index;
     this.logic = logic;
     this.hsm = hsm;
+    this.crypto = crypto;
     this.keys = keys;
     this.ledger = ledger;
     this.records = records;
@@ -107,19 +114,22 @@ public final class MemberService implements MemberHandler {
   private Future<OpenedRequest> open(Phase phase, MemberRequest request, byte[] enc,
       java.util.List<Hpke> candidates, int i) {
     Hpke k = candidates.get(i);
-    return hsm.call("ecdh", d -> d.ecdh(k.handle(), enc)).compose(dh -> {
+    return hsm.call("ecdh", d -> d.ecdh(k.handle(), enc)).compose(dh -> crypto.run("open", () -> {
       try {
-        return Future.succeededFuture(k.logic().open(phase, request, dh));
-      } catch (BadRequestException e) {
-        if (i + 1 < candidates.size()) {
-          return open(phase, request, enc, candidates, i + 1);
-        }
-        return Future.failedFuture(new FleetvaultException(ErrorCode.BAD_REQUEST,
-            "sealed request does not open for this member, phase and user"));
+        return k.logic().open(phase, request, dh);
       } finally {
         Arrays.fill(dh, (byte) 0);
       }
-    });
+    }).recover(err -> {
+      if (!(err instanceof BadRequestException)) {
+        return Future.failedFuture(err);
+      }
+      if (i + 1 < candidates.size()) {
+        return open(phase, request, enc, candidates, i + 1);
+      }
+      return Future.failedFuture(new FleetvaultException(ErrorCode.BAD_REQUEST,
+          "sealed request does not open for this member, phase and user"));
+    }));
   }
 
   @Override
@@ -156,13 +166,14 @@ public final class MemberService implements MemberHandler {
   private Future<MemberResponse> dispatch(Phase phase, Call c) {
     switch (phase) {
       case PHASE_REGISTER1:
-        return readRow(c).map(row -> logic.register1(c.req(), LedgerOutcomes.row(row)));
+        return readRow(c).compose(row -> crypto.run("register1",
+            () -> logic.register1(c.req(), LedgerOutcomes.row(row))));
       case PHASE_REGISTER2:
         return readRow(c).compose(row -> loadRecord(c, row).compose(rec ->
             register2(c, row, rec.orElse(null))));
       case PHASE_RECOVER0:
-        return readRow(c).compose(row -> loadRecord(c, row).map(rec ->
-            logic.recover0(c.req(), LedgerOutcomes.row(row), rec.orElse(null))));
+        return readRow(c).compose(row -> loadRecord(c, row).compose(rec -> crypto.run("recover0",
+            () -> logic.recover0(c.req(), LedgerOutcomes.row(row), rec.orElse(null)))));
       case PHASE_RECOVER1:
         return readRow(c).compose(row -> loadRecord(c, row).compose(rec ->
             recover1(c, row, rec.orElse(null))));
@@ -177,7 +188,11 @@ public final class MemberService implements MemberHandler {
   }
 
   private Future<MemberResponse> register2(Call c, RowView row, MemberRecord current) {
-    Register2Step step = logic.register2(c.req(), LedgerOutcomes.row(row), current);
+    return crypto.run("register2", () -> logic.register2(c.req(), LedgerOutcomes.row(row), current))
+        .compose(step -> register2(c, step));
+  }
+
+  private Future<MemberResponse> register2(Call c, Register2Step step) {
     if (step instanceof Register2Step.Reply r) {
       return Future.succeededFuture(r.response());
     }
@@ -189,18 +204,24 @@ public final class MemberService implements MemberHandler {
             ledger.register(c.user(), s.version(), s.recordDigest(), s.guessLimit())))
         .compose(result -> {
           if (result.isCommitted()) {
-            return Future.succeededFuture(logic.register2Committed(c.req(), s.version()));
+            return crypto.run("register2", () -> logic.register2Committed(c.req(), s.version()));
           }
           if (result instanceof LedgerResult.Rejected<RowView> rej
               && rej.reason() == dev.fleetvault.quorum.RejectReason.VERSION_NOT_NEWER) {
-            return readRow(c).map(now -> logic.register2Stale(c.req(), now.version()));
+            return readRow(c).compose(now -> crypto.run("register2",
+                () -> logic.register2Stale(c.req(), now.version())));
           }
           return Future.failedFuture(LedgerOutcomes.failure(result, "register"));
         });
   }
 
   private Future<MemberResponse> recover1(Call c, RowView row, MemberRecord record) {
-    Recover1Step step = logic.recover1(c.req(), LedgerOutcomes.row(row), record);
+    return crypto.run("recover1", () -> logic.recover1(c.req(), LedgerOutcomes.row(row), record))
+        .compose(step -> recover1(c, row, record, step));
+  }
+
+  private Future<MemberResponse> recover1(Call c, RowView row, MemberRecord record,
+      Recover1Step step) {
     if (step instanceof Recover1Step.Reply r) {
       return Future.succeededFuture(r.response());
     }
@@ -215,7 +236,7 @@ public final class MemberService implements MemberHandler {
       if (outcome instanceof AttemptOutcome.Refused refused) {
         metrics.guessRefused(refused.state().name().toLowerCase());
         if (refused.state() == RowState.NO_GUESSES) {
-          return Future.succeededFuture(logic.recover1NoGuesses(c.req()));
+          return crypto.run("recover1", () -> logic.recover1NoGuesses(c.req()));
         }
         return Future.failedFuture(new FleetvaultException(ErrorCode.FAILED_PRECONDITION,
             "the record changed during the attempt; retry"));
@@ -225,8 +246,8 @@ public final class MemberService implements MemberHandler {
           ? unseal(c, allowed.version(), allowed.finalRecord().get(), row.recordDigest())
               .onSuccess(r -> finals.put(c.user(), attemptId, allowed.version(), r))
           : Future.succeededFuture(record);
-      return rec.map(r -> logic.recover1Granted(c.req(), r,
-          new AttemptGranted(attemptId, allowed.guessesRemaining())));
+      return rec.compose(r -> crypto.run("evaluate", () -> logic.recover1Granted(c.req(), r,
+          new AttemptGranted(attemptId, allowed.guessesRemaining()))));
     });
   }
 
@@ -237,8 +258,8 @@ public final class MemberService implements MemberHandler {
         return recover2Final(c, last.get());
       }
     }
-    return loadRecord(c, row).compose(rec -> {
-      Recover2Step step = logic.recover2(c.req(), LedgerOutcomes.row(row), rec.orElse(null));
+    return loadRecord(c, row).compose(rec -> crypto.run("recover2",
+        () -> logic.recover2(c.req(), LedgerOutcomes.row(row), rec.orElse(null)))).compose(step -> {
       if (step instanceof Recover2Step.Reply r) {
         return Future.succeededFuture(r.response());
       }
@@ -263,7 +284,12 @@ public final class MemberService implements MemberHandler {
    */
   private Future<MemberResponse> recover2Final(Call c, FinalRecords.Entry last) {
     LedgerRow asLast = new LedgerRow(LedgerRow.State.REGISTERED, last.version(), 0);
-    Recover2Step step = logic.recover2(c.req(), asLast, last.record());
+    return crypto.run("recover2", () -> logic.recover2(c.req(), asLast, last.record()))
+        .compose(step -> recover2Final(c, last, step));
+  }
+
+  private Future<MemberResponse> recover2Final(Call c, FinalRecords.Entry last,
+      Recover2Step step) {
     if (step instanceof Recover2Step.CommitSuccess s) {
       if (!MessageDigest.isEqual(s.attemptId(), last.attemptId())) {
         return Future.failedFuture(new FleetvaultException(ErrorCode.REPLAYED,
@@ -288,7 +314,7 @@ public final class MemberService implements MemberHandler {
       finals.remove(c.user());
       Future<Void> removed = row.state() == RowState.REGISTERED
           ? removeRecord(c, row.version()) : Future.succeededFuture();
-      return removed.map(v -> logic.deleted(c.req()));
+      return removed.compose(v -> crypto.run("delete", () -> logic.deleted(c.req())));
     }));
   }
 
@@ -312,7 +338,8 @@ public final class MemberService implements MemberHandler {
 
   private Future<MemberRecord> unseal(Call c, long version, byte[] blob, byte[] digest) {
     byte[] aad = MemberRecords.sealAad(c.userId(), version, index);
-    return hsm.call("unseal", d -> d.unseal(keys.seal(), blob, aad)).map(plain -> {
+    return hsm.call("unseal", d -> d.unseal(keys.seal(), blob, aad)).compose(plain ->
+        crypto.run("decode", () -> {
       try {
         if (digest.length > 0 && !MessageDigest.isEqual(MemberRecords.digest(plain), digest)) {
           throw new FleetvaultException(ErrorCode.INTERNAL,
@@ -322,7 +349,7 @@ public final class MemberService implements MemberHandler {
       } finally {
         Arrays.fill(plain, (byte) 0);
       }
-    });
+    }));
   }
 
   private Future<Void> removeRecord(Call c, long version) {
