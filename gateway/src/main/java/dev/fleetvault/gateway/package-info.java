@@ -15,7 +15,9 @@
  *       mutual TLS carries each envelope to its member node.</li>
  *   <li>{@link dev.fleetvault.gateway.member} — the member opens it with ECDH in its HSM
  *       (through the {@link dev.fleetvault.gateway.hsm} worker executor), commits its own
- *       signed ledger command through the quorum, evaluates, and seals the answer back.</li>
+ *       signed ledger command through the quorum, evaluates, and seals the answer back; the
+ *       protocol arithmetic and token checks run on the {@link dev.fleetvault.gateway.crypto}
+ *       worker pool, never on the event loop.</li>
  *   <li>{@link dev.fleetvault.gateway.errors} — every failure becomes one stable code, mapped
  *       to gRPC status or a WebSocket error frame in one place.</li>
  * </ol>
