@@ -87,14 +87,26 @@ public class FleetRaft extends RAFT {
         return this;
     }
 
-    /** Sends an empty AppendEntries carrying the commit index to every follower whose commit index is behind. */
+    /**
+     * Sends an empty AppendEntries carrying a commit index to every follower whose commit index is behind.
+     *
+     * <p>The commit index sent to a follower is capped at that follower's <em>match index</em>: the
+     * highest index the leader knows the follower holds identically. The message carries no
+     * previous-entry check, and the follower commits up to {@code min(commit, its last index)}; without
+     * the cap, a follower that restarted with a stale suffix from an old leader's term (entries that were
+     * never committed and that the new leader overwrote) would commit that suffix, apply it, and then be
+     * unable to truncate it (jgroups-raft logs "cannot delete entries ... as commit_index is higher" and
+     * the follower never converges). With the cap, a follower only commits entries the leader has
+     * verified; the regular AppendEntries path (with its previous-entry check) repairs the rest.
+     */
     void sendCommitsToFollowers() {
         if (commit_table == null) return;
         long commit = commit_index, term = currentTerm();
         Address self = local_addr;
         commit_table.forEach((member, e) -> {
-            if (commit > e.commitIndex()) {
-                Message msg = new ObjectMessage(member, null).putHeader(id, new AppendEntriesRequest(self, term, 0, 0, term, commit));
+            long safeCommit = Math.min(commit, e.matchIndex());
+            if (safeCommit > e.commitIndex()) {
+                Message msg = new ObjectMessage(member, null).putHeader(id, new AppendEntriesRequest(self, term, 0, 0, term, safeCommit));
                 down_prot.down(msg);
             }
         });
