@@ -5,36 +5,49 @@ import org.jgroups.Message;
 import org.jgroups.ObjectMessage;
 import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.protocols.raft.AppendEntriesRequest;
-import org.jgroups.protocols.raft.AppendResult;
-import org.jgroups.protocols.raft.Leader;
+import org.jgroups.protocols.raft.LogEntries;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.protocols.raft.RaftImpl;
 import org.jgroups.protocols.raft.Role;
+import org.jgroups.raft.util.CommitTable;
+import org.jgroups.raft.util.RequestTable;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * jgroups-raft 1.1.4's {@link RAFT} with two fixes, both about getting commits and missing entries
- * to followers. Configure it with RAFT's own {@code send_commits_immediately="false"} and this
- * protocol's {@code fleet_send_commits_immediately="true"}.
+ * jgroups-raft 1.1.4's {@link RAFT} with its replication path corrected. Configure it with RAFT's own
+ * {@code send_commits_immediately="false"} and this protocol's {@code fleet_send_commits_immediately="true"}.
  *
  * <ol>
- *   <li><b>Re-send under load.</b> In 1.1.4 the runner re-sends missing entries to lagging followers
- *       (commit-table flush) only after its queue stayed empty for a whole {@code resend_interval}.
- *       Under steady load that never happens, so a follower that restarted behind the leader never
- *       catches up. Here the flush also runs every {@code resend_interval} while busy.</li>
- *   <li><b>Commit messages without a storm.</b> RAFT's {@code send_commits_immediately} answers every
- *       append response with an empty commit message to every follower whose commit index is behind;
- *       a follower that lacks entries answers "OK, index k" again, and the two ping-pong at network
- *       speed. Observed here: 580k commit messages in 5 s for one restarted follower, and 2 million
- *       queued messages (5 GB heap) under load. Here a leader sends one commit message per follower
- *       only when its own commit index advanced, so followers still apply at once.</li>
+ *   <li><b>Log matching on followers</b> ({@link FleetFollower}). 1.1.4's follower skips an AppendEntries
+ *       batch whose first index it already holds, answers "OK" with its <em>own</em> last index, and commits
+ *       up to that index. A follower that restarted holding a never-committed suffix from a dead leader's
+ *       term therefore committed and applied that stale suffix, the leader counted it as a replica of its
+ *       own, different entries, and the follower never converged again (found by {@code CrashRestartTest}:
+ *       kill -9 of a follower, then of the leader, under load). The follower here applies the Raft rules
+ *       (previous-entry check, delete from the first conflicting entry, append what is new, commit at most
+ *       up to what this leader has verified) and only ever reports indexes it verified.</li>
+ *   <li><b>Truthful commit table on the leader</b> ({@link FleetLeader}): a follower's answer moves its
+ *       match index only to what the follower verified, and a failed append resumes from there in batches
+ *       of at most {@link #MAX_RESEND_ENTRIES}, instead of one entry per re-send interval.</li>
+ *   <li><b>Re-send under load.</b> 1.1.4 re-sends missing entries to lagging followers only after its
+ *       queue stayed empty for a whole {@code resend_interval}; under steady load a restarted follower
+ *       never caught up. Here the re-send also runs every {@code resend_interval} while busy.</li>
+ *   <li><b>Commit messages without a storm.</b> 1.1.4's {@code send_commits_immediately} answers every
+ *       append response with an empty commit message to every follower whose commit index is behind; a
+ *       follower that lacks entries answers again, and the two ping-pong at network speed (580k messages
+ *       in 5 s, 2 million queued, 5 GB heap observed here). Here a leader sends one commit message per
+ *       follower when its own commit index advances, capped at that follower's match index.</li>
  * </ol>
- * Everything else is RAFT's own code path.
+ * Elections, snapshots, the request table and the log interface are RAFT's own code. Learners (members
+ * outside the Raft member list, which Fleetvault never configures) keep 1.1.4's own follower.
  */
 public class FleetRaft extends RAFT {
     /** Protocol id (unique in this stack; jgroups-raft's own RAFT id is different). */
     public static final short FLEET_RAFT_ID = 5251;
+
+    /** Most entries sent to one follower in one re-send message. */
+    static final int MAX_RESEND_ENTRIES = 1024;
 
     static {
         if (ClassConfigurator.getProtocolId(FleetRaft.class) == 0) ClassConfigurator.addProtocol(FLEET_RAFT_ID, FleetRaft.class);
@@ -44,6 +57,10 @@ public class FleetRaft extends RAFT {
     protected boolean fleet_send_commits_immediately = true;
 
     private long lastFlushNanos = System.nanoTime();
+
+    public FleetRaft() {
+        impl = new FleetFollower(this);
+    }
 
     @Override
     protected void processQueue() {
@@ -74,36 +91,44 @@ public class FleetRaft extends RAFT {
         if (commit_table != null && isLeader()) commit_table.forEach(this::sendAppendEntriesMessage);
     }
 
+    /** RAFT's re-send, with the range sent to a lagging follower capped at {@link #MAX_RESEND_ENTRIES}. */
+    @Override
+    protected void sendAppendEntriesMessage(Address member, CommitTable.Entry e) {
+        long next = e.nextIndex();
+        if (next >= log().firstAppended() && last_appended >= next) {
+            long from = Math.max(next, 1);
+            long to = e.sendSingleMessage() ? from : Math.min(last_appended, from + MAX_RESEND_ENTRIES - 1);
+            resend(member, from, to);
+            return;
+        }
+        super.sendAppendEntriesMessage(member, e);
+    }
+
     @Override
     protected RAFT changeRole(Role role) {
-        if (role != Role.Leader) return super.changeRole(role);
         RaftImpl old = impl;
-        if (old instanceof FleetLeader) return this;
-        RaftImpl leader = new FleetLeader(this);
+        RaftImpl next;
+        if (role == Role.Leader) next = old instanceof FleetLeader ? null : new FleetLeader(this);
+        else if (role == Role.Follower) next = old instanceof FleetFollower ? null : new FleetFollower(this);
+        else return super.changeRole(role);
+        if (next == null) return this;
         if (old != null) old.destroy();
-        leader.init();
-        impl = leader;
+        next.init();
+        impl = next;
         notifyRoleChangeListeners(role);
         return this;
     }
 
     /**
-     * Sends an empty AppendEntries carrying a commit index to every follower whose commit index is behind.
-     *
-     * <p>The commit index sent to a follower is capped at that follower's <em>match index</em>: the
-     * highest index the leader knows the follower holds identically. The message carries no
-     * previous-entry check, and the follower commits up to {@code min(commit, its last index)}; without
-     * the cap, a follower that restarted with a stale suffix from an old leader's term (entries that were
-     * never committed and that the new leader overwrote) would commit that suffix, apply it, and then be
-     * unable to truncate it (jgroups-raft logs "cannot delete entries ... as commit_index is higher" and
-     * the follower never converges). With the cap, a follower only commits entries the leader has
-     * verified; the regular AppendEntries path (with its previous-entry check) repairs the rest.
+     * Sends an empty AppendEntries carrying a commit index to every follower whose commit index is behind,
+     * capped at that follower's match index (the message carries no previous-entry check).
      */
     void sendCommitsToFollowers() {
-        if (commit_table == null) return;
+        CommitTable table = commit_table;
+        if (table == null) return;
         long commit = commit_index, term = currentTerm();
         Address self = local_addr;
-        commit_table.forEach((member, e) -> {
+        table.forEach((member, e) -> {
             long safeCommit = Math.min(commit, e.matchIndex());
             if (safeCommit > e.commitIndex()) {
                 Message msg = new ObjectMessage(member, null).putHeader(id, new AppendEntriesRequest(self, term, 0, 0, term, safeCommit));
@@ -112,20 +137,33 @@ public class FleetRaft extends RAFT {
         });
     }
 
-    /** RAFT's leader, plus a commit message to followers when the commit index advanced. */
-    static final class FleetLeader extends Leader {
-        private final FleetRaft fleetRaft;
+    // --- bridges to RAFT's protected members for FleetFollower and FleetLeader (same package, not subclasses)
 
-        FleetLeader(FleetRaft raft) {
-            super(raft);
-            this.fleetRaft = raft;
-        }
+    boolean sendsCommitsImmediately() {
+        return fleet_send_commits_immediately;
+    }
 
-        @Override
-        public void handleAppendEntriesResponse(Address sender, long term, AppendResult result) {
-            long before = fleetRaft.commitIndex();
-            super.handleAppendEntriesResponse(sender, term, result);
-            if (fleetRaft.fleet_send_commits_immediately && fleetRaft.commitIndex() > before) fleetRaft.sendCommitsToFollowers();
-        }
+    boolean appendAt(long index, LogEntries entries) {
+        return append(index, entries);
+    }
+
+    void deleteFrom(long index) {
+        deleteAllLogEntriesStartingFrom(index);
+    }
+
+    void commitTo(long indexInclusive, boolean serializeResponse) {
+        commitLogTo(indexInclusive, serializeResponse);
+    }
+
+    RequestTable<String> requestTable() {
+        return request_table;
+    }
+
+    void commitReadOnlyRequests() {
+        if (readOnlyRequests != null) readOnlyRequests.commit(commit_index);
+    }
+
+    org.jgroups.logging.Log logger() {
+        return log;
     }
 }
