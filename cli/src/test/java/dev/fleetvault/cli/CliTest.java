@@ -152,7 +152,8 @@ class CliTest {
         CliRun r = CliRun.run("", common, "status");
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.OK);
-        assertThat(r.out()).contains("majority:  reachable").contains("member 1:  reachable").contains("3 members");
+        assertThat(r.out()).contains("majority:  reachable").contains("member 1:  reachable").contains("3 members")
+            .containsPattern("leader:    member [123]\\n");
     }
 
     @Test

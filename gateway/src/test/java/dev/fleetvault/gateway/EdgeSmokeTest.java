@@ -91,6 +91,7 @@ class EdgeSmokeTest {
         assertThat(s.getMembers()).isEqualTo(3);
         assertThat(s.getThreshold()).isEqualTo(2);
         assertThat(s.getReachableMembersList()).containsExactly(1, 2, 3);
+        assertThat(s.getLeader()).as("%s: the Raft leader's member number", t.name()).isBetween(1, 3);
       }
     }
   }

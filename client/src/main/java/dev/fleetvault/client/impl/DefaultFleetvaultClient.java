@@ -265,7 +265,8 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
     public CompletionStage<FleetStatus> status() {
         return statusOn(edgeOrder(), 0, "no edge tried")
             .map(p -> new FleetStatus(p.edge, p.status.getFleetId(), p.status.getMembers(), p.status.getThreshold(),
-                Set.copyOf(p.status.getReachableMembersList()), p.status.getMajorityReachable(), Optional.empty()))
+                Set.copyOf(p.status.getReachableMembersList()), p.status.getMajorityReachable(),
+                p.status.getLeader() == 0 ? Optional.empty() : Optional.of("member " + p.status.getLeader())))
             .toCompletionStage();
     }
 

@@ -195,6 +195,7 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
       }
       QuorumNode q = quorum;
       b.setMajorityReachable(q != null && q.majorityReachable());
+      b.setLeader(q == null ? 0 : q.leader().orElse(0));
       b.setValidationBundle(bundle.succeeded() ? bundle.result()
           : com.google.protobuf.ByteString.EMPTY);
       return Future.succeededFuture(b.build());

@@ -93,6 +93,7 @@ public final class WireRules {
       for (int i : m.getReachableMembersList()) {
         range("StatusResponse.reachable_members", i, 1, WireLimits.MAX_MEMBERS);
       }
+      range("StatusResponse.leader", m.getLeader(), 0, WireLimits.MAX_MEMBERS);
       maxLen("StatusResponse.validation_bundle", m.getValidationBundle(), WireLimits.MAX_VALIDATION_BUNDLE);
     });
 
