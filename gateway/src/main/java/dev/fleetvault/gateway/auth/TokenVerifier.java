@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * configured keys; {@code iss} names a configured app, {@code sub} is the user id
  * (1-128 characters of {@code [A-Za-z0-9._@:+=-]}), {@code exp} is required and in the future
  * (30 s leeway). Anything else fails with {@link ErrorCode#UNAUTHENTICATED}. The signature
- * check runs on the node's {@link CryptoExecutor}, never on the event loop.
+ * check runs on the node's {@link CryptoExecutor}, never on the event loop; a token already verified
+ * on this node is answered from {@link VerifiedTokens} until its {@code exp}.
  */
 public final class TokenVerifier {
   /** Longest token accepted. */
@@ -33,6 +34,7 @@ public final class TokenVerifier {
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@:+=-]{1,128}");
   private final Map<String, JWTAuth> byIssuer = new HashMap<>();
   private final CryptoExecutor crypto;
+  private final VerifiedTokens verified;
 
   /**
    * @param vertx the node's Vert.x
@@ -40,7 +42,18 @@ public final class TokenVerifier {
    * @param crypto the worker pool signatures are verified on
    */
   public TokenVerifier(Vertx vertx, List<AppSpec> apps, CryptoExecutor crypto) {
+    this(vertx, apps, crypto, new VerifiedTokens(100_000));
+  }
+
+  /**
+   * @param vertx the node's Vert.x
+   * @param apps the configured apps
+   * @param crypto the worker pool signatures are verified on
+   * @param verified the cache of tokens this node verified
+   */
+  public TokenVerifier(Vertx vertx, List<AppSpec> apps, CryptoExecutor crypto, VerifiedTokens verified) {
     this.crypto = crypto;
+    this.verified = verified;
     for (AppSpec app : apps) {
       JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
           .setIssuer(app.id()).setLeeway(30).setIgnoreExpiration(false));
@@ -61,6 +74,10 @@ public final class TokenVerifier {
     }
     if (token.length() > MAX_TOKEN_CHARS) {
       return fail("token too long");
+    }
+    Caller known = verified.lookup(token);
+    if (known != null) {
+      return Future.succeededFuture(known);
     }
     String[] parts = token.split("\\.", -1);
     if (parts.length != 3) {
@@ -92,12 +109,17 @@ public final class TokenVerifier {
     String appId = (String) iss;
     String userId = (String) sub;
     long exp = ((Number) claims.getValue("exp")).longValue();
+    String verifiedToken = token;
     TokenCredentials credentials = new TokenCredentials(token);
     // vertx-auth-jwt verifies on the calling thread: call it on the crypto pool.
     return crypto.run("jwt", () -> auth.authenticate(credentials))
         .compose(authenticated -> authenticated)
         .recover(e -> fail("token rejected: bad signature or expired"))
-        .map(u -> new Caller(appId, userId, exp));
+        .map(u -> {
+          Caller caller = new Caller(appId, userId, exp);
+          verified.remember(verifiedToken, caller);
+          return caller;
+        });
   }
 
   private static <T> Future<T> fail(String message) {

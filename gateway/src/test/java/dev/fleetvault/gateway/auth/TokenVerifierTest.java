@@ -1,0 +1,109 @@
+package dev.fleetvault.gateway.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleetvault.gateway.config.AppSpec;
+import dev.fleetvault.gateway.crypto.CryptoExecutor;
+import dev.fleetvault.gateway.errors.FleetvaultException;
+import dev.fleetvault.gateway.support.TestFleet;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Token verification with the development app key, including the verified-token cache. */
+class TokenVerifierTest {
+  private Vertx vertx;
+  private CryptoExecutor crypto;
+  private JWTAuth signer;
+  private VerifiedTokens cache;
+  private TokenVerifier verifier;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    crypto = new CryptoExecutor(vertx, "fleetvault-crypto-token-test", 1);
+    var config = TestFleet.repo().resolve("config");
+    String priv = Files.readString(config.resolve("dev-app-jwt.DEVELOPMENT-ONLY.key.pem"), StandardCharsets.US_ASCII);
+    String pub = Files.readString(config.resolve("dev-app-jwt.DEVELOPMENT-ONLY.pub.pem"), StandardCharsets.US_ASCII);
+    signer = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(priv)));
+    cache = new VerifiedTokens(100);
+    verifier = new TokenVerifier(vertx, List.of(new AppSpec("dev-app", List.of(), List.of(pub))), crypto, cache);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    crypto.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private String token(String user, int seconds) {
+    return signer.generateToken(new JsonObject().put("sub", user).put("iss", "dev-app"),
+        new JWTOptions().setAlgorithm("ES256").setExpiresInSeconds(seconds));
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static String failure(Future<?> f) throws Exception {
+    try {
+      await(f);
+      return null;
+    } catch (java.util.concurrent.ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(FleetvaultException.class);
+      return e.getCause().getMessage();
+    }
+  }
+
+  @Test
+  void verify_validTokenTwice_sameCallerAndRememberedOnce() throws Exception {
+    String t = token("ann", 300);
+    Caller first = await(verifier.verify("Bearer " + t));
+    assertThat(first.userId()).isEqualTo("ann");
+    assertThat(first.appId()).isEqualTo("dev-app");
+    assertThat(cache.size()).isEqualTo(1);
+    assertThat(await(verifier.verify(t))).isEqualTo(first);
+    assertThat(cache.size()).isEqualTo(1);
+  }
+
+  @Test
+  void verify_tamperedSignature_refusedAndNotRemembered() throws Exception {
+    String t = token("ann", 300);
+    char last = t.charAt(t.length() - 2);
+    String tampered = t.substring(0, t.length() - 2) + (last == 'A' ? 'B' : 'A') + t.charAt(t.length() - 1);
+    assertThat(failure(verifier.verify(tampered))).contains("token rejected");
+    assertThat(cache.size()).isZero();
+  }
+
+  @Test
+  void verify_rememberedTokenWithOtherClaims_stillVerified() throws Exception {
+    String t = token("ann", 300);
+    await(verifier.verify(t));
+    String[] p = t.split("\\.");
+    String forgedClaims = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        new JsonObject().put("sub", "bob").put("iss", "dev-app").put("exp", 4_000_000_000L).encode()
+            .getBytes(StandardCharsets.UTF_8));
+    assertThat(failure(verifier.verify(p[0] + "." + forgedClaims + "." + p[2]))).contains("token rejected");
+  }
+
+  @Test
+  void verify_expiredToken_refused() throws Exception {
+    long past = System.currentTimeMillis() / 1000 - 120;  // beyond the 30 s leeway
+    String t = signer.generateToken(new JsonObject().put("sub", "ann").put("iss", "dev-app").put("exp", past),
+        new JWTOptions().setAlgorithm("ES256").setNoTimestamp(true));
+    assertThat(failure(verifier.verify(t))).contains("token rejected");
+    assertThat(cache.size()).isZero();
+  }
+}
