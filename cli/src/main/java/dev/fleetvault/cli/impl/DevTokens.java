@@ -13,7 +13,9 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
@@ -21,16 +23,23 @@ import java.util.regex.Pattern;
 /**
  * Mints app tokens the way an app's backend would: compact JWS, ES256, {@code iss} = app id, {@code sub} =
  * user id, {@code iat}, {@code exp}. The CLI uses it with the development app key under {@code config/}; a real
- * app keeps its key on its server and hands the SDK tokens.
+ * app keeps its key on its server and hands the SDK tokens. As {@link TokenSupplier} asks, {@link #tokenFor}
+ * hands out the same token for a user until half its lifetime has passed (nodes remember tokens they verified,
+ * so a fresh token per operation would cost every node a signature verification each time).
  */
 public final class DevTokens implements TokenSupplier {
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@:+=-]{1,128}");
+    private static final int MAX_REMEMBERED = 10_000;
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final String appId;
     private final PrivateKey key;
     private final Duration ttl;
     private final Clock clock;
+    private final Map<String, Minted> recent = new ConcurrentHashMap<>();
+
+    private record Minted(String token, long renewAfterEpochSeconds) {
+    }
 
     /**
      * @param appId the app id (the {@code iss} the fleet's config lists)
@@ -84,7 +93,16 @@ public final class DevTokens implements TokenSupplier {
     @Override
     public CompletionStage<String> tokenFor(String user) {
         try {
-            return CompletableFuture.completedFuture(mint(user));
+            long now = clock.instant().getEpochSecond();
+            Minted m = user == null ? null : recent.get(user);
+            if (m == null || now >= m.renewAfterEpochSeconds()) {
+                if (recent.size() >= MAX_REMEMBERED) {
+                    recent.clear();
+                }
+                m = new Minted(mint(user), now + ttl.toSeconds() / 2);
+                recent.put(user, m);
+            }
+            return CompletableFuture.completedFuture(m.token());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
