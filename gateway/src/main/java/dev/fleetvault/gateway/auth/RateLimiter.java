@@ -1,6 +1,6 @@
 package dev.fleetvault.gateway.auth;
 
-import java.util.LinkedHashMap;
+import dev.fleetvault.gateway.impl.BoundedMaps;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -26,14 +26,7 @@ public final class RateLimiter {
     this.capacity = perMinute;
     this.perNano = perMinute / 60e9;
     this.clock = nanoClock;
-    this.buckets = new LinkedHashMap<>(1024, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-        return size() > maxKeys;
-      }
-    };
+    this.buckets = BoundedMaps.evictingBeyond(maxKeys, true);
   }
 
   /** Takes one request from {@code key}'s bucket; false if the bucket is empty. */

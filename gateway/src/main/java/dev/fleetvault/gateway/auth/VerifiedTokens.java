@@ -1,10 +1,10 @@
 package dev.fleetvault.gateway.auth;
 
+import dev.fleetvault.gateway.impl.BoundedMaps;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -22,7 +22,6 @@ import java.util.function.LongSupplier;
  * never tokens. Thread-safe.
  */
 public final class VerifiedTokens {
-  private final int maxEntries;
   private final LongSupplier epochSeconds;
   private final Map<String, Caller> entries;
 
@@ -36,16 +35,8 @@ public final class VerifiedTokens {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries must be at least 1");
     }
-    this.maxEntries = maxEntries;
     this.epochSeconds = epochSeconds;
-    this.entries = new LinkedHashMap<>(256, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Caller> eldest) {
-        return size() > VerifiedTokens.this.maxEntries;
-      }
-    };
+    this.entries = BoundedMaps.evictingBeyond(maxEntries, true);
   }
 
   /** The caller {@code token} was verified as, if it is remembered and not expired. */

@@ -1,8 +1,8 @@
 package dev.fleetvault.gateway.member;
 
+import dev.fleetvault.gateway.impl.BoundedMaps;
 import dev.fleetvault.protocol.wire.MemberRecord;
 import java.security.MessageDigest;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,21 +16,12 @@ final class FinalRecords {
   /** One kept record. */
   record Entry(byte[] attemptId, long version, MemberRecord record, long expiresAt) {}
 
-  private final int max;
   private final long ttlMs;
   private final Map<String, Entry> byUser;
 
   FinalRecords(int max, long ttlMs) {
-    this.max = max;
     this.ttlMs = ttlMs;
-    this.byUser = new LinkedHashMap<>(16, 0.75f, false) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-        return size() > FinalRecords.this.max;
-      }
-    };
+    this.byUser = BoundedMaps.evictingBeyond(max, false);
   }
 
   synchronized void put(String user, byte[] attemptId, long version, MemberRecord record) {

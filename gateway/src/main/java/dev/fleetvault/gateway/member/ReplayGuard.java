@@ -1,9 +1,9 @@
 package dev.fleetvault.gateway.member;
 
+import dev.fleetvault.gateway.impl.BoundedMaps;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,19 +15,10 @@ import java.util.Map;
  * counts it) and never yields the evaluation of a new input.
  */
 final class ReplayGuard {
-  private final int max;
   private final Map<ByteBuffer, Boolean> seen;
 
   ReplayGuard(int max) {
-    this.max = max;
-    this.seen = new LinkedHashMap<>(1024, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Boolean> eldest) {
-        return size() > ReplayGuard.this.max;
-      }
-    };
+    this.seen = BoundedMaps.evictingBeyond(max, true);
   }
 
   /** True the first time {@code enc} is seen for {@code phase}; false for a replay. */
