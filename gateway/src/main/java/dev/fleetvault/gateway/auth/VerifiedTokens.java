@@ -32,9 +32,6 @@ public final class VerifiedTokens {
 
   /** As above, with an explicit clock in epoch seconds (tests). */
   public VerifiedTokens(int maxEntries, LongSupplier epochSeconds) {
-    if (maxEntries < 1) {
-      throw new IllegalArgumentException("maxEntries must be at least 1");
-    }
     this.epochSeconds = epochSeconds;
     this.entries = BoundedMaps.evictingBeyond(maxEntries, true);
   }

@@ -50,19 +50,24 @@ final class FleetFollower extends Follower {
 
     /** The highest index known to match the current term's leader's log. */
     long verifiedIndex() {
+        forgetVerifiedOnNewTerm();
+        return Math.max(verifiedIndex, fleetRaft.commitIndex());
+    }
+
+    /** A new term has a new leader: what the old one verified says nothing about its log. */
+    private void forgetVerifiedOnNewTerm() {
         long term = fleetRaft.currentTerm();
         if (term != verifiedTerm) {
             verifiedTerm = term;
             verifiedIndex = 0;
         }
-        return Math.max(verifiedIndex, fleetRaft.commitIndex());
     }
 
     @Override
     public AppendResult handleAppendEntriesRequest(LogEntries entries, Address leader, long prevIndex, long prevTerm,
                                                    long entryTerm, long leaderCommit) {
         fleetRaft.leader(leader);
-        verifiedIndex();
+        forgetVerifiedOnNewTerm();
         if (entries == null || entries.size() == 0) return commitAndAnswer(leaderCommit);
 
         Log log = fleetRaft.log();

@@ -14,8 +14,8 @@ import org.jgroups.raft.util.Utils;
  * {@link FleetFollower}); its match index becomes that index (answers arrive in the order the follower gave
  * them, and a follower never cuts verified entries, so it only falls if the follower lost its log); its next
  * index resumes right after it, in whole batches, whether the append succeeded or failed; only a successful
- * answer counts towards a majority. When the commit index advances, each follower whose commit index is behind gets one commit
- * message, capped at its match index.
+ * answer counts towards a majority. When the commit index advances, each follower whose commit index is
+ * behind gets one commit message, capped at its match index.
  */
 final class FleetLeader extends Leader {
     private final FleetRaft fleetRaft;

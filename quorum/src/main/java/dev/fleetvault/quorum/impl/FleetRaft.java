@@ -97,8 +97,7 @@ public class FleetRaft extends RAFT {
         long next = e.nextIndex();
         if (next >= log().firstAppended() && last_appended >= next) {
             long from = Math.max(next, 1);
-            long to = e.sendSingleMessage() ? from : Math.min(last_appended, from + MAX_RESEND_ENTRIES - 1);
-            resend(member, from, to);
+            resend(member, from, Math.min(last_appended, from + MAX_RESEND_ENTRIES - 1));
             return;
         }
         super.sendAppendEntriesMessage(member, e);
