@@ -117,6 +117,23 @@ public final class ConnectOptions {
         return pinParams;
     }
 
+    /**
+     * Checks {@code --pin-params} names a known parameter set.
+     *
+     * @throws CliException {@link ExitCodes#USAGE} otherwise, naming the known ids
+     */
+    public void checkPinParams() {
+        try {
+            dev.fleetvault.protocol.pin.Argon2idParameters.forId(pinParams);
+        } catch (IllegalArgumentException e) {
+            StringBuilder known = new StringBuilder();
+            for (dev.fleetvault.protocol.pin.Argon2idParameters p : dev.fleetvault.protocol.pin.Argon2idParameters.values()) {
+                known.append(known.length() == 0 ? "" : ", ").append(p.id());
+            }
+            throw new CliException(ExitCodes.USAGE, "--pin-params " + pinParams + " is unknown; known: " + known);
+        }
+    }
+
     /** Accepts grpc, websocket and ws, in any case. */
     static final class TransportConverter implements ITypeConverter<TransportKind> {
         @Override

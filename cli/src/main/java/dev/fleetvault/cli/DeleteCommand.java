@@ -26,6 +26,7 @@ final class DeleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        dev.fleetvault.cli.impl.InputFiles.checkUser(user);
         Io io = parent.io();
         try (FleetvaultClient client = ClientFactory.open(connect)) {
             DeleteResult r = client.blocking().delete(user);

@@ -1,6 +1,7 @@
 package dev.fleetvault.cli;
 
 import dev.fleetvault.cli.impl.ClientFactory;
+import dev.fleetvault.cli.impl.InputFiles;
 import dev.fleetvault.cli.impl.Outcomes;
 import dev.fleetvault.cli.impl.PinInput;
 import dev.fleetvault.client.BackupSecret;
@@ -40,8 +41,15 @@ final class RecoverCommand implements Callable<Integer> {
     @Mixin
     ConnectOptions connect;
 
+    @Option(names = "--force", description = "With --out: replace F if it already exists (default: refuse, exit 2).")
+    boolean force;
+
     @Override
     public Integer call() {
+        InputFiles.checkUser(user);
+        if (out != null && !force && InputFiles.existsNoFollow(out)) {
+            throw new CliException(ExitCodes.USAGE, "--out " + out + " already exists; give --force to replace it");
+        }
         Io io = parent.io();
         char[] pinChars = PinInput.read(pinFile, io.in(), "PIN: ");
         try (Pin pin = Pin.of(pinChars); FleetvaultClient client = ClientFactory.open(connect)) {
@@ -72,7 +80,9 @@ final class RecoverCommand implements Callable<Integer> {
                 io.out().flush();
                 return;
             }
-            Files.deleteIfExists(out);
+            if (force) {
+                Files.deleteIfExists(out);
+            }
             try {
                 Files.createFile(out, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {

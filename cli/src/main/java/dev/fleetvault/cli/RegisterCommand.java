@@ -1,14 +1,14 @@
 package dev.fleetvault.cli;
 
 import dev.fleetvault.cli.impl.ClientFactory;
+import dev.fleetvault.cli.impl.InputFiles;
 import dev.fleetvault.cli.impl.Outcomes;
 import dev.fleetvault.cli.impl.PinInput;
 import dev.fleetvault.client.BackupSecret;
 import dev.fleetvault.client.FleetvaultClient;
 import dev.fleetvault.client.Pin;
 import dev.fleetvault.client.RegisterResult;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.fleetvault.protocol.wire.WireLimits;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -36,7 +36,7 @@ final class RegisterCommand implements Callable<Integer> {
     Path secretFile;
 
     @Option(names = "--guesses", paramLabel = "N", defaultValue = "" + DEFAULT_GUESSES,
-        description = "Wrong guesses allowed before the key is destroyed. Default: ${DEFAULT-VALUE}.")
+        description = "Wrong guesses allowed before the key is destroyed, 1..100. Default: ${DEFAULT-VALUE}.")
     int guesses;
 
     @Option(names = "--pin-file", paramLabel = "F", description = "Read the PIN from the first line of F instead of standard input.")
@@ -47,9 +47,11 @@ final class RegisterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (guesses < 1 || guesses > 1000) {
-            throw new CliException(ExitCodes.USAGE, "--guesses must be 1..1000, got " + guesses);
+        if (guesses < 1 || guesses > WireLimits.MAX_GUESS_LIMIT) {
+            throw new CliException(ExitCodes.USAGE, "--guesses must be 1.." + WireLimits.MAX_GUESS_LIMIT + ", got " + guesses);
         }
+        InputFiles.checkUser(user);
+        connect.checkPinParams();
         Io io = parent.io();
         BackupSecret secret = readSecret(secretFile);
         char[] pinChars = PinInput.read(pinFile, io.in(), "PIN: ");
@@ -67,16 +69,7 @@ final class RegisterCommand implements Callable<Integer> {
     }
 
     private static BackupSecret readSecret(Path file) {
-        byte[] raw;
-        try {
-            if (Files.size(file) > BackupSecret.MAX_LENGTH) {
-                throw new CliException(ExitCodes.USAGE, "the secret file " + file + " is larger than "
-                    + BackupSecret.MAX_LENGTH + " bytes");
-            }
-            raw = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.FAILURE, "cannot read the secret file " + file + ": " + e.getClass().getSimpleName());
-        }
+        byte[] raw = InputFiles.readSmall(file, "--secret-file", BackupSecret.MAX_LENGTH);
         try {
             return BackupSecret.copyOf(raw);
         } catch (IllegalArgumentException e) {

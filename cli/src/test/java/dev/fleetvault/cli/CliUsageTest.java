@@ -84,13 +84,97 @@ class CliUsageTest {
     }
 
     @Test
-    void register_missingSecretFile_exit1() throws Exception {
+    void register_missingSecretFile_exit2() throws Exception {
         Path missing = TestDirs.fresh("usage").resolve("missing");
 
         CliRun r = CliRun.run("1234\n", "register", "--user", "u", "--secret-file", missing.toString());
 
-        assertThat(r.exit()).isEqualTo(ExitCodes.FAILURE);
-        assertThat(r.stderr()).contains("cannot read the secret file");
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr()).contains("--secret-file").contains("no such file");
+    }
+
+    /** A device that never ends is refused before it is read: no OutOfMemoryError. */
+    @Test
+    void register_secretFileIsDevZero_exit2() {
+        CliRun r = CliRun.run("1234\n", "register", "--user", "u", "--secret-file", "/dev/zero");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr()).contains("not a regular file");
+    }
+
+    /** A FIFO nobody writes is refused before it is opened: the command does not hang. */
+    @Test
+    void register_secretFileIsFifo_exit2() throws Exception {
+        Path fifo = TestDirs.fresh("usage-fifo").resolve("fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertThat(mk.waitFor()).isZero();
+
+        CliRun r = CliRun.run("1234\n", "register", "--user", "u", "--secret-file", fifo.toString());
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr()).contains("not a regular file");
+    }
+
+    @Test
+    void recover_pinFileIsDevZero_exit2() {
+        CliRun r = CliRun.run("", "recover", "--user", "u", "--pin-file", "/dev/zero");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr()).contains("--pin-file").contains("not a regular file");
+    }
+
+    @Test
+    void register_guesses101_exit2() throws Exception {
+        Path secret = TestDirs.fresh("usage").resolve("s101");
+        Files.writeString(secret, "s");
+
+        CliRun r = CliRun.run("1234\n", "register", "--user", "u", "--secret-file", secret.toString(), "--guesses", "101");
+
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr()).contains("--guesses must be 1..100");
+    }
+
+    @Test
+    void registerHelp_guessRange_matchesProtocol() {
+        CliRun r = CliRun.run("", "register", "--help");
+
+        assertThat(r.out()).contains("1..100").doesNotContain("1..1000");
+    }
+
+    @Test
+    void register_userLongerThan128Bytes_exit2() throws Exception {
+        Path secret = TestDirs.fresh("usage").resolve("su");
+        Files.writeString(secret, "s");
+
+        CliRun r = CliRun.run("1234\n", "register", "--user", "é".repeat(65), "--secret-file", secret.toString());
+
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr()).contains("--user must be 1..128 bytes");
+    }
+
+    @Test
+    void register_unknownPinParams_exit2() throws Exception {
+        Path secret = TestDirs.fresh("usage").resolve("sp");
+        Files.writeString(secret, "s");
+
+        CliRun r = CliRun.run("1234\n", "register", "--user", "u", "--secret-file", secret.toString(),
+            "--pin-params", "argon2id-v9-made-up");
+
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr()).contains("--pin-params argon2id-v9-made-up is unknown").contains("argon2id-v1-default");
+    }
+
+    /** An existing --out file is never silently overwritten. */
+    @Test
+    void recover_outExists_exit2AndFileUnchanged() throws Exception {
+        Path out = TestDirs.fresh("usage-out").resolve("secret.out");
+        Files.writeString(out, "keep me");
+
+        CliRun r = CliRun.run("1234\n", "recover", "--user", "u", "--out", out.toString());
+
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr()).contains("already exists").contains("--force");
+        assertThat(Files.readString(out)).isEqualTo("keep me");
     }
 
     @Test

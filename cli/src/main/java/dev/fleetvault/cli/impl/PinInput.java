@@ -10,7 +10,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -53,12 +52,7 @@ public final class PinInput {
     }
 
     private static char[] fromFile(Path file) {
-        byte[] raw;
-        try {
-            raw = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.FAILURE, "cannot read the PIN file " + file + ": " + e.getClass().getSimpleName());
-        }
+        byte[] raw = InputFiles.readSmall(file, "--pin-file", MAX_CHARS * 4 + 2);
         try {
             return firstLine(new java.io.ByteArrayInputStream(raw));
         } finally {
