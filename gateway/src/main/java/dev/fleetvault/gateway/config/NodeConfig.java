@@ -82,13 +82,27 @@ public final class NodeConfig {
     String fleetId = id(fleet, "id");
     List<MemberSpec> members = new ArrayList<>();
     Set<String> seen = new HashSet<>();
+    java.util.Map<HostPort, String> listeners = new java.util.HashMap<>();
     for (YamlMap m : fleet.maps("members")) {
       String id = id(m, "id");
       if (!seen.add(id)) {
         throw m.errorAt("id", "member id '" + id + "' appears twice");
       }
-      members.add(new MemberSpec(id, m.string("data_center", id), m.hostPort("client"),
-          m.hostPort("peer"), m.hostPort("raft"), m.hostPort("cluster")));
+      MemberSpec spec = new MemberSpec(id, m.string("data_center", id), m.hostPort("client"),
+          m.hostPort("peer"), m.hostPort("raft"), m.hostPort("cluster"));
+      String[] keys = {"client", "peer", "raft", "cluster"};
+      HostPort[] addrs = {spec.client(), spec.peer(), spec.raft(), spec.cluster()};
+      for (int k = 0; k < keys.length; k++) {
+        if (addrs[k].port() == 0) {
+          continue;
+        }
+        String owner = listeners.putIfAbsent(addrs[k], id + "." + keys[k]);
+        if (owner != null) {
+          throw m.errorAt(keys[k], addrs[k].host() + ":" + addrs[k].port() + " is already "
+              + owner + "; every listener needs its own port");
+        }
+      }
+      members.add(spec);
       m.finish();
     }
     if (members.size() < 3 || members.size() % 2 == 0) {
@@ -157,8 +171,8 @@ public final class NodeConfig {
       PeerTlsSpec tls = PeerTlsSpec.GENERATED;
       YamlMap t = n.mapOrNull("peer_tls");
       if (t != null) {
-        tls = new PeerTlsSpec(false, base.resolve(t.string("ca_cert")).normalize(),
-            base.resolve(t.string("cert")).normalize(), base.resolve(t.string("key")).normalize());
+        tls = new PeerTlsSpec(false, readable(t, "ca_cert", base), readable(t, "cert", base),
+            readable(t, "key", base));
         t.finish();
       }
       nodes.add(new NodeSpec(member, dataDir, hsm, tls));
@@ -168,6 +182,15 @@ public final class NodeConfig {
     Path bundleFile = bundle == null ? null : base.resolve(bundle).normalize();
     root.finish();
     return new NodeConfig(abs, fleetId, dataRoot, members, apps, limits, nodes, bundleFile);
+  }
+
+  /** The file named by {@code key}, resolved against {@code base}; refused now if it cannot be read. */
+  private static Path readable(YamlMap m, String key, Path base) {
+    Path p = base.resolve(m.string(key)).normalize();
+    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+      throw m.errorAt(key, "cannot read " + p + " (missing, not a regular file, or not readable)");
+    }
+    return p;
   }
 
   private static String id(YamlMap m, String key) {

@@ -54,6 +54,25 @@ class NodeConfigTest {
         .hasMessageContaining("fleet.members[1].client");
   }
 
+  /** Two listeners on one port would hang start-up: refused at load, naming both owners. */
+  @Test
+  void load_twoMembersShareAPort_refusedNamingBoth() throws Exception {
+    Path f = variant("client: 127.0.0.1:7402", "client: 127.0.0.1:7411");
+    assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("fleet.members[1].client")
+        .hasMessageContaining("127.0.0.1:7411 is already dc1.peer");
+  }
+
+  /** Missing peer TLS files are refused at load, naming the key and the file. */
+  @Test
+  void load_peerTlsFileMissing_refusedNamingFile() throws Exception {
+    Path f = variant("  - member: dc3\n    hsm: *soft\n", "  - member: dc3\n    hsm: *soft\n"
+        + "    peer_tls:\n      ca_cert: nope-ca.pem\n      cert: nope.pem\n      key: nope.key\n");
+    assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("peer_tls.ca_cert")
+        .hasMessageContaining("nope-ca.pem");
+  }
+
   @Test
   void load_evenMemberCount_refused() throws Exception {
     String text = Files.readString(TestFleet.repo().resolve("config/local.yaml"));
