@@ -157,7 +157,7 @@ public final class FleetvaultNode {
       edge = new EdgeVerticle(member.client(), max,
           new GrpcEdge(edgeService, runtime, metrics),
           new WebSocketEdge(edgeService, runtime, metrics, max),
-          v -> HealthRoutes.create(v, metrics, runtime::ready));
+          v -> HealthRoutes.create(v, metrics, runtime::ready), config.limits());
       return runtime.start().compose(v -> {
         peer = new PeerVerticle(member.peer(), tls, max, tokens, runtime.handler());
         return vertx.deployVerticle(peer);

@@ -141,7 +141,9 @@ public final class NodeConfig {
       limits = new LimitsSpec(l.integer("max_message_bytes", d.maxMessageBytes(), 1024, 4 << 20),
           l.integer("per_user_per_minute", d.perUserPerMinute(), 1, 1_000_000),
           l.integer("per_address_per_minute", d.perAddressPerMinute(), 1, 10_000_000),
-          l.integer("request_timeout_ms", d.requestTimeoutMs(), 100, 600_000));
+          l.integer("request_timeout_ms", d.requestTimeoutMs(), 100, 600_000),
+          l.integer("idle_timeout_ms", d.idleTimeoutMs(), 1000, 3_600_000),
+          l.integer("max_concurrent_streams", d.maxConcurrentStreams(), 1, 10_000));
       l.finish();
     }
 

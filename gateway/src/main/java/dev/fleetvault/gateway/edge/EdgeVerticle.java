@@ -1,5 +1,7 @@
 package dev.fleetvault.gateway.edge;
 
+import dev.fleetvault.gateway.config.LimitsSpec;
+
 import dev.fleetvault.gateway.config.HostPort;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
@@ -21,6 +23,7 @@ public final class EdgeVerticle extends AbstractVerticle {
   private final GrpcEdge grpc;
   private final WebSocketEdge ws;
   private final java.util.function.Function<io.vertx.core.Vertx, Router> routes;
+  private final LimitsSpec limits;
   private volatile int actualPort;
   private HttpServer server;
 
@@ -30,9 +33,11 @@ public final class EdgeVerticle extends AbstractVerticle {
    * @param grpc the gRPC service
    * @param ws the WebSocket transport
    * @param routes builds the plain HTTP routes
+   * @param limits idle and header timeouts, connections per address, HTTP/2 streams
    */
   public EdgeVerticle(HostPort bind, int maxMessageBytes, GrpcEdge grpc, WebSocketEdge ws,
-      java.util.function.Function<io.vertx.core.Vertx, Router> routes) {
+      java.util.function.Function<io.vertx.core.Vertx, Router> routes, LimitsSpec limits) {
+    this.limits = limits;
     this.bind = bind;
     this.maxMessageBytes = maxMessageBytes;
     this.grpc = grpc;
@@ -46,11 +51,7 @@ public final class EdgeVerticle extends AbstractVerticle {
         new GrpcServerOptions().setMaxMessageSize(maxMessageBytes));
     grpc.bind(grpcServer);
     Router router = routes.apply(vertx);
-    HttpServerOptions options = new HttpServerOptions().setHost(bind.host()).setPort(bind.port())
-        .setHttp2ClearTextEnabled(true)
-        .setMaxWebSocketFrameSize(maxMessageBytes * 2)
-        .setMaxWebSocketMessageSize(maxMessageBytes * 2)
-        .setMaxInitialLineLength(4096).setMaxHeaderSize(16384);
+    HttpServerOptions options = serverOptions(bind, maxMessageBytes, limits);
     server = vertx.createHttpServer(options).requestHandler(req -> route(req, grpcServer, router));
     server.listen().onComplete(ar -> {
       if (ar.succeeded()) {
@@ -80,6 +81,23 @@ public final class EdgeVerticle extends AbstractVerticle {
     } else {
       server.close().onComplete(ar -> stopPromise.complete());
     }
+  }
+
+  /**
+   * The edge listener's options: h2c for gRPC, frame and header bounds, and connection hygiene
+   * from {@code limits} — a connection with no bytes in either direction for
+   * {@link LimitsSpec#idleTimeoutMs()} is closed (idle sockets and half-sent requests included),
+   * and an HTTP/2 connection may open at most {@link LimitsSpec#maxConcurrentStreams()} streams.
+   */
+  public static HttpServerOptions serverOptions(HostPort bind, int maxMessageBytes, LimitsSpec limits) {
+    return new HttpServerOptions().setHost(bind.host()).setPort(bind.port())
+        .setHttp2ClearTextEnabled(true)
+        .setMaxWebSocketFrameSize(maxMessageBytes * 2)
+        .setMaxWebSocketMessageSize(maxMessageBytes * 2)
+        .setMaxInitialLineLength(4096).setMaxHeaderSize(16384)
+        .setIdleTimeout(limits.idleTimeoutMs()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setInitialSettings(new io.vertx.core.http.Http2Settings()
+            .setMaxConcurrentStreams(limits.maxConcurrentStreams()));
   }
 
   /** The bound port (useful when configured as 0). */
