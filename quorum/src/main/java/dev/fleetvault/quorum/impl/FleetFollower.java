@@ -119,7 +119,7 @@ final class FleetFollower extends Follower {
     }
 
     /** Why the snapshot in {@code msg} must not be installed, or null (a state machine that cannot check accepts). */
-    private String snapshotRefusal(Message msg) {
+    String snapshotRefusal(Message msg) {
         if (!(fleetRaft.stateMachine() instanceof LedgerStateMachine sm)) return null;
         if (msg.getArray() == null) return "empty snapshot";
         try {

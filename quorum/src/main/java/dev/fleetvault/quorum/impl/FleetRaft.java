@@ -126,6 +126,15 @@ public class FleetRaft extends RAFT {
                     log.warn("%s: refused %s from %s: %s", local_addr, hdr.getClass().getSimpleName(), msg.src(), refusal);
                 return;
             }
+            // a snapshot is checked before RAFT sees its term: a refused snapshot must not even bump the term
+            if (hdr instanceof org.jgroups.protocols.raft.InstallSnapshotRequest && impl instanceof FleetFollower f) {
+                String bad = f.snapshotRefusal(msg);
+                if (bad != null) {
+                    refused.incrementAndGet();
+                    log.warn("%s: REFUSED the snapshot from %s: %s; keeping the current state and term", local_addr, msg.src(), bad);
+                    return;
+                }
+            }
             sender = msg.src();
             try {
                 super.handleUpRequest(msg, hdr);
