@@ -4,13 +4,17 @@ import dev.fleetvault.quorum.impl.DefaultQuorumNode;
 import org.jgroups.JChannel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Property: both quorum channels (the Raft ledger channel and the Infinispan record-store channel)
@@ -20,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * intruder sees only itself, and that the ledger state and commit index of the members are unchanged.
  */
 @Timeout(300)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChannelAuthenticationTest extends QuorumTestBase {
     private static Cluster cluster;
 
@@ -67,6 +72,20 @@ class ChannelAuthenticationTest extends QuorumTestBase {
     void join_fleetCaCertForNonMember_refusedOnBothChannels() throws Exception {
         TestPki.Identity id = cluster.pki.issue("intruder");
         assertIntruderRefused(cluster.pki.security(id, List.of("m1", "m2", "m3", "intruder")));
+    }
+
+    /**
+     * Property (control): the same start with member 3's own fleet certificate joins both channels, so
+     * the refusals above are the certificates' doing. Runs last (m3 stays in the views for a while).
+     */
+    @Test
+    @Order(100)
+    void join_memberCertificate_admittedOnBothChannels() throws Exception {
+        cluster.start(3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> cluster.node(1).raftLedger().channel().getView().size() == 3
+                && cluster.node(1).recordStore().channel().getView().size() == 3);
+        cluster.awaitConverged();
+        assertThat(cluster.node(3).raftLedger().stateMachine().localRow("carol", 1).version()).isEqualTo(1);
     }
 
     private static void assertIntruderRefused(ChannelSecurity intruderSecurity) throws Exception {

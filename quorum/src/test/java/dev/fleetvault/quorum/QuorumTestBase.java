@@ -129,7 +129,7 @@ public abstract class QuorumTestBase {
     }
 
     /** An in-JVM cluster whose nodes can be stopped and restarted. */
-    protected static final class Cluster implements AutoCloseable {
+    protected static class Cluster implements AutoCloseable {
         final List<KeyPair> keys;
         final List<QuorumMember> members;
         final Path dir;
