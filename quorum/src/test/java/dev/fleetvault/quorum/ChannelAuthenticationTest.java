@@ -79,7 +79,7 @@ class ChannelAuthenticationTest extends QuorumTestBase {
      * the refusals above are the certificates' doing. Runs last (m3 stays in the views for a while).
      */
     @Test
-    @Order(100)
+    @Order(Integer.MAX_VALUE)
     void join_memberCertificate_admittedOnBothChannels() throws Exception {
         cluster.start(3);
         await().atMost(Duration.ofSeconds(60)).until(() -> cluster.node(1).raftLedger().channel().getView().size() == 3
