@@ -129,12 +129,14 @@ public final class BundleVerifier {
             return new Rejected(Rejection.CHECKPOINT_SIGNATURE_INVALID, "checkpoint signature: " + o);
         }
         if (trust.witnessQuorum() > 0) {
-            int ok = 0;
+            // distinct witness keys only (TrustAnchors already refuses a key listed twice)
+            java.util.Set<String> cosigners = new java.util.HashSet<>();
             for (NoteKey w : trust.witnesses()) {
                 if (Cosignature.verify(note, w) >= 0) {
-                    ok++;
+                    cosigners.add(java.util.HexFormat.of().formatHex(w.publicKey()));
                 }
             }
+            int ok = cosigners.size();
             if (ok < trust.witnessQuorum()) {
                 return new Rejected(Rejection.WITNESS_QUORUM_NOT_MET,
                         ok + " valid witness cosignatures, " + trust.witnessQuorum() + " required");

@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * @param signerKey     type-0x01 note key; its name is the log origin
  * @param operatorKey   operator counter-signing key (P-256)
  * @param witnesses     type-0x04 cosigner keys
- * @param witnessQuorum number of distinct witnesses whose cosignatures are required (0 = none)
+ * @param witnessQuorum number of distinct witnesses whose cosignatures are required (0 = none);
+ *                      a list naming one witness key (or one witness name) twice is refused
  */
 public record TrustAnchors(NoteKey signerKey, ECPublicKey operatorKey, List<NoteKey> witnesses, int witnessQuorum) {
     /** Validates. */
@@ -30,9 +31,18 @@ public record TrustAnchors(NoteKey signerKey, ECPublicKey operatorKey, List<Note
             throw new FormatException("signer key must be an Ed25519 (type 0x01) note key");
         }
         witnesses = List.copyOf(witnesses);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        java.util.Set<String> keys = new java.util.HashSet<>();
         for (NoteKey w : witnesses) {
             if (w.type() != NoteKey.TYPE_COSIGNATURE_V1) {
                 throw new FormatException("witness keys must be cosignature/v1 (type 0x04) keys");
+            }
+            // one witness, one vote: a key (or a name) listed twice would count one cosigner twice
+            if (!keys.add(java.util.HexFormat.of().formatHex(w.publicKey()))) {
+                throw new FormatException("witness key of " + w.name() + " is listed twice");
+            }
+            if (!names.add(w.name())) {
+                throw new FormatException("witness " + w.name() + " is listed twice");
             }
         }
         if (witnessQuorum < 0 || witnessQuorum > witnesses.size()) {

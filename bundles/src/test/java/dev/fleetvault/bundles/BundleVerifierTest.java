@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every rejection path of issue #6, each its own test, plus the accepting paths. */
 class BundleVerifierTest {
@@ -332,6 +333,34 @@ class BundleVerifierTest {
         }));
         Bundle b = env.bundle().withCheckpoint(cosigned.format(), env.bundle().inclusionProof());
         assertThat(v.verify(new BundleEnvelope(b, 0, List.of()), VerifierState.initial()).accepted()).isTrue();
+    }
+
+    /**
+     * Property: a witness counts once however often its key is listed: a policy listing one key
+     * twice (or one key under two names, or two keys under one name) is refused, so one cosignature
+     * can never meet a quorum of two.
+     */
+    @Test
+    void trustAnchors_witnessListedTwice_refused() {
+        Ed25519PrivateKeyParameters wk = new Ed25519PrivateKeyParameters(TestLog.RNG);
+        byte[] pub = wk.generatePublicKey().getEncoded();
+        NoteKey w = new NoteKey("witness.example/w1", NoteKey.TYPE_COSIGNATURE_V1, pub);
+        NoteKey sameKeyOtherName = new NoteKey("witness.example/w1-again", NoteKey.TYPE_COSIGNATURE_V1, pub);
+        NoteKey otherKeySameName = new NoteKey("witness.example/w1", NoteKey.TYPE_COSIGNATURE_V1,
+                new Ed25519PrivateKeyParameters(TestLog.RNG).generatePublicKey().getEncoded());
+        java.security.interfaces.ECPublicKey op = (java.security.interfaces.ECPublicKey) log.operator.getPublic();
+        for (List<NoteKey> twice : List.of(List.of(w, w), List.of(w, sameKeyOtherName), List.of(w, otherKeySameName))) {
+            assertThatThrownBy(() -> new TrustAnchors(log.signerNoteKey, op, twice, 2))
+                    .isInstanceOf(FormatException.class).hasMessageContaining("listed twice");
+            assertThatThrownBy(() -> new TrustAnchors(log.signerNoteKey, op, twice, 1))
+                    .isInstanceOf(FormatException.class);
+        }
+        // the trust file path refuses it too
+        String json = new String(new TrustAnchors(log.signerNoteKey, op, List.of(w), 1).toJson(),
+                java.nio.charset.StandardCharsets.UTF_8).replace("\"" + w.vkey() + "\"", "\"" + w.vkey() + "\",\"" + w.vkey() + "\"");
+        assertThat(json).contains(w.vkey() + "\",\"" + w.vkey());
+        assertThatThrownBy(() -> TrustAnchors.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isInstanceOf(FormatException.class);
     }
 
     @Test

@@ -24,6 +24,7 @@ import dev.fleetvault.gateway.member.MemberKeys;
 import dev.fleetvault.gateway.peer.DevPki;
 import dev.fleetvault.gateway.peer.PeerClients;
 import dev.fleetvault.gateway.peer.PeerVerticle;
+import dev.fleetvault.quorum.ChannelSecurity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -59,6 +60,7 @@ public final class FleetvaultNode {
   private MemberKeys keys;
   private PeerClients peers;
   private MemberRuntime runtime;
+  private ChannelSecurity quorumSecurity;
   private EdgeVerticle edge;
   private PeerVerticle peer;
   private String edgeDeployment;
@@ -131,10 +133,15 @@ public final class FleetvaultNode {
       keys = dev.fleetvault.gateway.member.HpkeRotation.current(driver, spec.dataDir(), keys);
       new FleetDirectory(config.fleetDir()).publish(new FleetDirectory.Entry(member.id(), index,
           member.client().toString(), keys.hpkePublic(), keys.signPublic()));
-      return spec.peerTls().generate()
-          ? DevPki.ensure(config.fleetDir().resolve("pki"), member.id())
+      DevPki.Material tls = spec.peerTls().generate()
+          ? DevPki.ensure(config.fleetDir().resolve("pki"), member.id(), hostsOf(member))
           : new DevPki.Material(spec.peerTls().caCert(), spec.peerTls().cert(),
               spec.peerTls().key());
+      // the quorum's two channels use the same member certificate and fleet CA as the peer
+      // service; a peer must present a certificate naming one of the fleet's members
+      quorumSecurity = ChannelSecurity.fromPemFiles(tls.key(), tls.cert(), tls.caCert(),
+          config.members().stream().map(MemberSpec::id).toList());
+      return tls;
     }).compose(tls -> {
       hsm = new HsmExecutor(vertx, "fleetvault-hsm-" + member.id(), driver,
           spec.hsm().workers(), spec.hsm().queue(), spec.hsm().timeoutMs(), metrics.registry());
@@ -150,6 +157,7 @@ public final class FleetvaultNode {
       }
       BundleSource bundles = bundleSource;
       runtime.bundles(bundles);
+      runtime.channelSecurity(quorumSecurity);
       EdgeService edgeService = new EdgeService(tokens,
           new RateLimiter(config.limits().perUserPerMinute(), 100_000),
           new RateLimiter(config.limits().perAddressPerMinute(), 100_000), peers,
@@ -169,6 +177,12 @@ public final class FleetvaultNode {
         return null;
       });
     });
+  }
+
+  /** The distinct hosts of a member's peer, ledger and record-store addresses (its TLS SANs). */
+  static java.util.List<String> hostsOf(MemberSpec m) {
+    return java.util.stream.Stream.of(m.peer().host(), m.raft().host(), m.cluster().host())
+        .distinct().toList();
   }
 
   /** The member id. */

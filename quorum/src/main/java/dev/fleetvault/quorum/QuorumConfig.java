@@ -22,17 +22,20 @@ import java.util.Set;
  *                        Key rotation (several epochs known at once) is a later change; today exactly
  *                        this epoch is accepted.
  * @param members         all members of the fleet, each with its node's address, ports and command key
- * @param bindAddress     local address both JGroups channels bind to (e.g. {@code 127.0.0.1})
+ * @param bindAddress     local address both JGroups channels bind to (e.g. {@code 127.0.0.1}); they listen on
+ *                        exactly {@code self().raftPort()} and {@code self().clusterPort()} there, nothing else
  * @param dataDir         this node's data directory (Raft log under {@code raft/}, records under {@code records/})
  * @param requestTimeout  default deadline of one ledger request (submit or read)
  * @param maxInFlight     bound on this node's ledger requests waiting for an answer
  * @param snapshotLogBytes log size in bytes after which the ledger snapshots and truncates its log
  * @param startTimeout    how long {@link QuorumNode#start} keeps retrying to join (e.g. while the
  *                        cluster still remembers this node's previous incarnation)
+ * @param channelSecurity this member's TLS identity and the fleet's trust set for both channels; may be
+ *                        {@code null} here, but {@link QuorumNode#start} refuses a config without it
  */
 public record QuorumConfig(int memberId, long fleetEpoch, List<QuorumMember> members, String bindAddress,
                            Path dataDir, Duration requestTimeout, int maxInFlight, long snapshotLogBytes,
-                           Duration startTimeout) {
+                           Duration startTimeout, ChannelSecurity channelSecurity) {
 
     /** Default request deadline: 5 s. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
@@ -71,27 +74,33 @@ public record QuorumConfig(int memberId, long fleetEpoch, List<QuorumMember> mem
     /** A configuration with default timeouts, bounds and snapshot size. */
     public static QuorumConfig of(int memberId, long fleetEpoch, List<QuorumMember> members, String bindAddress, Path dataDir) {
         return new QuorumConfig(memberId, fleetEpoch, members, bindAddress, dataDir, DEFAULT_REQUEST_TIMEOUT,
-                DEFAULT_MAX_IN_FLIGHT, DEFAULT_SNAPSHOT_LOG_BYTES, DEFAULT_START_TIMEOUT);
+                DEFAULT_MAX_IN_FLIGHT, DEFAULT_SNAPSHOT_LOG_BYTES, DEFAULT_START_TIMEOUT, null);
     }
 
     /** A copy with another request timeout. */
     public QuorumConfig withRequestTimeout(Duration t) {
-        return new QuorumConfig(memberId, fleetEpoch, members, bindAddress, dataDir, t, maxInFlight, snapshotLogBytes, startTimeout);
+        return new QuorumConfig(memberId, fleetEpoch, members, bindAddress, dataDir, t, maxInFlight, snapshotLogBytes, startTimeout, channelSecurity);
     }
 
     /** A copy with another in-flight bound. */
     public QuorumConfig withMaxInFlight(int n) {
-        return new QuorumConfig(memberId, fleetEpoch, members, bindAddress, dataDir, requestTimeout, n, snapshotLogBytes, startTimeout);
+        return new QuorumConfig(memberId, fleetEpoch, members, bindAddress, dataDir, requestTimeout, n, snapshotLogBytes, startTimeout, channelSecurity);
     }
 
     /** A copy with another snapshot threshold. */
     public QuorumConfig withSnapshotLogBytes(long bytes) {
-        return new QuorumConfig(memberId, fleetEpoch, members, bindAddress, dataDir, requestTimeout, maxInFlight, bytes, startTimeout);
+        return new QuorumConfig(memberId, fleetEpoch, members, bindAddress, dataDir, requestTimeout, maxInFlight, bytes, startTimeout, channelSecurity);
     }
 
     /** A copy with another start-up deadline. */
     public QuorumConfig withStartTimeout(Duration t) {
-        return new QuorumConfig(memberId, fleetEpoch, members, bindAddress, dataDir, requestTimeout, maxInFlight, snapshotLogBytes, t);
+        return new QuorumConfig(memberId, fleetEpoch, members, bindAddress, dataDir, requestTimeout, maxInFlight, snapshotLogBytes, t, channelSecurity);
+    }
+
+    /** A copy with this member's channel security (TLS identity and trust set of both quorum channels). */
+    public QuorumConfig withChannelSecurity(ChannelSecurity s) {
+        return new QuorumConfig(memberId, fleetEpoch, members, bindAddress, dataDir, requestTimeout, maxInFlight, snapshotLogBytes,
+                startTimeout, Objects.requireNonNull(s, "channelSecurity"));
     }
 
     /** This node's own member entry. */

@@ -154,12 +154,15 @@ public abstract class QuorumTestBase {
     }
 
     /** An in-JVM cluster whose nodes can be stopped and restarted. */
-    protected static final class Cluster implements AutoCloseable {
+    protected static class Cluster implements AutoCloseable {
         final List<KeyPair> keys;
         final List<QuorumMember> members;
         final Path dir;
         final Duration timeout;
         final DefaultQuorumNode[] nodes;
+        /** The fleet CA of this cluster's member TLS certificates (both quorum channels run TLS). */
+        final TestPki pki = new TestPki("quorum test fleet CA");
+        final List<TestPki.Identity> tls = new ArrayList<>();
 
         Cluster(int n, Path dir, Duration timeout) {
             this.keys = new ArrayList<>();
@@ -168,11 +171,24 @@ public abstract class QuorumTestBase {
             this.dir = dir;
             this.timeout = timeout;
             this.nodes = new DefaultQuorumNode[n];
+            for (int i = 1; i <= n; i++) tls.add(pki.issue("m" + i));
+        }
+
+        /** The member names the fleet's certificates carry: m1..mn. */
+        List<String> memberNames() {
+            List<String> names = new ArrayList<>();
+            for (int i = 1; i <= nodes.length; i++) names.add("m" + i);
+            return names;
+        }
+
+        /** Member {@code id}'s channel security (its certificate from this cluster's CA). */
+        ChannelSecurity security(int id) {
+            return pki.security(tls.get(id - 1), memberNames());
         }
 
         QuorumConfig config(int id) {
             return QuorumConfig.of(id, 1L, members, LOOPBACK, dir.resolve("m" + id)).withRequestTimeout(timeout)
-                    .withStartTimeout(Duration.ofSeconds(90));
+                    .withStartTimeout(Duration.ofSeconds(90)).withChannelSecurity(security(id));
         }
 
         /** Starts the given member ids in parallel and waits for them. */

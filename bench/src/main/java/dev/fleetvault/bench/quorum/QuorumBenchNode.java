@@ -53,6 +53,11 @@ public final class QuorumBenchNode {
         ECPrivateKey priv = (ECPrivateKey) kf.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(p.getProperty("private"))));
         QuorumConfig cfg = QuorumConfig.of(me, 1L, members, "127.0.0.1", Path.of(p.getProperty("dataDir"))).withMaxInFlight(4096)
                 .withSnapshotLogBytes(64L << 20);
+        // both quorum channels on TLS, as in production: development PKI shared by the bench's nodes
+        Path pki = Path.of(p.getProperty("dataDir")).toAbsolutePath().getParent().resolve("pki");
+        var tls = dev.fleetvault.gateway.peer.DevPki.ensure(pki, "m" + me, List.of("127.0.0.1"));
+        cfg = cfg.withChannelSecurity(dev.fleetvault.quorum.ChannelSecurity.fromPemFiles(tls.key(), tls.cert(), tls.caCert(),
+                java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> "m" + i).toList()));
         QuorumNode node = QuorumNode.start(cfg);
         MemberLedger ledger = node.memberLedger(new BcSigner(priv, Executors.newFixedThreadPool(2)));
         OUT.println("STARTED");

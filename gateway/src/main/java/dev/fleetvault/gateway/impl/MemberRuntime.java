@@ -51,6 +51,7 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
   private final HsmExecutor hsm;
   private final CryptoExecutor crypto;
   private final MemberKeys keys;
+  private volatile dev.fleetvault.quorum.ChannelSecurity channelSecurity;
   private final NodeMetrics metrics;
   private final HttpClient probe;
   private volatile QuorumNode quorum;
@@ -96,7 +97,9 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
             e.get().signingPublic()));
       }
       QuorumConfig qc = QuorumConfig.of(index, 1L, members, member.raft().host(),
-          spec.dataDir().resolve("quorum")).withStartTimeout(START_TIMEOUT);
+          spec.dataDir().resolve("quorum")).withStartTimeout(START_TIMEOUT)
+          .withChannelSecurity(java.util.Objects.requireNonNull(channelSecurity,
+              "quorum channel security not set"));
       LOG.info("member {} joining the quorum", member.id());
       return QuorumNode.start(qc);
     }).map(node -> {
@@ -120,6 +123,14 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
     if (s != null) {
       s.rotateHpke(handle, new MemberLogic(index, publicKey, new SecureRandom()));
     }
+  }
+
+  /**
+   * Sets the TLS identity and trust set of the quorum's two JGroups channels (the same material as
+   * the peer service's mutual TLS); required before {@link #start()}.
+   */
+  public void channelSecurity(dev.fleetvault.quorum.ChannelSecurity security) {
+    this.channelSecurity = security;
   }
 
   /** Sets the validation-bundle source carried on status answers. */

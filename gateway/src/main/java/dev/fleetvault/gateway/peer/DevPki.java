@@ -22,7 +22,11 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
 import java.util.Date;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -41,11 +45,13 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * DEVELOPMENT PKI for the internal {@code Member} service: a fleet CA and one certificate per
- * member (P-256, serverAuth + clientAuth, SAN {@code 127.0.0.1}, {@code localhost} and the
- * member id), generated once into {@code <fleet dir>/pki/} and reused. Safe against several node
- * processes starting at once (a file lock serialises generation). Production nodes configure
- * {@code peer_tls} files instead.
+ * DEVELOPMENT PKI for the internal {@code Member} service and the quorum's two channels: a fleet
+ * CA and one certificate per member (P-256, serverAuth + clientAuth; SANs: the member's hosts -
+ * IP addresses as {@code iPAddress}, names as {@code dNSName} - and the member id as a
+ * {@code dNSName}), generated once into {@code <fleet dir>/pki/} and reused while it still names
+ * every requested host (otherwise re-issued). Private keys are written owner-only (0600). Safe
+ * against several node processes starting at once (a file lock serialises generation).
+ * Production nodes configure {@code peer_tls} files instead.
  */
 public final class DevPki {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -55,35 +61,47 @@ public final class DevPki {
 
   private DevPki() {}
 
-  /** Ensures the fleet CA and {@code memberId}'s certificate exist under {@code pkiDir}. */
+  /**
+   * Ensures the fleet CA and {@code memberId}'s certificate for the loopback hosts
+   * {@code 127.0.0.1} and {@code localhost} exist under {@code pkiDir}.
+   */
   public static Material ensure(Path pkiDir, String memberId) throws IOException {
+    return ensure(pkiDir, memberId, List.of("127.0.0.1", "localhost"));
+  }
+
+  /**
+   * Ensures the fleet CA and {@code memberId}'s certificate naming every one of {@code hosts}
+   * exist under {@code pkiDir} (an existing certificate missing one of them is re-issued).
+   */
+  public static Material ensure(Path pkiDir, String memberId, List<String> hosts)
+      throws IOException {
     Files.createDirectories(pkiDir);
     Path caCert = pkiDir.resolve("fleet-ca.crt.pem");
     Path caKey = pkiDir.resolve("fleet-ca.key.pem");
     Path cert = pkiDir.resolve(memberId + ".crt.pem");
     Path key = pkiDir.resolve(memberId + ".key.pem");
     synchronized (DevPki.class) {
-      return ensureLocked(pkiDir, memberId, caCert, caKey, cert, key);
+      return ensureLocked(pkiDir, memberId, List.copyOf(hosts), caCert, caKey, cert, key);
     }
   }
 
   @SuppressWarnings("try") // the lock is held for the block's duration, never referenced
-  private static Material ensureLocked(Path pkiDir, String memberId, Path caCert, Path caKey,
-      Path cert, Path key) throws IOException {
+  private static Material ensureLocked(Path pkiDir, String memberId, List<String> hosts,
+      Path caCert, Path caKey, Path cert, Path key) throws IOException {
     try (FileChannel ch = FileChannel.open(pkiDir.resolve(".lock"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
       if (!Files.exists(caCert)) {
         KeyPair ca = newKeyPair();
         X500Name name = new X500Name("CN=Fleetvault development fleet CA");
-        X509Certificate c = sign(name, ca, name, ca.getPublic(), true, null);
+        X509Certificate c = sign(name, ca, name, ca.getPublic(), true, null, List.of());
         write(caKey, pem(ca.getPrivate()));
         write(caCert, pem(c));
       }
-      if (!Files.exists(cert)) {
+      if (!Files.exists(cert) || !names(readCert(cert), hosts)) {
         KeyPair caPair = new KeyPair(readCert(caCert).getPublicKey(), readKey(caKey));
         KeyPair kp = newKeyPair();
         X509Certificate c = sign(new X500Name("CN=Fleetvault development fleet CA"), caPair,
-            new X500Name("CN=" + memberId), kp.getPublic(), false, memberId);
+            new X500Name("CN=" + memberId), kp.getPublic(), false, memberId, hosts);
         write(key, pem(kp.getPrivate()));
         write(cert, pem(c));
       }
@@ -100,7 +118,7 @@ public final class DevPki {
   }
 
   private static X509Certificate sign(X500Name issuer, KeyPair issuerKeys, X500Name subject,
-      java.security.PublicKey subjectKey, boolean ca, String memberId)
+      java.security.PublicKey subjectKey, boolean ca, String memberId, List<String> hosts)
       throws GeneralSecurityException, OperatorCreationException, IOException {
     Instant now = Instant.now();
     X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer,
@@ -115,14 +133,42 @@ public final class DevPki {
           new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
       b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
           new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-      b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-          new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-          new GeneralName(GeneralName.dNSName, "localhost"),
-          new GeneralName(GeneralName.dNSName, memberId)}));
+      List<GeneralName> sans = new ArrayList<>();
+      for (String h : hosts) {
+        sans.add(new GeneralName(isIp(h) ? GeneralName.iPAddress : GeneralName.dNSName, h));
+      }
+      if (!hosts.contains(memberId)) {
+        sans.add(new GeneralName(GeneralName.dNSName, memberId));
+      }
+      b.addExtension(Extension.subjectAlternativeName, false,
+          new GeneralNames(sans.toArray(new GeneralName[0])));
     }
     ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA")
         .build(issuerKeys.getPrivate());
     return new JcaX509CertificateConverter().getCertificate(b.build(signer));
+  }
+
+  private static boolean isIp(String host) {
+    return host.matches("[0-9.]+") || host.contains(":");
+  }
+
+  /** True if {@code c} carries every host as a SAN (IP or DNS, as the host is written). */
+  private static boolean names(X509Certificate c, List<String> hosts)
+      throws GeneralSecurityException {
+    Collection<List<?>> sans = c.getSubjectAlternativeNames();
+    if (sans == null) {
+      return hosts.isEmpty();
+    }
+    List<String> have = new ArrayList<>();
+    for (List<?> san : sans) {
+      have.add(String.valueOf(san.get(1)));
+    }
+    for (String h : hosts) {
+      if (!have.contains(h)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String pem(Object o) throws IOException {
@@ -140,6 +186,10 @@ public final class DevPki {
 
   private static void write(Path file, String text) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
+        PosixFilePermissions.fromString(file.getFileName().toString().endsWith(".key.pem")
+            ? "rw-------" : "rw-r--r--")));
     Files.writeString(tmp, text, StandardCharsets.US_ASCII);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The edge's client for the other members' internal {@code Member} service: HTTP/2 over
- * mutual TLS (this node's certificate, trusting only the fleet CA), one call per member and
+ * mutual TLS (this node's certificate, trusting only the fleet CA, and the peer's certificate
+ * must name the host or IP address the member is configured at), one call per member and
  * phase, the caller's app token forwarded as {@code authorization} so that every member checks
  * it itself. A member's gRPC error comes back as a {@link FleetvaultException} with its code.
  */
@@ -39,7 +40,7 @@ public final class PeerClients implements AutoCloseable {
   public PeerClients(Vertx vertx, DevPki.Material tls, List<MemberSpec> members,
       int maxMessageBytes) {
     HttpClientOptions http = new HttpClientOptions().setSsl(true).setUseAlpn(true)
-        .setProtocolVersion(HttpVersion.HTTP_2).setVerifyHost(false)
+        .setProtocolVersion(HttpVersion.HTTP_2).setVerifyHost(true)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert().toString())
             .setKeyPath(tls.key().toString()))
         .setTrustOptions(new PemTrustOptions().addCertPath(tls.caCert().toString()))

@@ -96,6 +96,10 @@ public final class DefaultQuorumNode implements QuorumNode {
         } catch (Exception e) {
             throw new QuorumStartException("cannot create data directory " + raftDir + ": " + e.getMessage(), e);
         }
+        if (cfg.channelSecurity() == null)
+            throw new QuorumStartException("m" + cfg.memberId() + ": no ChannelSecurity configured: the ledger and record-store "
+                    + "channels need this member's TLS certificate, key and the fleet's trust anchors (or the explicit "
+                    + "insecurePlaintextForTests mode)", null);
         CommandVerifier verifier = CommandVerifier.forEpoch(cfg.fleetEpoch(), cfg.members());
         // the record store (Infinispan, slow to start) joins in parallel with the ledger
         java.util.concurrent.CompletableFuture<InfinispanRecordStore> recordsStarting = new java.util.concurrent.CompletableFuture<>();
@@ -142,15 +146,16 @@ public final class DefaultQuorumNode implements QuorumNode {
             throw new QuorumStartException("m" + cfg.memberId() + ": record store did not start: " + cause, cause);
         }
         if (last != null) LOG.debug("m{}: started after retries; last error {}", cfg.memberId(), last.toString());
-        LOG.info("m{}: quorum node started (ledger on {}:{}, records on {}:{})", cfg.memberId(), cfg.bindAddress(),
-                cfg.self().raftPort(), cfg.bindAddress(), cfg.self().clusterPort());
+        LOG.info("m{}: quorum node started (ledger on {}:{}, records on {}:{}, {})", cfg.memberId(), cfg.bindAddress(),
+                cfg.self().raftPort(), cfg.bindAddress(), cfg.self().clusterPort(),
+                cfg.channelSecurity().plaintextDevelopmentOnly() ? "PLAINTEXT (test mode)" : "TLS 1.3, member certificates required");
         return new DefaultQuorumNode(cfg, ledger, records);
     }
 
     private static InfinispanRecordStore startRecords(QuorumConfig cfg, long deadline) throws QuorumStartException {
         while (true) {
-            try {
-                return InfinispanRecordStore.start(cfg, JGroupsStacks.clusterStackXml(cfg));
+            try (JGroupsStacks.ClusterStack stack = JGroupsStacks.clusterStack(cfg)) {
+                return InfinispanRecordStore.start(cfg, stack.xml());
             } catch (Exception e) {
                 if (System.nanoTime() > deadline)
                     throw new QuorumStartException("m" + cfg.memberId() + ": record store did not start within "

@@ -1,5 +1,6 @@
 package dev.fleetvault.quorum.impl;
 
+import dev.fleetvault.quorum.ChannelSecurity;
 import dev.fleetvault.quorum.QuorumConfig;
 import dev.fleetvault.quorum.QuorumMember;
 import org.jgroups.JChannel;
@@ -24,6 +25,15 @@ final class JGroupsStacks {
     private JGroupsStacks() { }
 
     static JChannel raftChannel(QuorumConfig cfg, String logDir, boolean fsync) throws Exception {
+        String handle = FleetTCP.register(security(cfg));
+        try {
+            return raftChannel(cfg, logDir, fsync, handle);
+        } finally {
+            FleetTCP.release(handle); // resolved by FleetTCP.init() inside the JChannel constructor
+        }
+    }
+
+    private static JChannel raftChannel(QuorumConfig cfg, String logDir, boolean fsync, String handle) throws Exception {
         String hosts = cfg.members().stream().map(m -> m.host() + "[" + m.raftPort() + "]").collect(Collectors.joining(","));
         String members = cfg.members().stream().map(QuorumMember::raftId).collect(Collectors.joining(","));
         return channel("raft-tcp.xml", Map.of(
@@ -34,16 +44,41 @@ final class JGroupsStacks {
                 "raft_id", cfg.self().raftId(),
                 "log_dir", logDir,
                 "fsync", Boolean.toString(fsync),
-                "max_log_size", Long.toString(cfg.snapshotLogBytes())));
+                "max_log_size", Long.toString(cfg.snapshotLogBytes()),
+                "security", handle));
     }
 
-    /** The record-store stack as XML (Infinispan builds its channel from it). */
-    static String clusterStackXml(QuorumConfig cfg) throws IOException {
+    /**
+     * The record-store stack as XML (Infinispan builds its channel from it) with this node's security
+     * registered under a one-use handle: close the result once Infinispan has started (or failed).
+     */
+    static ClusterStack clusterStack(QuorumConfig cfg) throws IOException {
         String hosts = cfg.members().stream().map(m -> m.host() + "[" + m.clusterPort() + "]").collect(Collectors.joining(","));
-        return fill("cluster-tcp.xml", Map.of(
-                "bind_addr", cfg.bindAddress(),
-                "port", Integer.toString(cfg.self().clusterPort()),
-                "initial_hosts", hosts));
+        String handle = FleetTCP.register(security(cfg));
+        try {
+            return new ClusterStack(fill("cluster-tcp.xml", Map.of(
+                    "bind_addr", cfg.bindAddress(),
+                    "port", Integer.toString(cfg.self().clusterPort()),
+                    "initial_hosts", hosts,
+                    "security", handle)), handle);
+        } catch (IOException | RuntimeException e) {
+            FleetTCP.release(handle);
+            throw e;
+        }
+    }
+
+    /** A filled record-store stack; {@link #close()} releases its security handle. */
+    record ClusterStack(String xml, String handle) implements AutoCloseable {
+        @Override public void close() { FleetTCP.release(handle); }
+        @Override public String toString() { return "ClusterStack[" + xml.length() + " chars]"; }
+    }
+
+    private static ChannelSecurity security(QuorumConfig cfg) {
+        ChannelSecurity s = cfg.channelSecurity();
+        if (s == null)
+            throw new IllegalStateException("m" + cfg.memberId() + ": no ChannelSecurity configured (member TLS certificate, key and "
+                    + "trust anchors); the quorum channels never run unauthenticated by default");
+        return s;
     }
 
     private static JChannel channel(String resource, Map<String, String> values) throws Exception {

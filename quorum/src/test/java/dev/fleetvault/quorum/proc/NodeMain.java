@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * line {@code <id> <verb> args...}, answers {@code <id> <RESULT> ...} on stdout (asynchronously).
  * Configuration: a properties file (first argument) with {@code member}, {@code members} (count),
  * {@code m<i>.cluster}, {@code m<i>.raft}, {@code m<i>.pub} (base64 X.509), {@code private}
- * (base64 PKCS#8 of this member's key), {@code dataDir}, {@code snapshotBytes}, {@code timeoutMs}.
+ * (base64 PKCS#8 of this member's key), {@code dataDir}, {@code snapshotBytes}, {@code timeoutMs},
+ * {@code tls.key}, {@code tls.cert}, {@code tls.ca} (PEM files of the member's channel TLS identity).
  */
 public final class NodeMain {
     private static final PrintStream OUT = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
@@ -63,7 +64,10 @@ public final class NodeMain {
                 .withSnapshotLogBytes(Long.parseLong(p.getProperty("snapshotBytes", "16777216")))
                 .withRequestTimeout(Duration.ofMillis(Long.parseLong(p.getProperty("timeoutMs", "5000"))))
                 .withMaxInFlight(Integer.parseInt(p.getProperty("maxInFlight", "2048")))
-                .withStartTimeout(Duration.ofSeconds(120));
+                .withStartTimeout(Duration.ofSeconds(120))
+                .withChannelSecurity(dev.fleetvault.quorum.ChannelSecurity.fromPemFiles(Path.of(p.getProperty("tls.key")),
+                        Path.of(p.getProperty("tls.cert")), Path.of(p.getProperty("tls.ca")),
+                        java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> "m" + i).toList()));
         DefaultQuorumNode node = (DefaultQuorumNode) QuorumNode.start(cfg);
         ExecutorService signers = Executors.newFixedThreadPool(2);
         CommandSigner signer = bytes -> CompletableFuture.supplyAsync(() -> {

@@ -38,6 +38,7 @@ final class ProcessCluster implements AutoCloseable {
     private final long timeoutMs;
     private final Node[] nodes;
     private final AtomicLong ids = new AtomicLong();
+    private final List<Path[]> tlsFiles = new ArrayList<>();
 
     ProcessCluster(int n, Path dir, int[] ports, long snapshotBytes, long timeoutMs) throws Exception {
         this.n = n;
@@ -49,6 +50,8 @@ final class ProcessCluster implements AutoCloseable {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         for (int i = 0; i < n; i++) keys.add(g.generateKeyPair());
+        dev.fleetvault.quorum.TestPki pki = new dev.fleetvault.quorum.TestPki("process cluster CA");
+        for (int id = 1; id <= n; id++) tlsFiles.add(pki.writePem(pki.issue("m" + id), dir.resolve("pki")));
         for (int id = 1; id <= n; id++) writeConfig(id);
     }
 
@@ -66,6 +69,10 @@ final class ProcessCluster implements AutoCloseable {
         }
         sb.append("private=").append(Base64.getEncoder().encodeToString(keys.get(id - 1).getPrivate().getEncoded())).append('\n');
         sb.append("dataDir=").append(dataDir(id).toAbsolutePath()).append('\n');
+        Path[] tls = tlsFiles.get(id - 1);
+        sb.append("tls.key=").append(tls[0].toAbsolutePath()).append('\n');
+        sb.append("tls.cert=").append(tls[1].toAbsolutePath()).append('\n');
+        sb.append("tls.ca=").append(tls[2].toAbsolutePath()).append('\n');
         sb.append("snapshotBytes=").append(snapshotBytes).append('\n');
         sb.append("timeoutMs=").append(timeoutMs).append('\n');
         Files.writeString(dir.resolve("m" + id + ".properties"), sb.toString());
