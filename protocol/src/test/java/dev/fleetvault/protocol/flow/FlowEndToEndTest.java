@@ -253,8 +253,8 @@ class FlowEndToEndTest {
   @Test
   void register2_replayedAfterGuesses_doesNotResetCounter() {
     InMemoryFleet f = fleet(3, "replayreg");
-    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), SecretBytes.copyOf(SECRET), 5,
-        f.random);
+    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN),
+        SecretBytes.copyOf(SECRET), 5, f.random);
     Register2Request r2 = reg.register2Request(f.call(reg.register1Request()));
     reg.finish(f.call(r2));
     assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(4));
@@ -351,8 +351,8 @@ class FlowEndToEndTest {
   @Test
   void register2_shareNotMatchingCommitment_badRequest() {
     InMemoryFleet f = fleet(3, "badshare");
-    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), SecretBytes.copyOf(SECRET), 5,
-        f.random);
+    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN),
+        SecretBytes.copyOf(SECRET), 5, f.random);
     reg.register2Request(f.call(reg.register1Request()));
     Register2Payload p = Register2Payload.newBuilder()
         .setRecordVersion(1).setThreshold(2).setMembers(3).setGuessLimit(5)
@@ -382,8 +382,8 @@ class FlowEndToEndTest {
     Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
     assertThatThrownBy(() -> rec.afterRecover0(Recover0Response.getDefaultInstance()))
         .isInstanceOf(IllegalStateException.class);
-    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), SecretBytes.copyOf(SECRET), 5,
-        f.random);
+    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN),
+        SecretBytes.copyOf(SECRET), 5, f.random);
     reg.register1Request();
     assertThatThrownBy(reg::register1Request).isInstanceOf(IllegalStateException.class);
   }
