@@ -538,4 +538,27 @@ class FlowEndToEndTest {
     f.appFor = i -> InMemoryFleet.APP_ID;
     assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
   }
+
+  /**
+   * Property (no guess wasted on a restart): when phase 1 is cut short by members whose rows
+   * disagree on the generation, the client re-runs phase 0 and, finding the registration
+   * unchanged, re-sends the very same guess, so the member that already counted it does not
+   * count it again: one guess, one counted attempt.
+   */
+  @Test
+  void recover1_someMembersStale_restartResendsSameGuessCountedOnce() {
+    InMemoryFleet f = fleet(3, "samerestart");
+    f.register(USER, PIN, SECRET, 5);
+    f.node(2).staleRowOnce = true;
+    f.node(3).staleRowOnce = true;
+    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(WRONG), f.random);
+    RecoveryStep<Recover1Request> s1 = rec.afterRecover0(f.call(rec.recover0Request()));
+    byte[] first = rec.attemptId();
+    RecoveryStep<Recover2Request> s2 = rec.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
+    assertThat(s2).isInstanceOf(RecoveryStep.Restart.class);
+    assertThat(f.counted(USER)).isEqualTo(1); // member 1 counted it
+    assertThat(f.recover(rec)).isEqualTo(new RecoverResult.WrongPin(4));
+    assertThat(rec.attemptId()).isEqualTo(first);
+    assertThat(f.counted(USER)).isEqualTo(1);
+  }
 }
