@@ -2,11 +2,11 @@ package dev.fleetvault.quorum;
 
 /** The member commands the ledger accepts, with their wire codes. */
 public enum CommandType {
-    /** Register (or re-register) a record version with a guess limit; resets the attempt counter. */
+    /** Register (or re-register) a record version with a guess limit; joins (or creates) the registration. */
     REGISTER(1),
-    /** Count one recovery attempt (phase 1) against the limit. */
+    /** Count one fleet-wide recovery attempt id (phase 1) on the registration, against this member's limit. */
     ATTEMPT(2),
-    /** The latest counted attempt succeeded (phase 2): counter back to zero. */
+    /** This member saw the counted attempt succeed (phase 2); {@code t} members' successes reset the count. */
     SUCCEED(3),
     /** Delete the member's row and record. */
     DELETE(4);

@@ -18,8 +18,17 @@ public enum RejectReason {
     VERSION_NOT_NEWER,
     /** The command needs a registered row (e.g. succeed) and the row is not registered. */
     NOT_REGISTERED,
-    /** A succeed for an attempt that is not the row's latest committed attempt. */
-    NOT_LATEST_ATTEMPT,
+    /**
+     * A succeed for an attempt id that is not counted in the registration's current generation (a replay,
+     * a stale generation, or an id never counted). Replaces the former {@code NOT_LATEST_ATTEMPT}.
+     */
+    NOT_COUNTED,
+    /** An attempt or succeed whose record version or record digest is not the row's. */
+    VERSION_MISMATCH,
+    /** An attempt or succeed whose generation is not the registration's current generation. */
+    STALE_GENERATION,
+    /** A registration whose version is above {@link LedgerCommand#MAX_RECORD_VERSION} (2^53 − 1). */
+    VERSION_TOO_LARGE,
     /** Refused before sending: too many requests in flight on this node. */
     OVERLOADED,
     /** Refused before sending: the caller asked for something this client may not do (e.g. another member's row). */

@@ -30,8 +30,9 @@ class GuessLimitConcurrencyTest extends QuorumTestBase {
             for (int id = 1; id <= 3; id++)
                 clients.add(new DefaultMemberLedger(1, 1L, c.node(id).ledger(), c.node(id).records(), c.signer(1), Duration.ofSeconds(120)));
             List<CompletableFuture<LedgerResult<AttemptOutcome>>> results = new ArrayList<>();
+            RowView reg = join(clients.get(0).readRow("frank")).value();
             for (int i = 0; i < ATTEMPTS; i++)
-                results.add(clients.get(i % 3).attempt("frank", random(32)).toCompletableFuture());
+                results.add(clients.get(i % 3).attempt("frank", reg.version(), reg.recordDigest(), reg.generation(), random(32)).toCompletableFuture());
             CompletableFuture.allOf(results.toArray(new CompletableFuture[0])).get();
 
             int allowed = 0, refused = 0, other = 0, finals = 0;
@@ -54,7 +55,7 @@ class GuessLimitConcurrencyTest extends QuorumTestBase {
             for (int id = 1; id <= 3; id++) {
                 RowView row = c.node(id).raftLedger().stateMachine().localRow("frank", 1);
                 assertThat(row.state()).isEqualTo(RowState.NO_GUESSES);
-                assertThat(row.attempts()).isEqualTo(LIMIT);
+                assertThat(row.fleetAttempts()).isEqualTo(LIMIT);
                 assertThat(join(c.node(id).records().get("frank", 1, 1))).isEmpty();
             }
         }

@@ -15,8 +15,8 @@ class LedgerCommandTest extends QuorumTestBase {
         byte[] rid = random(16), id = random(32);
         for (LedgerCommand c : new LedgerCommand[] {
                 LedgerCommand.register(3, 2, "üser", 7, rid, 9, id, 10),
-                LedgerCommand.attempt(3, 2, "üser", 8, rid, id),
-                LedgerCommand.succeed(3, 2, "üser", 9, rid, id),
+                LedgerCommand.attempt(3, 2, "üser", 8, rid, 9, id, 4, id),
+                LedgerCommand.succeed(3, 2, "üser", 9, rid, 9, id, 4, id),
                 LedgerCommand.delete(3, 2, "üser", 10, rid)}) {
             LedgerCommand p = LedgerCommand.parse(c.canonicalBytes());
             assertThat(p.canonicalBytes()).isEqualTo(c.canonicalBytes());
@@ -28,7 +28,7 @@ class LedgerCommandTest extends QuorumTestBase {
 
     @Test
     void parse_trailingTruncatedOrRetagged_rejected() {
-        byte[] ok = LedgerCommand.attempt(1, 1, "u", 1, random(16), random(32)).canonicalBytes();
+        byte[] ok = LedgerCommand.attempt(1, 1, "u", 1, random(16), 1, random(32), 1, random(32)).canonicalBytes();
         byte[] longer = Arrays.copyOf(ok, ok.length + 1);
         assertThatThrownBy(() -> LedgerCommand.parse(longer)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> LedgerCommand.parse(Arrays.copyOf(ok, ok.length - 1))).isInstanceOf(IllegalArgumentException.class);
@@ -44,11 +44,16 @@ class LedgerCommandTest extends QuorumTestBase {
     void factories_outOfRangeValues_rejected() {
         assertThatThrownBy(() -> LedgerCommand.register(1, 1, "u", 1, random(16), 1, random(32), 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> LedgerCommand.register(1, 1, "u", 1, random(16), 0, random(32), 5)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> LedgerCommand.attempt(1, 1, "u", 0, random(16), random(32))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> LedgerCommand.attempt(1, 1, "", 1, random(16), random(32))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> LedgerCommand.attempt(1, 1, "u".repeat(257), 1, random(16), random(32))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> LedgerCommand.attempt(1, 1, "u", 1, random(15), random(32))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> LedgerCommand.attempt(1, 1, "u", 1, random(16), random(31))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LedgerCommand.attempt(1, 1, "u", 0, random(16), 1, random(32), 1, random(32))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LedgerCommand.attempt(1, 1, "", 1, random(16), 1, random(32), 1, random(32))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LedgerCommand.attempt(1, 1, "u".repeat(257), 1, random(16), 1, random(32), 1, random(32))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LedgerCommand.attempt(1, 1, "u", 1, random(15), 1, random(32), 1, random(32))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LedgerCommand.attempt(1, 1, "u", 1, random(16), 1, random(32), 1, random(31))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LedgerCommand.attempt(1, 1, "u", 1, random(16), 1, random(32), 0, random(32))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LedgerCommand.attempt(1, 1, "u", 1, random(16), 1, random(31), 1, random(32))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LedgerCommand.register(1, 1, "u", 1, random(16), Long.MAX_VALUE, random(32), 5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LedgerCommand.register(1, 1, "u", 1, random(16), LedgerCommand.MAX_RECORD_VERSION + 1, random(32), 5)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(LedgerCommand.register(1, 1, "u", 1, random(16), LedgerCommand.MAX_RECORD_VERSION, random(32), 5).version()).isEqualTo((1L << 53) - 1);
     }
 
     @Test

@@ -87,6 +87,31 @@ public abstract class QuorumTestBase {
         }
     }
 
+    /**
+     * Counts attempt {@code aid} on member {@code m}'s row for {@code user} against the row's current version,
+     * digest and generation (read first through the log); for a row that holds none, version 1, a zero digest
+     * and generation 1 (the ledger refuses such a row first).
+     */
+    protected static CompletionStage<LedgerResult<AttemptOutcome>> attemptAsync(MemberLedger m, String user, byte[] aid) {
+        return m.readRow(user).thenCompose(r -> {
+            RowView row = r instanceof LedgerResult.Committed<RowView> c ? c.outcome() : null;
+            long version = row == null || row.version() < 1 ? 1 : row.version();
+            byte[] digest = row == null || row.recordDigest().length != 32 ? new byte[32] : row.recordDigest();
+            long generation = row == null ? 1 : Math.max(1, row.generation());
+            return m.attempt(user, version, digest, generation, aid);
+        });
+    }
+
+    /** {@link #attemptAsync}, waited for. */
+    protected static LedgerResult<AttemptOutcome> attemptNow(MemberLedger m, String user, byte[] aid) {
+        return join(attemptAsync(m, user, aid));
+    }
+
+    /** Remaining guesses of an allowed attempt (from its witness). */
+    protected static int remaining(LedgerResult<AttemptOutcome> r) {
+        return ((AttemptOutcome.Allowed) r.value()).witness().guessesRemaining();
+    }
+
     /** {@code count} free TCP ports in a random block of the quorum range 17000-18999. */
     protected static synchronized int[] freePorts(int count) {
         for (int tries = 0; tries < 200; tries++) {

@@ -1,5 +1,6 @@
 package dev.fleetvault.quorum.impl;
 
+import dev.fleetvault.protocol.flow.CommitWitness;
 import dev.fleetvault.quorum.AttemptOutcome;
 import dev.fleetvault.quorum.CommandOutcome;
 import dev.fleetvault.quorum.CommandSigner;
@@ -9,8 +10,10 @@ import dev.fleetvault.quorum.LedgerResult;
 import dev.fleetvault.quorum.MemberLedger;
 import dev.fleetvault.quorum.RecordStore;
 import dev.fleetvault.quorum.RejectReason;
+import dev.fleetvault.quorum.RowState;
 import dev.fleetvault.quorum.RowView;
 import dev.fleetvault.quorum.SignedCommand;
+import dev.fleetvault.quorum.SucceedOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,24 +84,31 @@ public final class DefaultMemberLedger implements MemberLedger {
     }
 
     @Override
-    public CompletionStage<LedgerResult<AttemptOutcome>> attempt(String user, byte[] attemptId) {
+    public CompletionStage<LedgerResult<AttemptOutcome>> attempt(String user, long version, byte[] recordDigest,
+                                                                 long generation, byte[] attemptId) {
         byte[] rid = requestId();
         byte[] aid = attemptId.clone();
+        byte[] digest = recordDigest.clone();
         try {
-            LedgerCommand.attempt(epoch, memberId, user, 1, rid, aid);
-        } catch (IllegalArgumentException e) {
-            return done(new LedgerResult.Rejected<>(RejectReason.MALFORMED, e.getMessage()));
+            LedgerCommand.attempt(epoch, memberId, user, 1, rid, version, digest, generation, aid);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return done(new LedgerResult.Rejected<>(RejectReason.MALFORMED, String.valueOf(e.getMessage())));
         }
-        return serial(user, () -> run(user, seq -> LedgerCommand.attempt(epoch, memberId, user, seq, rid, aid))
+        return serial(user, () -> run(user, seq -> LedgerCommand.attempt(epoch, memberId, user, seq, rid, version, digest, generation, aid))
                 .thenCompose(r -> {
                     if (!(r instanceof LedgerResult.Committed<CommandOutcome> c)) return done(r.<AttemptOutcome>castFailure());
                     CommandOutcome o = c.outcome();
                     RowView row = o.row();
-                    if (!o.allowed()) return done(new LedgerResult.Committed<>(new AttemptOutcome.Refused(row.state())));
+                    if (!o.allowed()) return done(new LedgerResult.Committed<>(new AttemptOutcome.Refused(
+                            row.state() == RowState.REGISTERED ? RowState.NO_GUESSES : row.state())));
+                    if (row.version() != version || row.generation() != generation)
+                        return done(new LedgerResult.Rejected<>(RejectReason.MALFORMED, "local outcome does not match the command"));
+                    CommitWitness w = Witnesses.MINT.witness(CommitWitness.Kind.ATTEMPT_GRANTED, memberId, user, version, digest,
+                            generation, aid, o.destroyed() ? 0 : row.guessesRemaining(), o.destroyed(), o.appliedIndex());
                     if (!o.destroyed())
-                        return done(new LedgerResult.Committed<>(new AttemptOutcome.Allowed(row.version(), row.guessesRemaining(), Optional.empty())));
-                    return takeFinalRecord(user, row.version())
-                            .thenApply(rec -> new LedgerResult.Committed<>(new AttemptOutcome.Allowed(row.version(), 0, rec)));
+                        return done(new LedgerResult.Committed<>(new AttemptOutcome.Allowed(w, Optional.empty())));
+                    return takeFinalRecord(user, version)
+                            .thenApply(rec -> new LedgerResult.Committed<>(new AttemptOutcome.Allowed(w, rec)));
                 }));
     }
 
@@ -118,16 +128,28 @@ public final class DefaultMemberLedger implements MemberLedger {
     }
 
     @Override
-    public CompletionStage<LedgerResult<RowView>> succeed(String user, byte[] attemptId) {
+    public CompletionStage<LedgerResult<SucceedOutcome>> succeed(String user, long version, byte[] recordDigest,
+                                                                 long generation, byte[] attemptId) {
         byte[] rid = requestId();
         byte[] aid = attemptId.clone();
+        byte[] digest = recordDigest.clone();
         try {
-            LedgerCommand.succeed(epoch, memberId, user, 1, rid, aid);
-        } catch (IllegalArgumentException e) {
-            return done(new LedgerResult.Rejected<>(RejectReason.MALFORMED, e.getMessage()));
+            LedgerCommand.succeed(epoch, memberId, user, 1, rid, version, digest, generation, aid);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return done(new LedgerResult.Rejected<>(RejectReason.MALFORMED, String.valueOf(e.getMessage())));
         }
-        return serial(user, () -> run(user, seq -> LedgerCommand.succeed(epoch, memberId, user, seq, rid, aid)))
-                .thenApply(r -> r instanceof LedgerResult.Committed<CommandOutcome> c ? new LedgerResult.Committed<>(c.outcome().row()) : r.castFailure());
+        return serial(user, () -> run(user, seq -> LedgerCommand.succeed(epoch, memberId, user, seq, rid, version, digest, generation, aid)))
+                .thenApply(r -> {
+                    if (!(r instanceof LedgerResult.Committed<CommandOutcome> c)) return r.<SucceedOutcome>castFailure();
+                    CommandOutcome o = c.outcome();
+                    RowView row = o.row();
+                    if (row.version() != version || (!o.counterReset() && row.generation() != generation)
+                            || (o.counterReset() && row.generation() != generation + 1))
+                        return new LedgerResult.Rejected<>(RejectReason.MALFORMED, "local outcome does not match the command");
+                    CommitWitness w = Witnesses.MINT.witness(CommitWitness.Kind.SUCCEEDED, memberId, user, version, digest,
+                            generation, aid, row.guessesRemaining(), false, o.appliedIndex());
+                    return new LedgerResult.Committed<>(new SucceedOutcome(w, o.counterReset(), row));
+                });
     }
 
     @Override

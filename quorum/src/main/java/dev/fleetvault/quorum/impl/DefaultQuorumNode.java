@@ -83,6 +83,12 @@ public final class DefaultQuorumNode implements QuorumNode {
 
     /** See {@link QuorumNode#start}. */
     public static DefaultQuorumNode start(QuorumConfig cfg) throws QuorumStartException {
+        try {
+            Witnesses.ensureClaimed();
+        } catch (LinkageError e) {
+            throw new QuorumStartException("m" + cfg.memberId() + ": the commit witness mint was claimed by other code;"
+                    + " only the quorum module may create commit witnesses", e);
+        }
         long deadline = System.nanoTime() + cfg.startTimeout().toNanos();
         Path raftDir = cfg.dataDir().resolve("raft").toAbsolutePath();
         try {

@@ -144,7 +144,7 @@ public final class LedgerStateMachine implements StateMachine {
                 if (row.state != RowState.REGISTERED)
                     return Results.rejected(RejectReason.NOT_REGISTERED, "row is " + row.state);
                 if (row.lastAttemptId.length == 0 || !Arrays.equals(c.attemptId(), row.lastAttemptId))
-                    return Results.rejected(RejectReason.NOT_LATEST_ATTEMPT, "not the latest counted attempt");
+                    return Results.rejected(RejectReason.NOT_COUNTED, "not the latest counted attempt");
                 row.attempts = 0;
                 row.lastAttemptId = new byte[0];
             }
@@ -247,7 +247,7 @@ public final class LedgerStateMachine implements StateMachine {
         final LinkedHashMap<Rid, byte[]> recent = new LinkedHashMap<>();
 
         RowView view(String user, int member) {
-            return new RowView(user, member, state, version, digest, guessLimit, attempts, lastAttemptId, sequence);
+            return new RowView(user, member, state, version, digest, guessLimit, 1, attempts, sequence);
         }
 
         void remember(byte[] rid, byte[] answer) {

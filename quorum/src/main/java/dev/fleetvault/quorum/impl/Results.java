@@ -14,7 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Encoding of the state machine's answers: {@code 0 || row || allowed || destroyed} (applied),
+ * Encoding of the state machine's answers: {@code 0 || row || allowed || destroyed || counterReset || appliedIndex} (applied),
  * {@code 1 || reason || utf8 detail} (rejected, no effect).
  */
 final class Results {
@@ -24,6 +24,10 @@ final class Results {
     private Results() { }
 
     static byte[] ok(RowView row, boolean allowed, boolean destroyed) {
+        return ok(row, allowed, destroyed, false, 0);
+    }
+
+    static byte[] ok(RowView row, boolean allowed, boolean destroyed, boolean counterReset, long appliedIndex) {
         try {
             ByteArrayOutputStream bos = new ByteArrayOutputStream(160);
             DataOutputStream out = new DataOutputStream(bos);
@@ -31,6 +35,8 @@ final class Results {
             writeRow(out, row);
             out.writeBoolean(allowed);
             out.writeBoolean(destroyed);
+            out.writeBoolean(counterReset);
+            out.writeLong(appliedIndex);
             out.flush();
             return bos.toByteArray();
         } catch (IOException e) {
@@ -58,7 +64,10 @@ final class Results {
             RowView row = readRow(in);
             boolean allowed = in.readBoolean();
             boolean destroyed = in.readBoolean();
-            return new LedgerResult.Committed<>(new CommandOutcome(row, allowed, destroyed));
+            boolean reset = in.readBoolean();
+            long index = in.readLong();
+            if (in.available() > 0) throw new IOException("trailing bytes");
+            return new LedgerResult.Committed<>(new CommandOutcome(row, allowed, destroyed, reset, index));
         } catch (IOException | RuntimeException e) {
             return new LedgerResult.Rejected<>(RejectReason.MALFORMED, "undecodable ledger answer");
         }
@@ -73,10 +82,8 @@ final class Results {
         out.writeByte(d.length);
         out.write(d);
         out.writeShort(r.guessLimit());
-        out.writeShort(r.attempts());
-        byte[] a = r.lastAttemptId();
-        out.writeByte(a.length);
-        out.write(a);
+        out.writeLong(r.generation());
+        out.writeShort(r.fleetAttempts());
         out.writeLong(r.sequence());
     }
 
@@ -88,10 +95,9 @@ final class Results {
         byte[] d = new byte[in.readUnsignedByte()];
         in.readFully(d);
         int limit = in.readUnsignedShort();
-        int attempts = in.readUnsignedShort();
-        byte[] a = new byte[in.readUnsignedByte()];
-        in.readFully(a);
+        long generation = in.readLong();
+        int fleetAttempts = in.readUnsignedShort();
         long seq = in.readLong();
-        return new RowView(user, member, state, version, d, limit, attempts, a, seq);
+        return new RowView(user, member, state, version, d, limit, generation, fleetAttempts, seq);
     }
 }

@@ -47,7 +47,7 @@ class CrashRestartTest extends QuorumTestBase {
             int users = 8;
             for (int m = 1; m <= 3; m++)
                 for (int u = 0; u < users; u++)
-                    assertThat(c.call(m, "register u" + u + " 1 1000", CALL)).startsWith("ROW REGISTERED");
+                    assertThat(c.call(m, "register u" + u + "m" + m + " 1 1000", CALL)).startsWith("ROW REGISTERED");
             Map<String, Tally> tallies = new ConcurrentHashMap<>();
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> loaders = new ArrayList<>();
@@ -83,7 +83,7 @@ class CrashRestartTest extends QuorumTestBase {
                 for (int u = 0; u < users; u++) {
                     Tally t = tallies.get(m + "/u" + u);
                     if (t == null) continue;
-                    String[] row = c.call(m, "read u" + u + " " + m, CALL).split(" ");
+                    String[] row = c.call(m, "read u" + u + "m" + m + " " + m, CALL).split(" ");
                     int attempts = Integer.parseInt(row[2]);
                     assertThat(attempts).as("row m%d/u%d: acknowledged attempts are never lost", m, u).isGreaterThanOrEqualTo(t.allowed.get());
                     assertThat(attempts).as("row m%d/u%d: nothing counted twice", m, u).isLessThanOrEqualTo(t.allowed.get() + t.unknown.get());
@@ -108,7 +108,7 @@ class CrashRestartTest extends QuorumTestBase {
             ThreadLocalRandom.current().nextBytes(aid);
             window.acquireUninterruptibly();
             t.sent.incrementAndGet();
-            c.send(member, "attempt u" + u + " " + HexFormat.of().formatHex(aid)).whenComplete((r, e) -> {
+            c.send(member, "attempt u" + u + "m" + member + " " + HexFormat.of().formatHex(aid)).whenComplete((r, e) -> {
                 window.release();
                 if (r != null && r.startsWith("ALLOWED")) t.allowed.incrementAndGet();
                 else t.unknown.incrementAndGet();

@@ -98,7 +98,7 @@ public final class NodeMain {
         switch (a[1]) {
             case "register" -> ledger.register(a[2], Long.parseLong(a[3]), sha(a[2]), Integer.parseInt(a[4]))
                     .thenAccept(res -> OUT.println(id + " " + describeRow(res)));
-            case "attempt" -> ledger.attempt(a[2], HexFormat.of().parseHex(a[3])).thenAccept(res -> OUT.println(id + " " + describeAttempt(res)));
+            case "attempt" -> attempt(ledger, a[2], HexFormat.of().parseHex(a[3])).thenAccept(res -> OUT.println(id + " " + describeAttempt(res)));
             case "read" -> node.ledger().readRow(a[2], Integer.parseInt(a[3])).thenAccept(res -> OUT.println(id + " " + describeRow(res)));
             case "digest" -> OUT.println(id + " DIGEST " + node.raftLedger().commitIndex() + " "
                     + HexFormat.of().formatHex(node.raftLedger().stateMachine().stateDigest()));
@@ -119,6 +119,16 @@ public final class NodeMain {
         }
     }
 
+    /** Reads the member's row, then counts {@code aid} against its version, digest and generation. */
+    private static CompletionStage<LedgerResult<AttemptOutcome>> attempt(MemberLedger ledger, String user, byte[] aid) {
+        return ledger.readRow(user).thenCompose(r -> {
+            RowView row = r instanceof LedgerResult.Committed<RowView> c ? c.outcome() : null;
+            if (row == null) return CompletableFuture.completedFuture(r.<AttemptOutcome>castFailure());
+            byte[] digest = row.recordDigest().length == 32 ? row.recordDigest() : new byte[32];
+            return ledger.attempt(user, Math.max(1, row.version()), digest, Math.max(1, row.generation()), aid);
+        });
+    }
+
     /** Registers {@code users} rows {@code prefix-k} (limit 1000) then runs {@code perUser} attempts on each, window {@code window}. */
     private static void burst(String id, MemberLedger ledger, String prefix, int users, int perUser, int window) {
         new Thread(() -> {
@@ -126,7 +136,7 @@ public final class NodeMain {
             AtomicLong allowed = new AtomicLong(), unknown = new AtomicLong(), refused = new AtomicLong();
             List<CompletableFuture<?>> all = new ArrayList<>();
             for (int u = 0; u < users; u++) {
-                String user = prefix + "-" + u;
+                String user = prefix + "-" + u + "-m" + ledger.memberId();
                 win.acquireUninterruptibly();
                 CompletionStage<?> s = ledger.register(user, 1, sha(user), 1000).whenComplete((x, e) -> win.release());
                 all.add(s.toCompletableFuture());
@@ -135,11 +145,11 @@ public final class NodeMain {
             all.clear();
             for (int i = 0; i < perUser; i++) {
                 for (int u = 0; u < users; u++) {
-                    String user = prefix + "-" + u;
+                    String user = prefix + "-" + u + "-m" + ledger.memberId();
                     byte[] aid = new byte[32];
                     RND.nextBytes(aid);
                     win.acquireUninterruptibly();
-                    all.add(ledger.attempt(user, aid).whenComplete((res, e) -> {
+                    all.add(ledger.attempt(user, 1, sha(user), 1, aid).whenComplete((res, e) -> {
                         win.release();
                         if (res instanceof LedgerResult.Committed<AttemptOutcome> c && c.outcome() instanceof AttemptOutcome.Allowed) allowed.incrementAndGet();
                         else if (res instanceof LedgerResult.Committed<AttemptOutcome>) refused.incrementAndGet();
@@ -154,12 +164,12 @@ public final class NodeMain {
 
     private static void sum(String id, DefaultQuorumNode node, String prefix, int users, int me) {
         List<CompletableFuture<LedgerResult<RowView>>> fs = new ArrayList<>();
-        for (int u = 0; u < users; u++) fs.add(node.ledger().readRow(prefix + "-" + u, me).toCompletableFuture());
+        for (int u = 0; u < users; u++) fs.add(node.ledger().readRow(prefix + "-" + u + "-m" + me, me).toCompletableFuture());
         CompletableFuture.allOf(fs.toArray(new CompletableFuture[0])).thenRun(() -> {
             long total = 0, failed = 0;
             for (CompletableFuture<LedgerResult<RowView>> f : fs) {
                 LedgerResult<RowView> res = f.join();
-                if (res.isCommitted()) total += res.value().attempts();
+                if (res.isCommitted()) total += res.value().fleetAttempts();
                 else failed++;
             }
             OUT.println(id + " SUM " + total + " " + failed);
@@ -168,7 +178,7 @@ public final class NodeMain {
 
     private static String describeAttempt(LedgerResult<AttemptOutcome> r) {
         if (r instanceof LedgerResult.Committed<AttemptOutcome> c) {
-            if (c.outcome() instanceof AttemptOutcome.Allowed a) return "ALLOWED " + a.guessesRemaining();
+            if (c.outcome() instanceof AttemptOutcome.Allowed a) return "ALLOWED " + a.witness().guessesRemaining();
             return "REFUSED " + ((AttemptOutcome.Refused) c.outcome()).state();
         }
         return describeFailure(r);
@@ -176,7 +186,7 @@ public final class NodeMain {
 
     private static String describeRow(LedgerResult<RowView> r) {
         if (r instanceof LedgerResult.Committed<RowView> c)
-            return "ROW " + c.outcome().state() + " " + c.outcome().attempts() + " " + c.outcome().sequence();
+            return "ROW " + c.outcome().state() + " " + c.outcome().fleetAttempts() + " " + c.outcome().sequence();
         return describeFailure(r);
     }
 
