@@ -51,6 +51,12 @@ public final class CommandVerifier {
         return m != null && m.containsKey(member);
     }
 
+    /** The fleet threshold {@code t = floor(n/2) + 1} of {@code epoch}'s configured members (0 if the epoch is unknown). */
+    public int threshold(long epoch) {
+        Map<Integer, ECPublicKeyParameters> m = keysByEpoch.get(epoch);
+        return m == null ? 0 : m.size() / 2 + 1;
+    }
+
     /** Verifies {@code signature} (DER) over {@code message} under member {@code member}'s key for {@code epoch}. */
     public boolean verify(long epoch, int member, byte[] message, byte[] signature) {
         Map<Integer, ECPublicKeyParameters> m = keysByEpoch.get(epoch);

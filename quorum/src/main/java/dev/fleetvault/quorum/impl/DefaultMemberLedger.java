@@ -74,6 +74,8 @@ public final class DefaultMemberLedger implements MemberLedger {
     public CompletionStage<LedgerResult<RowView>> register(String user, long version, byte[] recordDigest, int guessLimit) {
         byte[] rid = requestId();
         byte[] digest = recordDigest.clone();
+        if (version > LedgerCommand.MAX_RECORD_VERSION)
+            return done(new LedgerResult.Rejected<>(RejectReason.VERSION_TOO_LARGE, "record version above 2^53-1"));
         try {
             LedgerCommand.register(epoch, memberId, user, 1, rid, version, digest, guessLimit);
         } catch (IllegalArgumentException e) {
@@ -99,12 +101,18 @@ public final class DefaultMemberLedger implements MemberLedger {
                     if (!(r instanceof LedgerResult.Committed<CommandOutcome> c)) return done(r.<AttemptOutcome>castFailure());
                     CommandOutcome o = c.outcome();
                     RowView row = o.row();
-                    if (!o.allowed()) return done(new LedgerResult.Committed<>(new AttemptOutcome.Refused(
-                            row.state() == RowState.REGISTERED ? RowState.NO_GUESSES : row.state())));
+                    if (!o.allowed()) {
+                        LedgerResult<AttemptOutcome> refused = new LedgerResult.Committed<>(new AttemptOutcome.Refused(
+                                row.state() == RowState.REGISTERED ? RowState.NO_GUESSES : row.state()));
+                        if (!o.destroyed()) return done(refused);
+                        // the fleet's count was already exhausted: this command destroyed the record, nothing is evaluated
+                        return takeFinalRecord(user, row.version()).thenApply(rec -> refused);
+                    }
                     if (row.version() != version || row.generation() != generation)
                         return done(new LedgerResult.Rejected<>(RejectReason.MALFORMED, "local outcome does not match the command"));
+                    // built only from this node's own replica's outcome for this member's own command
                     CommitWitness w = Witnesses.MINT.witness(CommitWitness.Kind.ATTEMPT_GRANTED, memberId, user, version, digest,
-                            generation, aid, o.destroyed() ? 0 : row.guessesRemaining(), o.destroyed(), o.appliedIndex());
+                            generation, aid, row.guessesRemaining(), o.destroyed(), o.appliedIndex());
                     if (!o.destroyed())
                         return done(new LedgerResult.Committed<>(new AttemptOutcome.Allowed(w, Optional.empty())));
                     return takeFinalRecord(user, version)

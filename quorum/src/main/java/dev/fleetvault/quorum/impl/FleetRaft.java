@@ -103,6 +103,13 @@ public class FleetRaft extends RAFT {
         super.sendAppendEntriesMessage(member, e);
     }
 
+    /** Tells the ledger state machine the log index of the entry it is about to apply (for commit witnesses). */
+    @Override
+    protected void applyCommit(long index, boolean serializeResponse) throws Exception {
+        if (state_machine instanceof LedgerStateMachine sm) sm.applying(index);
+        super.applyCommit(index, serializeResponse);
+    }
+
     @Override
     protected RAFT changeRole(Role role) {
         RaftImpl old = impl;

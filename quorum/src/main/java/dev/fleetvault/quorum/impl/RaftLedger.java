@@ -42,13 +42,22 @@ import java.util.function.Function;
  * The {@link Ledger} of one node on jgroups-raft: a {@link RaftHandle} over its own channel with
  * {@link LedgerStateMachine} and {@link RocksDbLog}.
  *
- * <p>How a request travels: it gets a deadline and an in-flight permit; it is proposed directly if
- * this node is the leader and has committed its own term's no-op, otherwise forwarded (a plain
- * message on the Raft channel) to the leader, which proposes it and answers. A try that gets no
- * answer within {@value #TRY_MILLIS} ms, or meets "not leader"/"busy", is retried against the
- * then-current leader until the deadline; duplicates are harmless because commands are idempotent
- * under their request id and reads and no-ops have no effect. Public futures are completed on the
- * ledger's callback executor, never on JGroups or RAFT threads.
+ * <p>How a request travels: it gets a deadline, an in-flight permit and a <em>local waiter</em> keyed by
+ * something unique in its entry (a member command: member id + request id; a read: its random nonce);
+ * it is proposed directly if this node is the leader and has committed its own term's no-op, otherwise
+ * forwarded (a plain message on the Raft channel) to the leader, which proposes it. A try that meets
+ * "not leader"/"busy" or no answer within {@value #TRY_MILLIS} ms is retried against the then-current
+ * leader until the deadline; duplicates are harmless because commands are idempotent under their
+ * request id and reads and no-ops have no effect.
+ *
+ * <p><b>Own replica only.</b> A request completes only from its local waiter, which only THIS node's
+ * own {@link LedgerStateMachine} completes, from inside {@code apply}, with the answer it computed for
+ * the entry (for a member command only once the command's signature verified, so a forged entry with
+ * someone else's request id cannot complete it). Neither the leader's reply to a forward ({@code FWD_RSP},
+ * which anyone on the channel could forge: correlation ids are a counter) nor RAFT's own completion of a
+ * proposal is ever used as a result: they are hints (not leader, busy, sent) that only schedule
+ * re-tries. Public futures are completed on the ledger's callback executor, never on JGroups or RAFT
+ * threads.
  */
 public final class RaftLedger implements Ledger, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftLedger.class);
@@ -67,6 +76,8 @@ public final class RaftLedger implements Ledger, AutoCloseable {
     private final ExecutorService replies;
     private final Semaphore inFlight;
     private final Map<Long, CompletableFuture<byte[]>> forwarded = new ConcurrentHashMap<>();
+    /** Local waiters, completed only by this node's own state machine when it applies the entry. */
+    private final Map<String, CompletableFuture<byte[]>> waiters = new ConcurrentHashMap<>();
     private final AtomicLong corr = new AtomicLong();
     private final java.util.Set<Request> active = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
@@ -84,6 +95,15 @@ public final class RaftLedger implements Ledger, AutoCloseable {
         this.replies = Executors.newFixedThreadPool(2, daemon("quorum-reply-" + tag));
         this.inFlight = new Semaphore(cfg.maxInFlight());
         raft.addRoleListener(this::roleChanged);
+        sm.listener(new LedgerStateMachine.Listener() {
+            @Override public void commandApplied(int member, byte[] requestId, byte[] answer) {
+                complete(commandKey(member, requestId), answer);
+            }
+
+            @Override public void readApplied(byte[] nonce, byte[] answer) {
+                complete(readKey(nonce), answer);
+            }
+        });
         channel.setReceiver(new Receiver() {
             @Override public void receive(Message msg) {
                 onMessage(msg);
@@ -104,7 +124,14 @@ public final class RaftLedger implements Ledger, AutoCloseable {
 
     @Override
     public CompletionStage<LedgerResult<CommandOutcome>> submit(SignedCommand command) {
-        return execute(Entries.memberCommand(command.encode()), Results::decodeCommand);
+        String key;
+        try {
+            dev.fleetvault.quorum.LedgerCommand c = dev.fleetvault.quorum.LedgerCommand.parse(command.canonical());
+            key = commandKey(c.memberId(), c.requestId());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.MALFORMED, "command does not parse"));
+        }
+        return execute(Entries.memberCommand(command.encode()), key, Results::decodeCommand);
     }
 
     @Override
@@ -113,7 +140,7 @@ public final class RaftLedger implements Ledger, AutoCloseable {
             return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.MALFORMED, "bad user or member id"));
         byte[] nonce = new byte[16];
         random.nextBytes(nonce);
-        return execute(Entries.read(user, memberId, nonce), rsp -> {
+        return execute(Entries.read(user, memberId, nonce), readKey(nonce), rsp -> {
             LedgerResult<CommandOutcome> r = Results.decodeCommand(rsp);
             return r instanceof LedgerResult.Committed<CommandOutcome> c
                     ? new LedgerResult.Committed<>(c.outcome().row()) : r.castFailure();
@@ -164,15 +191,34 @@ public final class RaftLedger implements Ledger, AutoCloseable {
 
     // ---------------------------------------------------------------- request execution
 
-    private <T> CompletionStage<LedgerResult<T>> execute(byte[] entry, Function<byte[], LedgerResult<T>> decode) {
+    static String commandKey(int member, byte[] requestId) {
+        return "c" + member + ":" + java.util.HexFormat.of().formatHex(requestId);
+    }
+
+    static String readKey(byte[] nonce) {
+        return "r:" + java.util.HexFormat.of().formatHex(nonce);
+    }
+
+    /** Called by the state machine (apply thread) with the answer this replica computed. */
+    private void complete(String key, byte[] answer) {
+        CompletableFuture<byte[]> w = waiters.get(key);
+        if (w != null) w.complete(answer);
+    }
+
+    private <T> CompletionStage<LedgerResult<T>> execute(byte[] entry, String waiterKey, Function<byte[], LedgerResult<T>> decode) {
         if (closed) return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.CLOSED, "node closed"));
         if (!inFlight.tryAcquire())
             return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.OVERLOADED,
                     "more than " + cfg.maxInFlight() + " ledger requests in flight on this node"));
         CompletableFuture<LedgerResult<T>> result = new CompletableFuture<>();
         Request req = new Request(entry, System.nanoTime() + cfg.requestTimeout().toNanos());
+        CompletableFuture<byte[]> waiter = waiters.computeIfAbsent(waiterKey, k -> new CompletableFuture<>());
+        waiter.whenComplete((rsp, ex) -> {
+            if (ex == null) req.done.complete(rsp);
+        });
         active.add(req);
         req.done.whenComplete((rsp, ex) -> {
+            waiters.remove(waiterKey, waiter);
             active.remove(req);
             inFlight.release();
             LedgerResult<T> r;
@@ -243,8 +289,11 @@ public final class RaftLedger implements Ledger, AutoCloseable {
         }
         CompletableFuture<byte[]> bounded = attempt.orTimeout(Math.min(TRY_MILLIS, remainingMs), TimeUnit.MILLISECONDS);
         bounded.whenComplete((rsp, ex) -> {
-            if (ex == null && rsp != null) {
-                req.done.complete(rsp);
+            if (req.done.isDone()) return;
+            if (ex == null) {
+                // a hint only ("sent"/"committed there"): the result comes from this replica's own apply;
+                // if it does not come (e.g. a snapshot covered the entry) the entry is proposed again
+                retryLater(req, TRY_MILLIS);
             } else {
                 Throwable cause = ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null ? ex.getCause() : ex;
                 retryLater(req, cause instanceof BusyException ? 5 : cause instanceof java.util.concurrent.TimeoutException ? 0 : 10);
@@ -292,9 +341,7 @@ public final class RaftLedger implements Ledger, AutoCloseable {
             CompletableFuture<byte[]> f = forwarded.get(id);
             if (f == null) return;
             if (code == RSP_RESULT) {
-                byte[] rsp = new byte[b.remaining()];
-                b.get(rsp);
-                f.complete(rsp);
+                f.complete(new byte[0]);  // a hint ("proposed and committed there"), never a result
             } else {
                 f.completeExceptionally(code == RSP_BUSY ? new BusyException() : new NotLeaderException());
             }
@@ -313,7 +360,7 @@ public final class RaftLedger implements Ledger, AutoCloseable {
         }
         try {
             raft.raft().setAsync(entry, 0, entry.length, null).whenCompleteAsync((rsp, ex) -> {
-                if (ex == null && rsp != null) reply(from, id, RSP_RESULT, rsp);
+                if (ex == null && rsp != null) reply(from, id, RSP_RESULT, null);
                 else reply(from, id, RSP_NOT_LEADER, null);
             }, replies);
         } catch (RuntimeException e) {

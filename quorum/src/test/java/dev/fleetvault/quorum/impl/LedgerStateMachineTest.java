@@ -6,6 +6,7 @@ import dev.fleetvault.quorum.LedgerResult;
 import dev.fleetvault.quorum.QuorumMember;
 import dev.fleetvault.quorum.RejectReason;
 import dev.fleetvault.quorum.RowState;
+import dev.fleetvault.quorum.RowView;
 import dev.fleetvault.quorum.SignedCommand;
 import org.junit.jupiter.api.Test;
 
@@ -13,26 +14,35 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.IOException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The deterministic state machine: signatures, ownership, sequence numbers, idempotence, the guess limit. */
+/**
+ * The deterministic state machine: signatures, ownership, sequence numbers, idempotence, and the fleet-wide
+ * counting rules of the issue-10 contract (one set of attempt ids per registration, t-of-n resets,
+ * generations, version/digest binding), plus the snapshot rules (verified, never lowers a row).
+ */
 class LedgerStateMachineTest {
     private static final SecureRandom RND = new SecureRandom();
-    private static final byte[] D = rnd(32);
-    private final KeyPair k1 = key(), k2 = key();
+    private static final long E = 7;
+    private final KeyPair[] k = {key(), key(), key()};
     private final List<QuorumMember> members = List.of(
-            new QuorumMember(1, "127.0.0.1", 1, 2, k1.getPublic()), new QuorumMember(2, "127.0.0.1", 3, 4, k2.getPublic()),
-            new QuorumMember(3, "127.0.0.1", 5, 6, key().getPublic()));
+            new QuorumMember(1, "127.0.0.1", 1, 2, k[0].getPublic()), new QuorumMember(2, "127.0.0.1", 3, 4, k[1].getPublic()),
+            new QuorumMember(3, "127.0.0.1", 5, 6, k[2].getPublic()));
+    private final byte[][] digest = {rnd(32), rnd(32), rnd(32)};
+    private final long[] seq = new long[4];
 
     private LedgerStateMachine fresh() {
-        return new LedgerStateMachine(CommandVerifier.forEpoch(7, members));
+        return new LedgerStateMachine(CommandVerifier.forEpoch(E, members));
     }
 
     private static KeyPair key() {
@@ -51,15 +61,19 @@ class LedgerStateMachineTest {
         return b;
     }
 
-    private static byte[] sign(KeyPair k, LedgerCommand c) {
+    private static byte[] envelope(KeyPair k, LedgerCommand c) {
         try {
             Signature s = Signature.getInstance("SHA256withECDSA");
             s.initSign(k.getPrivate());
             s.update(c.canonicalBytes());
-            return Entries.memberCommand(SignedCommand.of(c, s.sign()).encode());
+            return SignedCommand.of(c, s.sign()).encode();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static byte[] sign(KeyPair k, LedgerCommand c) {
+        return Entries.memberCommand(envelope(k, c));
     }
 
     private static LedgerResult<CommandOutcome> apply(LedgerStateMachine sm, byte[] entry) {
@@ -71,20 +85,59 @@ class LedgerStateMachineTest {
         return ((LedgerResult.Rejected<?>) r).reason();
     }
 
+    // --- helpers that keep per-member sequence numbers (the members' own rows for user "u")
+
+    private byte[] reg(int m, long version, int limit) {
+        return sign(k[m - 1], LedgerCommand.register(E, m, "u", ++seq[m], rnd(16), version, digest[m - 1], limit));
+    }
+
+    private byte[] att(int m, long version, long gen, byte[] aid) {
+        return sign(k[m - 1], LedgerCommand.attempt(E, m, "u", ++seq[m], rnd(16), version, digest[m - 1], gen, aid));
+    }
+
+    private byte[] suc(int m, long version, long gen, byte[] aid) {
+        return sign(k[m - 1], LedgerCommand.succeed(E, m, "u", ++seq[m], rnd(16), version, digest[m - 1], gen, aid));
+    }
+
+    /** Applies a command that must be applied (sequence kept) or rolls the helper's sequence back on rejection. */
+    private LedgerResult<CommandOutcome> run(LedgerStateMachine sm, int m, byte[] entry) {
+        LedgerResult<CommandOutcome> r = apply(sm, entry);
+        if (!r.isCommitted()) seq[m]--;
+        return r;
+    }
+
+    private LedgerStateMachine registeredAll(int limit) {
+        LedgerStateMachine sm = fresh();
+        for (int m = 1; m <= 3; m++) assertThat(run(sm, m, reg(m, 1, limit)).isCommitted()).isTrue();
+        return sm;
+    }
+
+    private static byte[] snapshot(LedgerStateMachine sm) throws IOException {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        sm.writeContentTo(new DataOutputStream(bos));
+        return bos.toByteArray();
+    }
+
+    private static void load(LedgerStateMachine sm, byte[] snap) throws IOException {
+        sm.readContentFrom(new DataInputStream(new ByteArrayInputStream(snap)));
+    }
+
+    // ------------------------------------------------------------------ signatures and sequences
+
     @Test
     void register_signedByOwner_applied() {
         LedgerStateMachine sm = fresh();
-        LedgerResult<CommandOutcome> r = apply(sm, sign(k1, LedgerCommand.register(7, 1, "u", 1, rnd(16), 1, D, 3)));
+        LedgerResult<CommandOutcome> r = run(sm, 1, reg(1, 1, 3));
         assertThat(r.value().row().state()).isEqualTo(RowState.REGISTERED);
         assertThat(r.value().row().sequence()).isEqualTo(1);
+        assertThat(r.value().row().generation()).isEqualTo(1);
     }
 
     @Test
     void command_signedByAnotherMember_rejectedNoEffect() {
         LedgerStateMachine sm = fresh();
         byte[] before = sm.stateDigest();
-        // member 2's node proposes a command for member 1's row, signed with its own key
-        LedgerResult<CommandOutcome> r = apply(sm, sign(k2, LedgerCommand.register(7, 1, "u", 1, rnd(16), 1, D, 3)));
+        LedgerResult<CommandOutcome> r = apply(sm, sign(k[1], LedgerCommand.register(E, 1, "u", 1, rnd(16), 1, rnd(32), 3)));
         assertThat(reason(r)).isEqualTo(RejectReason.BAD_SIGNATURE);
         assertThat(sm.stateDigest()).isEqualTo(before);
     }
@@ -92,8 +145,8 @@ class LedgerStateMachineTest {
     @Test
     void command_tamperedAfterSigning_rejected() {
         LedgerStateMachine sm = fresh();
-        byte[] e = sign(k1, LedgerCommand.register(7, 1, "u", 1, rnd(16), 1, D, 3));
-        e[e.length - 80] ^= 1; // inside the canonical bytes
+        byte[] e = reg(1, 1, 3);
+        e[e.length - 80] ^= 1;
         assertThat(reason(apply(sm, e))).isIn(RejectReason.BAD_SIGNATURE, RejectReason.MALFORMED);
         assertThat(sm.rowCount()).isZero();
     }
@@ -101,18 +154,17 @@ class LedgerStateMachineTest {
     @Test
     void command_unknownEpochOrMember_rejected() {
         LedgerStateMachine sm = fresh();
-        assertThat(reason(apply(sm, sign(k1, LedgerCommand.register(8, 1, "u", 1, rnd(16), 1, rnd(32), 3)))))
+        assertThat(reason(apply(sm, sign(k[0], LedgerCommand.register(8, 1, "u", 1, rnd(16), 1, rnd(32), 3)))))
                 .isEqualTo(RejectReason.UNKNOWN_EPOCH);
-        assertThat(reason(apply(sm, sign(k1, LedgerCommand.register(7, 9, "u", 1, rnd(16), 1, rnd(32), 3)))))
+        assertThat(reason(apply(sm, sign(k[0], LedgerCommand.register(E, 9, "u", 1, rnd(16), 1, rnd(32), 3)))))
                 .isEqualTo(RejectReason.UNKNOWN_MEMBER);
         assertThat(reason(apply(sm, new byte[] {1, 0, 3, 1, 2, 3}))).isEqualTo(RejectReason.MALFORMED);
     }
 
     @Test
     void replay_sameCommand_answeredAgainNotCountedTwice() {
-        LedgerStateMachine sm = fresh();
-        apply(sm, sign(k1, LedgerCommand.register(7, 1, "u", 1, rnd(16), 1, D, 5)));
-        byte[] attempt = sign(k1, LedgerCommand.attempt(7, 1, "u", 2, rnd(16), 1, D, 1, rnd(32)));
+        LedgerStateMachine sm = registeredAll(5);
+        byte[] attempt = att(1, 1, 1, rnd(32));
         LedgerResult<CommandOutcome> first = apply(sm, attempt);
         LedgerResult<CommandOutcome> again = apply(sm, attempt);
         assertThat(again).isEqualTo(first);
@@ -120,58 +172,270 @@ class LedgerStateMachineTest {
     }
 
     @Test
-    void replay_oldSucceedAfterCacheEvicted_staleSequenceNoReset() {
-        LedgerStateMachine sm = fresh();
-        apply(sm, sign(k1, LedgerCommand.register(7, 1, "u", 1, rnd(16), 1, D, 100)));
+    void replay_oldSignedSucceedAfterCacheEvicted_staleSequenceNoReset() {
+        LedgerStateMachine sm = registeredAll(100);
         byte[] aid = rnd(32);
-        apply(sm, sign(k1, LedgerCommand.attempt(7, 1, "u", 2, rnd(16), 1, D, 1, aid)));
-        byte[] succeed = sign(k1, LedgerCommand.succeed(7, 1, "u", 3, rnd(16), 1, D, 1, aid));
-        assertThat(apply(sm, succeed).value().row().fleetAttempts()).isZero();
-        long seq = 3;
-        for (int i = 0; i < LedgerStateMachine.RECENT + 2; i++)
-            apply(sm, sign(k1, LedgerCommand.attempt(7, 1, "u", ++seq, rnd(16), 1, D, 1, rnd(32))));
-        int attempts = sm.localRow("u", 1).fleetAttempts();
-        byte[] digest = sm.stateDigest();
-        assertThat(reason(apply(sm, succeed))).isEqualTo(RejectReason.STALE_SEQUENCE);
-        assertThat(sm.localRow("u", 1).fleetAttempts()).isEqualTo(attempts);
-        assertThat(sm.stateDigest()).isEqualTo(digest);
+        run(sm, 1, att(1, 1, 1, aid));
+        byte[] s1 = suc(1, 1, 1, aid);
+        byte[] s2 = suc(2, 1, 1, aid);
+        run(sm, 1, s1);
+        assertThat(run(sm, 2, s2).value().counterReset()).isTrue();
+        for (int i = 0; i < LedgerStateMachine.RECENT + 2; i++) run(sm, 1, att(1, 1, 2, rnd(32)));
+        RowView before = sm.localRow("u", 1);
+        byte[] digestBefore = sm.stateDigest();
+        assertThat(reason(apply(sm, s1))).isEqualTo(RejectReason.STALE_SEQUENCE);
+        assertThat(sm.localRow("u", 1)).isEqualTo(before);
+        assertThat(before.fleetAttempts()).isEqualTo(LedgerStateMachine.RECENT + 2);
+        assertThat(sm.stateDigest()).isEqualTo(digestBefore);
     }
 
     @Test
-    void attempt_atLimit_noGuessesAndDestroyed_thenRefused() {
-        LedgerStateMachine sm = fresh();
-        apply(sm, sign(k1, LedgerCommand.register(7, 1, "u", 1, rnd(16), 1, D, 2)));
-        CommandOutcome a1 = apply(sm, sign(k1, LedgerCommand.attempt(7, 1, "u", 2, rnd(16), 1, D, 1, rnd(32)))).value();
-        assertThat(a1.allowed()).isTrue();
-        assertThat(a1.row().guessesRemaining()).isEqualTo(1);
-        CommandOutcome a2 = apply(sm, sign(k1, LedgerCommand.attempt(7, 1, "u", 3, rnd(16), 1, D, 1, rnd(32)))).value();
-        assertThat(a2.allowed()).isTrue();
-        assertThat(a2.destroyed()).isTrue();
-        assertThat(a2.row().state()).isEqualTo(RowState.NO_GUESSES);
-        CommandOutcome a3 = apply(sm, sign(k1, LedgerCommand.attempt(7, 1, "u", 4, rnd(16), 1, D, 1, rnd(32)))).value();
-        assertThat(a3.allowed()).isFalse();
-        assertThat(a3.row().fleetAttempts()).isEqualTo(2);
+    void replay_oldSignedAttemptOfPastGeneration_refusedAsStaleGeneration() {
+        LedgerStateMachine sm = registeredAll(3);
+        byte[] aid = rnd(32);
+        run(sm, 1, att(1, 1, 1, aid));
+        run(sm, 1, suc(1, 1, 1, aid));
+        run(sm, 2, suc(2, 1, 1, aid));
+        // the edge kept the old phase-1 envelope: the member re-signs it with a fresh sequence, same generation 1
+        assertThat(reason(run(sm, 1, att(1, 1, 1, aid)))).isEqualTo(RejectReason.STALE_GENERATION);
+        assertThat(reason(run(sm, 3, suc(3, 1, 1, aid)))).isEqualTo(RejectReason.NOT_COUNTED);
+        assertThat(sm.localRow("u", 1).fleetAttempts()).isZero();
+        assertThat(sm.localRow("u", 1).generation()).isEqualTo(2);
     }
+
+    // ------------------------------------------------------------------ fleet-wide counting
+
+    @Test
+    void attempt_differentIdsAcrossMembers_countedOnceForTheFleet() {
+        LedgerStateMachine sm = registeredAll(3);
+        assertThat(run(sm, 1, att(1, 1, 1, rnd(32))).value().allowed()).isTrue();
+        assertThat(run(sm, 2, att(2, 1, 1, rnd(32))).value().allowed()).isTrue();
+        CommandOutcome third = run(sm, 3, att(3, 1, 1, rnd(32))).value();
+        assertThat(third.allowed()).isTrue();
+        assertThat(third.destroyed()).as("member 3 reached its limit with the fleet's third id").isTrue();
+        CommandOutcome fourth = run(sm, 1, att(1, 1, 1, rnd(32))).value();
+        assertThat(fourth.allowed()).as("a 4th distinct id through another member is refused").isFalse();
+        assertThat(fourth.row().state()).isEqualTo(RowState.NO_GUESSES);
+        for (int m = 1; m <= 3; m++) assertThat(sm.localRow("u", m).fleetAttempts()).isEqualTo(3);
+    }
+
+    @Test
+    void attempt_sameIdAtEveryMemberAndRetried_countedOnce() {
+        LedgerStateMachine sm = registeredAll(3);
+        byte[] aid = rnd(32);
+        for (int m = 1; m <= 3; m++) assertThat(run(sm, m, att(m, 1, 1, aid)).value().allowed()).isTrue();
+        assertThat(run(sm, 2, att(2, 1, 1, aid)).value().allowed()).as("a retry of a counted id is granted").isTrue();
+        assertThat(sm.localRow("u", 2).fleetAttempts()).isEqualTo(1);
+        assertThat(sm.localRow("u", 2).guessesRemaining()).isEqualTo(2);
+    }
+
+    @Test
+    void attempt_countedIdAfterSetFull_grantedAndRowDestroyed() {
+        LedgerStateMachine sm = registeredAll(2);
+        byte[] a = rnd(32);
+        run(sm, 1, att(1, 1, 1, a));
+        run(sm, 1, att(1, 1, 1, rnd(32)));
+        CommandOutcome o = run(sm, 2, att(2, 1, 1, a)).value();
+        assertThat(o.allowed()).isTrue();
+        assertThat(o.destroyed()).isTrue();
+        assertThat(o.row().state()).isEqualTo(RowState.NO_GUESSES);
+        assertThat(o.row().recordDigest()).isEmpty();
+    }
+
+    @Test
+    void attempt_wrongGeneration_staleGenerationNoChange() {
+        LedgerStateMachine sm = registeredAll(3);
+        byte[] before = sm.stateDigest();
+        assertThat(reason(run(sm, 1, att(1, 1, 2, rnd(32))))).isEqualTo(RejectReason.STALE_GENERATION);
+        assertThat(sm.stateDigest()).isEqualTo(before);
+    }
+
+    @Test
+    void attempt_wrongVersionOrDigest_versionMismatchNoChange() {
+        LedgerStateMachine sm = registeredAll(3);
+        byte[] before = sm.stateDigest();
+        assertThat(reason(run(sm, 1, att(1, 2, 1, rnd(32))))).isEqualTo(RejectReason.VERSION_MISMATCH);
+        byte[] otherDigest = sign(k[0], LedgerCommand.attempt(E, 1, "u", seq[1] + 1, rnd(16), 1, rnd(32), 1, rnd(32)));
+        assertThat(reason(apply(sm, otherDigest))).isEqualTo(RejectReason.VERSION_MISMATCH);
+        assertThat(sm.stateDigest()).isEqualTo(before);
+    }
+
+    @Test
+    void attempt_notRegistered_refusedWithState() {
+        LedgerStateMachine sm = fresh();
+        CommandOutcome o = run(sm, 1, att(1, 1, 1, rnd(32))).value();
+        assertThat(o.allowed()).isFalse();
+        assertThat(o.row().state()).isEqualTo(RowState.NOT_REGISTERED);
+    }
+
+    @Test
+    void succeed_tOfN_resetsCountAndAdvancesGeneration() {
+        LedgerStateMachine sm = registeredAll(3);
+        byte[] aid = rnd(32);
+        run(sm, 1, att(1, 1, 1, aid));
+        run(sm, 2, att(2, 1, 1, rnd(32)));
+        CommandOutcome one = run(sm, 1, suc(1, 1, 1, aid)).value();
+        assertThat(one.counterReset()).isFalse();
+        assertThat(run(sm, 1, suc(1, 1, 1, aid)).value().counterReset()).as("idempotent for the same member").isFalse();
+        CommandOutcome two = run(sm, 3, suc(3, 1, 1, aid)).value();
+        assertThat(two.counterReset()).isTrue();
+        for (int m = 1; m <= 3; m++) {
+            assertThat(sm.localRow("u", m).generation()).isEqualTo(2);
+            assertThat(sm.localRow("u", m).guessesRemaining()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void succeed_oneMemberOnly_doesNotReset() {
+        LedgerStateMachine sm = registeredAll(3);
+        byte[] aid = rnd(32);
+        run(sm, 1, att(1, 1, 1, aid));
+        run(sm, 1, att(1, 1, 1, rnd(32)));
+        assertThat(run(sm, 1, suc(1, 1, 1, aid)).value().counterReset()).isFalse();
+        assertThat(sm.localRow("u", 2).fleetAttempts()).isEqualTo(2);
+        assertThat(sm.localRow("u", 2).generation()).isEqualTo(1);
+    }
+
+    @Test
+    void succeed_idNeverCounted_notCounted() {
+        LedgerStateMachine sm = registeredAll(3);
+        assertThat(reason(run(sm, 1, suc(1, 1, 1, rnd(32))))).isEqualTo(RejectReason.NOT_COUNTED);
+    }
+
+    // ------------------------------------------------------------------ registrations
 
     @Test
     void register_olderVersion_rejected() {
         LedgerStateMachine sm = fresh();
-        apply(sm, sign(k1, LedgerCommand.register(7, 1, "u", 1, rnd(16), 5, rnd(32), 2)));
-        assertThat(reason(apply(sm, sign(k1, LedgerCommand.register(7, 1, "u", 2, rnd(16), 5, rnd(32), 9)))))
-                .isEqualTo(RejectReason.VERSION_NOT_NEWER);
+        run(sm, 1, reg(1, 5, 2));
+        assertThat(reason(run(sm, 1, reg(1, 5, 9)))).isEqualTo(RejectReason.VERSION_NOT_NEWER);
     }
 
     @Test
-    void snapshot_roundTrip_identicalDigestAndBehaviour() throws Exception {
+    void register_versionAbove2pow53_refusedBeforeSigning() {
+        assertThatThrownBy(() -> LedgerCommand.register(E, 1, "u", 1, rnd(16), Long.MAX_VALUE, rnd(32), 3))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LedgerCommand.register(E, 1, "u", 1, rnd(16), LedgerCommand.MAX_RECORD_VERSION + 1, rnd(32), 3))
+                .isInstanceOf(IllegalArgumentException.class);
+        // hand-crafted canonical bytes with version 2^63-1, signed by the owner: do not parse, no effect
+        byte[] canonical = LedgerCommand.register(E, 1, "u", 1, rnd(16), 1, rnd(32), 3).canonicalBytes();
+        int versionAt = LedgerCommand.DOMAIN_TAG.length + 1 + 8 + 1 + 2 + 1 + 8 + 16;
+        java.nio.ByteBuffer.wrap(canonical).putLong(versionAt, Long.MAX_VALUE);
         LedgerStateMachine sm = fresh();
-        byte[] rid = rnd(16);
-        apply(sm, sign(k1, LedgerCommand.register(7, 1, "u", 1, rid, 1, D, 2)));
-        apply(sm, sign(k2, LedgerCommand.register(7, 2, "u", 1, rnd(16), 1, rnd(32), 2)));
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        sm.writeContentTo(new DataOutputStream(bos));
+        byte[] sig;
+        try {
+            Signature s = Signature.getInstance("SHA256withECDSA");
+            s.initSign(k[0].getPrivate());
+            s.update(canonical);
+            sig = s.sign();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] entry = Entries.memberCommand(new SignedCommand(canonical, sig).encode());
+        assertThat(reason(apply(sm, entry))).isEqualTo(RejectReason.MALFORMED);
+        assertThat(sm.rowCount()).isZero();
+        // the largest allowed version works, and a later one cannot overflow
+        assertThat(run(sm, 1, reg(1, LedgerCommand.MAX_RECORD_VERSION, 3)).isCommitted()).isTrue();
+    }
+
+    @Test
+    void register_newVersionEverywhere_oldRegistrationDropped() {
+        LedgerStateMachine sm = registeredAll(3);
+        run(sm, 1, att(1, 1, 1, rnd(32)));
+        assertThat(sm.registrationCount()).isEqualTo(1);
+        for (int m = 1; m <= 3; m++) run(sm, m, reg(m, 2, 3));
+        assertThat(sm.registrationCount()).isEqualTo(1);
+        assertThat(sm.localRow("u", 1).fleetAttempts()).isZero();
+        assertThat(sm.localRow("u", 1).generation()).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    @Test
+    void snapshot_roundTrip_identicalDigestAndBehaviour() throws Exception {
+        LedgerStateMachine sm = registeredAll(3);
+        byte[] aid = rnd(32);
+        run(sm, 1, att(1, 1, 1, aid));
+        run(sm, 1, suc(1, 1, 1, aid));
+        run(sm, 2, suc(2, 1, 1, aid));
+        run(sm, 3, att(3, 1, 2, rnd(32)));
+        run(sm, 2, suc(2, 1, 2, rnd(32)));  // rejected, not counted
         LedgerStateMachine copy = fresh();
-        copy.readContentFrom(new DataInputStream(new ByteArrayInputStream(bos.toByteArray())));
+        load(copy, snapshot(sm));
         assertThat(copy.stateDigest()).isEqualTo(sm.stateDigest());
         assertThat(copy.localRow("u", 2)).isEqualTo(sm.localRow("u", 2));
+        byte[] next = att(1, 1, 2, rnd(32));
+        assertThat(apply(copy, next)).isEqualTo(apply(sm, next));
+        assertThat(copy.stateDigest()).isEqualTo(sm.stateDigest());
+    }
+
+    /** Builds a replica at attempts 2/3 and a copy that is behind; the crafted snapshot is a mutation of the truth. */
+    private void assertCraftedRefused(Consumer<LedgerStateMachine> mutate, String expected) throws Exception {
+        LedgerStateMachine honest = registeredAll(3);
+        run(honest, 1, att(1, 1, 1, rnd(32)));
+        run(honest, 2, att(2, 1, 1, rnd(32)));
+        LedgerStateMachine forger = fresh();
+        load(forger, snapshot(honest));
+        mutate.accept(forger);
+        byte[] crafted = snapshot(forger);
+        byte[] before = honest.stateDigest();
+        RowView row = honest.localRow("u", 1);
+        assertThat(honest.refusalOf(new DataInputStream(new ByteArrayInputStream(crafted)))).isNotNull().contains(expected);
+        assertThatThrownBy(() -> load(honest, crafted)).isInstanceOf(IOException.class).hasMessageContaining(expected);
+        assertThat(honest.stateDigest()).isEqualTo(before);
+        assertThat(honest.localRow("u", 1)).isEqualTo(row);
+        assertThat(row.fleetAttempts()).isEqualTo(2);
+    }
+
+    @Test
+    void snapshot_droppedAttempt_refused() throws Exception {
+        assertCraftedRefused(f -> f.regs.firstEntry().getValue().counted.pollFirstEntry(), "fewer counted attempts");
+    }
+
+    @Test
+    void snapshot_loweredAttemptsAndRaisedLimit_refused() throws Exception {
+        // moves member 1's row from 2/3 to 0/100: the signed REGISTER says 3, so the row is not backed
+        assertCraftedRefused(f -> {
+            f.regs.firstEntry().getValue().counted.clear();
+            f.rows.firstEntry().getValue().guessLimit = 100;
+        }, "REGISTER");
+    }
+
+    @Test
+    void snapshot_forgedSignature_refused() throws Exception {
+        assertCraftedRefused(f -> {
+            var counted = f.regs.firstEntry().getValue().counted.firstEntry().getValue();
+            counted.attempt[counted.attempt.length - 5] ^= 1;  // inside the DER signature
+        }, "signature");
+    }
+
+    @Test
+    void snapshot_lowerSequenceFromOldState_refused() throws Exception {
+        LedgerStateMachine honest = registeredAll(3);
+        byte[] old = snapshot(honest);
+        run(honest, 1, att(1, 1, 1, rnd(32)));
+        byte[] before = honest.stateDigest();
+        assertThatThrownBy(() -> load(honest, old)).isInstanceOf(IOException.class).hasMessageContaining("lower sequence");
+        assertThat(honest.stateDigest()).isEqualTo(before);
+    }
+
+    @Test
+    void snapshot_rowBackFromNoGuessesAtSameVersion_refused() throws Exception {
+        LedgerStateMachine honest = registeredAll(1);
+        byte[] old = snapshot(honest);
+        assertThat(run(honest, 1, att(1, 1, 1, rnd(32))).value().destroyed()).isTrue();
+        assertThatThrownBy(() -> load(honest, old)).isInstanceOf(IOException.class);
+        assertThat(honest.localRow("u", 1).state()).isEqualTo(RowState.NO_GUESSES);
+    }
+
+    @Test
+    void snapshot_aheadOfThisReplica_installed() throws Exception {
+        LedgerStateMachine leader = registeredAll(3);
+        LedgerStateMachine behind = fresh();
+        load(behind, snapshot(leader));
+        run(leader, 1, att(1, 1, 1, rnd(32)));
+        run(leader, 2, reg(2, 4, 9));
+        load(behind, snapshot(leader));
+        assertThat(behind.stateDigest()).isEqualTo(leader.stateDigest());
     }
 }
