@@ -8,6 +8,8 @@ import java.util.Objects;
  * Settings of a {@link FleetvaultClient}. Immutable; build with {@link #builder()}.
  *
  * @param edges          the edges to use, the preferred one first; the SDK moves to the next when one is down
+ * @param appId          the app's id: the {@code iss} of its tokens, bound into every envelope and attempt id
+ *                       (1..64 characters of {@code [A-Za-z0-9._-]})
  * @param transport      gRPC or WebSocket
  * @param tokens         supplies the app's token per user
  * @param realm          where the fleet's keys come from (a verified bundle, or pinned keys)
@@ -16,6 +18,7 @@ import java.util.Objects;
  */
 public record ClientOptions(
     List<Edge> edges,
+    String appId,
     TransportKind transport,
     TokenSupplier tokens,
     RealmSource realm,
@@ -33,6 +36,8 @@ public record ClientOptions(
         if (edges.isEmpty()) {
             throw new IllegalArgumentException("at least one edge is required");
         }
+        Objects.requireNonNull(appId, "appId (the app id, the iss of the app's tokens) is required");
+        dev.fleetvault.protocol.flow.LedgerKeys.requireAppId(appId);
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(realm, "realm");
@@ -55,6 +60,7 @@ public record ClientOptions(
     /** Builds {@link ClientOptions}. */
     public static final class Builder {
         private List<Edge> edges = List.of();
+        private String appId;
         private TransportKind transport = TransportKind.GRPC;
         private TokenSupplier tokens;
         private RealmSource realm;
@@ -67,6 +73,12 @@ public record ClientOptions(
         /** The edges, preferred first. */
         public Builder edges(List<Edge> edges) {
             this.edges = List.copyOf(edges);
+            return this;
+        }
+
+        /** The app id (the {@code iss} of the app's tokens); required. */
+        public Builder appId(String appId) {
+            this.appId = appId;
             return this;
         }
 
@@ -102,7 +114,7 @@ public record ClientOptions(
 
         /** Validates and builds. */
         public ClientOptions build() {
-            return new ClientOptions(edges, transport, tokens, realm, requestTimeout, connectTimeout);
+            return new ClientOptions(edges, appId, transport, tokens, realm, requestTimeout, connectTimeout);
         }
     }
 }

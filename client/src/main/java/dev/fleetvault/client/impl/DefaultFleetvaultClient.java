@@ -98,7 +98,7 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
         }
         Edge edge = order.get(i);
         Future<dev.fleetvault.protocol.flow.RegisterResult> run = realmFor(edge)
-            .compose(r -> work(() -> Registration.begin(r, userId, pin, secret, guessLimit, random)))
+            .compose(r -> work(() -> Registration.begin(r, options.appId(), userId, pin, secret, guessLimit, random)))
             .compose(reg -> work(reg::register1Request)
                 .compose(q -> transport.call(edge, VaultMethod.REGISTER1, q, token))
                 .compose(a -> work(() -> reg.register2Request(a)))
@@ -152,31 +152,8 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
         }
         Edge edge = order.get(i);
         Future<RecoverResult> run = realmFor(edge)
-            .compose(r -> work(() -> Recovery.begin(r, userId, pin, random)))
-            .compose(rec -> work(rec::recover0Request)
-                .compose(q -> transport.call(edge, VaultMethod.RECOVER0, q, token))
-                .compose(a -> work(() -> rec.afterRecover0(a)))
-                .compose(step -> {
-                    if (step instanceof RecoveryStep.Done<?> done) {
-                        return Future.succeededFuture(toPublic(done.result()));
-                    }
-                    var q1 = ((RecoveryStep.Send<dev.fleetvault.protocol.wire.Recover1Request>) step).request();
-                    return transport.call(edge, VaultMethod.RECOVER1, q1, token)
-                        .recover(e -> {
-                            if (e instanceof EdgeCallException ece && ece.kind() == EdgeCallException.Kind.UNREACHABLE) {
-                                return Future.failedFuture(e); // never sent: safe to start over elsewhere
-                            }
-                            return Future.failedFuture(new AfterGuess(e));
-                        })
-                        .compose(a -> work(() -> rec.afterRecover1(a)).recover(e -> Future.failedFuture(new AfterGuess(e))))
-                        .compose(step1 -> {
-                            if (step1 instanceof RecoveryStep.Done<?> done) {
-                                return Future.succeededFuture(toPublic(done.result()));
-                            }
-                            Recover2Request q2 = ((RecoveryStep.Send<Recover2Request>) step1).request();
-                            return phase2(order, edge, rec, q2, token);
-                        });
-                }));
+            .compose(r -> work(() -> Recovery.begin(r, options.appId(), userId, pin, random)))
+            .compose(rec -> guess(edge, order, rec, token));
         return run.transform(ar -> {
             if (ar.succeeded()) {
                 worked(edge);
@@ -197,6 +174,40 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
             }
             return Future.failedFuture(toPublic(e));
         });
+    }
+
+    /**
+     * Phase 0 then phase 1 on {@code edge}; phase 0 again when phase 1 says the registration
+     * moved on ({@link RecoveryStep.Restart}: nothing was counted; bounded by the Recovery).
+     */
+    private Future<RecoverResult> guess(Edge edge, List<Edge> order, Recovery rec, String token) {
+        return work(rec::recover0Request)
+            .compose(q -> transport.call(edge, VaultMethod.RECOVER0, q, token))
+            .compose(a -> work(() -> rec.afterRecover0(a)))
+            .compose(step -> {
+                if (step instanceof RecoveryStep.Done<?> done) {
+                    return Future.succeededFuture(toPublic(done.result()));
+                }
+                var q1 = ((RecoveryStep.Send<dev.fleetvault.protocol.wire.Recover1Request>) step).request();
+                return transport.call(edge, VaultMethod.RECOVER1, q1, token)
+                    .recover(e -> {
+                        if (e instanceof EdgeCallException ece && ece.kind() == EdgeCallException.Kind.UNREACHABLE) {
+                            return Future.failedFuture(e); // never sent: safe to start over elsewhere
+                        }
+                        return Future.failedFuture(new AfterGuess(e));
+                    })
+                    .compose(a -> work(() -> rec.afterRecover1(a)).recover(e -> Future.failedFuture(new AfterGuess(e))))
+                    .compose(step1 -> {
+                        if (step1 instanceof RecoveryStep.Done<?> done) {
+                            return Future.succeededFuture(toPublic(done.result()));
+                        }
+                        if (step1 instanceof RecoveryStep.Restart<?>) {
+                            return guess(edge, order, rec, token);
+                        }
+                        Recover2Request q2 = ((RecoveryStep.Send<Recover2Request>) step1).request();
+                        return phase2(order, edge, rec, q2, token);
+                    });
+            });
     }
 
     /** Phase 2 on {@code first}, then on the other edges with the same request (it spends nothing more). */
@@ -239,7 +250,7 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
         }
         Edge edge = order.get(i);
         Future<DeleteResult> run = realmFor(edge)
-            .compose(r -> work(() -> Deletion.begin(r, userId, random)).compose(del -> work(del::request)
+            .compose(r -> work(() -> Deletion.begin(r, options.appId(), userId, random)).compose(del -> work(del::request)
                 .compose(q -> transport.call(edge, VaultMethod.DELETE, q, token))
                 .compose(a -> work(() -> {
                     dev.fleetvault.protocol.flow.DeleteResult d = del.finish(a);

@@ -26,23 +26,26 @@ import java.util.TreeSet;
  */
 public final class Deletion {
   private final RealmConfig realm;
+  private final String appId;
   private final byte[] userId;
   private final SecureRandom random;
   private ClientRound round;
   private boolean finished;
 
-  private Deletion(RealmConfig realm, byte[] userId, SecureRandom random) {
+  private Deletion(RealmConfig realm, String appId, byte[] userId, SecureRandom random) {
     this.realm = realm;
+    this.appId = appId;
     this.userId = userId;
     this.random = random;
   }
 
-  /** Starts a deletion for {@code userId}. */
-  public static Deletion begin(RealmConfig realm, byte[] userId, SecureRandom random) {
+  /** Starts a deletion for user {@code userId} of app {@code appId}. */
+  public static Deletion begin(RealmConfig realm, String appId, byte[] userId, SecureRandom random) {
     Objects.requireNonNull(realm, "realm");
+    LedgerKeys.requireAppId(appId);
     Objects.requireNonNull(random, "random");
     Registration.checkUserId(userId);
-    return new Deletion(realm, userId.clone(), random);
+    return new Deletion(realm, appId, userId.clone(), random);
   }
 
   /** The request, sealed to every member. */
@@ -54,7 +57,7 @@ public final class Deletion {
     for (int i = 1; i <= realm.size(); i++) {
       payloads.put(i, DeletePayload.getDefaultInstance());
     }
-    round = ClientRound.seal(realm, Phase.PHASE_DELETE, userId, payloads, random);
+    round = ClientRound.seal(realm, Phase.PHASE_DELETE, appId, userId, payloads, random);
     return DeleteRequest.newBuilder()
         .setVersion(WireVersion.VERSION_1)
         .setSuite(WireVersion.SUITE_P256_SHA256)

@@ -11,6 +11,7 @@ import dev.fleetvault.protocol.hpke.Hpke;
 import dev.fleetvault.protocol.secret.SecretBytes;
 import dev.fleetvault.protocol.threshold.MemberEvaluation;
 import dev.fleetvault.protocol.threshold.MemberKeyShare;
+import dev.fleetvault.protocol.threshold.ThresholdOprfClient;
 import dev.fleetvault.protocol.threshold.ThresholdOprfMember;
 import dev.fleetvault.protocol.wire.DeletePayload;
 import dev.fleetvault.protocol.wire.DeleteReply;
@@ -31,30 +32,42 @@ import dev.fleetvault.protocol.wire.Register2Reply;
 import dev.fleetvault.protocol.wire.ReplyStatus;
 import dev.fleetvault.protocol.wire.WireCodec;
 import dev.fleetvault.protocol.wire.WireFormatException;
+import dev.fleetvault.protocol.wire.WireLimits;
 import dev.fleetvault.protocol.wire.WireVersion;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 
 /**
- * The trusted logic of one member: pure functions of the opened request, the member's
- * decrypted record, the ledger's committed row and randomness. The gateway does all I/O
- * (HSM ECDH and record sealing, record store, ledger commits) in the order each step names;
- * see /work/team/api-protocol-flows.md and PROTOCOL.md "Member steps".
+ * The trusted core of one member: an I/O-free step machine (PROTOCOL.md §10 "Member steps";
+ * the shape of Juicebox's {@code hsm_core}). Each method is a pure function of the opened
+ * request, what this member's own ledger replica applied (a {@link LedgerRow} or a
+ * {@link CommitWitness}), the record plaintext the HSM unsealed, and randomness; it returns
+ * either the sealed reply or the next effect the gateway (its interpreter) must perform: HSM
+ * ECDH, HSM seal/unseal, read row, commit command, reply.
  *
  * <h2>Guarantees</h2>
  * <ul>
  *   <li>No I/O, no clock; randomness only from the {@link SecureRandom} given at construction.</li>
- *   <li>{@link #open} accepts only envelopes sealed to this member for this phase and user
- *       (HPKE info binds user, member, phase, version, suite); anything else throws
- *       {@link BadRequestException} and nothing must be committed.</li>
- *   <li>The OPRF is evaluated only in {@link #recover1Granted}, only with an
- *       {@link AttemptGranted} for exactly this request's attempt id.</li>
- *   <li>The unlock tag is compared in constant time; a masked share leaves only in a
- *       {@link Recover2Step.CommitSuccess} response the gateway may send after the ledger
- *       committed the success.</li>
+ *   <li>{@link #open} accepts only envelopes sealed to this member for this phase, fleet, app
+ *       and user (HPKE info binds them); anything else throws {@link BadRequestException} and
+ *       nothing must be committed.</li>
+ *   <li>{@code k_i·B} is evaluated only in {@link #recover1Evaluate}, only given a
+ *       {@link CommitWitness} of kind ATTEMPT_GRANTED that covers exactly this member, ledger
+ *       key, record version, the digest of the record plaintext it evaluates with, and the
+ *       attempt id this member computed from the request.</li>
+ *   <li>A masked share is released only in {@link #recover2Release}, only if the unlock tag
+ *       matches (constant time) and given a SUCCEEDED witness for exactly this request's
+ *       attempt, record and version, or the ATTEMPT_GRANTED witness with {@code lastGuess()}
+ *       for exactly that attempt (the record then exists only in the node's memory).</li>
+ *   <li>Any other witness: {@link IllegalArgumentException}; nothing is evaluated or released.</li>
+ *   <li>register2 enforces the {@link RegistrationPolicy} (n, t = majority, guess limit, PIN
+ *       parameters), commitment consistency and {@code version <= MAX_RECORD_VERSION}; a refused
+ *       payload throws {@link BadRequestException} and nothing is stored.</li>
  *   <li>Every answer is sealed to the client under a key exported from the request's HPKE
  *       context; the edge can neither read nor forge it.</li>
  * </ul>
@@ -63,21 +76,44 @@ import javax.crypto.AEADBadTagException;
 public final class MemberLogic {
   private final int memberIndex;
   private final GroupElement publicKey;
+  private final String fleetId;
+  private final RegistrationPolicy policy;
   private final SecureRandom random;
 
   /**
-   * The logic of member {@code memberIndex} (1..n) whose HPKE public key (its HSM key) is
-   * {@code hpkePublicKeyUncompressed} (65 bytes).
+   * The core of member {@code memberIndex} (1..n) of fleet {@code fleetId}, whose HPKE public
+   * key (its HSM key) is {@code hpkePublicKeyUncompressed} (65 bytes), accepting registrations
+   * that {@code policy} allows.
    */
-  public MemberLogic(int memberIndex, byte[] hpkePublicKeyUncompressed, SecureRandom random) {
+  public MemberLogic(int memberIndex, byte[] hpkePublicKeyUncompressed, String fleetId, RegistrationPolicy policy,
+      SecureRandom random) {
     this.publicKey = MemberKey.of(memberIndex, hpkePublicKeyUncompressed).hpkePublicKey();
     this.memberIndex = memberIndex;
+    this.fleetId = Objects.requireNonNull(fleetId, "fleetId");
+    int idLen = fleetId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (idLen < 1 || idLen > WireLimits.MAX_FLEET_ID) {
+      throw new IllegalArgumentException("fleet id must be 1.." + WireLimits.MAX_FLEET_ID + " UTF-8 bytes");
+    }
+    this.policy = Objects.requireNonNull(policy, "policy");
+    if (memberIndex > policy.members()) {
+      throw new IllegalArgumentException("member " + memberIndex + " is not in a fleet of " + policy.members());
+    }
     this.random = Objects.requireNonNull(random, "random");
   }
 
   /** This member's index. */
   public int memberIndex() {
     return memberIndex;
+  }
+
+  /** This member's fleet id. */
+  public String fleetId() {
+    return fleetId;
+  }
+
+  /** The registration policy this member enforces. */
+  public RegistrationPolicy policy() {
+    return policy;
   }
 
   /**
@@ -111,14 +147,20 @@ public final class MemberLogic {
   }
 
   /**
-   * Opens the envelope of {@code request} for {@code phase}, given {@code dhResult} = the
-   * 32-byte x-coordinate of skR·enc that the HSM computed
-   * ({@code HsmDriver.ecdh(hpkeKey, encForHsm(request))}).
+   * Opens the envelope of {@code request} for {@code phase} and the caller's verified app
+   * {@code appId}, given {@code dhResult} = the 32-byte x-coordinate of skR·enc that the HSM
+   * computed ({@code HsmDriver.ecdh(hpkeKey, encForHsm(request))}).
    *
-   * @throws BadRequestException if it does not open or its payload is malformed
+   * @throws BadRequestException if it does not open (another member, phase, fleet, app or user;
+   *     tampered), its payload is malformed, or the app id is not a valid app id
    */
-  public OpenedRequest open(Phase phase, MemberRequest request, byte[] dhResult) {
+  public OpenedRequest open(Phase phase, MemberRequest request, String appId, byte[] dhResult) {
     Objects.requireNonNull(phase, "phase");
+    try {
+      LedgerKeys.requireAppId(appId);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException(e.getMessage(), e);
+    }
     Class<? extends Message> type = payloadType(phase);
     encForHsm(request);
     if (dhResult == null || dhResult.length != 32) {
@@ -127,14 +169,14 @@ public final class MemberLogic {
     byte[] userId = request.getUserId().toByteArray();
     Envelopes.Opened opened;
     try (SecretBytes dh = SecretBytes.copyOf(dhResult)) {
-      opened = Envelopes.open(request.getRequest(), publicKey, dh, phase, userId);
+      opened = Envelopes.open(request.getRequest(), publicKey, dh, phase, fleetId, appId, userId);
     } catch (AEADBadTagException e) {
       throw new BadRequestException("envelope does not open: not sealed to member " + memberIndex + " for "
-          + phase + " and this user, or tampered");
+          + phase + " and this fleet, app and user, or tampered");
     }
     try {
       Message payload = WireCodec.decode(type, opened.payload());
-      return new OpenedRequest(phase, userId, memberIndex, payload, opened.answerKey());
+      return new OpenedRequest(phase, fleetId, appId, userId, memberIndex, payload, opened.answerKey());
     } catch (WireFormatException e) {
       opened.answerKey().wipe();
       throw new BadRequestException("sealed " + type.getSimpleName() + " is malformed: " + e.getMessage(), e);
@@ -165,31 +207,40 @@ public final class MemberLogic {
   }
 
   /**
-   * Register round 2: validates the payload (every commitment a valid point, k_i non-zero with
-   * k_i·G = K_i) and builds the record to store. A version not above {@code row.version()} is
-   * refused as stale — except an exact retry (same version, record identical to
-   * {@code currentRecord}, the unsealed record at {@code row.version()} or null), which is
+   * Register round 2: checks the payload against the {@link RegistrationPolicy} (members = n,
+   * threshold = ⌊n/2⌋+1, guess limit 1..max, allowed PIN parameters), the commitments (valid
+   * points on one polynomial of degree &lt; t; K_i = k_i·G, k_i non-zero) and
+   * {@code version <= MAX_RECORD_VERSION}, and builds the record to store. A version not above
+   * {@code row.version()} is refused as stale — except an exact retry (same version, record
+   * byte-identical to {@code currentRecord}, the plaintext at {@code row.version()} or null),
    * answered OK without a new commit, so a retry can never reset a counter.
    *
-   * @throws BadRequestException for an invalid payload
+   * @throws BadRequestException for a payload the policy or the checks refuse (nothing stored)
    */
-  public Register2Step register2(OpenedRequest request, LedgerRow row, MemberRecord currentRecord) {
+  public Register2Step register2(OpenedRequest request, LedgerRow row, byte[] currentRecord) {
     expect(request, Phase.PHASE_REGISTER2);
     Register2Payload p = (Register2Payload) request.payload();
-    if (memberIndex > p.getMembers()) {
-      throw new BadRequestException("register2 for a fleet of " + p.getMembers() + " sent to member " + memberIndex);
+    if (p.getRecordVersion() < 1 || p.getRecordVersion() > WireLimits.MAX_RECORD_VERSION) {
+      throw new BadRequestException("register2: record version must be 1.." + WireLimits.MAX_RECORD_VERSION);
     }
+    policy.check(p.getThreshold(), p.getMembers(), p.getGuessLimit(), p.getPinParams());
     try {
-      GroupElement mine = null;
+      List<GroupElement> commitments = new ArrayList<>();
       for (int j = 0; j < p.getCommitmentsCount(); j++) {
-        GroupElement c = GroupElement.decodeCompressed(p.getCommitments(j).toByteArray());
-        if (j + 1 == memberIndex) {
-          mine = c;
-        }
+        commitments.add(GroupElement.decodeCompressed(p.getCommitments(j).toByteArray()));
       }
-      Scalar k = Scalar.decodeNonZero(p.getOprfKeyShare().toByteArray());
-      if (!GroupElement.multiplyGenerator(k).equals(mine)) {
-        throw new BadRequestException("register2: OPRF key share does not match its commitment K_" + memberIndex);
+      if (commitments.size() != policy.members()
+          || !new ThresholdOprfClient(p.getThreshold(), commitments).commitmentsConsistent()) {
+        throw new BadRequestException("register2: the commitments K_1..K_n do not lie on one polynomial of degree < t");
+      }
+      byte[] kBytes = p.getOprfKeyShare().toByteArray();
+      try {
+        Scalar k = Scalar.decodeNonZero(kBytes);
+        if (!GroupElement.multiplyGenerator(k).equals(commitments.get(memberIndex - 1))) {
+          throw new BadRequestException("register2: OPRF key share does not match its commitment K_" + memberIndex);
+        }
+      } finally {
+        Derive.wipe(kBytes);
       }
     } catch (InvalidEncodingException e) {
       throw new BadRequestException("register2: " + e.getMessage(), e);
@@ -211,15 +262,20 @@ public final class MemberLogic {
         .setUnlockTag(p.getUnlockTag())
         .setSecretCiphertext(p.getSecretCiphertext())
         .build();
-    if (p.getRecordVersion() <= row.version()) {
-      boolean retry = p.getRecordVersion() == row.version() && row.state() == LedgerRow.State.REGISTERED
-          && currentRecord != null && MessageDigest.isEqual(currentRecord.toByteArray(), record.toByteArray());
-      return new Register2Step.Reply(retry
-          ? register2Committed(request, row.version())
-          : register2Stale(request, row.version()));
-    }
     byte[] bytes = WireCodec.encode(record);
-    return new Register2Step.Store(record, bytes, MemberRecords.digest(bytes), p.getRecordVersion(), p.getGuessLimit());
+    try {
+      if (p.getRecordVersion() <= row.version()) {
+        boolean retry = p.getRecordVersion() == row.version() && row.state() == LedgerRow.State.REGISTERED
+            && currentRecord != null && MessageDigest.isEqual(currentRecord, bytes);
+        return new Register2Step.Reply(retry
+            ? register2Committed(request, row.version())
+            : register2Stale(request, row.version()));
+      }
+      return new Register2Step.Store(record, bytes, MemberRecords.digest(bytes), p.getRecordVersion(),
+          p.getGuessLimit(), request.ledgerKey(), request.recordAad(p.getRecordVersion()));
+    } finally {
+      Derive.wipe(bytes);
+    }
   }
 
   /** Register round 2, after the ledger committed {@code register(user, version, ...)}. */
@@ -237,16 +293,17 @@ public final class MemberLogic {
   }
 
   /**
-   * Recover phase 0 (free): version, salt, commitments, counters. {@code record} is the
-   * unsealed record at {@code row.version()} (null if the row is not REGISTERED).
+   * Recover phase 0 (free): version, generation, salt, commitments, counters.
+   * {@code recordPlaintext} is the unsealed record at {@code row.version()} (null if the row
+   * is not REGISTERED); it must match the row's digest.
    */
-  public MemberResponse recover0(OpenedRequest request, LedgerRow row, MemberRecord record) {
+  public MemberResponse recover0(OpenedRequest request, LedgerRow row, byte[] recordPlaintext) {
     expect(request, Phase.PHASE_RECOVER0);
     ReplyStatus s = status(row);
     if (s != ReplyStatus.REPLY_STATUS_OK) {
       return respond(request, Recover0Reply.newBuilder().setStatus(s).build());
     }
-    checkRecord(request, row, record);
+    MemberRecord record = recordAt(request, row, recordPlaintext);
     return respond(request, Recover0Reply.newBuilder()
         .setStatus(ReplyStatus.REPLY_STATUS_OK)
         .setRecordVersion(record.getRecordVersion())
@@ -257,28 +314,31 @@ public final class MemberLogic {
         .setPinParams(record.getPinParams())
         .setRegistrationSalt(record.getRegistrationSalt())
         .addAllCommitments(record.getCommitmentsList())
+        .setGeneration(row.generation())
         .build());
   }
 
   /**
-   * Recover phase 1, step 1: validates the blinded element and computes the attempt id the
-   * gateway must commit; or an answer that commits nothing.
+   * Recover phase 1, step 1: checks the request against the row (version and generation; a
+   * mismatch is answered VERSION_MISMATCH, nothing committed: the client re-runs phase 0),
+   * validates the blinded element and names the attempt the gateway must commit. Needs no
+   * record: the record is unsealed only once the attempt is granted.
    *
    * @throws BadRequestException if the blinded element is not a valid non-identity point
    */
-  public Recover1Step recover1(OpenedRequest request, LedgerRow row, MemberRecord record) {
+  public Recover1Step recover1(OpenedRequest request, LedgerRow row) {
     expect(request, Phase.PHASE_RECOVER1);
     Recover1Payload p = (Recover1Payload) request.payload();
     ReplyStatus s = status(row);
-    if (s == ReplyStatus.REPLY_STATUS_OK && p.getRecordVersion() != row.version()) {
+    if (s == ReplyStatus.REPLY_STATUS_OK
+        && (p.getRecordVersion() != row.version() || p.getGeneration() != row.generation())) {
       s = ReplyStatus.REPLY_STATUS_VERSION_MISMATCH;
     }
     if (s != ReplyStatus.REPLY_STATUS_OK) {
       return new Recover1Step.Reply(respond(request, Recover1Reply.newBuilder().setStatus(s).build()));
     }
-    checkRecord(request, row, record);
     blinded(p);
-    return new Recover1Step.CommitAttempt(attemptId(request, p));
+    return new Recover1Step.CommitAttempt(row.version(), row.recordDigest(), row.generation(), attemptId(request, p));
   }
 
   private static GroupElement blinded(Recover1Payload p) {
@@ -290,25 +350,30 @@ public final class MemberLogic {
   }
 
   private byte[] attemptId(OpenedRequest request, Recover1Payload p) {
-    return Derive.attemptId(request.userId(), memberIndex, p.getRecordVersion(),
+    return Derive.attemptId(fleetId, request.appId(), request.userId(), p.getRecordVersion(), p.getGeneration(),
         p.getBlindedElement().toByteArray(), p.getNonce().toByteArray());
   }
 
   /**
-   * Recover phase 1, step 2: evaluates Z = k_i·B with a DLEQ proof against K_i, only for the
-   * committed attempt.
+   * Recover phase 1, step 2: evaluates Z = k_i·B with a DLEQ proof against K_i — only with a
+   * witness of kind ATTEMPT_GRANTED covering exactly this member, ledger key, the request's
+   * version and generation, the digest of {@code recordPlaintext} and the attempt id computed
+   * from the request. {@code recordPlaintext} is the unsealed record (the final copy the
+   * ledger handed over when {@code witness.lastGuess()}).
    *
-   * @throws IllegalArgumentException if {@code grant} is for another attempt id
+   * @throws IllegalArgumentException for any other witness or record; nothing is evaluated
    */
-  public MemberResponse recover1Granted(OpenedRequest request, MemberRecord record, AttemptGranted grant) {
+  public MemberResponse recover1Evaluate(OpenedRequest request, byte[] recordPlaintext, CommitWitness witness) {
     expect(request, Phase.PHASE_RECOVER1);
+    Objects.requireNonNull(witness, "witness");
     Recover1Payload p = (Recover1Payload) request.payload();
-    if (!MessageDigest.isEqual(attemptId(request, p), grant.attemptId())) {
-      throw new IllegalArgumentException("AttemptGranted is for another attempt id; evaluating nothing");
+    byte[] digest = digestOf(recordPlaintext);
+    if (!witness.covers(CommitWitness.Kind.ATTEMPT_GRANTED, memberIndex, request.ledgerKey(), p.getRecordVersion(),
+        digest, attemptId(request, p)) || witness.generation() != p.getGeneration()) {
+      throw new IllegalArgumentException("the witness does not grant this attempt of this member on this record;"
+          + " evaluating nothing");
     }
-    if (record == null || record.getRecordVersion() != p.getRecordVersion() || record.getMember() != memberIndex) {
-      throw new IllegalArgumentException("record does not match the granted attempt");
-    }
+    MemberRecord record = decodeRecord(request, recordPlaintext, p.getRecordVersion());
     byte[] k = record.getOprfKeyShare().toByteArray();
     MemberEvaluation e;
     try {
@@ -320,18 +385,33 @@ public final class MemberLogic {
         .setStatus(ReplyStatus.REPLY_STATUS_OK)
         .setEvaluatedElement(ByteString.copyFrom(e.evaluated().encodeCompressed()))
         .setProof(ByteString.copyFrom(e.proof().encode()))
-        .setGuessesRemaining(grant.guessesRemaining())
+        .setGuessesRemaining(Math.min(witness.guessesRemaining(), WireLimits.MAX_GUESS_LIMIT))
         .build());
   }
 
-  /** Recover phase 1, step 2 when the ledger refused the attempt because the limit was reached. */
+  /** Recover phase 1, step 2 when the ledger refused the attempt because no guesses are left. */
   public MemberResponse recover1NoGuesses(OpenedRequest request) {
     expect(request, Phase.PHASE_RECOVER1);
     return respond(request, Recover1Reply.newBuilder().setStatus(ReplyStatus.REPLY_STATUS_NO_GUESSES).build());
   }
 
-  /** Recover phase 2: constant-time tag check; what to commit and what to answer. */
-  public Recover2Step recover2(OpenedRequest request, LedgerRow row, MemberRecord record) {
+  /**
+   * Recover phase 1, step 2 when the ledger rejected the attempt as VERSION_MISMATCH or
+   * STALE_GENERATION (a registration or a success landed since the row was read): answered
+   * VERSION_MISMATCH; nothing was counted; the client re-runs phase 0.
+   */
+  public MemberResponse recover1Stale(OpenedRequest request) {
+    expect(request, Phase.PHASE_RECOVER1);
+    return respond(request, Recover1Reply.newBuilder()
+        .setStatus(ReplyStatus.REPLY_STATUS_VERSION_MISMATCH).build());
+  }
+
+  /**
+   * Recover phase 2, step 1: constant-time tag check against the record at the row's version.
+   * On a match, the succeed the gateway must commit; otherwise the answer (WRONG_TAG with the
+   * guesses left, or the row's status). No share leaves in this step.
+   */
+  public Recover2Step recover2(OpenedRequest request, LedgerRow row, byte[] recordPlaintext) {
     expect(request, Phase.PHASE_RECOVER2);
     Recover2Payload p = (Recover2Payload) request.payload();
     ReplyStatus s = status(row);
@@ -341,25 +421,69 @@ public final class MemberLogic {
     if (s != ReplyStatus.REPLY_STATUS_OK) {
       return new Recover2Step.Reply(respond(request, Recover2Reply.newBuilder().setStatus(s).build()));
     }
-    checkRecord(request, row, record);
+    MemberRecord record = recordAt(request, row, recordPlaintext);
+    if (tagMatches(record, p)) {
+      return new Recover2Step.CommitSuccess(row.version(), row.recordDigest(), row.generation(),
+          p.getAttemptId().toByteArray());
+    }
+    return new Recover2Step.Reply(wrongTag(request, Math.min(row.guessesRemaining(), record.getGuessLimit())));
+  }
+
+  /**
+   * Recover phase 2, step 2: the masked share and the ciphertext, if the tag matches and
+   * {@code witness} is either
+   * <ul>
+   *   <li>SUCCEEDED, covering this member, ledger key, the request's version and attempt id,
+   *       and the digest of {@code recordPlaintext}; or</li>
+   *   <li>ATTEMPT_GRANTED with {@code lastGuess()}, covering the same: phase 2 of the attempt
+   *       that used the last guess, whose record only the node's memory still holds.</li>
+   * </ul>
+   * A wrong tag is answered WRONG_TAG (with the witness's guesses left) and releases nothing.
+   *
+   * @throws IllegalArgumentException for any other witness; nothing is released
+   */
+  public MemberResponse recover2Release(OpenedRequest request, byte[] recordPlaintext, CommitWitness witness) {
+    expect(request, Phase.PHASE_RECOVER2);
+    Objects.requireNonNull(witness, "witness");
+    Recover2Payload p = (Recover2Payload) request.payload();
+    byte[] digest = digestOf(recordPlaintext);
+    byte[] attemptId = p.getAttemptId().toByteArray();
+    boolean succeeded = witness.covers(CommitWitness.Kind.SUCCEEDED, memberIndex, request.ledgerKey(),
+        p.getRecordVersion(), digest, attemptId);
+    boolean lastGuess = witness.lastGuess() && witness.covers(CommitWitness.Kind.ATTEMPT_GRANTED, memberIndex,
+        request.ledgerKey(), p.getRecordVersion(), digest, attemptId);
+    if (!succeeded && !lastGuess) {
+      throw new IllegalArgumentException("the witness is neither a success nor the last-guess grant of this attempt"
+          + " of this member on this record; releasing nothing");
+    }
+    MemberRecord record = decodeRecord(request, recordPlaintext, p.getRecordVersion());
+    int remaining = Math.min(witness.guessesRemaining(), record.getGuessLimit());
+    if (!tagMatches(record, p)) {
+      return wrongTag(request, remaining);
+    }
+    return respond(request, Recover2Reply.newBuilder()
+        .setStatus(ReplyStatus.REPLY_STATUS_OK)
+        .setMaskedDataShare(record.getMaskedDataShare())
+        .setSecretCiphertext(record.getSecretCiphertext())
+        .setGuessesRemaining(remaining)
+        .build());
+  }
+
+  private static boolean tagMatches(MemberRecord record, Recover2Payload p) {
     byte[] stored = record.getUnlockTag().toByteArray();
     byte[] given = p.getUnlockTag().toByteArray();
-    boolean match = MessageDigest.isEqual(stored, given);
-    Derive.wipe(stored, given);
-    if (match) {
-      return new Recover2Step.CommitSuccess(p.getAttemptId().toByteArray(), respond(request, Recover2Reply.newBuilder()
-          .setStatus(ReplyStatus.REPLY_STATUS_OK)
-          .setMaskedDataShare(record.getMaskedDataShare())
-          .setSecretCiphertext(record.getSecretCiphertext())
-          .setGuessesRemaining(record.getGuessLimit())
-          .build()));
+    try {
+      return MessageDigest.isEqual(stored, given);
+    } finally {
+      Derive.wipe(stored, given);
     }
-    int remaining = Math.min(row.guessesRemaining(), record.getGuessLimit());
-    MemberResponse wrong = respond(request, Recover2Reply.newBuilder()
+  }
+
+  private MemberResponse wrongTag(OpenedRequest request, int remaining) {
+    return respond(request, Recover2Reply.newBuilder()
         .setStatus(ReplyStatus.REPLY_STATUS_WRONG_TAG)
         .setGuessesRemaining(remaining)
         .build());
-    return remaining == 0 ? new Recover2Step.CommitDestroy(wrong) : new Recover2Step.Reply(wrong);
   }
 
   /** Delete, after the ledger committed this member's {@code delete(user)} (also if there was nothing). */
@@ -376,14 +500,41 @@ public final class MemberLogic {
     }
   }
 
-  private void checkRecord(OpenedRequest request, LedgerRow row, MemberRecord record) {
-    if (record == null) {
+  private static byte[] digestOf(byte[] recordPlaintext) {
+    if (recordPlaintext == null) {
+      throw new IllegalArgumentException("no record plaintext was passed");
+    }
+    return MemberRecords.digest(recordPlaintext);
+  }
+
+  /** The record at the row's version: must match the row's digest (the ledger's word on what is stored). */
+  private MemberRecord recordAt(OpenedRequest request, LedgerRow row, byte[] recordPlaintext) {
+    if (recordPlaintext == null) {
       throw new IllegalStateException("the ledger row is REGISTERED but no record was passed");
     }
-    if (record.getMember() != memberIndex || record.getRecordVersion() != row.version()
-        || !Arrays.equals(record.getUserId().toByteArray(), request.userId())) {
-      throw new IllegalStateException("the record passed is not this member's record of this user at the ledger's version");
+    if (!MessageDigest.isEqual(MemberRecords.digest(recordPlaintext), row.recordDigest())) {
+      throw new IllegalStateException("the record passed does not match the ledger's digest");
     }
+    try {
+      return decodeRecord(request, recordPlaintext, row.version());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private MemberRecord decodeRecord(OpenedRequest request, byte[] recordPlaintext, long version) {
+    MemberRecord record;
+    try {
+      record = MemberRecords.decode(recordPlaintext);
+    } catch (WireFormatException e) {
+      throw new IllegalArgumentException("the record passed is malformed: " + e.getMessage(), e);
+    }
+    if (record.getMember() != memberIndex || record.getRecordVersion() != version
+        || !Arrays.equals(record.getUserId().toByteArray(), request.userId())) {
+      throw new IllegalArgumentException("the record passed is not this member's record of this user at version "
+          + version);
+    }
+    return record;
   }
 
   private void expect(OpenedRequest request, Phase phase) {
@@ -397,7 +548,8 @@ public final class MemberLogic {
     return MemberResponse.newBuilder()
         .setVersion(WireVersion.VERSION_1)
         .setSuite(WireVersion.SUITE_P256_SHA256)
-        .setAnswer(Envelopes.answer(request.answerKey(), request.phase(), memberIndex, request.userId(), reply, random))
+        .setAnswer(Envelopes.answer(request.answerKey(), request.phase(), memberIndex, fleetId, request.appId(),
+            request.userId(), reply, random))
         .build();
   }
 }

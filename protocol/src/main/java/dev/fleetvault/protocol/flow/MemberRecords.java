@@ -2,8 +2,6 @@ package dev.fleetvault.protocol.flow;
 
 import dev.fleetvault.protocol.wire.MemberRecord;
 import dev.fleetvault.protocol.wire.WireCodec;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
@@ -13,12 +11,10 @@ import java.util.Objects;
  *
  * <h2>Guarantees</h2>
  * {@link #decode} refuses anything that is not a valid format-1 record ({@code WireFormatException}).
- * {@link #sealAad} binds a sealed blob to (user, version, member) so the store cannot swap
- * blobs between users, versions or members; {@link #digest} is what the ledger keeps.
+ * {@link #sealAad} binds a sealed blob to (fleet, app, user, version, member) so the store
+ * cannot swap blobs between fleets, apps, users, versions or members; {@link #digest} is what the ledger keeps.
  */
 public final class MemberRecords {
-  private static final byte[] AAD_LABEL = "fleetvault/v1 record".getBytes(StandardCharsets.US_ASCII);
-
   private MemberRecords() {}
 
   /** SHA-256 of the serialized plaintext record: the digest committed with {@code register}. */
@@ -31,21 +27,13 @@ public final class MemberRecords {
   }
 
   /**
-   * The associated data for {@code HsmDriver.seal/unseal} of a record:
-   * {@code "fleetvault/v1 record" || I2OSP(len(u), 2) || u || I2OSP(version, 8) || I2OSP(member, 2)}.
+   * The associated data for {@code HsmDriver.seal/unseal} of a record (PROTOCOL.md §6.6):
+   * {@code "fleetvault/v1 record" || lp(fleet id) || lp(app id) || lp(u) || I2OSP(version, 8)
+   * || I2OSP(member, 2)}. Prefer {@link OpenedRequest#recordAad(long)} in the member.
    */
-  public static byte[] sealAad(byte[] userId, long version, int member) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(AAD_LABEL);
-    out.write(userId.length >>> 8);
-    out.write(userId.length);
-    out.writeBytes(userId);
-    for (int i = 7; i >= 0; i--) {
-      out.write((int) (version >>> (8 * i)));
-    }
-    out.write(member >>> 8);
-    out.write(member);
-    return out.toByteArray();
+  public static byte[] sealAad(String fleetId, String appId, byte[] userId, long version, int member) {
+    return dev.fleetvault.protocol.flow.impl.Derive.recordAad(fleetId, LedgerKeys.requireAppId(appId), userId,
+        version, member);
   }
 
   /** Parses and checks an unsealed record. */

@@ -10,19 +10,24 @@ import dev.fleetvault.protocol.wire.Phase;
  * matching {@link MemberLogic} phase method; it is single-use and must not be shared.
  *
  * <h2>Guarantees</h2>
- * Exists only if the envelope opened under this member's key with this (user, member, phase,
- * version, suite) bound in and the payload passed {@code WireCodec} checks. {@link #toString()}
+ * Exists only if the envelope opened under this member's key with this (fleet, app, user,
+ * member, phase, version, suite) bound in and the payload passed {@code WireCodec} checks. {@link #toString()}
  * shows no content. {@link #close()} wipes the answer key.
  */
 public final class OpenedRequest implements AutoCloseable {
   private final Phase phase;
+  private final String fleetId;
+  private final String appId;
   private final byte[] userId;
   private final int member;
   private final Message payload;
   private final SecretBytes answerKey;
 
-  OpenedRequest(Phase phase, byte[] userId, int member, Message payload, SecretBytes answerKey) {
+  OpenedRequest(Phase phase, String fleetId, String appId, byte[] userId, int member, Message payload,
+      SecretBytes answerKey) {
     this.phase = phase;
+    this.fleetId = fleetId;
+    this.appId = appId;
     this.userId = userId.clone();
     this.member = member;
     this.payload = payload;
@@ -37,6 +42,26 @@ public final class OpenedRequest implements AutoCloseable {
   /** The user id bound into the envelope. */
   public byte[] userId() {
     return userId.clone();
+  }
+
+  /** The fleet id bound into the envelope (this member's fleet). */
+  public String fleetId() {
+    return fleetId;
+  }
+
+  /** The app id bound into the envelope (the caller's verified app). */
+  public String appId() {
+    return appId;
+  }
+
+  /** {@link LedgerKeys#of}(app id, user id): the key of this user's ledger rows and records. */
+  public String ledgerKey() {
+    return LedgerKeys.of(appId, userId);
+  }
+
+  /** The HSM seal/unseal associated data of this user's record at {@code version} at this member. */
+  public byte[] recordAad(long version) {
+    return MemberRecords.sealAad(fleetId, appId, userId, version, member);
   }
 
   /** This member's index. */

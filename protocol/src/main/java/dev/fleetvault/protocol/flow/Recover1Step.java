@@ -7,24 +7,40 @@ import java.util.Objects;
 public sealed interface Recover1Step permits Recover1Step.CommitAttempt, Recover1Step.Reply {
 
   /**
-   * Commit this member's signed {@code attempt(user, attemptId)} through the ledger. If it is
-   * committed within the limit, call {@link MemberLogic#recover1Granted} with an
-   * {@link AttemptGranted}; if the ledger refuses it because the limit is reached (and
-   * destroys the record), call {@link MemberLogic#recover1NoGuesses}; on NoMajority/Timeout
-   * answer UNAVAILABLE and evaluate nothing.
+   * Effect: commit this member's signed {@code attempt(ledgerKey, member, version, recordDigest,
+   * generation, attemptId)}. Then, from this node's own replica's outcome:
+   * <ul>
+   *   <li>Allowed(witness, finalRecord): unseal the record (the final copy if
+   *       {@code witness.lastGuess()}, else the stored one at {@code version}) and call
+   *       {@link MemberLogic#recover1Evaluate} with the plaintext and the witness;</li>
+   *   <li>Refused(NO_GUESSES): {@link MemberLogic#recover1NoGuesses};</li>
+   *   <li>Rejected(VERSION_MISMATCH | STALE_GENERATION): {@link MemberLogic#recover1Stale};</li>
+   *   <li>anything else (no majority, timeout): an UNAVAILABLE error; nothing is evaluated.</li>
+   * </ul>
    */
-  record CommitAttempt(byte[] attemptId) implements Recover1Step {
+  record CommitAttempt(long version, byte[] recordDigest, long generation, byte[] attemptId) implements Recover1Step {
     public CommitAttempt {
+      recordDigest = Objects.requireNonNull(recordDigest, "recordDigest").clone();
       attemptId = Objects.requireNonNull(attemptId, "attemptId").clone();
+    }
+
+    @Override
+    public byte[] recordDigest() {
+      return recordDigest.clone();
     }
 
     @Override
     public byte[] attemptId() {
       return attemptId.clone();
     }
+
+    @Override
+    public String toString() {
+      return "CommitAttempt[version=" + version + ", generation=" + generation + "]";
+    }
   }
 
-  /** Send this answer; commit nothing (not registered, no guesses, version mismatch). */
+  /** Effect: send this answer; commit nothing (not registered, no guesses, version or generation mismatch). */
   record Reply(MemberResponse response) implements Recover1Step {
     public Reply {
       Objects.requireNonNull(response, "response");

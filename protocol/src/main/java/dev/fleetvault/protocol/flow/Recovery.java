@@ -48,10 +48,14 @@ import java.util.TreeSet;
  * round trips.
  * <ol>
  *   <li>{@link #recover0Request()}; {@link #afterRecover0(Recover0Response)}: majority
- *       agreement on version, salt, commitments (free, no guess spent); Argon2id; blinding.
+ *       agreement on version, salt, commitments (free, no guess spent), the generation most of
+ *       the agreeing members report; Argon2id; blinding; one nonce and one attempt id for all
+ *       members.
  *   <li>{@link #afterRecover1(Recover1Response)}: verifies each DLEQ proof against that
  *       member's commitment, combines t valid evaluations, unblinds, derives the unlock and
- *       mask keys.
+ *       mask keys. If too few evaluations came back and members said VERSION_MISMATCH (the
+ *       registration or its generation moved on), {@link RecoveryStep.Restart}: phase 0 again,
+ *       at most {@link #MAX_RESTARTS} times.
  *   <li>{@link #afterRecover2(Recover2Response)}: unmasks t shares, rebuilds D, decrypts s.
  * </ol>
  *
@@ -64,9 +68,13 @@ import java.util.TreeSet;
  * a {@link RecoveryStep.Done} is returned or an exception is thrown.
  */
 public final class Recovery {
+  /** How many times phase 0 is re-run after a VERSION_MISMATCH in phase 1 before giving up. */
+  public static final int MAX_RESTARTS = 3;
+
   private enum State { NEW, SENT0, SENT1, SENT2, DONE }
 
   private final RealmConfig realm;
+  private final String appId;
   private final byte[] userId;
   private final SecretBytes pin;
   private final SecureRandom random;
@@ -78,32 +86,40 @@ public final class Recovery {
   private Set<Integer> group;
   private ThresholdOprfClient oprf;
   private BlindedInput blinded;
-  private final Map<Integer, byte[]> attemptIds = new HashMap<>();
+  private long generation;
+  private byte[] attemptId;
+  private int restarts;
   private int minRemaining = Integer.MAX_VALUE;
 
-  private Recovery(RealmConfig realm, byte[] userId, SecretBytes pin, SecureRandom random) {
+  private Recovery(RealmConfig realm, String appId, byte[] userId, SecretBytes pin, SecureRandom random) {
     this.realm = realm;
+    this.appId = appId;
     this.userId = userId;
     this.pin = pin;
     this.random = random;
   }
 
-  /** Starts a recovery for {@code userId} with {@code pin} (its UTF-8 bytes; copied). */
-  public static Recovery begin(RealmConfig realm, byte[] userId, SecretBytes pin, SecureRandom random) {
+  /**
+   * Starts a recovery for user {@code userId} of app {@code appId} with {@code pin} (its UTF-8
+   * bytes; copied).
+   */
+  public static Recovery begin(RealmConfig realm, String appId, byte[] userId, SecretBytes pin,
+      SecureRandom random) {
     Objects.requireNonNull(realm, "realm");
     Objects.requireNonNull(random, "random");
+    LedgerKeys.requireAppId(appId);
     Registration.checkUserId(userId);
-    return new Recovery(realm, userId.clone(), SecretBytes.wrap(pin.copy()), random);
+    return new Recovery(realm, appId, userId.clone(), SecretBytes.wrap(pin.copy()), random);
   }
 
-  /** Phase 0 request: sealed to every member of the realm. */
+  /** Phase 0 request: sealed to every member of the realm (again after a {@link RecoveryStep.Restart}). */
   public Recover0Request recover0Request() {
     expect(State.NEW);
     Map<Integer, Recover0Payload> payloads = new HashMap<>();
     for (int i = 1; i <= realm.size(); i++) {
       payloads.put(i, Recover0Payload.getDefaultInstance());
     }
-    round = ClientRound.seal(realm, Phase.PHASE_RECOVER0, userId, payloads, random);
+    round = ClientRound.seal(realm, Phase.PHASE_RECOVER0, appId, userId, payloads, random);
     state = State.SENT0;
     return Recover0Request.newBuilder()
         .setVersion(WireVersion.VERSION_1)
@@ -122,7 +138,8 @@ public final class Recovery {
       WireCodec.check(response);
       Map<Integer, Recover0Reply> replies = round.open(response.getResultsList(), Recover0Reply.class, flagged);
       round.close();
-      // Group the OK answers by everything but the counters; take the largest group (ties: higher version).
+      // Group the OK answers by everything but the counters and the generation; take the largest
+      // group (ties: higher version). The generation is the one most of that group reports (ties: higher).
       Map<ByteString, List<Integer>> groups = new LinkedHashMap<>();
       Map<ByteString, Recover0Reply> configs = new HashMap<>();
       int noGuesses = 0;
@@ -130,7 +147,7 @@ public final class Recovery {
       for (Map.Entry<Integer, Recover0Reply> e : replies.entrySet()) {
         Recover0Reply r = e.getValue();
         if (r.getStatus() == ReplyStatus.REPLY_STATUS_OK) {
-          ByteString key = r.toBuilder().clearStatus().clearGuessesRemaining().build().toByteString();
+          ByteString key = r.toBuilder().clearStatus().clearGuessesRemaining().clearGeneration().build().toByteString();
           groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getKey());
           configs.put(key, r);
         } else if (r.getStatus() == ReplyStatus.REPLY_STATUS_NO_GUESSES) {
@@ -156,6 +173,7 @@ public final class Recovery {
       }
       agreed = configs.get(best.get());
       group = new TreeSet<>(groups.get(best.get()));
+      generation = majorityGeneration(group, replies);
       for (int i : replies.keySet()) {
         if (!group.contains(i)) {
           flagged.add(i); // disagrees with the majority
@@ -177,18 +195,21 @@ public final class Recovery {
         }
       }
       byte[] b = blinded.blindedElement().encodeCompressed();
+      // One nonce and one B per guess, the same payload for every member: one attempt id.
+      byte[] nonce = new byte[32];
+      random.nextBytes(nonce);
+      attemptId = Derive.attemptId(realm.fleetId(), appId, userId, agreed.getRecordVersion(), generation, b, nonce);
+      Recover1Payload payload = Recover1Payload.newBuilder()
+          .setRecordVersion(agreed.getRecordVersion())
+          .setGeneration(generation)
+          .setBlindedElement(ByteString.copyFrom(b))
+          .setNonce(ByteString.copyFrom(nonce))
+          .build();
       Map<Integer, Recover1Payload> payloads = new TreeMap<>();
       for (int i : group) {
-        byte[] nonce = new byte[32];
-        random.nextBytes(nonce);
-        attemptIds.put(i, Derive.attemptId(userId, i, agreed.getRecordVersion(), b, nonce));
-        payloads.put(i, Recover1Payload.newBuilder()
-            .setRecordVersion(agreed.getRecordVersion())
-            .setBlindedElement(ByteString.copyFrom(b))
-            .setNonce(ByteString.copyFrom(nonce))
-            .build());
+        payloads.put(i, payload);
       }
-      round = ClientRound.seal(realm, Phase.PHASE_RECOVER1, userId, payloads, random);
+      round = ClientRound.seal(realm, Phase.PHASE_RECOVER1, appId, userId, payloads, random);
       state = State.SENT1;
       proceed = true;
       return new RecoveryStep.Send<>(Recover1Request.newBuilder()
@@ -198,24 +219,44 @@ public final class Recovery {
           .addAllRequests(round.requests())
           .build());
     } finally {
-      pin.wipe();
       if (!proceed) {
         cleanup();
       }
     }
   }
 
-  /** A majority config this client can use: the realm's shape, every commitment a valid point. */
+  /** The generation most members of {@code group} report; ties go to the higher generation. */
+  static long majorityGeneration(Set<Integer> group, Map<Integer, Recover0Reply> replies) {
+    Map<Long, Integer> votes = new TreeMap<>();
+    for (int i : group) {
+      votes.merge(replies.get(i).getGeneration(), 1, Integer::sum);
+    }
+    long best = 0;
+    int bestVotes = 0;
+    for (Map.Entry<Long, Integer> e : votes.entrySet()) { // ascending: a tie keeps the later, higher one
+      if (e.getValue() >= bestVotes) {
+        best = e.getKey();
+        bestVotes = e.getValue();
+      }
+    }
+    return best;
+  }
+
+  /**
+   * A majority config this client can use: the realm's shape, every commitment a valid point,
+   * all of them on one polynomial of degree &lt; t.
+   */
   private boolean usable(Recover0Reply r) {
     if (r.getMembers() != realm.size() || r.getThreshold() != realm.threshold()) {
       return false;
     }
     try {
+      List<GroupElement> ks = new ArrayList<>();
       for (ByteString c : r.getCommitmentsList()) {
-        GroupElement.decodeCompressed(c.toByteArray());
+        ks.add(GroupElement.decodeCompressed(c.toByteArray()));
       }
       Argon2idParameters.forId(r.getPinParams());
-      return true;
+      return new ThresholdOprfClient(r.getThreshold(), ks).commitmentsConsistent();
     } catch (IllegalArgumentException e) {
       return false;
     }
@@ -234,9 +275,13 @@ public final class Recovery {
       Map<Integer, Integer> remaining = new HashMap<>();
       int noGuesses = 0;
       int notRegistered = 0;
+      int stale = 0;
       for (Map.Entry<Integer, Recover1Reply> e : replies.entrySet()) {
         Recover1Reply r = e.getValue();
         switch (r.getStatus()) {
+          case REPLY_STATUS_VERSION_MISMATCH:
+            stale++;
+            break;
           case REPLY_STATUS_OK:
             try {
               evaluations.add(MemberEvaluation.decode(e.getKey(), r.getEvaluatedElement().toByteArray(),
@@ -259,6 +304,15 @@ public final class Recovery {
       CombineResult combined = oprf.combine(blinded.blindedElement(), evaluations);
       flagged.addAll(combined.rejected());
       if (!(combined instanceof CombineResult.Combined)) {
+        if (stale > 0 && noGuesses == 0 && restarts < MAX_RESTARTS) {
+          restarts++;
+          round = null;
+          blinded.close();
+          blinded = null;
+          state = State.NEW;
+          proceed = true;
+          return new RecoveryStep.Restart<>();
+        }
         if (noGuesses > 0) {
           return new RecoveryStep.Done<>(new RecoverResult.NoGuesses());
         }
@@ -279,12 +333,12 @@ public final class Recovery {
         for (int i : group) {
           payloads.put(i, Recover2Payload.newBuilder()
               .setRecordVersion(agreed.getRecordVersion())
-              .setAttemptId(ByteString.copyFrom(attemptIds.get(i)))
+              .setAttemptId(ByteString.copyFrom(attemptId))
               .setUnlockTag(ByteString.copyFrom(Derive.unlockTag(unlockKey, i)))
               .build());
         }
       }
-      round = ClientRound.seal(realm, Phase.PHASE_RECOVER2, userId, payloads, random);
+      round = ClientRound.seal(realm, Phase.PHASE_RECOVER2, appId, userId, payloads, random);
       state = State.SENT2;
       proceed = true;
       return new RecoveryStep.Send<>(Recover2Request.newBuilder()
@@ -299,6 +353,8 @@ public final class Recovery {
       }
       if (!proceed) {
         cleanup();
+      } else if (state == State.SENT2) {
+        pin.wipe();
       }
     }
   }

@@ -44,6 +44,7 @@ public final class Registration {
   private enum State { NEW, SENT1, SENT2, DONE }
 
   private final RealmConfig realm;
+  private final String appId;
   private final byte[] userId;
   private final SecretBytes pin;
   private final SecretBytes secret;
@@ -53,9 +54,10 @@ public final class Registration {
   private ClientRound round;
   private long version;
 
-  private Registration(RealmConfig realm, byte[] userId, SecretBytes pin, SecretBytes secret, int guessLimit,
-      SecureRandom random) {
+  private Registration(RealmConfig realm, String appId, byte[] userId, SecretBytes pin, SecretBytes secret,
+      int guessLimit, SecureRandom random) {
     this.realm = realm;
+    this.appId = appId;
     this.userId = userId;
     this.pin = pin;
     this.secret = secret;
@@ -65,12 +67,14 @@ public final class Registration {
 
   /**
    * Starts a registration of {@code secret} (1..128 bytes) behind {@code pin} (its UTF-8
-   * bytes) for {@code userId} (1..128 bytes) with guess limit {@code guessLimit} (1..100).
-   * Copies pin and secret; the caller keeps ownership of its holders.
+   * bytes) for user {@code userId} (1..128 bytes) of app {@code appId} (see {@link LedgerKeys})
+   * with guess limit {@code guessLimit} (1..100; members may allow less). Copies pin and
+   * secret; the caller keeps ownership of its holders.
    */
-  public static Registration begin(RealmConfig realm, byte[] userId, SecretBytes pin, SecretBytes secret,
-      int guessLimit, SecureRandom random) {
+  public static Registration begin(RealmConfig realm, String appId, byte[] userId, SecretBytes pin,
+      SecretBytes secret, int guessLimit, SecureRandom random) {
     Objects.requireNonNull(realm, "realm");
+    LedgerKeys.requireAppId(appId);
     Objects.requireNonNull(random, "random");
     checkUserId(userId);
     if (secret.length() < 1 || secret.length() > WireLimits.MAX_SECRET) {
@@ -79,7 +83,7 @@ public final class Registration {
     if (guessLimit < 1 || guessLimit > WireLimits.MAX_GUESS_LIMIT) {
       throw new IllegalArgumentException("guess limit must be 1.." + WireLimits.MAX_GUESS_LIMIT + ", got " + guessLimit);
     }
-    return new Registration(realm, userId.clone(), SecretBytes.wrap(pin.copy()), SecretBytes.wrap(secret.copy()),
+    return new Registration(realm, appId, userId.clone(), SecretBytes.wrap(pin.copy()), SecretBytes.wrap(secret.copy()),
         guessLimit, random);
   }
 
@@ -97,7 +101,7 @@ public final class Registration {
     for (int i = 1; i <= realm.size(); i++) {
       payloads.put(i, Register1Payload.getDefaultInstance());
     }
-    round = ClientRound.seal(realm, Phase.PHASE_REGISTER1, userId, payloads, random);
+    round = ClientRound.seal(realm, Phase.PHASE_REGISTER1, appId, userId, payloads, random);
     state = State.SENT1;
     return Register1Request.newBuilder()
         .setVersion(WireVersion.VERSION_1)
@@ -109,8 +113,11 @@ public final class Registration {
 
   /**
    * Round 2: picks version = 1 + the highest current version reported (needs at least t
-   * authenticated answers, else {@link InsufficientAnswersException}), runs Argon2id and the
-   * OPRF, and seals each member's share record.
+   * authenticated answers, else {@link InsufficientAnswersException}; a member reporting a
+   * version above {@link WireLimits#MAX_RECORD_VERSION} is ignored and flagged), runs Argon2id
+   * and the OPRF, and seals each member's share record.
+   *
+   * @throws FlowException if the next version would exceed {@link WireLimits#MAX_RECORD_VERSION}
    */
   public Register2Request register2Request(Register1Response response) {
     expect(State.SENT1);
@@ -134,6 +141,10 @@ public final class Registration {
       if (usable < realm.threshold()) {
         throw new InsufficientAnswersException("register1", usable, realm.threshold(), flagged);
       }
+      if (highest >= WireLimits.MAX_RECORD_VERSION) {
+        throw new FlowException("register1: the next record version would exceed MAX_RECORD_VERSION = 2^53 - 1;"
+            + " this user cannot be registered again");
+      }
       version = highest + 1;
       Argon2idParameters params = Argon2idParameters.forId(realm.pinParams());
       int n = realm.size();
@@ -145,7 +156,7 @@ public final class Registration {
       RegistrationMath.Inputs in = new RegistrationMath.Inputs(userId, realm.fleetId(), params, version, guessLimit,
           n, t, regSalt, randomPolynomial(t), randomPolynomial(t), nonce);
       Map<Integer, Register2Payload> payloads = RegistrationMath.payloads(pin, secret, in);
-      round = ClientRound.seal(realm, Phase.PHASE_REGISTER2, userId, payloads, random);
+      round = ClientRound.seal(realm, Phase.PHASE_REGISTER2, appId, userId, payloads, random);
       Register2Request req = Register2Request.newBuilder()
           .setVersion(WireVersion.VERSION_1)
           .setSuite(WireVersion.SUITE_P256_SHA256)

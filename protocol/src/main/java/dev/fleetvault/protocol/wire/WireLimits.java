@@ -16,6 +16,14 @@ public final class WireLimits {
   public static final int MAX_MEMBERS = 31;
   /** Longest user id in bytes (at least 1). */
   public static final int MAX_USER_ID = 128;
+  /**
+   * Largest record version: 2^53 − 1 (exact in every JSON number and JavaScript client).
+   * Members refuse a registration above it; a client ignores (and flags) a member that reports
+   * a current version above it.
+   */
+  public static final long MAX_RECORD_VERSION = (1L << 53) - 1;
+  /** Longest app id, in characters (ASCII; see {@code LedgerKeys}). */
+  public static final int MAX_APP_ID = 64;
   /** Longest protected secret s in bytes (at least 1). */
   public static final int MAX_SECRET = 128;
   /** Largest guess limit L a registration may ask for (at least 1). */

@@ -42,9 +42,7 @@ class FlowEndToEndTest {
     assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
     // and again: a success resets the counter, nothing is used up
     assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
-    for (InMemoryFleet.Node node : f.nodes) {
-      assertThat(node.row(ByteString.copyFrom(USER)).attempts).isZero();
-    }
+    assertThat(f.counted(USER)).isZero();
   }
 
   @ParameterizedTest(name = "n={0}")
@@ -68,7 +66,7 @@ class FlowEndToEndTest {
     assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(0));
     for (InMemoryFleet.Node node : f.nodes) {
       assertThat(node.store).isEmpty();
-      assertThat(node.row(ByteString.copyFrom(USER)).state).isEqualTo(LedgerRow.State.NO_GUESSES);
+      assertThat(f.row(node.index, USER).state).isEqualTo(LedgerRow.State.NO_GUESSES);
     }
     assertThat(f.recover(USER, PIN)).isEqualTo(new RecoverResult.NoGuesses());
   }
@@ -93,7 +91,7 @@ class FlowEndToEndTest {
     InMemoryFleet f = fleet(3, "skip2");
     f.register(USER, PIN, SECRET, 1);
     // an attacker runs phase 1 with the only guess and never sends phase 2
-    Recovery rec = Recovery.begin(f.realm, USER, SecretBytes.copyOf(WRONG), f.random);
+    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(WRONG), f.random);
     RecoveryStep<Recover1Request> s1 = rec.afterRecover0(f.call(rec.recover0Request()));
     rec.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
     // the next attempt, even with the right PIN, finds the counter at the limit
@@ -108,12 +106,11 @@ class FlowEndToEndTest {
   void recover_oneMemberAnswersGarbage_detectedByProofAndNoExtraGuess(int n) {
     InMemoryFleet f = fleet(n, "garbage");
     f.register(USER, PIN, SECRET, 5);
-    f.node(2).evaluateWith = (i, r) -> InMemoryFleet.withWrongKey(r, f.random);
-    Recovery rec = Recovery.begin(f.realm, USER, SecretBytes.copyOf(PIN), f.random);
+    f.corruptKeyShare(2, USER);
+    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
     assertThat(recovered(f.recover(rec))).isEqualTo(SECRET);
     assertThat(rec.flaggedMembers()).containsExactly(2);
-    // every counter (also the faulty member's: its tag was right) is back to zero
-    f.node(2).evaluateWith = (i, r) -> r;
+    // the counter (the faulty member's tag was right too) is back to zero
     assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(4));
   }
 
@@ -155,7 +152,7 @@ class FlowEndToEndTest {
     }
     f.register(USER, pin, SECRET, 5);
     for (InMemoryFleet.Node node : f.nodes) {
-      MemberRecord r = node.record(ByteString.copyFrom(USER), node.row(ByteString.copyFrom(USER)));
+      MemberRecord r = MemberRecords.decode(f.record(node.index, USER));
       secrets.add(r.getOprfKeyShare().toByteArray());
       secrets.add(r.getUnlockTag().toByteArray());
       secrets.add(r.getMaskedDataShare().toByteArray());
@@ -202,13 +199,12 @@ class FlowEndToEndTest {
     f.register(USER, PIN, SECRET, 5);
     // member 3's record is re-registered with another salt by someone else (store + ledger of one member)
     InMemoryFleet.Node n3 = f.node(3);
-    ByteString u = ByteString.copyFrom(USER);
-    InMemoryFleet.Row row = n3.row(u);
-    MemberRecord r = MemberRecords.decode(n3.store.get(n3.key(u, row.version)));
+    InMemoryFleet.Row row = f.row(3, USER);
+    MemberRecord r = MemberRecords.decode(f.record(3, USER));
     byte[] bad = r.toBuilder().setRegistrationSalt(ByteString.copyFrom(new byte[32])).build().toByteArray();
-    n3.store.put(n3.key(u, row.version), bad);
+    n3.store.put(n3.storeKey(InMemoryFleet.key(USER), row.version), bad);
     row.digest = MemberRecords.digest(bad);
-    Recovery rec = Recovery.begin(f.realm, USER, SecretBytes.copyOf(PIN), f.random);
+    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
     assertThat(recovered(f.recover(rec))).isEqualTo(SECRET);
     assertThat(rec.flaggedMembers()).containsExactly(3);
   }
@@ -218,7 +214,7 @@ class FlowEndToEndTest {
     InMemoryFleet f = fleet(3, "split");
     f.register(USER, PIN, SECRET, 5);
     // member 3 deleted, member 2 down: one OK, one NOT_REGISTERED, one missing
-    f.node(3).row(ByteString.copyFrom(USER)).state = LedgerRow.State.DELETED;
+    f.row(3, USER).state = LedgerRow.State.DELETED;
     f.down.add(2);
     assertThatThrownBy(() -> f.recover(USER, PIN)).isInstanceOf(InsufficientAnswersException.class);
     f.down.clear();
@@ -257,7 +253,7 @@ class FlowEndToEndTest {
   @Test
   void register2_replayedAfterGuesses_doesNotResetCounter() {
     InMemoryFleet f = fleet(3, "replayreg");
-    Registration reg = Registration.begin(f.realm, USER, SecretBytes.copyOf(PIN), SecretBytes.copyOf(SECRET), 5,
+    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), SecretBytes.copyOf(SECRET), 5,
         f.random);
     Register2Request r2 = reg.register2Request(f.call(reg.register1Request()));
     reg.finish(f.call(r2));
@@ -272,7 +268,7 @@ class FlowEndToEndTest {
   void recover2_replayedOldEnvelope_cannotResetCounter() {
     InMemoryFleet f = fleet(3, "replay2");
     f.register(USER, PIN, SECRET, 5);
-    Recovery rec = Recovery.begin(f.realm, USER, SecretBytes.copyOf(PIN), f.random);
+    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
     RecoveryStep<Recover1Request> s1 = rec.afterRecover0(f.call(rec.recover0Request()));
     RecoveryStep<Recover2Request> s2 = rec.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
     Recover2Request captured = ((RecoveryStep.Send<Recover2Request>) s2).request();
@@ -288,22 +284,20 @@ class FlowEndToEndTest {
   void recover1_replayedEnvelope_sameAttemptNotCountedTwice() {
     InMemoryFleet f = fleet(3, "replay1");
     f.register(USER, PIN, SECRET, 5);
-    Recovery rec = Recovery.begin(f.realm, USER, SecretBytes.copyOf(WRONG), f.random);
+    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(WRONG), f.random);
     RecoveryStep<Recover1Request> s1 = rec.afterRecover0(f.call(rec.recover0Request()));
     Recover1Request r1 = ((RecoveryStep.Send<Recover1Request>) s1).request();
     f.call(r1);
     f.call(r1);
     f.call(r1);
-    for (InMemoryFleet.Node node : f.nodes) {
-      assertThat(node.row(ByteString.copyFrom(USER)).attempts).isEqualTo(1);
-    }
+    assertThat(f.counted(USER)).isEqualTo(1);
   }
 
   @Test
   void envelopes_swappedBetweenMembersPhasesOrUsers_refused() {
     InMemoryFleet f = fleet(3, "swap");
     f.register(USER, PIN, SECRET, 5);
-    Recovery rec = Recovery.begin(f.realm, USER, SecretBytes.copyOf(PIN), f.random);
+    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
     Recover0Request r0 = rec.recover0Request();
     SealedRequest e1 = r0.getRequests(0);
     SealedRequest e2 = r0.getRequests(1);
@@ -341,13 +335,13 @@ class FlowEndToEndTest {
     byte[] notOnCurve = new byte[33];
     java.util.Arrays.fill(notOnCurve, (byte) 0xff);
     notOnCurve[0] = 0x02; // x = 2^256 - 1 >= p: not a field element, so no point
-    Recover1Payload p = Recover1Payload.newBuilder().setRecordVersion(1)
+    Recover1Payload p = Recover1Payload.newBuilder().setRecordVersion(1).setGeneration(1)
         .setBlindedElement(ByteString.copyFrom(notOnCurve)).setNonce(ByteString.copyFrom(new byte[32])).build();
     SealedRequest env = dev.fleetvault.protocol.flow.impl.Envelopes.seal(f.realm.member(1).hpkePublicKey(), 1,
-        Phase.PHASE_RECOVER1, USER, p, f.random).request();
+        Phase.PHASE_RECOVER1, InMemoryFleet.FLEET_ID, InMemoryFleet.APP_ID, USER, p, f.random).request();
     assertThatThrownBy(() -> f.node(1).handle(Phase.PHASE_RECOVER1, EdgeMessages.toMember(u, env)))
         .isInstanceOf(BadRequestException.class).hasMessageContaining("blinded element");
-    assertThat(f.node(1).row(u).attempts).isZero();
+    assertThat(f.counted(USER)).isZero();
     // an enc that is not a point never reaches the HSM
     SealedRequest badEnc = env.toBuilder().setEnc(ByteString.copyFrom(new byte[65])).build();
     assertThatThrownBy(() -> f.node(1).logic.encForHsm(EdgeMessages.toMember(u, badEnc)))
@@ -357,7 +351,7 @@ class FlowEndToEndTest {
   @Test
   void register2_shareNotMatchingCommitment_badRequest() {
     InMemoryFleet f = fleet(3, "badshare");
-    Registration reg = Registration.begin(f.realm, USER, SecretBytes.copyOf(PIN), SecretBytes.copyOf(SECRET), 5,
+    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), SecretBytes.copyOf(SECRET), 5,
         f.random);
     reg.register2Request(f.call(reg.register1Request()));
     Register2Payload p = Register2Payload.newBuilder()
@@ -366,15 +360,16 @@ class FlowEndToEndTest {
         .setRegistrationSalt(ByteString.copyFrom(new byte[32]))
         .setOprfKeyShare(ByteString.copyFrom(dev.fleetvault.protocol.group.Scalar.ONE.encode()))
         .addCommitments(ByteString.copyFrom(dev.fleetvault.protocol.group.GroupElement.generator().multiply(
+            dev.fleetvault.protocol.group.Scalar.ofLong(3)).encodeCompressed()))
+        .addCommitments(ByteString.copyFrom(dev.fleetvault.protocol.group.GroupElement.generator().multiply(
             dev.fleetvault.protocol.group.Scalar.ofLong(2)).encodeCompressed()))
-        .addCommitments(ByteString.copyFrom(dev.fleetvault.protocol.group.GroupElement.generator().encodeCompressed()))
         .addCommitments(ByteString.copyFrom(dev.fleetvault.protocol.group.GroupElement.generator().encodeCompressed()))
         .setMaskedDataShare(ByteString.copyFrom(new byte[32]))
         .setUnlockTag(ByteString.copyFrom(new byte[32]))
         .setSecretCiphertext(ByteString.copyFrom(new byte[40]))
         .build();
     SealedRequest env = dev.fleetvault.protocol.flow.impl.Envelopes.seal(f.realm.member(1).hpkePublicKey(), 1,
-        Phase.PHASE_REGISTER2, USER, p, f.random).request();
+        Phase.PHASE_REGISTER2, InMemoryFleet.FLEET_ID, InMemoryFleet.APP_ID, USER, p, f.random).request();
     assertThatThrownBy(() -> f.node(1).handle(Phase.PHASE_REGISTER2,
         EdgeMessages.toMember(ByteString.copyFrom(USER), env)))
         .isInstanceOf(BadRequestException.class).hasMessageContaining("does not match its commitment");
@@ -384,10 +379,10 @@ class FlowEndToEndTest {
   @Test
   void flows_calledOutOfOrder_illegalState() {
     InMemoryFleet f = fleet(3, "order");
-    Recovery rec = Recovery.begin(f.realm, USER, SecretBytes.copyOf(PIN), f.random);
+    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
     assertThatThrownBy(() -> rec.afterRecover0(Recover0Response.getDefaultInstance()))
         .isInstanceOf(IllegalStateException.class);
-    Registration reg = Registration.begin(f.realm, USER, SecretBytes.copyOf(PIN), SecretBytes.copyOf(SECRET), 5,
+    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), SecretBytes.copyOf(SECRET), 5,
         f.random);
     reg.register1Request();
     assertThatThrownBy(reg::register1Request).isInstanceOf(IllegalStateException.class);

@@ -7,175 +7,274 @@ import dev.fleetvault.protocol.hpke.Hpke;
 import dev.fleetvault.protocol.hpke.HpkeKeyPair;
 import dev.fleetvault.protocol.pin.Argon2idParameters;
 import dev.fleetvault.protocol.wire.*;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.function.BiFunction;
+import java.util.Set;
 
 /**
  * A fleet of n members in one JVM with no network: each member is a {@link MemberLogic}, a
- * software HPKE key, a record store and a tiny in-memory stand-in for its ledger row (counter
- * and limit; the real one is the quorum module). {@link Gateway} runs the steps exactly in the
- * order /work/team/api-protocol-flows.md prescribes.
+ * software HPKE key and a record store; one {@link Ledger} stands in for the quorum module
+ * with the counting model of PROTOCOL.md §10 (one registration per (ledger key, version), one
+ * counted-id set for all members, t succeeds reset it). {@link Node#handle} interprets the
+ * member core's effects the way the gateway does.
  */
 final class InMemoryFleet {
   static final String FLEET_ID = "test-fleet";
+  static final String APP_ID = "test-app";
 
   /** One member's ledger row (the quorum module's job in production). */
   static final class Row {
     LedgerRow.State state = LedgerRow.State.ABSENT;
     long version;
     int limit;
-    int attempts;
-    byte[] digest;
-    byte[] lastAttempt;
-    int attemptCommits;
+    byte[] digest = new byte[0];
+  }
 
-    LedgerRow view() {
-      return new LedgerRow(state, version, state == LedgerRow.State.REGISTERED ? Math.max(0, limit - attempts) : 0);
+  /** One registration: (ledger key, version) across all members' rows. */
+  static final class Reg {
+    long generation = 1;
+    final Set<ByteString> counted = new LinkedHashSet<>();
+    final Map<ByteString, Set<Integer>> succeeders = new HashMap<>();
+  }
+
+  /** The ledger's answer to an attempt. */
+  sealed interface Attempt permits Allowed, Refused, Rejected {}
+
+  record Allowed(CommitWitness witness, byte[] finalRecord) implements Attempt {}
+
+  record Refused(LedgerRow.State state) implements Attempt {}
+
+  record Rejected(String reason) implements Attempt {}
+
+  /**
+   * The replicated ledger, as every replica applies it (the rules of /work/contract-10.md):
+   * rows per (member, ledger key), registrations per (ledger key, version).
+   */
+  final class Ledger {
+    final Map<String, Row> rows = new HashMap<>();
+    final Map<String, Reg> regs = new HashMap<>();
+
+    Row row(int member, String key) {
+      return rows.computeIfAbsent(member + "|" + key, k -> new Row());
+    }
+
+    Reg reg(String key, long version) {
+      return regs.get(key + "#" + version);
+    }
+
+    LedgerRow view(int member, String key) {
+      Row r = row(member, key);
+      if (r.state != LedgerRow.State.REGISTERED) {
+        return new LedgerRow(r.state, r.version, new byte[0], 0, 0);
+      }
+      Reg g = reg(key, r.version);
+      return new LedgerRow(r.state, r.version, r.digest, g.generation, Math.max(0, r.limit - g.counted.size()));
+    }
+
+    boolean register(int member, String key, long version, byte[] digest, int limit) {
+      Row r = row(member, key);
+      if (version <= r.version || version > dev.fleetvault.protocol.wire.WireLimits.MAX_RECORD_VERSION) {
+        return false;
+      }
+      r.state = LedgerRow.State.REGISTERED;
+      r.version = version;
+      r.digest = digest.clone();
+      r.limit = limit;
+      regs.computeIfAbsent(key + "#" + version, k -> new Reg());
+      dropUnreferenced();
+      return true;
+    }
+
+    void dropUnreferenced() {
+      Set<String> live = new java.util.HashSet<>();
+      for (Map.Entry<String, Row> e : rows.entrySet()) {
+        String key = e.getKey().substring(e.getKey().indexOf('|') + 1);
+        live.add(key + "#" + e.getValue().version);
+      }
+      regs.keySet().retainAll(live);
+    }
+
+    Attempt attempt(int member, String key, long version, byte[] digest, long generation, byte[] id) {
+      Row r = row(member, key);
+      if (r.state != LedgerRow.State.REGISTERED) {
+        return new Refused(r.state);
+      }
+      if (r.version != version || !Arrays.equals(r.digest, digest)) {
+        return new Rejected("VERSION_MISMATCH");
+      }
+      Reg g = reg(key, version);
+      if (g.generation != generation) {
+        return new Rejected("STALE_GENERATION");
+      }
+      ByteString bid = ByteString.copyFrom(id);
+      boolean granted;
+      if (g.counted.contains(bid)) {
+        granted = true;
+      } else if (g.counted.size() < r.limit) {
+        g.counted.add(bid);
+        granted = true;
+      } else {
+        granted = false;
+      }
+      boolean destroyed = g.counted.size() >= r.limit;
+      byte[] digestAtCount = r.digest;
+      if (destroyed) {
+        r.state = LedgerRow.State.NO_GUESSES;
+        r.digest = new byte[0];
+      }
+      if (!granted) {
+        return new Refused(LedgerRow.State.NO_GUESSES);
+      }
+      CommitWitness w = TestWitnesses.witness(CommitWitness.Kind.ATTEMPT_GRANTED, member, key, version, digestAtCount,
+          generation, id, Math.max(0, r.limit - g.counted.size()), destroyed);
+      return new Allowed(w, null);
+    }
+
+    /** Null if refused (NOT_COUNTED). */
+    CommitWitness succeed(int member, String key, long version, byte[] digest, long generation, byte[] id) {
+      Row r = row(member, key);
+      Reg g = reg(key, version);
+      ByteString bid = ByteString.copyFrom(id);
+      if (r.state != LedgerRow.State.REGISTERED || r.version != version || !Arrays.equals(r.digest, digest)
+          || g == null || g.generation != generation || !g.counted.contains(bid)) {
+        return null;
+      }
+      Set<Integer> who = g.succeeders.computeIfAbsent(bid, k -> new java.util.TreeSet<>());
+      who.add(member);
+      if (who.size() >= nodes.size() / 2 + 1) {
+        g.generation++;
+        g.counted.clear();
+        g.succeeders.clear();
+        resets++;
+      }
+      return TestWitnesses.witness(CommitWitness.Kind.SUCCEEDED, member, key, version, digest, generation, id,
+          Math.max(0, r.limit - g.counted.size()), false);
+    }
+
+    void delete(int member, String key) {
+      Row r = row(member, key);
+      if (r.state == LedgerRow.State.REGISTERED) {
+        r.state = LedgerRow.State.DELETED;
+        r.digest = new byte[0];
+      }
     }
   }
 
-  /** One member's node: logic, HSM stand-in (software key), ledger rows, record store. */
+  /** One member's node: core, HSM stand-in (software key), record store, last-guess records. */
   final class Node {
     final int index;
     final HpkeKeyPair hpke;
     final MemberLogic logic;
-    final Map<ByteString, Row> rows = new HashMap<>();
     final Map<String, byte[]> store = new HashMap<>();
-    final Map<ByteString, Final> finals = new HashMap<>();
-    /** Test hook: replaces the record handed to recover1Granted (a member evaluating with a wrong key). */
-    BiFunction<Integer, MemberRecord, MemberRecord> evaluateWith = (i, r) -> r;
+    final Map<String, Final> finals = new HashMap<>();
+    /** Attempt ids this member evaluated (k_i·B computed). */
+    final List<ByteString> evaluated = new ArrayList<>();
 
-    Node(int index, SecureRandom random) {
+    Node(int index, SecureRandom random, RegistrationPolicy policy) {
       this.index = index;
       this.hpke = HpkeKeyPair.generate(random);
-      this.logic = new MemberLogic(index, hpke.publicKey().encodeUncompressed(), random);
+      this.logic = new MemberLogic(index, hpke.publicKey().encodeUncompressed(), FLEET_ID, policy, random);
     }
 
-    Row row(ByteString user) {
-      return rows.computeIfAbsent(user, u -> new Row());
+    String storeKey(String key, long version) {
+      return key + "/" + version;
     }
 
-    String key(ByteString user, long version) {
-      return user.toStringUtf8() + "/" + version;
-    }
-
-    MemberRecord record(ByteString user, Row row) {
-      if (row.state != LedgerRow.State.REGISTERED) {
+    byte[] record(String key, LedgerRow row) {
+      if (row.state() != LedgerRow.State.REGISTERED) {
         return null;
       }
-      byte[] bytes = store.get(key(user, row.version));
-      if (bytes == null || !MessageDigest.isEqual(MemberRecords.digest(bytes), row.digest)) {
-        throw new IllegalStateException("record missing or digest mismatch");
-      }
-      return MemberRecords.decode(bytes);
+      return store.get(storeKey(key, row.version()));
     }
 
-    /** The gateway's member handler (HSM: ECDH and sealing are in software here). */
+    /** The gateway's member handler: performs exactly the effects the core names. */
     MemberResponse handle(Phase phase, MemberRequest request) {
       WireCodec.check(request);
       byte[] enc = logic.encForHsm(request);
       byte[] dh = Ecdh.sharedSecretX(hpke.privateKey(), Hpke.parseEnc(enc));
-      ByteString user = request.getUserId();
-      try (OpenedRequest req = logic.open(phase, request, dh)) {
-        Row row = row(user);
-        MemberRecord record = record(user, row);
+      try (OpenedRequest req = logic.open(phase, request, appFor.apply(index), dh)) {
+        String key = req.ledgerKey();
+        LedgerRow row = ledger.view(index, key);
         switch (phase) {
           case PHASE_REGISTER1:
-            return logic.register1(req, row.view());
+            return logic.register1(req, row);
           case PHASE_REGISTER2: {
-            Register2Step step = logic.register2(req, row.view(), record);
+            Register2Step step = logic.register2(req, row, record(key, row));
             if (step instanceof Register2Step.Reply r) {
               return r.response();
             }
             Register2Step.Store s = (Register2Step.Store) step;
-            store.put(key(user, s.version()), s.recordBytes());
-            if (s.version() <= row.version) { // ledger rule: versions only go up
-              return logic.register2Stale(req, row.version);
+            store.putIfAbsent(storeKey(key, s.version()), s.recordBytes());
+            long old = row.version();
+            if (!ledger.register(index, key, s.version(), s.recordDigest(), s.guessLimit())) {
+              return logic.register2Stale(req, ledger.view(index, key).version());
             }
-            store.remove(key(user, row.version));
-            finals.remove(user);
-            row.state = LedgerRow.State.REGISTERED;
-            row.version = s.version();
-            row.digest = s.recordDigest();
-            row.limit = s.guessLimit();
-            row.attempts = 0;
-            row.lastAttempt = null;
+            store.remove(storeKey(key, old));
+            finals.remove(key);
             return logic.register2Committed(req, s.version());
           }
           case PHASE_RECOVER0:
-            return logic.recover0(req, row.view(), record);
+            return logic.recover0(req, row, record(key, row));
           case PHASE_RECOVER1: {
-            Recover1Step step = logic.recover1(req, row.view(), record);
+            Recover1Step step = logic.recover1(req, row);
             if (step instanceof Recover1Step.Reply r) {
               return r.response();
             }
-            byte[] id = ((Recover1Step.CommitAttempt) step).attemptId();
-            // ledger: attempt(user, id), as the quorum module does it
-            MemberRecord evaluateFrom = record;
-            if (row.lastAttempt != null && Arrays.equals(row.lastAttempt, id)) {
-              // the same attempt again: not counted twice
-            } else if (row.attempts >= row.limit) {
-              destroy(user, row);
+            Recover1Step.CommitAttempt c = (Recover1Step.CommitAttempt) step;
+            byte[] plaintext = record(key, row);
+            Attempt a = ledger.attempt(index, key, c.version(), c.recordDigest(), c.generation(), c.attemptId());
+            if (a instanceof Refused) {
+              destroy(key, row.version());
               return logic.recover1NoGuesses(req);
-            } else {
-              row.attempts++;
-              row.attemptCommits++;
-              row.lastAttempt = id;
-              if (row.attempts == row.limit) {
-                // the command that counts the last guess destroys the record; the node keeps the
-                // unsealed record in memory only to finish this one attempt
-                finals.put(user, new Final(id, row.version, record));
-                destroy(user, row);
-              }
             }
-            return logic.recover1Granted(req, evaluateWith.apply(index, evaluateFrom),
-                new AttemptGranted(id, row.limit - row.attempts));
+            if (a instanceof Rejected) {
+              return logic.recover1Stale(req);
+            }
+            CommitWitness w = ((Allowed) a).witness();
+            if (w.lastGuess()) {
+              // the command that counted the last guess destroyed the record; the node keeps the
+              // plaintext in memory only to finish this one attempt
+              finals.put(key, new Final(w, plaintext));
+              destroy(key, row.version());
+            }
+            MemberResponse resp = logic.recover1Evaluate(req, plaintext, w);
+            evaluated.add(ByteString.copyFrom(c.attemptId()));
+            evaluatedAttempts.add(ByteString.copyFrom(c.attemptId()));
+            return resp;
           }
           case PHASE_RECOVER2: {
-            Final last = finals.get(user);
-            if (row.state == LedgerRow.State.NO_GUESSES && last != null) {
-              // phase 2 of the attempt that used the last guess: no counter left to reset
-              Recover2Step step = logic.recover2(req, new LedgerRow(LedgerRow.State.REGISTERED, last.version(), 0),
-                  last.record());
-              if (step instanceof Recover2Step.CommitSuccess c) {
-                if (!Arrays.equals(c.attemptId(), last.attemptId())) {
-                  throw new LedgerRefused("not the latest counted attempt");
-                }
-                finals.remove(user);
-                return c.responseAfterCommit();
+            Final last = finals.get(key);
+            if (row.state() == LedgerRow.State.NO_GUESSES && last != null) {
+              try {
+                return logic.recover2Release(req, last.record(), last.grant());
+              } catch (IllegalArgumentException e) {
+                throw new LedgerRefused("not the attempt that used the last guess");
+              } finally {
+                finals.remove(key);
               }
-              finals.remove(user);
-              return step instanceof Recover2Step.CommitDestroy d ? d.response() : ((Recover2Step.Reply) step).response();
             }
-            Recover2Step step = logic.recover2(req, row.view(), record);
+            Recover2Step step = logic.recover2(req, row, record(key, row));
             if (step instanceof Recover2Step.Reply r) {
               return r.response();
             }
-            if (step instanceof Recover2Step.CommitDestroy d) {
-              destroy(user, row);
-              return d.response();
-            }
             Recover2Step.CommitSuccess c = (Recover2Step.CommitSuccess) step;
-            // ledger: succeed(user, id) only for the latest counted attempt
-            if (row.lastAttempt == null || !Arrays.equals(row.lastAttempt, c.attemptId())) {
-              throw new LedgerRefused("succeed refused: not the latest counted attempt");
+            CommitWitness w = ledger.succeed(index, key, c.version(), c.recordDigest(), c.generation(), c.attemptId());
+            if (w == null) {
+              throw new LedgerRefused("succeed refused: NOT_COUNTED");
             }
-            row.attempts = 0;
-            row.lastAttempt = null;
-            return c.responseAfterCommit();
+            return logic.recover2Release(req, record(key, row), w);
           }
           case PHASE_DELETE:
-            if (row.state == LedgerRow.State.REGISTERED) {
-              store.remove(key(user, row.version));
-              row.state = LedgerRow.State.DELETED;
+            if (row.state() == LedgerRow.State.REGISTERED) {
+              store.remove(storeKey(key, row.version()));
             }
-            finals.remove(user);
+            ledger.delete(index, key);
+            finals.remove(key);
             return logic.deleted(req);
           default:
             throw new IllegalArgumentException(phase.toString());
@@ -183,14 +282,13 @@ final class InMemoryFleet {
       }
     }
 
-    void destroy(ByteString user, Row row) {
-      store.remove(key(user, row.version));
-      row.state = LedgerRow.State.NO_GUESSES;
+    void destroy(String key, long version) {
+      store.remove(storeKey(key, version));
     }
   }
 
   /** The record a node keeps in memory to finish the attempt that used the last guess. */
-  record Final(byte[] attemptId, long version, MemberRecord record) {}
+  record Final(CommitWitness grant, byte[] record) {}
 
   /** The ledger refused a command; the gateway answers an error status and nothing else. */
   static final class LedgerRefused extends RuntimeException {
@@ -201,6 +299,13 @@ final class InMemoryFleet {
     }
   }
 
+  final Ledger ledger = new Ledger();
+  /** Attempt ids at least one member evaluated, fleet-wide. */
+  final Set<ByteString> evaluatedAttempts = new LinkedHashSet<>();
+  /** Counter resets (t succeeds for one attempt). */
+  int resets;
+  /** Test hook: the app id the edge tells member i the caller has. */
+  java.util.function.IntFunction<String> appFor = i -> APP_ID;
   final List<Node> nodes = new ArrayList<>();
   final RealmConfig realm;
   final SecureRandom random;
@@ -210,10 +315,14 @@ final class InMemoryFleet {
   final java.util.Set<Integer> down = new java.util.HashSet<>();
 
   InMemoryFleet(int n, SecureRandom random) {
+    this(n, random, RegistrationPolicy.production(n).allowingTestPinParams());
+  }
+
+  InMemoryFleet(int n, SecureRandom random, RegistrationPolicy policy) {
     this.random = random;
     List<MemberKey> keys = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
-      Node node = new Node(i, random);
+      Node node = new Node(i, random, policy);
       nodes.add(node);
       keys.add(MemberKey.of(i, node.hpke.publicKey().encodeUncompressed()));
     }
@@ -222,6 +331,39 @@ final class InMemoryFleet {
 
   Node node(int i) {
     return nodes.get(i - 1);
+  }
+
+  /** The ledger key of {@code user} of the test app. */
+  static String key(byte[] user) {
+    return LedgerKeys.of(APP_ID, user);
+  }
+
+  /** Member i's ledger row of {@code user}. */
+  Row row(int i, byte[] user) {
+    return ledger.row(i, key(user));
+  }
+
+  /** Attempt ids counted on {@code user}'s current registration (0 if none). */
+  int counted(byte[] user) {
+    Row r = row(1, user);
+    Reg g = ledger.reg(key(user), r.version);
+    return g == null ? 0 : g.counted.size();
+  }
+
+  /** Member i's stored record plaintext of {@code user} at the row's version. */
+  byte[] record(int i, byte[] user) {
+    return node(i).record(key(user), ledger.view(i, key(user)));
+  }
+
+  /**
+   * A compromised member i replaces its own record by one with a wrong OPRF key share and
+   * commits its digest (it controls its own row): its evaluations then fail their proofs.
+   */
+  void corruptKeyShare(int i, byte[] user) {
+    Row r = row(i, user);
+    byte[] bad = withWrongKey(record(i, user), random);
+    node(i).store.put(node(i).storeKey(key(user), r.version), bad);
+    r.digest = MemberRecords.digest(bad);
   }
 
   /** The edge: fan out, collect, never open anything. Bad requests and ledger refusals become "unavailable". */
@@ -294,35 +436,39 @@ final class InMemoryFleet {
   // ---- whole flows, as the SDK would drive them ----
 
   RegisterResult register(byte[] user, byte[] pin, byte[] secret, int limit) {
-    Registration reg = Registration.begin(realm, user, dev.fleetvault.protocol.secret.SecretBytes.copyOf(pin),
+    Registration reg = Registration.begin(realm, APP_ID, user, dev.fleetvault.protocol.secret.SecretBytes.copyOf(pin),
         dev.fleetvault.protocol.secret.SecretBytes.copyOf(secret), limit, random);
     Register1Response r1 = call(reg.register1Request());
     return reg.finish(call(reg.register2Request(r1)));
   }
 
   RecoverResult recover(byte[] user, byte[] pin) {
-    return recover(Recovery.begin(realm, user, dev.fleetvault.protocol.secret.SecretBytes.copyOf(pin), random));
+    return recover(Recovery.begin(realm, APP_ID, user, dev.fleetvault.protocol.secret.SecretBytes.copyOf(pin), random));
   }
 
   RecoverResult recover(Recovery rec) {
-    RecoveryStep<Recover1Request> s1 = rec.afterRecover0(call(rec.recover0Request()));
-    if (s1 instanceof RecoveryStep.Done<Recover1Request> d) {
-      return d.result();
-    }
-    RecoveryStep<Recover2Request> s2 = rec.afterRecover1(call(((RecoveryStep.Send<Recover1Request>) s1).request()));
-    if (s2 instanceof RecoveryStep.Done<Recover2Request> d) {
-      return d.result();
-    }
+    RecoveryStep<Recover2Request> s2;
+    do {
+      RecoveryStep<Recover1Request> s1 = rec.afterRecover0(call(rec.recover0Request()));
+      if (s1 instanceof RecoveryStep.Done<Recover1Request> d) {
+        return d.result();
+      }
+      s2 = rec.afterRecover1(call(((RecoveryStep.Send<Recover1Request>) s1).request()));
+      if (s2 instanceof RecoveryStep.Done<Recover2Request> d) {
+        return d.result();
+      }
+    } while (s2 instanceof RecoveryStep.Restart<Recover2Request>);
     return rec.afterRecover2(call(((RecoveryStep.Send<Recover2Request>) s2).request()));
   }
 
   DeleteResult delete(byte[] user) {
-    Deletion del = Deletion.begin(realm, user, random);
+    Deletion del = Deletion.begin(realm, APP_ID, user, random);
     return del.finish(call(del.request()));
   }
 
   /** A record with a different OPRF key share (a faulty member). */
-  static MemberRecord withWrongKey(MemberRecord r, SecureRandom random) {
-    return r.toBuilder().setOprfKeyShare(ByteString.copyFrom(Scalar.random(random).encode())).build();
+  static byte[] withWrongKey(byte[] r, SecureRandom random) {
+    return MemberRecords.decode(r).toBuilder().setOprfKeyShare(ByteString.copyFrom(Scalar.random(random).encode()))
+        .build().toByteArray();
   }
 }

@@ -81,6 +81,7 @@ final class ProtocolDocExample {
     // ---- inputs ----
     byte[] u = "alice@example.com".getBytes(UTF_8);
     String fleetId = "example-fleet";
+    String appId = "example-app";
     Argon2idParameters params = Argon2idParameters.ARGON2ID_V1_INSECURE_TEST_ONLY;
     byte[] pin = "1234".getBytes(UTF_8);
     byte[] secret = "correct horse battery staple".getBytes(UTF_8);
@@ -90,6 +91,8 @@ final class ProtocolDocExample {
     int limit = 10;
     put("user_id", u);
     put("fleet_id", fleetId.getBytes(UTF_8));
+    put("app_id", appId.getBytes(UTF_8));
+    put("ledger_key", LedgerKeys.of(appId, u).getBytes(UTF_8));
     put("pin_params", params.id().getBytes(UTF_8));
     put("pin", pin);
     put("secret", secret);
@@ -151,25 +154,26 @@ final class ProtocolDocExample {
       // The envelope to member 1 and what member 1 stores.
       byte[] ikmE = h("register2 member 1 ephemeral ikm");
       put("register2_ephemeral_ikm", ikmE);
-      put("register2_context1", Derive.context(Phase.PHASE_REGISTER2, 1, u));
-      put("register2_info1", Derive.requestInfo(Phase.PHASE_REGISTER2, 1, u));
-      Envelopes.Sealed sealed = Envelopes.seal(memberKeys.get(0).publicKey(), 1, Phase.PHASE_REGISTER2, u, payloads.get(1),
-          HpkeKeyPair.derive(ikmE));
+      put("register2_context1", Derive.context(Phase.PHASE_REGISTER2, 1, fleetId, appId, u));
+      put("register2_info1", Derive.requestInfo(Phase.PHASE_REGISTER2, 1, fleetId, appId, u));
+      Envelopes.Sealed sealed = Envelopes.seal(memberKeys.get(0).publicKey(), 1, Phase.PHASE_REGISTER2, fleetId, appId,
+          u, payloads.get(1), HpkeKeyPair.derive(ikmE));
       put("register2_enc1", sealed.request().getEnc().toByteArray());
       put("register2_ciphertext1", sealed.request().getCiphertext().toByteArray());
       put("register2_answer_key1", sealed.answerKey().copy());
       put("register2_sealed_request1", sealed.request().toByteArray());
-      MemberLogic m1 = new MemberLogic(1, memberKeys.get(0).publicKey().encodeUncompressed(), new SecureRandom());
+      MemberLogic m1 = new MemberLogic(1, memberKeys.get(0).publicKey().encodeUncompressed(), fleetId,
+          RegistrationPolicy.production(n).allowingTestPinParams(), new SecureRandom());
       MemberRequest mreq = dev.fleetvault.protocol.wire.EdgeMessages.toMember(ByteString.copyFrom(u), sealed.request());
       byte[] dh = Ecdh.sharedSecretX(memberKeys.get(0).privateKey(), GroupElement.decodeUncompressed(m1.encForHsm(mreq)));
       put("register2_dh1", dh);
       MemberRecord record1;
-      try (OpenedRequest opened = m1.open(Phase.PHASE_REGISTER2, mreq, dh)) {
+      try (OpenedRequest opened = m1.open(Phase.PHASE_REGISTER2, mreq, appId, dh)) {
         Register2Step.Store store = (Register2Step.Store) m1.register2(opened, LedgerRow.absent(), null);
         record1 = store.record();
         put("member_record1", store.recordBytes());
         put("member_record1_digest", store.recordDigest());
-        put("member_record1_seal_aad", MemberRecords.sealAad(u, version, 1));
+        put("member_record1_seal_aad", MemberRecords.sealAad(fleetId, appId, u, version, 1));
       }
       sealed.answerKey().wipe();
 
@@ -179,11 +183,11 @@ final class ProtocolDocExample {
       byte[] b = bi.blindedElement().encodeCompressed();
       put("blinded_element_B", b);
       Map<Integer, MemberEvaluation> evals = new HashMap<>();
-      for (int i = 1; i <= n; i++) {
-        byte[] nonce = h("recover1 nonce " + i);
-        put("recover1_nonce" + i, nonce);
-        put("attempt_id" + i, Derive.attemptId(u, i, version, b, nonce));
-      }
+      long generation = 1;
+      byte[] nonce = h("recover1 nonce");
+      put("recover1_nonce", nonce);
+      put("generation", Derive.i2osp(generation, 8));
+      put("attempt_id", Derive.attemptId(fleetId, appId, u, version, generation, b, nonce));
       for (int i = 1; i <= 2; i++) {
         Scalar proofNonce = putScalar("proof_nonce" + i, "proof nonce " + i);
         MemberEvaluation e = ThresholdOprfMember.evaluate(new MemberKeyShare(i, keys.shares().get(i - 1).share()),
@@ -203,11 +207,11 @@ final class ProtocolDocExample {
       }
       // Member 1's phase-1 envelope and sealed answer.
       Recover1Payload p1 = Recover1Payload.newBuilder().setRecordVersion(version).setBlindedElement(ByteString.copyFrom(b))
-          .setNonce(ByteString.copyFrom(h("recover1 nonce 1"))).build();
+          .setNonce(ByteString.copyFrom(nonce)).setGeneration(generation).build();
       put("recover1_payload1", p1.toByteArray());
       byte[] ikmE1 = h("recover1 member 1 ephemeral ikm");
       put("recover1_ephemeral_ikm", ikmE1);
-      Envelopes.Sealed s1 = Envelopes.seal(memberKeys.get(0).publicKey(), 1, Phase.PHASE_RECOVER1, u, p1,
+      Envelopes.Sealed s1 = Envelopes.seal(memberKeys.get(0).publicKey(), 1, Phase.PHASE_RECOVER1, fleetId, appId, u, p1,
           HpkeKeyPair.derive(ikmE1));
       put("recover1_enc1", s1.request().getEnc().toByteArray());
       put("recover1_ciphertext1", s1.request().getCiphertext().toByteArray());
@@ -218,8 +222,8 @@ final class ProtocolDocExample {
       put("recover1_reply1", reply1.toByteArray());
       byte[] answerNonce = Arrays.copyOf(h("recover1 answer nonce 1"), 12);
       put("recover1_answer_nonce1", answerNonce);
-      put("recover1_answer_aad1", Derive.answerAad(Phase.PHASE_RECOVER1, 1, u));
-      SealedAnswer a1 = Envelopes.answer(s1.answerKey(), Phase.PHASE_RECOVER1, 1, u, reply1, answerNonce);
+      put("recover1_answer_aad1", Derive.answerAad(Phase.PHASE_RECOVER1, 1, fleetId, appId, u));
+      SealedAnswer a1 = Envelopes.answer(s1.answerKey(), Phase.PHASE_RECOVER1, 1, fleetId, appId, u, reply1, answerNonce);
       put("recover1_answer_ciphertext1", a1.getCiphertext().toByteArray());
       s1.answerKey().wipe();
 

@@ -112,7 +112,12 @@ class WireCodecTest {
         Recover1Payload.newBuilder().setRecordVersion(1).setBlindedElement(ByteString.copyFrom(new byte[32]))
             .setNonce(ByteString.copyFrom(new byte[32])).build(),
         Recover1Payload.newBuilder().setRecordVersion(0).setBlindedElement(ByteString.copyFrom(new byte[33]))
-            .setNonce(ByteString.copyFrom(new byte[32])).build(),
+            .setNonce(ByteString.copyFrom(new byte[32])).setGeneration(1).build(),
+        Recover1Payload.newBuilder().setRecordVersion(1).setBlindedElement(ByteString.copyFrom(new byte[33]))
+            .setNonce(ByteString.copyFrom(new byte[32])).build(),                               // generation 0
+        Recover1Payload.newBuilder().setRecordVersion(WireLimits.MAX_RECORD_VERSION + 1).setGeneration(1)
+            .setBlindedElement(ByteString.copyFrom(new byte[33])).setNonce(ByteString.copyFrom(new byte[32])).build(),
+        Register1Reply.newBuilder().setStatus(ReplyStatus.REPLY_STATUS_OK).setCurrentVersion(Long.MAX_VALUE).build(),
         Recover2Reply.newBuilder().build(),                                                     // status unspecified
         Recover2Reply.newBuilder().setStatusValue(42).build(),                                  // unknown status
         Recover0Response.newBuilder().setVersion(1).setSuite(1)
@@ -152,7 +157,7 @@ class WireCodecTest {
   @Test
   void limits_holdTheLargestHonestMessages() {
     int n = WireLimits.MAX_MEMBERS;
-    Register2Payload.Builder p = Register2Payload.newBuilder().setRecordVersion(Long.MAX_VALUE).setThreshold(n)
+    Register2Payload.Builder p = Register2Payload.newBuilder().setRecordVersion(WireLimits.MAX_RECORD_VERSION).setThreshold(n)
         .setMembers(n).setGuessLimit(WireLimits.MAX_GUESS_LIMIT)
         .setPinParams("x".repeat(WireLimits.MAX_PIN_PARAMS_ID))
         .setRegistrationSalt(ByteString.copyFrom(new byte[32])).setOprfKeyShare(ByteString.copyFrom(new byte[32]))
@@ -173,7 +178,7 @@ class WireCodecTest {
     WireCodec.check(r.build());
     WireCodec.check(EdgeMessages.toMember(ByteString.copyFrom(new byte[WireLimits.MAX_USER_ID]), env));
     MemberRecord.Builder rec = MemberRecord.newBuilder().setFormat(1).setSuite(1)
-        .setUserId(ByteString.copyFrom(new byte[WireLimits.MAX_USER_ID])).setMember(n).setRecordVersion(Long.MAX_VALUE)
+        .setUserId(ByteString.copyFrom(new byte[WireLimits.MAX_USER_ID])).setMember(n).setRecordVersion(WireLimits.MAX_RECORD_VERSION)
         .setThreshold(n).setMembers(n).setGuessLimit(WireLimits.MAX_GUESS_LIMIT).setPinParams(payload.getPinParams())
         .setRegistrationSalt(payload.getRegistrationSalt()).setOprfKeyShare(payload.getOprfKeyShare())
         .addAllCommitments(payload.getCommitmentsList()).setMaskedDataShare(payload.getMaskedDataShare())

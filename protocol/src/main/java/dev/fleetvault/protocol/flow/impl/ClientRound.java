@@ -23,22 +23,27 @@ import javax.crypto.AEADBadTagException;
  */
 public final class ClientRound implements AutoCloseable {
   private final Phase phase;
+  private final String fleetId;
+  private final String appId;
   private final byte[] userId;
   private final List<SealedRequest> requests = new ArrayList<>();
   private final Map<Integer, SecretBytes> answerKeys = new TreeMap<>();
 
-  private ClientRound(Phase phase, byte[] userId) {
+  private ClientRound(Phase phase, String fleetId, String appId, byte[] userId) {
     this.phase = phase;
+    this.fleetId = fleetId;
+    this.appId = appId;
     this.userId = userId.clone();
   }
 
   /** Seals {@code payloads.get(i)} to member i for every i in the map. */
-  public static ClientRound seal(RealmConfig realm, Phase phase, byte[] userId, Map<Integer, ? extends Message> payloads,
-      SecureRandom random) {
-    ClientRound round = new ClientRound(phase, userId);
+  public static ClientRound seal(RealmConfig realm, Phase phase, String appId, byte[] userId,
+      Map<Integer, ? extends Message> payloads, SecureRandom random) {
+    ClientRound round = new ClientRound(phase, realm.fleetId(), appId, userId);
     for (Map.Entry<Integer, ? extends Message> e : new TreeMap<>(payloads).entrySet()) {
       int i = e.getKey();
-      Envelopes.Sealed s = Envelopes.seal(realm.member(i).hpkePublicKey(), i, phase, userId, e.getValue(), random);
+      Envelopes.Sealed s = Envelopes.seal(realm.member(i).hpkePublicKey(), i, phase, realm.fleetId(), appId, userId,
+          e.getValue(), random);
       round.requests.add(s.request());
       round.answerKeys.put(i, s.answerKey());
     }
@@ -70,7 +75,7 @@ public final class ClientRound implements AutoCloseable {
       }
       byte[] pt = null;
       try {
-        pt = Envelopes.openAnswer(key, phase, i, userId, r.getAnswer());
+        pt = Envelopes.openAnswer(key, phase, i, fleetId, appId, userId, r.getAnswer());
         out.put(i, WireCodec.decode(type, pt));
       } catch (AEADBadTagException | WireFormatException e) {
         flagged.add(i);

@@ -52,17 +52,17 @@ public final class Derive {
   }
 
   /**
-   * ctx(phase, member, u) = I2OSP(version, 2) || I2OSP(suite, 2) || I2OSP(phase, 1)
-   * || I2OSP(member, 2) || lp(u).
+   * ctx(phase, member, fleet, app, u) = I2OSP(version, 2) || I2OSP(suite, 2) || I2OSP(phase, 1)
+   * || I2OSP(member, 2) || lp(fleet id) || lp(app id) || lp(u).
    */
-  public static byte[] context(Phase phase, int member, byte[] userId) {
+  public static byte[] context(Phase phase, int member, String fleetId, String appId, byte[] userId) {
     return concat(i2osp(WireVersion.VERSION_1, 2), i2osp(WireVersion.SUITE_P256_SHA256, 2),
-        i2osp(phase.getNumber(), 1), i2osp(member, 2), lp(userId));
+        i2osp(phase.getNumber(), 1), i2osp(member, 2), lp(utf8(fleetId)), lp(utf8(appId)), lp(userId));
   }
 
   /** HPKE info of a request: "fleetvault/v1 request" || ctx. */
-  public static byte[] requestInfo(Phase phase, int member, byte[] userId) {
-    return concat(label("request"), context(phase, member, userId));
+  public static byte[] requestInfo(Phase phase, int member, String fleetId, String appId, byte[] userId) {
+    return concat(label("request"), context(phase, member, fleetId, appId, userId));
   }
 
   /** HPKE exporter context for the answer key: "fleetvault/v1 answer key". */
@@ -74,8 +74,8 @@ public final class Derive {
   public static final int ANSWER_KEY_LENGTH = 16;
 
   /** AAD of an answer: "fleetvault/v1 answer" || ctx. */
-  public static byte[] answerAad(Phase phase, int member, byte[] userId) {
-    return concat(label("answer"), context(phase, member, userId));
+  public static byte[] answerAad(Phase phase, int member, String fleetId, String appId, byte[] userId) {
+    return concat(label("answer"), context(phase, member, fleetId, appId, userId));
   }
 
   /**
@@ -125,12 +125,24 @@ public final class Derive {
   }
 
   /**
-   * attemptId = SHA-256("fleetvault/v1 attempt id" || lp(u) || I2OSP(i, 2) || I2OSP(version, 8)
-   * || lp(B) || lp(nonce)), B the 33-byte compressed blinded element.
+   * attemptId = SHA-256("fleetvault/v1 attempt id" || lp(fleet id) || lp(app id) || lp(u)
+   * || I2OSP(version, 8) || I2OSP(generation, 8) || lp(B) || lp(nonce)), B the 33-byte
+   * compressed blinded element. The same at every member and at the client: nothing in it
+   * depends on the member.
    */
-  public static byte[] attemptId(byte[] userId, int member, long recordVersion, byte[] blinded, byte[] nonce) {
-    return Hmac.sha256Digest(concat(label("attempt id"), lp(userId), i2osp(member, 2), i2osp(recordVersion, 8),
-        lp(blinded), lp(nonce)));
+  public static byte[] attemptId(String fleetId, String appId, byte[] userId, long recordVersion, long generation,
+      byte[] blinded, byte[] nonce) {
+    return Hmac.sha256Digest(concat(label("attempt id"), lp(utf8(fleetId)), lp(utf8(appId)), lp(userId),
+        i2osp(recordVersion, 8), i2osp(generation, 8), lp(blinded), lp(nonce)));
+  }
+
+  /**
+   * AAD of a member record sealed by the HSM: "fleetvault/v1 record" || lp(fleet id) || lp(app id)
+   * || lp(u) || I2OSP(version, 8) || I2OSP(member, 2).
+   */
+  public static byte[] recordAad(String fleetId, String appId, byte[] userId, long version, int member) {
+    return concat(label("record"), lp(utf8(fleetId)), lp(utf8(appId)), lp(userId), i2osp(version, 8),
+        i2osp(member, 2));
   }
 
   private static byte[] utf8(String s) {

@@ -28,16 +28,16 @@ public final class Envelopes {
   public record Sealed(SealedRequest request, SecretBytes answerKey) {}
 
   /** Client: seals {@code payload} for member {@code member} with a fresh ephemeral key. */
-  public static Sealed seal(GroupElement memberKey, int member, Phase phase, byte[] userId, Message payload,
-      SecureRandom random) {
-    return seal(memberKey, member, phase, userId, payload, HpkeKeyPair.generate(random));
+  public static Sealed seal(GroupElement memberKey, int member, Phase phase, String fleetId, String appId,
+      byte[] userId, Message payload, SecureRandom random) {
+    return seal(memberKey, member, phase, fleetId, appId, userId, payload, HpkeKeyPair.generate(random));
   }
 
   /** Client: seals with the given ephemeral key pair (deterministic; worked example). */
-  public static Sealed seal(GroupElement memberKey, int member, Phase phase, byte[] userId, Message payload,
-      HpkeKeyPair ephemeral) {
+  public static Sealed seal(GroupElement memberKey, int member, Phase phase, String fleetId, String appId,
+      byte[] userId, Message payload, HpkeKeyPair ephemeral) {
     byte[] pt = payload.toByteArray();
-    try (HpkeSenderContext ctx = Hpke.setupBaseSender(memberKey, Derive.requestInfo(phase, member, userId), ephemeral)) {
+    try (HpkeSenderContext ctx = Hpke.setupBaseSender(memberKey, Derive.requestInfo(phase, member, fleetId, appId, userId), ephemeral)) {
       byte[] ct = ctx.seal(EMPTY, pt);
       SecretBytes key = SecretBytes.wrap(ctx.export(Derive.answerKeyContext(), Derive.ANSWER_KEY_LENGTH));
       SealedRequest req = SealedRequest.newBuilder()
@@ -59,10 +59,10 @@ public final class Envelopes {
    * was not sealed to this member for this phase and user.
    */
   public static Opened open(SealedRequest request, GroupElement memberKey, SecretBytes dhX, Phase phase,
-      byte[] userId) throws AEADBadTagException {
+      String fleetId, String appId, byte[] userId) throws AEADBadTagException {
     byte[] enc = request.getEnc().toByteArray();
     try (HpkeRecipientContext ctx = Hpke.setupBaseRecipientFromDh(enc, memberKey, dhX,
-        Derive.requestInfo(phase, request.getMember(), userId))) {
+        Derive.requestInfo(phase, request.getMember(), fleetId, appId, userId))) {
       byte[] pt = ctx.open(EMPTY, request.getCiphertext().toByteArray());
       SecretBytes key = SecretBytes.wrap(ctx.export(Derive.answerKeyContext(), Derive.ANSWER_KEY_LENGTH));
       return new Opened(pt, key);
@@ -70,19 +70,19 @@ public final class Envelopes {
   }
 
   /** Member: seals {@code reply} to the client with a random nonce. */
-  public static SealedAnswer answer(SecretBytes answerKey, Phase phase, int member, byte[] userId, Message reply,
-      SecureRandom random) {
+  public static SealedAnswer answer(SecretBytes answerKey, Phase phase, int member, String fleetId, String appId,
+      byte[] userId, Message reply, SecureRandom random) {
     byte[] nonce = new byte[AesGcm.NONCE_LENGTH];
     random.nextBytes(nonce);
-    return answer(answerKey, phase, member, userId, reply, nonce);
+    return answer(answerKey, phase, member, fleetId, appId, userId, reply, nonce);
   }
 
   /** Member: seals {@code reply} with the given nonce (deterministic; worked example). */
-  public static SealedAnswer answer(SecretBytes answerKey, Phase phase, int member, byte[] userId, Message reply,
-      byte[] nonce) {
+  public static SealedAnswer answer(SecretBytes answerKey, Phase phase, int member, String fleetId, String appId,
+      byte[] userId, Message reply, byte[] nonce) {
     byte[] pt = reply.toByteArray();
     try {
-      byte[] ct = AesGcm.encrypt(answerKey, nonce, Derive.answerAad(phase, member, userId), pt);
+      byte[] ct = AesGcm.encrypt(answerKey, nonce, Derive.answerAad(phase, member, fleetId, appId, userId), pt);
       return SealedAnswer.newBuilder()
           .setMember(member)
           .setNonce(ByteString.copyFrom(nonce))
@@ -94,12 +94,13 @@ public final class Envelopes {
   }
 
   /** Client: opens an answer; throws AEADBadTagException if it is not member {@code member}'s answer to our request. */
-  public static byte[] openAnswer(SecretBytes answerKey, Phase phase, int member, byte[] userId, SealedAnswer answer)
+  public static byte[] openAnswer(SecretBytes answerKey, Phase phase, int member, String fleetId, String appId,
+      byte[] userId, SealedAnswer answer)
       throws AEADBadTagException {
     if (answer.getMember() != member) {
       throw new AEADBadTagException("answer is labelled for another member");
     }
-    return AesGcm.decrypt(answerKey, answer.getNonce().toByteArray(), Derive.answerAad(phase, member, userId),
+    return AesGcm.decrypt(answerKey, answer.getNonce().toByteArray(), Derive.answerAad(phase, member, fleetId, appId, userId),
         answer.getCiphertext().toByteArray());
   }
 }

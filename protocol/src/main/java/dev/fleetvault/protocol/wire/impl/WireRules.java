@@ -125,7 +125,7 @@ public final class WireRules {
       suite("MemberRecord", m.getSuite());
       userId("MemberRecord.user_id", m.getUserId());
       range("MemberRecord.member", m.getMember(), 1, m.getMembers());
-      positive("MemberRecord.record_version", m.getRecordVersion());
+      recordVersion("MemberRecord.record_version", m.getRecordVersion());
       sharing("MemberRecord", m.getThreshold(), m.getMembers(), m.getGuessLimit(), m.getPinParams());
       exact("MemberRecord.registration_salt", m.getRegistrationSalt(), 32);
       exact("MemberRecord.oprf_key_share", m.getOprfKeyShare(), 32);
@@ -139,9 +139,12 @@ public final class WireRules {
     int p = WireLimits.MAX_PAYLOAD;
     int r = WireLimits.MAX_REPLY;
     add(Register1Payload.class, Register1Payload.parser(), p, m -> { });
-    add(Register1Reply.class, Register1Reply.parser(), r, m -> status("Register1Reply", m.getStatus()));
+    add(Register1Reply.class, Register1Reply.parser(), r, m -> {
+      status("Register1Reply", m.getStatus());
+      range("Register1Reply.current_version", m.getCurrentVersion(), 0, WireLimits.MAX_RECORD_VERSION);
+    });
     add(Register2Payload.class, Register2Payload.parser(), p, m -> {
-      positive("Register2Payload.record_version", m.getRecordVersion());
+      recordVersion("Register2Payload.record_version", m.getRecordVersion());
       sharing("Register2Payload", m.getThreshold(), m.getMembers(), m.getGuessLimit(), m.getPinParams());
       exact("Register2Payload.registration_salt", m.getRegistrationSalt(), 32);
       exact("Register2Payload.oprf_key_share", m.getOprfKeyShare(), 32);
@@ -150,12 +153,16 @@ public final class WireRules {
       exact("Register2Payload.unlock_tag", m.getUnlockTag(), 32);
       secretCiphertext("Register2Payload.secret_ciphertext", m.getSecretCiphertext());
     });
-    add(Register2Reply.class, Register2Reply.parser(), r, m -> status("Register2Reply", m.getStatus()));
+    add(Register2Reply.class, Register2Reply.parser(), r, m -> {
+      status("Register2Reply", m.getStatus());
+      range("Register2Reply.current_version", m.getCurrentVersion(), 0, WireLimits.MAX_RECORD_VERSION);
+    });
     add(Recover0Payload.class, Recover0Payload.parser(), p, m -> { });
     add(Recover0Reply.class, Recover0Reply.parser(), r, m -> {
       status("Recover0Reply", m.getStatus());
       if (m.getStatus() == ReplyStatus.REPLY_STATUS_OK) {
-        positive("Recover0Reply.record_version", m.getRecordVersion());
+        recordVersion("Recover0Reply.record_version", m.getRecordVersion());
+        positive("Recover0Reply.generation", m.getGeneration());
         sharing("Recover0Reply", m.getThreshold(), m.getMembers(), m.getGuessLimit(), m.getPinParams());
         range("Recover0Reply.guesses_remaining", m.getGuessesRemaining(), 0, m.getGuessLimit());
         exact("Recover0Reply.registration_salt", m.getRegistrationSalt(), 32);
@@ -163,7 +170,8 @@ public final class WireRules {
       }
     });
     add(Recover1Payload.class, Recover1Payload.parser(), p, m -> {
-      positive("Recover1Payload.record_version", m.getRecordVersion());
+      recordVersion("Recover1Payload.record_version", m.getRecordVersion());
+      positive("Recover1Payload.generation", m.getGeneration());
       exact("Recover1Payload.blinded_element", m.getBlindedElement(), 33);
       exact("Recover1Payload.nonce", m.getNonce(), 32);
     });
@@ -176,7 +184,7 @@ public final class WireRules {
       }
     });
     add(Recover2Payload.class, Recover2Payload.parser(), p, m -> {
-      positive("Recover2Payload.record_version", m.getRecordVersion());
+      recordVersion("Recover2Payload.record_version", m.getRecordVersion());
       exact("Recover2Payload.attempt_id", m.getAttemptId(), 32);
       exact("Recover2Payload.unlock_tag", m.getUnlockTag(), 32);
     });
@@ -313,6 +321,10 @@ public final class WireRules {
     if (v <= 0) {
       fail(field + " must be positive");
     }
+  }
+
+  private static void recordVersion(String field, long v) {
+    range(field, v, 1, WireLimits.MAX_RECORD_VERSION);
   }
 
   private static void range(String field, long v, long min, long max) {
