@@ -1,0 +1,236 @@
+package dev.fleetvault.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleetvault.gateway.support.EdgeError;
+import dev.fleetvault.gateway.support.GrpcTransport;
+import dev.fleetvault.gateway.support.TestClient;
+import dev.fleetvault.gateway.support.TestFleet;
+import dev.fleetvault.gateway.support.VaultTransport;
+import dev.fleetvault.protocol.flow.RecoverResult;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The guess limit through the real edge of a real fleet on 127.0.0.1 (PROTOCOL.md "Security
+ * properties", no member compromised): however the client or the edge splits guesses over
+ * member subsets or fires them at once, the fleet evaluates exactly L attempts per
+ * registration. Evaluations are counted with the members' own node metrics
+ * ({@code fleetvault.member.evaluations}).
+ */
+class GuessLimitEdgeTest {
+  @TempDir
+  static Path dir;
+  static TestFleet fleet;
+  static Vertx vertx;
+
+  @BeforeAll
+  static void start() throws Exception {
+    fleet = TestFleet.start(dir.resolve("n3"), 3, TestFleet.TEST_REGISTRATION);
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    if (fleet != null) {
+      fleet.close();
+    }
+  }
+
+  static VaultTransport grpc(TestFleet f, int edge) {
+    LocalFleet.Edge e = f.fleet().edges().get(edge);
+    return new GrpcTransport(vertx, e.host(), e.port());
+  }
+
+  /** Evaluations answered by every member of {@code f} so far. */
+  static long evaluations(TestFleet f) {
+    long sum = 0;
+    for (var m : f.config().members()) {
+      sum += f.fleet().node(m.id()).metrics().evaluations();
+    }
+    return sum;
+  }
+
+  /** Per member: evaluations answered so far. */
+  static Map<String, Long> evaluationsByMember(TestFleet f) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (var m : f.config().members()) {
+      out.put(m.id(), f.fleet().node(m.id()).metrics().evaluations());
+    }
+    return out;
+  }
+
+  /** The t-subsets of 1..n that rotate: {1..t}, {2..t+1}, ... (cyclic). */
+  static List<Set<Integer>> rotatingSubsets(int n) {
+    int t = n / 2 + 1;
+    List<Set<Integer>> out = new ArrayList<>();
+    for (int start = 0; start < n; start++) {
+      Set<Integer> s = new LinkedHashSet<>();
+      for (int k = 0; k < t; k++) {
+        s.add((start + k) % n + 1);
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  /**
+   * Shared by n = 3 and n = 5: L wrong PINs spread over rotating t-subsets are all the fleet
+   * evaluates (per-member counting would have allowed ⌊n·L/t⌋); then NoGuesses, also for the
+   * right PIN.
+   */
+  static void rotatingSubsets_exactlyL(TestFleet f, String user, int limit) throws Exception {
+    int n = f.config().members().size();
+    int t = n / 2 + 1;
+    List<Set<Integer>> subsets = rotatingSubsets(n);
+    try (VaultTransport tr = grpc(f, 0)) {
+      TestClient c = new TestClient(tr, f.realm(), f::token);
+      c.register(user, "7391", new byte[] {7, 3, 9, 1}, limit);
+      long before = evaluations(f);
+      Map<String, Long> perMemberBefore = evaluationsByMember(f);
+      int wrong = 0;
+      List<RecoverResult> results = new ArrayList<>();
+      for (int i = 0; i < 3 * limit; i++) {
+        RecoverResult r = c.recover(user, String.format("%04d", i), subsets.get(i % subsets.size()));
+        results.add(r);
+        if (r instanceof RecoverResult.WrongPin w) {
+          wrong++;
+          assertThat(w.guessesRemaining()).as("remaining after guess %d", wrong)
+              .isEqualTo(limit - wrong);
+        } else {
+          assertThat(r).as("attempt %d after %d wrong", i, wrong)
+              .isInstanceOf(RecoverResult.NoGuesses.class);
+        }
+      }
+      assertThat(wrong).as("wrong PINs evaluated with rotating %d-of-%d subsets: %s", t, n, results)
+          .isEqualTo(limit);
+      assertThat(evaluations(f) - before).as("evaluations: L attempts x t members")
+          .isEqualTo((long) limit * t);
+      Map<String, Long> after = evaluationsByMember(f);
+      for (var e : after.entrySet()) {
+        assertThat(e.getValue() - perMemberBefore.get(e.getKey())).as("member %s", e.getKey())
+            .isLessThanOrEqualTo(limit);
+      }
+      assertThat(c.recover(user, "7391")).as("the right PIN after L wrong ones")
+          .isInstanceOf(RecoverResult.NoGuesses.class);
+      assertThat(c.recover(user, "7391", subsets.get(1)))
+          .isInstanceOf(RecoverResult.NoGuesses.class);
+      assertThat(evaluations(f) - before).isEqualTo((long) limit * t);
+    }
+  }
+
+  /**
+   * Property (a), subsets: n = 3, t = 2, L = 6 — wrong PINs sent to {1,2}, {2,3}, {3,1}, ...
+   * through the edge get exactly 6 evaluated guesses (per-member counting gave 9), then
+   * NoGuesses; the right PIN then fails.
+   */
+  @Test
+  void recover_rotatingTwoOfThreeSubsetsManyWrongPins_exactlyLimitEvaluationsThenNoGuesses()
+      throws Exception {
+    rotatingSubsets_exactlyL(fleet, "rot3", 6);
+  }
+
+  /**
+   * Property (a), subsets: n = 5, t = 3, L = 5 — rotating 3-of-5 subsets through the edge get
+   * exactly 5 evaluated guesses (per-member counting gave ⌊5·5/3⌋ = 8), then NoGuesses; the
+   * right PIN then fails.
+   */
+  @Test
+  void recover_rotatingThreeOfFiveSubsetsManyWrongPins_exactlyLimitEvaluationsThenNoGuesses()
+      throws Exception {
+    try (TestFleet five = TestFleet.start(dir.resolve("n5"), 5, TestFleet.TEST_REGISTRATION)) {
+      rotatingSubsets_exactlyL(five, "rot5", 5);
+    }
+  }
+
+  /**
+   * Property (a), concurrency: 200 concurrent wrong-PIN recoveries against L = 5 — the fleet
+   * counts exactly 5 attempts: no member evaluates more than 5 times, every evaluation belongs
+   * to one of at most 5 WrongPin answers, all other recoveries are refused before any
+   * evaluation, and every member ends NO_GUESSES (the right PIN fails).
+   */
+  @Test
+  void recover_200ConcurrentWrongPinsLimit5_fiveEvaluatedRestRefusedAllMembersNoGuesses()
+      throws Exception {
+    String user = "storm";
+    int limit = 5;
+    int n = fleet.config().members().size();
+    try (VaultTransport setup = grpc(fleet, 0)) {
+      new TestClient(setup, fleet.realm(), fleet::token).register(user, "2468", new byte[] {2}, limit);
+    }
+    long before = evaluations(fleet);
+    Map<String, Long> perMemberBefore = evaluationsByMember(fleet);
+    List<VaultTransport> edges = new ArrayList<>();
+    for (int e = 0; e < n; e++) {
+      edges.add(grpc(fleet, e));
+    }
+    Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(200);
+    try {
+      List<Future<?>> all = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        int k = i;
+        all.add(pool.submit(() -> {
+          String outcome;
+          try {
+            RecoverResult r = new TestClient(edges.get(k % n), fleet.realm(), fleet::token)
+                .recover(user, String.format("9%03d", k));
+            outcome = r instanceof RecoverResult.WrongPin ? "WrongPin"
+                : r.getClass().getSimpleName();
+          } catch (EdgeError e) {
+            outcome = "error:" + e.code;
+          } catch (Exception e) {
+            outcome = "exception:" + e.getClass().getSimpleName();
+          }
+          outcomes.computeIfAbsent(outcome, x -> new AtomicInteger()).incrementAndGet();
+          return null;
+        }));
+      }
+      for (Future<?> f : all) {
+        f.get(5, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+      edges.forEach(VaultTransport::close);
+    }
+    int wrongPins = outcomes.getOrDefault("WrongPin", new AtomicInteger()).get();
+    long evaluated = evaluations(fleet) - before;
+    assertThat(wrongPins).as("outcomes %s", outcomes).isEqualTo(limit);
+    assertThat(evaluated).as("every evaluation belongs to one of the %d counted attempts; %s",
+        limit, outcomes).isLessThanOrEqualTo((long) limit * n)
+        .isGreaterThanOrEqualTo((long) wrongPins * (n / 2 + 1));
+    Map<String, Long> after = evaluationsByMember(fleet);
+    for (var e : after.entrySet()) {
+      assertThat(e.getValue() - perMemberBefore.get(e.getKey())).as("member %s", e.getKey())
+          .isLessThanOrEqualTo(limit);
+    }
+    try (VaultTransport t = grpc(fleet, 1)) {
+      TestClient c = new TestClient(t, fleet.realm(), fleet::token);
+      assertThat(c.recover(user, "2468")).isInstanceOf(RecoverResult.NoGuesses.class);
+      for (int m = 1; m <= n; m++) {
+        // each member alone with the right PIN: refused at every member (its row is spent)
+        assertThat(c.recover(user, "2468", Set.of(m, m % n + 1)))
+            .isInstanceOf(RecoverResult.NoGuesses.class);
+      }
+    }
+    assertThat(evaluations(fleet) - before).isEqualTo(evaluated);
+  }
+}
