@@ -119,7 +119,7 @@ class BundleRealmTest {
     }
 
     private FleetvaultClient client(RealmSource realm) throws Exception {
-        return FleetvaultClient.create(ClientOptions.builder().edges(fleet.edges()).transport(TransportKind.GRPC)
+        return FleetvaultClient.create(ClientOptions.builder().edges(fleet.edges()).appId(TestFleet.APP).transport(TransportKind.GRPC)
             .tokens(fleet.tokens()).realm(realm).build());
     }
 

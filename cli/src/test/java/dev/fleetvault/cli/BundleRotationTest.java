@@ -127,7 +127,7 @@ class BundleRotationTest {
         List<byte[]> oldKeys = directoryKeys();
         byte[] secret = "rotated over the air".getBytes(StandardCharsets.UTF_8);
 
-        try (FleetvaultClient c = FleetvaultClient.create(ClientOptions.builder().edges(fleet.edges())
+        try (FleetvaultClient c = FleetvaultClient.create(ClientOptions.builder().edges(fleet.edges()).appId(TestFleet.APP)
                 .transport(TransportKind.GRPC).tokens(fleet.tokens()).realm(recording(source, seen, envelopes)).build());
              Pin pin = Pin.of("4711".toCharArray()); BackupSecret s = BackupSecret.copyOf(secret)) {
             assertThat(c.blocking().register("rotating-user", pin, s, 5)).isInstanceOf(RegisterResult.Registered.class);

@@ -195,6 +195,7 @@ final class TestFleet implements AutoCloseable {
     FleetvaultClient client(TransportKind transport, TokenSupplier tokenSupplier, String pinParams) throws IOException {
         return FleetvaultClient.create(ClientOptions.builder()
             .edges(edges())
+            .appId(APP)
             .transport(transport)
             .tokens(tokenSupplier)
             .realm(RealmSource.pinned(LocalRealm.read(config(), pinParams)))

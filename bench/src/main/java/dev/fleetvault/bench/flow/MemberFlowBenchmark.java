@@ -1,9 +1,12 @@
 package dev.fleetvault.bench.flow;
 
 import com.google.protobuf.ByteString;
-import dev.fleetvault.protocol.flow.AttemptGranted;
+import dev.fleetvault.protocol.flow.CommitWitness;
+import dev.fleetvault.protocol.flow.LedgerKeys;
 import dev.fleetvault.protocol.flow.LedgerRow;
+import dev.fleetvault.protocol.flow.MemberRecords;
 import dev.fleetvault.protocol.flow.MemberLogic;
+import dev.fleetvault.protocol.flow.RegistrationPolicy;
 import dev.fleetvault.protocol.flow.OpenedRequest;
 import dev.fleetvault.protocol.flow.Recover1Step;
 import dev.fleetvault.protocol.flow.Recover2Step;
@@ -19,7 +22,6 @@ import dev.fleetvault.protocol.hpke.HpkeKeyPair;
 import dev.fleetvault.protocol.pin.Argon2idParameters;
 import dev.fleetvault.protocol.secret.SecretBytes;
 import dev.fleetvault.protocol.wire.EdgeMessages;
-import dev.fleetvault.protocol.wire.MemberRecord;
 import dev.fleetvault.protocol.wire.MemberRequest;
 import dev.fleetvault.protocol.wire.MemberResponse;
 import dev.fleetvault.protocol.wire.Phase;
@@ -55,12 +57,21 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class MemberFlowBenchmark {
   private static final byte[] USER = "bench-user".getBytes(StandardCharsets.UTF_8);
+  private static final String FLEET = "bench";
+  private static final String APP = "bench-app";
+
+  /** This JVM runs no quorum module: the benchmark plays the ledger and claims the witness mint. */
+  private static final class Mint {
+    static final CommitWitness.Mint MINT = CommitWitness.claimMint();
+  }
 
   private final SecureRandom rnd = new SecureRandom();
   private HpkeKeyPair key;
   private MemberLogic logic;
-  private MemberRecord record;
+  private byte[] record;
+  private byte[] digest;
   private LedgerRow row;
+  private CommitWitness grant;
   private MemberRequest recover0;
   private MemberRequest recover1;
   private MemberRequest recover2;
@@ -71,7 +82,8 @@ public class MemberFlowBenchmark {
     int n = 5;
     int t = 3;
     key = HpkeKeyPair.generate(rnd);
-    logic = new MemberLogic(1, key.publicKey().encodeUncompressed(), rnd);
+    logic = new MemberLogic(1, key.publicKey().encodeUncompressed(), FLEET,
+        RegistrationPolicy.production(n).allowingTestPinParams(), rnd);
     List<Scalar> k = new ArrayList<>();
     List<Scalar> d = new ArrayList<>();
     for (int j = 0; j < t; j++) {
@@ -82,25 +94,31 @@ public class MemberFlowBenchmark {
     rnd.nextBytes(salt);
     Map<Integer, Register2Payload> payloads = RegistrationMath.payloads(
         SecretBytes.copyOf("1234".getBytes(StandardCharsets.UTF_8)), SecretBytes.copyOf(new byte[32]),
-        new RegistrationMath.Inputs(USER, "bench", Argon2idParameters.ARGON2ID_V1_INSECURE_TEST_ONLY, 1, 10, n, t, salt,
+        new RegistrationMath.Inputs(USER, FLEET, Argon2idParameters.ARGON2ID_V1_INSECURE_TEST_ONLY, 1, 10, n, t, salt,
             k, d, new byte[12]));
     MemberRequest reg = request(Phase.PHASE_REGISTER2, payloads.get(1));
-    try (OpenedRequest o = logic.open(Phase.PHASE_REGISTER2, reg, dh(reg))) {
-      record = ((Register2Step.Store) logic.register2(o, LedgerRow.absent(), null)).record();
+    try (OpenedRequest o = logic.open(Phase.PHASE_REGISTER2, reg, APP, dh(reg))) {
+      record = ((Register2Step.Store) logic.register2(o, LedgerRow.absent(), null)).recordBytes();
     }
-    row = new LedgerRow(LedgerRow.State.REGISTERED, 1, 10);
+    digest = MemberRecords.digest(record);
+    row = new LedgerRow(LedgerRow.State.REGISTERED, 1, digest, 1, 10);
     recover0 = request(Phase.PHASE_RECOVER0, Recover0Payload.getDefaultInstance());
     byte[] b = GroupElement.generator().multiply(Scalar.random(rnd)).encodeCompressed();
-    recover1 = request(Phase.PHASE_RECOVER1, Recover1Payload.newBuilder().setRecordVersion(1)
+    recover1 = request(Phase.PHASE_RECOVER1, Recover1Payload.newBuilder().setRecordVersion(1).setGeneration(1)
         .setBlindedElement(ByteString.copyFrom(b)).setNonce(ByteString.copyFrom(new byte[32])).build());
     dh1 = dh(recover1);
+    try (OpenedRequest o = logic.open(Phase.PHASE_RECOVER1, recover1, APP, dh1)) {
+      byte[] id = ((Recover1Step.CommitAttempt) logic.recover1(o, row)).attemptId();
+      grant = Mint.MINT.witness(CommitWitness.Kind.ATTEMPT_GRANTED, 1, LedgerKeys.of(APP, USER), 1, digest, 1, id, 9,
+          false, 1);
+    }
     recover2 = request(Phase.PHASE_RECOVER2, Recover2Payload.newBuilder().setRecordVersion(1)
-        .setAttemptId(ByteString.copyFrom(new byte[32])).setUnlockTag(record.getUnlockTag()).build());
+        .setAttemptId(ByteString.copyFrom(new byte[32])).setUnlockTag(MemberRecords.decode(record).getUnlockTag()).build());
   }
 
   private MemberRequest request(Phase phase, com.google.protobuf.Message payload) {
     return EdgeMessages.toMember(ByteString.copyFrom(USER),
-        Envelopes.seal(key.publicKey(), 1, phase, USER, payload, rnd).request());
+        Envelopes.seal(key.publicKey(), 1, phase, FLEET, APP, USER, payload, rnd).request());
   }
 
   private byte[] dh(MemberRequest r) {
@@ -110,7 +128,7 @@ public class MemberFlowBenchmark {
   /** Phase 0: check, ECDH, open, answer. */
   @Benchmark
   public MemberResponse recover0() {
-    try (OpenedRequest o = logic.open(Phase.PHASE_RECOVER0, recover0, dh(recover0))) {
+    try (OpenedRequest o = logic.open(Phase.PHASE_RECOVER0, recover0, APP, dh(recover0))) {
       return logic.recover0(o, row, record);
     }
   }
@@ -118,25 +136,25 @@ public class MemberFlowBenchmark {
   /** Phase 1: check, ECDH, open, attempt id, evaluate k_i·B, DLEQ proof, answer. */
   @Benchmark
   public MemberResponse recover1() {
-    try (OpenedRequest o = logic.open(Phase.PHASE_RECOVER1, recover1, dh(recover1))) {
-      byte[] id = ((Recover1Step.CommitAttempt) logic.recover1(o, row, record)).attemptId();
-      return logic.recover1Granted(o, record, new AttemptGranted(id, 9));
+    try (OpenedRequest o = logic.open(Phase.PHASE_RECOVER1, recover1, APP, dh(recover1))) {
+      logic.recover1(o, row);
+      return logic.recover1Evaluate(o, record, grant);
     }
   }
 
   /** Phase 1 with the ECDH done elsewhere (HSM): the CPU left on the node. */
   @Benchmark
   public MemberResponse recover1FromDh() {
-    try (OpenedRequest o = logic.open(Phase.PHASE_RECOVER1, recover1, dh1)) {
-      byte[] id = ((Recover1Step.CommitAttempt) logic.recover1(o, row, record)).attemptId();
-      return logic.recover1Granted(o, record, new AttemptGranted(id, 9));
+    try (OpenedRequest o = logic.open(Phase.PHASE_RECOVER1, recover1, APP, dh1)) {
+      logic.recover1(o, row);
+      return logic.recover1Evaluate(o, record, grant);
     }
   }
 
   /** Phase 2: check, ECDH, open, constant-time tag check, answer with the share. */
   @Benchmark
   public Recover2Step recover2() {
-    try (OpenedRequest o = logic.open(Phase.PHASE_RECOVER2, recover2, dh(recover2))) {
+    try (OpenedRequest o = logic.open(Phase.PHASE_RECOVER2, recover2, APP, dh(recover2))) {
       return logic.recover2(o, row, record);
     }
   }
@@ -144,6 +162,6 @@ public class MemberFlowBenchmark {
   /** Only the attempt id hash (for scale). */
   @Benchmark
   public byte[] attemptId() {
-    return Derive.attemptId(USER, 1, 1, new byte[33], new byte[32]);
+    return Derive.attemptId(FLEET, APP, USER, 1, 1, new byte[33], new byte[32]);
   }
 }

@@ -43,10 +43,12 @@ public final class ClientFactory {
                 edges.add(new Edge(m.client().host(), m.client().port()));
             }
         }
+        DevTokens tokens = tokens(config, options);
         return FleetvaultClient.create(ClientOptions.builder()
             .edges(edges)
+            .appId(tokens.appId())
             .transport(options.transport())
-            .tokens(tokens(config, options))
+            .tokens(tokens)
             .realm(realm(config, options))
             .build());
     }

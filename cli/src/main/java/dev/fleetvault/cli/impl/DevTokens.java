@@ -108,6 +108,11 @@ public final class DevTokens implements TokenSupplier {
         }
     }
 
+    /** The app id these tokens carry as {@code iss}. */
+    public String appId() {
+        return appId;
+    }
+
     @Override
     public String toString() {
         return "DevTokens[" + appId + "]";

@@ -432,6 +432,11 @@ public final class Recovery {
     }
   }
 
+  /** The attempt id of the current guess (after phase 0), for tests; null before. */
+  byte[] attemptId() {
+    return attemptId == null ? null : attemptId.clone();
+  }
+
   /** Members excluded so far (disagreement, unopenable answers, bad proofs, bad shares). */
   public Set<Integer> flaggedMembers() {
     return Set.copyOf(flagged);

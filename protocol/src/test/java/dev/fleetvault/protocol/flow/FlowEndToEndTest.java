@@ -393,4 +393,149 @@ class FlowEndToEndTest {
     RecoverResult r = new RecoverResult.Recovered(SecretBytes.copyOf(SECRET));
     assertThat(r.toString()).doesNotContain(new String(SECRET, UTF_8)).contains("32 bytes");
   }
+
+  /** Property: every member and the client compute the same attempt id for one guess (one nonce, one B). */
+  @ParameterizedTest(name = "n={0}")
+  @ValueSource(ints = {3, 5})
+  void attemptId_sameAtEveryMemberAndTheClient(int n) {
+    InMemoryFleet f = fleet(n, "attemptid");
+    f.register(USER, PIN, SECRET, 5);
+    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(WRONG), f.random);
+    assertThat(f.recover(rec)).isEqualTo(new RecoverResult.WrongPin(4));
+    ByteString id = ByteString.copyFrom(rec.attemptId());
+    for (InMemoryFleet.Node node : f.nodes) {
+      assertThat(node.evaluated).containsExactly(id);
+    }
+    assertThat(f.counted(USER)).isEqualTo(1);
+  }
+
+  /**
+   * Property (fleet-wide counting): sending each wrong guess to a different t-subset of the
+   * members gives exactly L evaluated attempts and L WrongPin answers, then NoGuesses.
+   */
+  @ParameterizedTest(name = "n={0}")
+  @ValueSource(ints = {3, 5})
+  void recover_rotatingThresholdSubsets_exactlyLEvaluations(int n) {
+    int limit = 4;
+    InMemoryFleet f = fleet(n, "rotate");
+    f.register(USER, PIN, SECRET, limit);
+    int t = f.realm.threshold();
+    int wrongPins = 0;
+    int noGuesses = 0;
+    for (int k = 0; k < 3 * limit; k++) {
+      f.down.clear();
+      java.util.Set<Integer> subset = new java.util.HashSet<>();
+      for (int j = 0; j < t; j++) {
+        subset.add((k + j) % n + 1);
+      }
+      for (int i = 1; i <= n; i++) {
+        if (!subset.contains(i)) {
+          f.down.add(i);
+        }
+      }
+      RecoverResult r = f.recover(USER, WRONG);
+      if (r instanceof RecoverResult.WrongPin) {
+        wrongPins++;
+      } else {
+        assertThat(r).isEqualTo(new RecoverResult.NoGuesses());
+        noGuesses++;
+      }
+    }
+    assertThat(f.evaluatedAttempts).hasSize(limit);
+    assertThat(wrongPins).isEqualTo(limit);
+    assertThat(noGuesses).isEqualTo(2 * limit);
+    f.down.clear();
+    assertThat(f.recover(USER, PIN)).isEqualTo(new RecoverResult.NoGuesses());
+    assertThat(f.evaluatedAttempts).hasSize(limit);
+  }
+
+  /**
+   * Property: one member's succeed does not reset the fleet's counter; t members' succeeds for
+   * the same attempt do.
+   */
+  @Test
+  void succeed_fromFewerThanTMembers_counterNotReset() {
+    InMemoryFleet f = fleet(3, "onesucceed");
+    f.register(USER, PIN, SECRET, 5);
+    assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(4));
+    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
+    RecoveryStep<Recover1Request> s1 = rec.afterRecover0(f.call(rec.recover0Request()));
+    RecoveryStep<Recover2Request> s2 = rec.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
+    f.down.add(2);
+    f.down.add(3);
+    Recover2Response onlyOne = f.call(((RecoveryStep.Send<Recover2Request>) s2).request());
+    assertThatThrownBy(() -> rec.afterRecover2(onlyOne)).isInstanceOf(InsufficientAnswersException.class);
+    assertThat(f.resets).isZero();
+    assertThat(f.counted(USER)).isEqualTo(2);
+    f.down.clear();
+    assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(2));
+    assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
+    assertThat(f.resets).isEqualTo(1);
+    assertThat(f.counted(USER)).isZero();
+  }
+
+  /**
+   * Property: a phase 1 whose generation went stale (another recovery succeeded after this
+   * client's phase 0) is answered VERSION_MISMATCH, costs no guess, and the client re-runs
+   * phase 0 and goes on.
+   */
+  @Test
+  void recover1_staleGeneration_restartPhase0NoGuessSpent() {
+    InMemoryFleet f = fleet(3, "stalegen");
+    f.register(USER, PIN, SECRET, 5);
+    Recovery slow = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(WRONG), f.random);
+    RecoveryStep<Recover1Request> s1 = slow.afterRecover0(f.call(slow.recover0Request()));
+    assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET); // generation 1 -> 2
+    RecoveryStep<Recover2Request> s2 = slow.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
+    assertThat(s2).isInstanceOf(RecoveryStep.Restart.class);
+    assertThat(f.counted(USER)).isZero();
+    assertThat(f.recover(slow)).isEqualTo(new RecoverResult.WrongPin(4));
+  }
+
+  /** Property: the client takes the generation most agreeing members report; ties go to the higher one. */
+  @Test
+  void majorityGeneration_mostReportedTiesHigher() {
+    java.util.Map<Integer, Recover0Reply> replies = new java.util.HashMap<>();
+    replies.put(1, Recover0Reply.newBuilder().setGeneration(5).build());
+    replies.put(2, Recover0Reply.newBuilder().setGeneration(5).build());
+    replies.put(3, Recover0Reply.newBuilder().setGeneration(6).build());
+    assertThat(Recovery.majorityGeneration(java.util.Set.of(1, 2, 3), replies)).isEqualTo(5);
+    assertThat(Recovery.majorityGeneration(java.util.Set.of(2, 3), replies)).isEqualTo(6);
+  }
+
+  /**
+   * Property (MAX_RECORD_VERSION): a member reporting current version 2^63 − 1 is ignored and
+   * flagged, and the version is 1 + the highest of the others; when the others are at
+   * 2^53 − 1 the client refuses with a clear error instead of overflowing.
+   */
+  @Test
+  void register_memberReportsHugeVersion_ignoredFlagged_atMaxClearError() {
+    InMemoryFleet f = fleet(3, "hugeversion");
+    f.row(3, USER).version = Long.MAX_VALUE; // a compromised member's own row
+    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN),
+        SecretBytes.copyOf(SECRET), 5, f.random);
+    Register2Request r2 = reg.register2Request(f.call(reg.register1Request()));
+    assertThat(reg.finish(f.call(r2))).isEqualTo(new RegisterResult.Registered(1, java.util.Set.of(1, 2)));
+    assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
+
+    InMemoryFleet g = fleet(3, "maxversion");
+    g.row(1, USER).version = WireLimits.MAX_RECORD_VERSION;
+    g.row(2, USER).version = WireLimits.MAX_RECORD_VERSION;
+    Registration atMax = Registration.begin(g.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN),
+        SecretBytes.copyOf(SECRET), 5, g.random);
+    Register1Response r1 = g.call(atMax.register1Request());
+    assertThatThrownBy(() -> atMax.register2Request(r1)).isInstanceOf(FlowException.class)
+        .hasMessageContaining("would exceed MAX_RECORD_VERSION");
+  }
+
+  /** Property: an edge that tells a member another app than the client's gets nothing opened. */
+  @Test
+  void edge_liesAboutTheApp_envelopesDoNotOpen() {
+    InMemoryFleet f = fleet(3, "lieapp");
+    f.register(USER, PIN, SECRET, 5);
+    f.appFor = i -> "other-app";
+    assertThatThrownBy(() -> f.recover(USER, PIN)).isInstanceOf(InsufficientAnswersException.class);
+    f.appFor = i -> InMemoryFleet.APP_ID;
+    assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
+  }
 }

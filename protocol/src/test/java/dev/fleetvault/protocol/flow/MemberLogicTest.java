@@ -347,6 +347,7 @@ class MemberLogicTest {
     }
   }
 
+  /** Property: a request opened for one phase cannot be fed to another phase's step. */
   @Test
   void phaseStep_withRequestOfAnotherPhase_illegalArgument() {
     Sent sent = seal(Phase.PHASE_RECOVER0, Recover0Payload.getDefaultInstance());
@@ -357,6 +358,7 @@ class MemberLogicTest {
     }
   }
 
+  /** Property: the core refuses to answer from a REGISTERED row without the record it names. */
   @Test
   void recover0_registeredRowWithoutRecord_illegalState() {
     registered();
@@ -367,6 +369,7 @@ class MemberLogicTest {
     }
   }
 
+  /** Property: a payload of another type, a tampered ciphertext or an unknown version is refused at open. */
   @Test
   void open_payloadOfWrongTypeOrGarbage_badRequest() {
     // a Recover1Payload sealed as a recover0 request: decodes with unknown fields
@@ -388,6 +391,7 @@ class MemberLogicTest {
         .hasMessageContaining("UNKNOWN_VERSION");
   }
 
+  /** Property: a tampered answer flags its member, who is then not asked in phase 1. */
   @Test
   void client_tamperedAnswer_memberFlaggedNotTrusted() {
     fleet.register(USER, "1234".getBytes(UTF_8), "s3cret".getBytes(UTF_8), 3);
