@@ -11,7 +11,10 @@ import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** 1,000 concurrent attempts on one row, sent through all three nodes: exactly L are allowed and the record is destroyed. */
+/**
+ * 1,000 concurrent attempts: on one member's row sent through all three nodes, and fleet-wide over random member
+ * subsets. Property: exactly L attempts are granted for the registration, and every row ends NO_GUESSES.
+ */
 @Timeout(300)
 class GuessLimitConcurrencyTest extends QuorumTestBase {
     private static final int ATTEMPTS = 1000;
@@ -58,6 +61,65 @@ class GuessLimitConcurrencyTest extends QuorumTestBase {
                 assertThat(row.fleetAttempts()).isEqualTo(LIMIT);
                 assertThat(join(c.node(id).records().get("frank", 1, 1))).isEmpty();
             }
+        }
+    }
+
+    /**
+     * Fleet-wide counting under concurrency: 1,000 attempt ids, each sent to a random non-empty subset of the three
+     * members at once (every member through its own node). Exactly L distinct ids are granted by any member, no
+     * member grants more than L, and every member's row is NO_GUESSES at the end.
+     */
+    @Test
+    void attempt_thousandIdsOverRandomMemberSubsets_exactlyLimitDistinctIdsGranted() throws Exception {
+        try (Cluster c = new Cluster(3, workDir("subsets"), Duration.ofSeconds(5)).startAll()) {
+            c.awaitReady();
+            RowView[] regs = new RowView[4];
+            List<MemberLedger> ledgers = new ArrayList<>();
+            ledgers.add(null);
+            for (int m = 1; m <= 3; m++) {
+                byte[] sealed = random(100);
+                join(c.node(m).records().put("gina", 1, m, sealed));
+                MemberLedger ml = new DefaultMemberLedger(m, 1L, c.node(m).ledger(), c.node(m).records(), c.signer(m), Duration.ofSeconds(120));
+                ledgers.add(ml);
+                assertThat(join(ml.register("gina", 1, sha256(sealed), LIMIT)).isCommitted()).isTrue();
+                regs[m] = join(ml.readRow("gina")).value();
+            }
+            java.util.Random rnd = new java.util.Random(42);
+            java.util.Map<String, java.util.Set<Integer>> grantedBy = new java.util.concurrent.ConcurrentHashMap<>();
+            List<CompletableFuture<?>> all = new ArrayList<>();
+            int[] perMember = new int[4];
+            for (int i = 0; i < ATTEMPTS; i++) {
+                byte[] aid = random(32);
+                String key = hex(aid);
+                int subset = 1 + rnd.nextInt(7);
+                for (int m = 1; m <= 3; m++) {
+                    if ((subset & (1 << (m - 1))) == 0) continue;
+                    int member = m;
+                    perMember[m]++;
+                    all.add(ledgers.get(m).attempt("gina", regs[m].version(), regs[m].recordDigest(), regs[m].generation(), aid)
+                            .thenAccept(r -> {
+                                if (r instanceof LedgerResult.Committed<AttemptOutcome> ok && ok.outcome() instanceof AttemptOutcome.Allowed al) {
+                                    assertThat(al.witness().member()).isEqualTo(member);
+                                    grantedBy.computeIfAbsent(key, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(member);
+                                }
+                            }).toCompletableFuture());
+                }
+            }
+            CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get();
+            System.out.printf("subsets: %d commands (per member %d/%d/%d), distinct ids granted %d%n", all.size(), perMember[1],
+                    perMember[2], perMember[3], grantedBy.size());
+            assertThat(grantedBy).as("distinct attempt ids granted for the registration").hasSize(LIMIT);
+            for (int m = 1; m <= 3; m++) {
+                int member = m;
+                assertThat(grantedBy.values().stream().filter(s -> s.contains(member)).count()).isLessThanOrEqualTo(LIMIT);
+            }
+            c.awaitConverged();
+            for (int node = 1; node <= 3; node++)
+                for (int m = 1; m <= 3; m++) {
+                    RowView row = c.node(node).raftLedger().stateMachine().localRow("gina", m);
+                    assertThat(row.state()).as("m%d's row on node %d", m, node).isEqualTo(RowState.NO_GUESSES);
+                    assertThat(row.fleetAttempts()).isEqualTo(LIMIT);
+                }
         }
     }
 }

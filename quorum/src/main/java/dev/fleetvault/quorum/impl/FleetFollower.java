@@ -35,6 +35,11 @@ import static org.jgroups.protocols.raft.AppendResult.Result.OK;
  *       is exactly why the verified index, and not the last index in the log, bounds the commit.</li>
  *   <li>Verified entries are never cut: a snapshot whose last index this follower already verified is
  *       not installed (see {@link #handleInstallSnapshotRequest}).</li>
+ *   <li>The leader is the authenticated sender ({@link FleetRaft#handleUpRequest} checked it is a configured
+ *       member and the current term's leader), never an address named inside the message.</li>
+ *   <li>A snapshot is installed only if the ledger state machine verifies it (every signed command) and it
+ *       contradicts nothing this replica holds, and only if it names the configured Raft members; otherwise it
+ *       is refused with a warning: state, log and commit index stay as they were, nothing is acknowledged.</li>
  * </ul>
  * Runs on RAFT's single processing thread (no locking needed).
  */
@@ -66,6 +71,7 @@ final class FleetFollower extends Follower {
     @Override
     public AppendResult handleAppendEntriesRequest(LogEntries entries, Address leader, long prevIndex, long prevTerm,
                                                    long entryTerm, long leaderCommit) {
+        if (fleetRaft.sender() != null) leader = fleetRaft.sender();
         fleetRaft.leader(leader);
         forgetVerifiedOnNewTerm();
         if (entries == null || entries.size() == 0) return commitAndAnswer(leaderCommit);
@@ -112,6 +118,23 @@ final class FleetFollower extends Follower {
         return commitAndAnswer(leaderCommit);
     }
 
+    /** Why the snapshot in {@code msg} must not be installed, or null (a state machine that cannot check accepts). */
+    String snapshotRefusal(Message msg) {
+        if (!(fleetRaft.stateMachine() instanceof LedgerStateMachine sm)) return null;
+        if (msg.getArray() == null) return "empty snapshot";
+        try {
+            org.jgroups.util.ByteArrayDataInputStream in = new org.jgroups.util.ByteArrayDataInputStream(msg.getArray(), msg.getOffset(), msg.getLength());
+            org.jgroups.protocols.raft.PersistentState members = new org.jgroups.protocols.raft.PersistentState();
+            members.readFrom(in);
+            if (!members.getMembers().isEmpty()
+                    && !new java.util.HashSet<>(members.getMembers()).equals(new java.util.HashSet<>(fleetRaft.members())))
+                return "it names other Raft members than the configured ones";
+            return sm.refusalOf(in);
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unreadable snapshot: " + e.getMessage();
+        }
+    }
+
     private AppendResult commitAndAnswer(long leaderCommit) {
         long verified = verifiedIndex();
         if (leaderCommit > fleetRaft.commitIndex()) fleetRaft.commitTo(Math.min(leaderCommit, verified), false);
@@ -130,6 +153,13 @@ final class FleetFollower extends Follower {
      */
     @Override
     public void handleInstallSnapshotRequest(Message msg, Address leader, long lastIncludedIndex, long lastIncludedTerm) {
+        if (fleetRaft.sender() != null) leader = fleetRaft.sender();
+        String refusal = snapshotRefusal(msg);
+        if (refusal != null) {
+            fleetRaft.logger().warn("%s: REFUSED the snapshot from %s (up to index %d): %s; keeping the current state",
+                    fleetRaft.getAddress(), leader, lastIncludedIndex, refusal);
+            return;
+        }
         long verified = verifiedIndex();
         if (lastIncludedIndex <= verified) {
             if (lastIncludedIndex > fleetRaft.commitIndex()) fleetRaft.commitTo(lastIncludedIndex, false);
@@ -138,6 +168,7 @@ final class FleetFollower extends Follower {
             fleetRaft.getDownProtocol().down(ack);
             return;
         }
+        fleetRaft.leader(leader);
         super.handleInstallSnapshotRequest(msg, leader, lastIncludedIndex, lastIncludedTerm);
         verifiedTerm = fleetRaft.currentTerm();
         verifiedIndex = fleetRaft.commitIndex();

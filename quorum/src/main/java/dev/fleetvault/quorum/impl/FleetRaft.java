@@ -11,6 +11,7 @@ import org.jgroups.protocols.raft.RaftImpl;
 import org.jgroups.protocols.raft.Role;
 import org.jgroups.raft.util.CommitTable;
 import org.jgroups.raft.util.RequestTable;
+import org.jgroups.raft.util.Utils;
 
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +39,16 @@ import java.util.concurrent.TimeUnit;
  *       follower that lacks entries answers again, and the two ping-pong at network speed (580k messages
  *       in 5 s, 2 million queued, 5 GB heap observed here). Here a leader sends one commit message per
  *       follower when its own commit index advances, capped at that follower's match index.</li>
+ *   <li><b>Authenticated leadership.</b> AppendEntries and InstallSnapshot are accepted only from a sender
+ *       that is a configured Raft member (its JGroups address carries a configured raft id), whose message
+ *       names itself as the leader, and, for the current term, that is the leader this node already follows
+ *       (or the first one heard in a term whose leader is not known yet, as Raft does). A higher term from a
+ *       configured member starts a new term as Raft says: term inflation by a compromised member is a
+ *       <em>liveness</em> problem (it can disturb elections and commit nothing useful), not a safety one,
+ *       because every row change is a command signed by the row's owner and verified in {@code apply}, every
+ *       counter is monotone there, and a snapshot that would lower anything is refused
+ *       ({@link FleetFollower#handleInstallSnapshotRequest}). Refusals are logged and counted
+ *       ({@link #refusedLeaderMessages()}).</li>
  * </ol>
  * Elections, snapshots, the request table and the log interface are RAFT's own code. Learners (members
  * outside the Raft member list, which Fleetvault never configures) keep 1.1.4's own follower.
@@ -57,6 +68,9 @@ public class FleetRaft extends RAFT {
     protected boolean fleet_send_commits_immediately = true;
 
     private long lastFlushNanos = System.nanoTime();
+    /** Sender of the leader message being handled (RAFT's single processing thread only). */
+    private Address sender;
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
 
     public FleetRaft() {
         impl = new FleetFollower(this);
@@ -101,6 +115,57 @@ public class FleetRaft extends RAFT {
             return;
         }
         super.sendAppendEntriesMessage(member, e);
+    }
+
+    @Override
+    public void handleUpRequest(Message msg, org.jgroups.protocols.raft.RaftHeader hdr) {
+        if (hdr instanceof AppendEntriesRequest || hdr instanceof org.jgroups.protocols.raft.InstallSnapshotRequest) {
+            String refusal = leaderRefusal(msg.src(), hdr.currTerm());
+            if (refusal != null) {
+                if (refused.incrementAndGet() % 100 == 1)
+                    log.warn("%s: refused %s from %s: %s", local_addr, hdr.getClass().getSimpleName(), msg.src(), refusal);
+                return;
+            }
+            // a snapshot is checked before RAFT sees its term: a refused snapshot must not even bump the term
+            if (hdr instanceof org.jgroups.protocols.raft.InstallSnapshotRequest && impl instanceof FleetFollower f) {
+                String bad = f.snapshotRefusal(msg);
+                if (bad != null) {
+                    refused.incrementAndGet();
+                    log.warn("%s: REFUSED the snapshot from %s: %s; keeping the current state and term", local_addr, msg.src(), bad);
+                    return;
+                }
+            }
+            sender = msg.src();
+            try {
+                super.handleUpRequest(msg, hdr);
+            } finally {
+                sender = null;
+            }
+            return;
+        }
+        super.handleUpRequest(msg, hdr);
+    }
+
+    /** Why a leader message from {@code src} in {@code term} must be refused, or null. */
+    String leaderRefusal(Address src, long term) {
+        if (src == null) return "no sender";
+        String rid = Utils.extractRaftId(src);
+        if (rid == null || !Utils.isRaftMember(rid, members()) || rid.equals(raftId())) return "sender is not a configured member";
+        if (term == currentTerm()) {
+            Address following = leader();
+            if (following != null && !following.equals(src)) return "sender is not the leader of the current term";
+        }
+        return null;  // a lower term is ignored by RAFT itself; a higher one starts a new term
+    }
+
+    /** The sender of the AppendEntries/InstallSnapshot being handled, or null outside that (tests call handlers directly). */
+    Address sender() {
+        return sender;
+    }
+
+    /** Leader messages refused since start (unauthenticated sender, or not the current term's leader). */
+    public long refusedLeaderMessages() {
+        return refused.get();
     }
 
     /** Tells the ledger state machine the log index of the entry it is about to apply (for commit witnesses). */

@@ -128,6 +128,16 @@ public final class RaftLedger implements Ledger, AutoCloseable {
         try {
             dev.fleetvault.quorum.LedgerCommand c = dev.fleetvault.quorum.LedgerCommand.parse(command.canonical());
             key = commandKey(c.memberId(), c.requestId());
+            // refused before sending, as every replica would refuse it: such an entry never completes a waiter
+            // (only a verified command does), so the caller learns why here
+            CommandVerifier v = sm.verifier();
+            if (!v.knowsEpoch(c.epoch()))
+                return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.UNKNOWN_EPOCH, "epoch " + c.epoch()));
+            if (!v.knowsMember(c.epoch(), c.memberId()))
+                return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.UNKNOWN_MEMBER, "member " + c.memberId()));
+            if (!v.verify(c.epoch(), c.memberId(), command.canonical(), command.signature()))
+                return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.BAD_SIGNATURE,
+                        "signature does not verify for member " + c.memberId()));
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.MALFORMED, "command does not parse"));
         }
