@@ -166,6 +166,10 @@ class AdversarialTest {
     }
   }
 
+  /**
+   * Invalid envelope keys (off-curve, all-zero, compressed) are refused BAD_REQUEST by the
+   * member core before any HSM ECDH (issue 10 item 7), and cost no guess.
+   */
   @ParameterizedTest
   @MethodSource("transports")
   void recover1_invalidCurvePointsInEnvelopes_badRequestNoGuessSpent(String kind)
@@ -185,6 +189,7 @@ class AdversarialTest {
       byte[] infinityish = new byte[65];
       byte[] compressedTag = good.getRequests(0).getEnc().toByteArray();
       compressedTag[0] = 2;
+      long ecdhBefore = hsmCalls("ecdh");
       for (byte[] enc : new byte[][] {offCurve, infinityish, compressedTag}) {
         Recover1Request.Builder bad = good.toBuilder();
         for (int i = 0; i < bad.getRequestsCount(); i++) {
@@ -195,6 +200,8 @@ class AdversarialTest {
         assertThat(r.code()).isEqualTo("bad_request");
         assertThat(r.status()).isEqualTo("INVALID_ARGUMENT");
       }
+      assertThat(hsmCalls("ecdh")).as("no invalid enc reached an HSM (validated before ECDH)")
+          .isEqualTo(ecdhBefore);
       assertThat(c.recover(user, "0000")).as("nothing was counted")
           .isEqualTo(new RecoverResult.WrongPin(4));
       assertStillServing(t);
@@ -312,6 +319,17 @@ class AdversarialTest {
           .isEqualTo(new RecoverResult.WrongPin(3));
       assertThat(c.recover(user, "2580")).isInstanceOf(RecoverResult.Recovered.class);
     }
+  }
+
+  /** HSM calls of {@code op} made by the shared fleet's members so far. */
+  private static long hsmCalls(String op) {
+    long sum = 0;
+    for (var m : fleet.config().members()) {
+      var t = fleet.fleet().node(m.id()).metrics().registry().find("fleetvault.hsm.calls")
+          .tag("op", op).timers();
+      sum += t.stream().mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+    }
+    return sum;
   }
 
   /** OPRF evaluations answered by the shared fleet's members so far. */
