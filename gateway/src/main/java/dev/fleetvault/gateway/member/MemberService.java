@@ -271,12 +271,14 @@ public final class MemberService implements MemberHandler {
           }
           // this version is already stored at this member: the same registration (a retry)
           // goes on to commit; another registration's record is never overwritten
-          return unseal(c, s.version(), existing.get()).compose(plain -> {
-            boolean same = MessageDigest.isEqual(MemberRecords.digest(plain), s.recordDigest());
-            Arrays.fill(plain, (byte) 0);
-            return same ? commitRegister(c, prev, s, false)
-                : crypto.run("register2", () -> logic().register2Stale(c.req(), s.version()));
-          });
+          return unseal(c, s.version(), existing.get()).compose(plain -> crypto.run("decode", () -> {
+            try {
+              return MessageDigest.isEqual(MemberRecords.digest(plain), s.recordDigest());
+            } finally {
+              Arrays.fill(plain, (byte) 0);
+            }
+          })).compose(same -> same ? commitRegister(c, prev, s, false)
+              : crypto.run("register2", () -> logic().register2Stale(c.req(), s.version())));
         });
   }
 
@@ -491,14 +493,14 @@ public final class MemberService implements MemberHandler {
   }
 
   private Future<byte[]> unsealChecked(Call c, long version, byte[] blob, byte[] digest) {
-    return unseal(c, version, blob).compose(plain -> {
+    return unseal(c, version, blob).compose(plain -> crypto.run("decode", () -> {
       if (digest.length != 32 || !MessageDigest.isEqual(MemberRecords.digest(plain), digest)) {
         Arrays.fill(plain, (byte) 0);
-        return Future.failedFuture(new FleetvaultException(ErrorCode.INTERNAL,
-            "this member's record does not match the ledger"));
+        throw new FleetvaultException(ErrorCode.INTERNAL,
+            "this member's record does not match the ledger");
       }
-      return Future.succeededFuture(plain);
-    });
+      return plain;
+    }));
   }
 
   private Future<Void> removeRecord(Call c, long version) {
