@@ -184,7 +184,9 @@ class ReplayTest {
   /**
    * Replays after 200,000 other envelopes' answers went through every member's replay cache
    * (it forgot the captured ones): nothing evaluated, no guess spent — the cache was never the
-   * defence.
+   * defence. The 200,000 entries are put into each running member's cache directly (sealing and
+   * sending 600,000 envelopes through the edge would take minutes of CPU); the captured
+   * envelopes then go through the real edge.
    */
   @Test
   void replay_after200kOtherEnvelopesThroughReplayCache_zeroExtraGuesses() throws Exception {
