@@ -207,14 +207,26 @@ public final class LedgerStateMachine implements StateMachine {
                     if (c.generation() != reg.generation)
                         return Results.rejected(RejectReason.STALE_GENERATION, "generation is " + reg.generation);
                     Id aid = new Id(c.attemptId());
-                    if (!reg.counted.containsKey(aid)) {
-                        if (reg.counted.size() < row.guessLimit) reg.counted.put(aid, new Counted(envelope));
-                        else allowed = false;
+                    Counted counted = reg.counted.get(aid);
+                    if (counted == null && reg.counted.size() < row.guessLimit) {
+                        counted = new Counted(envelope);
+                        reg.counted.put(aid, counted);
                     }
-                    if (reg.counted.size() >= row.guessLimit) {
-                        row.state = RowState.NO_GUESSES;
-                        row.digest = new byte[0];
-                        destroyed = true;
+                    if (counted == null) {
+                        // the fleet's count is full and this is a new guess: refused before any evaluation.
+                        // The row keeps its record so that the guesses already counted can still be
+                        // evaluated by this member (otherwise a storm of new guesses would waste them).
+                        allowed = false;
+                    } else {
+                        counted.evaluators.putIfAbsent(c.memberId(), envelope);
+                        if (reg.counted.size() >= row.guessLimit && evaluatedAll(reg, c.memberId())) {
+                            // this member has now been granted every counted guess: nothing is left for its
+                            // share to answer, so it is destroyed (the member evaluates this last one from
+                            // the last copy of its record).
+                            row.state = RowState.NO_GUESSES;
+                            row.digest = new byte[0];
+                            destroyed = true;
+                        }
                     }
                 }
             }
@@ -249,6 +261,12 @@ public final class LedgerStateMachine implements StateMachine {
                 allowed, destroyed, reset, index);
         row.remember(rid, answer);
         return answer;
+    }
+
+    /** Whether {@code member} was granted every id counted in the registration's current generation. */
+    private static boolean evaluatedAll(Registration reg, int member) {
+        for (Counted c : reg.counted.values()) if (!c.evaluators.containsKey(member)) return false;
+        return true;
     }
 
     /** Drops registration {@code (user, version)} when no REGISTERED or NO_GUESSES row of the user is at that version. */
@@ -369,6 +387,8 @@ public final class LedgerStateMachine implements StateMachine {
     /** One counted attempt id: the ATTEMPT that counted it and the SUCCEEDs applied for it, by member. */
     static final class Counted {
         final byte[] attempt;
+        /** Per member, its signed ATTEMPT for this id that was granted (the member may evaluate it). */
+        final TreeMap<Integer, byte[]> evaluators = new TreeMap<>();
         final TreeMap<Integer, byte[]> succeeders = new TreeMap<>();
 
         Counted(byte[] attempt) {

@@ -212,11 +212,40 @@ class LedgerStateMachineTest {
         assertThat(run(sm, 2, att(2, 1, 1, rnd(32))).value().allowed()).isTrue();
         CommandOutcome third = run(sm, 3, att(3, 1, 1, rnd(32))).value();
         assertThat(third.allowed()).isTrue();
-        assertThat(third.destroyed()).as("member 3 reached its limit with the fleet's third id").isTrue();
+        assertThat(third.row().guessesRemaining()).as("the fleet's third id used member 3's last guess").isZero();
         CommandOutcome fourth = run(sm, 1, att(1, 1, 1, rnd(32))).value();
         assertThat(fourth.allowed()).as("a 4th distinct id through another member is refused").isFalse();
-        assertThat(fourth.row().state()).isEqualTo(RowState.NO_GUESSES);
+        assertThat(fourth.destroyed()).as("a refused new guess does not destroy the share the counted ones need").isFalse();
         for (int m = 1; m <= 3; m++) assertThat(sm.localRow("u", m).fleetAttempts()).isEqualTo(3);
+    }
+
+    /**
+     * Guesses are not wasted: after the fleet's count is full, a storm of new guesses is refused without
+     * destroying any share, every counted guess can still be evaluated by every member, and a member's share
+     * is destroyed exactly when it has been granted every counted guess.
+     */
+    @Test
+    void attempt_newGuessesAfterCountFull_refusedAndCountedOnesStillEvaluatedEverywhere() {
+        LedgerStateMachine sm = registeredAll(2);
+        byte[] a = rnd(32), b = rnd(32);
+        assertThat(run(sm, 1, att(1, 1, 1, a)).value().allowed()).isTrue();
+        assertThat(run(sm, 2, att(2, 1, 1, b)).value().allowed()).isTrue();
+        for (int i = 0; i < 20; i++) {
+            int m = 1 + i % 3;
+            CommandOutcome o = run(sm, m, att(m, 1, 1, rnd(32))).value();
+            assertThat(o.allowed()).isFalse();
+            assertThat(o.destroyed()).isFalse();
+        }
+        for (int m = 1; m <= 3; m++) assertThat(sm.localRow("u", m).state()).isEqualTo(RowState.REGISTERED);
+        for (int m = 1; m <= 3; m++) {
+            CommandOutcome first = run(sm, m, att(m, 1, 1, m == 1 ? a : b)).value();
+            assertThat(first.allowed()).isTrue();
+            CommandOutcome second = run(sm, m, att(m, 1, 1, m == 1 ? b : a)).value();
+            assertThat(second.allowed()).isTrue();
+            assertThat(second.destroyed()).as("member " + m + " evaluated both counted guesses").isTrue();
+            assertThat(second.row().state()).isEqualTo(RowState.NO_GUESSES);
+        }
+        for (int m = 1; m <= 3; m++) assertThat(sm.localRow("u", m).fleetAttempts()).isEqualTo(2);
     }
 
     @Test
@@ -232,10 +261,13 @@ class LedgerStateMachineTest {
     @Test
     void attempt_countedIdAfterSetFull_grantedAndRowDestroyed() {
         LedgerStateMachine sm = registeredAll(2);
-        byte[] a = rnd(32);
+        byte[] a = rnd(32), b = rnd(32);
         run(sm, 1, att(1, 1, 1, a));
-        run(sm, 1, att(1, 1, 1, rnd(32)));
+        run(sm, 1, att(1, 1, 1, b));
         CommandOutcome o = run(sm, 2, att(2, 1, 1, a)).value();
+        assertThat(o.allowed()).isTrue();
+        assertThat(o.destroyed()).as("member 2 has not yet evaluated b").isFalse();
+        o = run(sm, 2, att(2, 1, 1, b)).value();
         assertThat(o.allowed()).isTrue();
         assertThat(o.destroyed()).isTrue();
         assertThat(o.row().state()).isEqualTo(RowState.NO_GUESSES);
