@@ -88,6 +88,11 @@ public final class Recovery {
   private BlindedInput blinded;
   private long generation;
   private byte[] attemptId;
+  /** After a Restart: the guess that was not evaluated by t members, and the config it was for. */
+  private Recover1Payload pendingGuess;
+  private ByteString pendingConfig;
+  private Recover1Payload currentGuess;
+  private ByteString currentConfig;
   private int restarts;
   private int minRemaining = Integer.MAX_VALUE;
 
@@ -172,6 +177,7 @@ public final class Recovery {
             best.isEmpty() ? 0 : groups.get(best.get()).size(), t, flagged);
       }
       agreed = configs.get(best.get());
+      ByteString agreedConfig = best.get();
       group = new TreeSet<>(groups.get(best.get()));
       generation = majorityGeneration(group, replies);
       for (int i : replies.keySet()) {
@@ -184,27 +190,41 @@ public final class Recovery {
         commitments.add(GroupElement.decodeCompressed(c.toByteArray()));
       }
       oprf = new ThresholdOprfClient(agreed.getThreshold(), commitments);
-      Argon2idParameters params = Argon2idParameters.forId(agreed.getPinParams());
-      try (SecretBytes stretched = RegistrationMath.stretch(pin, userId, realm.fleetId(), params,
-          agreed.getRegistrationSalt().toByteArray())) {
-        byte[] p = stretched.copy();
-        try {
-          blinded = oprf.blind(p, random);
-        } finally {
-          Derive.wipe(p);
+      Recover1Payload payload;
+      if (pendingGuess != null && pendingConfig.equals(agreedConfig) && pendingGuess.getGeneration() == generation) {
+        // Phase 0 again found the registration where the unfinished guess left it: send the very
+        // same guess (same B, nonce, id), so members that already counted it do not count it again.
+        payload = pendingGuess;
+      } else {
+        if (blinded != null) {
+          blinded.close();
         }
+        Argon2idParameters params = Argon2idParameters.forId(agreed.getPinParams());
+        try (SecretBytes stretched = RegistrationMath.stretch(pin, userId, realm.fleetId(), params,
+            agreed.getRegistrationSalt().toByteArray())) {
+          byte[] p = stretched.copy();
+          try {
+            blinded = oprf.blind(p, random);
+          } finally {
+            Derive.wipe(p);
+          }
+        }
+        // One nonce and one B per guess, the same payload for every member: one attempt id.
+        byte[] nonce = new byte[32];
+        random.nextBytes(nonce);
+        payload = Recover1Payload.newBuilder()
+            .setRecordVersion(agreed.getRecordVersion())
+            .setGeneration(generation)
+            .setBlindedElement(ByteString.copyFrom(blinded.blindedElement().encodeCompressed()))
+            .setNonce(ByteString.copyFrom(nonce))
+            .build();
       }
-      byte[] b = blinded.blindedElement().encodeCompressed();
-      // One nonce and one B per guess, the same payload for every member: one attempt id.
-      byte[] nonce = new byte[32];
-      random.nextBytes(nonce);
-      attemptId = Derive.attemptId(realm.fleetId(), appId, userId, agreed.getRecordVersion(), generation, b, nonce);
-      Recover1Payload payload = Recover1Payload.newBuilder()
-          .setRecordVersion(agreed.getRecordVersion())
-          .setGeneration(generation)
-          .setBlindedElement(ByteString.copyFrom(b))
-          .setNonce(ByteString.copyFrom(nonce))
-          .build();
+      pendingGuess = null;
+      pendingConfig = null;
+      attemptId = Derive.attemptId(realm.fleetId(), appId, userId, payload.getRecordVersion(), payload.getGeneration(),
+          payload.getBlindedElement().toByteArray(), payload.getNonce().toByteArray());
+      currentGuess = payload;
+      currentConfig = agreedConfig;
       Map<Integer, Recover1Payload> payloads = new TreeMap<>();
       for (int i : group) {
         payloads.put(i, payload);
@@ -307,8 +327,8 @@ public final class Recovery {
         if (stale > 0 && noGuesses == 0 && restarts < MAX_RESTARTS) {
           restarts++;
           round = null;
-          blinded.close();
-          blinded = null;
+          pendingGuess = currentGuess; // the blinding is kept for it
+          pendingConfig = currentConfig;
           state = State.NEW;
           proceed = true;
           return new RecoveryStep.Restart<>();
@@ -348,7 +368,7 @@ public final class Recovery {
           .addAllRequests(round.requests())
           .build());
     } finally {
-      if (blinded != null) {
+      if (blinded != null && state != State.NEW) {
         blinded.close();
       }
       if (!proceed) {

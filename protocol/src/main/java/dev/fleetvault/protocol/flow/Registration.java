@@ -77,14 +77,18 @@ public final class Registration {
     LedgerKeys.requireAppId(appId);
     Objects.requireNonNull(random, "random");
     checkUserId(userId);
+    if (realm.threshold() != realm.size() / 2 + 1) {
+      throw new IllegalArgumentException("the realm's threshold is " + realm.threshold() + "; members accept only"
+          + " t = floor(n/2) + 1 = " + (realm.size() / 2 + 1));
+    }
     if (secret.length() < 1 || secret.length() > WireLimits.MAX_SECRET) {
       throw new IllegalArgumentException("secret must be 1.." + WireLimits.MAX_SECRET + " bytes, got " + secret.length());
     }
     if (guessLimit < 1 || guessLimit > WireLimits.MAX_GUESS_LIMIT) {
       throw new IllegalArgumentException("guess limit must be 1.." + WireLimits.MAX_GUESS_LIMIT + ", got " + guessLimit);
     }
-    return new Registration(realm, appId, userId.clone(), SecretBytes.wrap(pin.copy()), SecretBytes.wrap(secret.copy()),
-        guessLimit, random);
+    return new Registration(realm, appId, userId.clone(), SecretBytes.wrap(pin.copy()),
+        SecretBytes.wrap(secret.copy()), guessLimit, random);
   }
 
   static void checkUserId(byte[] userId) {

@@ -253,8 +253,8 @@ class FlowEndToEndTest {
   @Test
   void register2_replayedAfterGuesses_doesNotResetCounter() {
     InMemoryFleet f = fleet(3, "replayreg");
-    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), SecretBytes.copyOf(SECRET), 5,
-        f.random);
+    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN),
+        SecretBytes.copyOf(SECRET), 5, f.random);
     Register2Request r2 = reg.register2Request(f.call(reg.register1Request()));
     reg.finish(f.call(r2));
     assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(4));
@@ -351,8 +351,8 @@ class FlowEndToEndTest {
   @Test
   void register2_shareNotMatchingCommitment_badRequest() {
     InMemoryFleet f = fleet(3, "badshare");
-    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), SecretBytes.copyOf(SECRET), 5,
-        f.random);
+    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN),
+        SecretBytes.copyOf(SECRET), 5, f.random);
     reg.register2Request(f.call(reg.register1Request()));
     Register2Payload p = Register2Payload.newBuilder()
         .setRecordVersion(1).setThreshold(2).setMembers(3).setGuessLimit(5)
@@ -382,8 +382,8 @@ class FlowEndToEndTest {
     Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
     assertThatThrownBy(() -> rec.afterRecover0(Recover0Response.getDefaultInstance()))
         .isInstanceOf(IllegalStateException.class);
-    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), SecretBytes.copyOf(SECRET), 5,
-        f.random);
+    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN),
+        SecretBytes.copyOf(SECRET), 5, f.random);
     reg.register1Request();
     assertThatThrownBy(reg::register1Request).isInstanceOf(IllegalStateException.class);
   }
@@ -537,5 +537,28 @@ class FlowEndToEndTest {
     assertThatThrownBy(() -> f.recover(USER, PIN)).isInstanceOf(InsufficientAnswersException.class);
     f.appFor = i -> InMemoryFleet.APP_ID;
     assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
+  }
+
+  /**
+   * Property (no guess wasted on a restart): when phase 1 is cut short by members whose rows
+   * disagree on the generation, the client re-runs phase 0 and, finding the registration
+   * unchanged, re-sends the very same guess, so the member that already counted it does not
+   * count it again: one guess, one counted attempt.
+   */
+  @Test
+  void recover1_someMembersStale_restartResendsSameGuessCountedOnce() {
+    InMemoryFleet f = fleet(3, "samerestart");
+    f.register(USER, PIN, SECRET, 5);
+    f.node(2).staleRowOnce = true;
+    f.node(3).staleRowOnce = true;
+    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(WRONG), f.random);
+    RecoveryStep<Recover1Request> s1 = rec.afterRecover0(f.call(rec.recover0Request()));
+    byte[] first = rec.attemptId();
+    RecoveryStep<Recover2Request> s2 = rec.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
+    assertThat(s2).isInstanceOf(RecoveryStep.Restart.class);
+    assertThat(f.counted(USER)).isEqualTo(1); // member 1 counted it
+    assertThat(f.recover(rec)).isEqualTo(new RecoverResult.WrongPin(4));
+    assertThat(rec.attemptId()).isEqualTo(first);
+    assertThat(f.counted(USER)).isEqualTo(1);
   }
 }

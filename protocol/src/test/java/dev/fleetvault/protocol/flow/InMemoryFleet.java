@@ -172,6 +172,8 @@ final class InMemoryFleet {
     final MemberLogic logic;
     final Map<String, byte[]> store = new HashMap<>();
     final Map<String, Final> finals = new HashMap<>();
+    /** Test hook: the next phase-1 row read sees another generation (a replica that has not caught up). */
+    boolean staleRowOnce;
     /** Attempt ids this member evaluated (k_i·B computed). */
     final List<ByteString> evaluated = new ArrayList<>();
 
@@ -221,6 +223,11 @@ final class InMemoryFleet {
           case PHASE_RECOVER0:
             return logic.recover0(req, row, record(key, row));
           case PHASE_RECOVER1: {
+            if (staleRowOnce && row.state() == LedgerRow.State.REGISTERED) {
+              staleRowOnce = false;
+              row = new LedgerRow(row.state(), row.version(), row.recordDigest(), row.generation() + 1,
+                  row.guessesRemaining());
+            }
             Recover1Step step = logic.recover1(req, row);
             if (step instanceof Recover1Step.Reply r) {
               return r.response();

@@ -37,7 +37,8 @@ public final class Envelopes {
   public static Sealed seal(GroupElement memberKey, int member, Phase phase, String fleetId, String appId,
       byte[] userId, Message payload, HpkeKeyPair ephemeral) {
     byte[] pt = payload.toByteArray();
-    try (HpkeSenderContext ctx = Hpke.setupBaseSender(memberKey, Derive.requestInfo(phase, member, fleetId, appId, userId), ephemeral)) {
+    byte[] info = Derive.requestInfo(phase, member, fleetId, appId, userId);
+    try (HpkeSenderContext ctx = Hpke.setupBaseSender(memberKey, info, ephemeral)) {
       byte[] ct = ctx.seal(EMPTY, pt);
       SecretBytes key = SecretBytes.wrap(ctx.export(Derive.answerKeyContext(), Derive.ANSWER_KEY_LENGTH));
       SealedRequest req = SealedRequest.newBuilder()
@@ -100,7 +101,7 @@ public final class Envelopes {
     if (answer.getMember() != member) {
       throw new AEADBadTagException("answer is labelled for another member");
     }
-    return AesGcm.decrypt(answerKey, answer.getNonce().toByteArray(), Derive.answerAad(phase, member, fleetId, appId, userId),
-        answer.getCiphertext().toByteArray());
+    return AesGcm.decrypt(answerKey, answer.getNonce().toByteArray(),
+        Derive.answerAad(phase, member, fleetId, appId, userId), answer.getCiphertext().toByteArray());
   }
 }
