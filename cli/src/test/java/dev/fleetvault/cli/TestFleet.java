@@ -80,6 +80,7 @@ final class TestFleet implements AutoCloseable {
         y.append("apps:\n  - id: ").append(APP).append("\n    public_keys: [app.pub.pem]\n");
         y.append("limits:\n  max_message_bytes: 65536\n  per_user_per_minute: 100000\n"
             + "  per_address_per_minute: 1000000\n  request_timeout_ms: 5000\n");
+        y.append("registration:\n  pin_params: [argon2id-v1-default, argon2id-v1-insecure-test-only]\n");
         y.append("nodes:\n");
         for (int i = 1; i <= 3; i++) {
             y.append("  - member: dc").append(i).append('\n')

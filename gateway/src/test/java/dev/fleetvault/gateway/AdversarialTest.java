@@ -89,7 +89,7 @@ class AdversarialTest {
   }
 
   static Recover0Request recover0For(String user) throws Exception {
-    return Recovery.begin(fleet.realm(), user.getBytes(StandardCharsets.UTF_8),
+    return Recovery.begin(fleet.realm(), TestClient.APP, user.getBytes(StandardCharsets.UTF_8),
         SecretBytes.copyOf(new byte[] {1}), RANDOM).recover0Request();
   }
 
@@ -112,7 +112,7 @@ class AdversarialTest {
           fleet.token("attacker-" + kind), Recover0Response.getDefaultInstance());
       assertThat(r.code()).isEqualTo("permission_denied");
       assertThat(r.status()).isEqualTo("PERMISSION_DENIED");
-      DeleteRequest del = dev.fleetvault.protocol.flow.Deletion.begin(fleet.realm(),
+      DeleteRequest del = dev.fleetvault.protocol.flow.Deletion.begin(fleet.realm(), TestClient.APP,
           victim.getBytes(StandardCharsets.UTF_8), RANDOM).request();
       Reply<DeleteResponse> d = t.call("Delete", del, fleet.token("attacker-" + kind),
           DeleteResponse.getDefaultInstance());
@@ -166,6 +166,10 @@ class AdversarialTest {
     }
   }
 
+  /**
+   * Invalid envelope keys (off-curve, all-zero, compressed) are refused BAD_REQUEST by the
+   * member core before any HSM ECDH (issue 10 item 7), and cost no guess.
+   */
   @ParameterizedTest
   @MethodSource("transports")
   void recover1_invalidCurvePointsInEnvelopes_badRequestNoGuessSpent(String kind)
@@ -174,7 +178,7 @@ class AdversarialTest {
     try (VaultTransport t = open(kind)) {
       TestClient c = client(t);
       c.register(user, "1357", new byte[] {1}, 5);
-      Recovery rec = Recovery.begin(fleet.realm(), user.getBytes(StandardCharsets.UTF_8),
+      Recovery rec = Recovery.begin(fleet.realm(), TestClient.APP, user.getBytes(StandardCharsets.UTF_8),
           SecretBytes.copyOf("0000".getBytes(StandardCharsets.UTF_8)), RANDOM);
       Recover0Response r0 = c.call("Recover0", rec.recover0Request(), fleet.token(user),
           Recover0Response.getDefaultInstance());
@@ -185,6 +189,7 @@ class AdversarialTest {
       byte[] infinityish = new byte[65];
       byte[] compressedTag = good.getRequests(0).getEnc().toByteArray();
       compressedTag[0] = 2;
+      long ecdhBefore = hsmCalls("ecdh");
       for (byte[] enc : new byte[][] {offCurve, infinityish, compressedTag}) {
         Recover1Request.Builder bad = good.toBuilder();
         for (int i = 0; i < bad.getRequestsCount(); i++) {
@@ -195,6 +200,8 @@ class AdversarialTest {
         assertThat(r.code()).isEqualTo("bad_request");
         assertThat(r.status()).isEqualTo("INVALID_ARGUMENT");
       }
+      assertThat(hsmCalls("ecdh")).as("no invalid enc reached an HSM (validated before ECDH)")
+          .isEqualTo(ecdhBefore);
       assertThat(c.recover(user, "0000")).as("nothing was counted")
           .isEqualTo(new RecoverResult.WrongPin(4));
       assertStillServing(t);
@@ -270,7 +277,7 @@ class AdversarialTest {
       TestClient c = client(t);
       c.register(user, "2580", new byte[] {2, 5, 8}, 5);
 
-      Recovery rec = Recovery.begin(fleet.realm(), user.getBytes(StandardCharsets.UTF_8),
+      Recovery rec = Recovery.begin(fleet.realm(), TestClient.APP, user.getBytes(StandardCharsets.UTF_8),
           SecretBytes.copyOf("0000".getBytes(StandardCharsets.UTF_8)), RANDOM);
       Recover0Response r0 = (Recover0Response) evil.forward(VaultMethod.RECOVER0,
           rec.recover0Request(), token);
@@ -280,8 +287,12 @@ class AdversarialTest {
 
       SealedRequest m1 = q1.getRequests(0);
       SealedRequest m2 = q1.getRequests(1);
-      // a second evaluation under the same attempt: replay member 1's phase-1 envelope
-      assertThat(reason(evil.send(VaultMethod.RECOVER1, 1, uid, m1, token))).isEqualTo("replayed");
+      long evaluated = evaluations();
+      // a second evaluation under the same attempt: replay member 1's phase-1 envelope; it gets
+      // back the very answer it got the first time (nothing new is evaluated or counted)
+      MemberResult again = evil.send(VaultMethod.RECOVER1, 1, uid, m1, token);
+      assertThat(again.getAnswer()).isEqualTo(r1.getResults(0).getAnswer());
+      assertThat(evaluations()).isEqualTo(evaluated);
       // swap: member 2's envelope to member 1, as addressed and relabelled
       assertThat(reason(evil.send(VaultMethod.RECOVER1, 1, uid, m2, token)))
           .isEqualTo("bad_request");
@@ -299,13 +310,35 @@ class AdversarialTest {
       Recover2Request q2 = ((RecoveryStep.Send<Recover2Request>) s2).request();
       Recover2Response r2 = (Recover2Response) evil.forward(VaultMethod.RECOVER2, q2, token);
       assertThat(rec.afterRecover2(r2)).isEqualTo(new RecoverResult.WrongPin(4));
+      // a replayed phase 2 with the wrong tag is answered wrong tag again: nothing committed
       assertThat(reason(evil.send(VaultMethod.RECOVER2, 1, uid, q2.getRequests(0), token)))
-          .isEqualTo("replayed");
+          .isEqualTo("answered");
+      assertThat(evaluations()).isEqualTo(evaluated);
 
       assertThat(c.recover(user, "1111")).as("the evil round counted exactly one guess")
           .isEqualTo(new RecoverResult.WrongPin(3));
       assertThat(c.recover(user, "2580")).isInstanceOf(RecoverResult.Recovered.class);
     }
+  }
+
+  /** HSM calls of {@code op} made by the shared fleet's members so far. */
+  private static long hsmCalls(String op) {
+    long sum = 0;
+    for (var m : fleet.config().members()) {
+      var t = fleet.fleet().node(m.id()).metrics().registry().find("fleetvault.hsm.calls")
+          .tag("op", op).timers();
+      sum += t.stream().mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+    }
+    return sum;
+  }
+
+  /** OPRF evaluations answered by the shared fleet's members so far. */
+  private static long evaluations() {
+    long sum = 0;
+    for (var m : fleet.config().members()) {
+      sum += fleet.fleet().node(m.id()).metrics().evaluations();
+    }
+    return sum;
   }
 
   private static String reason(MemberResult r) {
@@ -319,7 +352,7 @@ class AdversarialTest {
     String user = "ghost";
     ByteString uid = ByteString.copyFromUtf8(user);
     try (EvilEdge evil = new EvilEdge(vertx, fleet)) {
-      Recovery rec = Recovery.begin(fleet.realm(), user.getBytes(StandardCharsets.UTF_8),
+      Recovery rec = Recovery.begin(fleet.realm(), TestClient.APP, user.getBytes(StandardCharsets.UTF_8),
           SecretBytes.copyOf(new byte[] {1}), RANDOM);
       Recover0Response r0 = (Recover0Response) evil.forward(VaultMethod.RECOVER0,
           rec.recover0Request(), fleet.token(user));

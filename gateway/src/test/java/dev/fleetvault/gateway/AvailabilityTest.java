@@ -55,7 +55,7 @@ class AvailabilityTest {
   /** Phase 0 is free: poll it until every member answers again after the restarts. */
   private void awaitAllMembersAnswer(VaultTransport t, String user) throws Exception {
     for (int i = 0; i < 120; i++) {
-      var req = dev.fleetvault.protocol.flow.Recovery.begin(fleet.realm(),
+      var req = dev.fleetvault.protocol.flow.Recovery.begin(fleet.realm(), dev.fleetvault.gateway.support.TestClient.APP,
           user.getBytes(java.nio.charset.StandardCharsets.UTF_8),
           dev.fleetvault.protocol.secret.SecretBytes.copyOf(new byte[] {0}),
           new java.security.SecureRandom()).recover0Request();

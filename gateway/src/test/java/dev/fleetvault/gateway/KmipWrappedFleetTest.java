@@ -109,6 +109,7 @@ class KmipWrappedFleetTest {
     y.append("apps:\n  - id: dev-app\n    public_keys: [")
         .append(cfgDir.resolve("dev-app-jwt.DEVELOPMENT-ONLY.pub.pem")).append("]\n")
         .append("limits:\n  request_timeout_ms: 30000\n  per_user_per_minute: 100000\n")
+        .append(TestFleet.TEST_REGISTRATION)
         .append("nodes:\n");
     for (int i = 0; i < 3; i++) {
       y.append("  - member: dc").append(i + 1).append('\n')

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.Reply;
+import dev.fleetvault.gateway.support.TestClient;
 import dev.fleetvault.gateway.support.TestFleet;
 import dev.fleetvault.gateway.support.VaultTransport;
 import dev.fleetvault.gateway.support.WsTransport;
@@ -47,7 +48,7 @@ class RateLimitTest {
   }
 
   private Reply<Recover0Response> recover0(VaultTransport t, String user) throws Exception {
-    var request = Recovery.begin(fleet.realm(), user.getBytes(StandardCharsets.UTF_8),
+    var request = Recovery.begin(fleet.realm(), TestClient.APP, user.getBytes(StandardCharsets.UTF_8),
         SecretBytes.copyOf(new byte[] {1, 2, 3, 4}), RANDOM).recover0Request();
     return t.call("Recover0", request, fleet.token(user), Recover0Response.getDefaultInstance());
   }

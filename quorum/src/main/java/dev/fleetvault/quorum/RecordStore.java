@@ -17,6 +17,13 @@ public interface RecordStore {
     /** Stores (replaces) the sealed record. */
     CompletionStage<Void> put(String user, long version, int memberId, byte[] sealedRecord);
 
+    /**
+     * Stores the sealed record only if nothing is stored at {@code (user, version, memberId)} yet
+     * (atomic, cluster-wide). Returns empty if this call stored it, else the blob already there
+     * (left unchanged), so a registration never overwrites a record another one put first.
+     */
+    CompletionStage<Optional<byte[]>> putIfAbsent(String user, long version, int memberId, byte[] sealedRecord);
+
     /** Reads the sealed record, if present. */
     CompletionStage<Optional<byte[]>> get(String user, long version, int memberId);
 

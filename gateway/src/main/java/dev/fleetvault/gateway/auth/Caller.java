@@ -8,9 +8,22 @@ package dev.fleetvault.gateway.auth;
  * @param expiresAtSeconds the token's {@code exp}
  */
 public record Caller(String appId, String userId, long expiresAtSeconds) {
-  /** The ledger/record key of this user: app and user, so apps never share a user. */
+  /**
+   * The ledger/record key of this user, {@link dev.fleetvault.protocol.flow.LedgerKeys#of}(app,
+   * UTF-8 user id): injective over (app, user), so apps never share a user, and the same key the
+   * member core binds into its commands and witnesses.
+   *
+   * @throws FleetvaultException BAD_REQUEST if the app id or user id is outside the protocol's
+   *     limits (the message names the rule, not the value)
+   */
   public String recordKey() {
-    return appId + "/" + userId;
+    try {
+      return dev.fleetvault.protocol.flow.LedgerKeys.of(appId,
+          userId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new dev.fleetvault.gateway.errors.FleetvaultException(
+          dev.fleetvault.gateway.errors.ErrorCode.BAD_REQUEST, "caller: " + e.getMessage());
+    }
   }
 
   @Override

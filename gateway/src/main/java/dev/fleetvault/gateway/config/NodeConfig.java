@@ -42,10 +42,13 @@ public final class NodeConfig {
   private final LimitsSpec limits;
   private final List<NodeSpec> nodes;
   private final Path bundleFile;
+  private final RegistrationSpec registration;
 
   private NodeConfig(Path source, String fleetId, Path dataRoot, List<MemberSpec> members,
-      List<AppSpec> apps, LimitsSpec limits, List<NodeSpec> nodes, Path bundleFile) {
+      List<AppSpec> apps, LimitsSpec limits, List<NodeSpec> nodes, Path bundleFile,
+      RegistrationSpec registration) {
     this.bundleFile = bundleFile;
+    this.registration = registration;
     this.source = source;
     this.fleetId = fleetId;
     this.dataRoot = dataRoot;
@@ -147,6 +150,8 @@ public final class NodeConfig {
       l.finish();
     }
 
+    RegistrationSpec registration = registration(root.mapOrNull("registration"));
+
     List<NodeSpec> nodes = new ArrayList<>();
     Set<String> nodeMembers = new HashSet<>();
     for (YamlMap n : root.maps("nodes")) {
@@ -183,7 +188,29 @@ public final class NodeConfig {
     String bundle = root.string("bundle_file", null);
     Path bundleFile = bundle == null ? null : base.resolve(bundle).normalize();
     root.finish();
-    return new NodeConfig(abs, fleetId, dataRoot, members, apps, limits, nodes, bundleFile);
+    return new NodeConfig(abs, fleetId, dataRoot, members, apps, limits, nodes, bundleFile,
+        registration);
+  }
+
+  private static RegistrationSpec registration(YamlMap r) {
+    if (r == null) {
+      return RegistrationSpec.DEFAULTS;
+    }
+    RegistrationSpec d = RegistrationSpec.DEFAULTS;
+    int max = r.integer("max_guess_limit", d.maxGuessLimit(), 1, 100);
+    List<String> params = r.has("pin_params") ? r.strings("pin_params") : d.pinParams();
+    if (params.isEmpty()) {
+      throw r.errorAt("pin_params", "list at least one Argon2id parameter set");
+    }
+    for (String p : params) {
+      try {
+        dev.fleetvault.protocol.pin.Argon2idParameters.forId(p);
+      } catch (IllegalArgumentException e) {
+        throw r.errorAt("pin_params", e.getMessage());
+      }
+    }
+    r.finish();
+    return new RegistrationSpec(max, params);
   }
 
   /** The file named by {@code key}, resolved against {@code base}; refused now if it cannot be read. */
@@ -273,6 +300,11 @@ public final class NodeConfig {
   /** Request limits. */
   public LimitsSpec limits() {
     return limits;
+  }
+
+  /** What members accept in a registration ({@code registration:}; production defaults if absent). */
+  public RegistrationSpec registration() {
+    return registration;
   }
 
   /** The nodes this file starts. */

@@ -107,7 +107,9 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
       CommandSigner signer = bytes -> hsm.call("sign", d -> d.sign(keys.sign(), bytes))
           .toCompletionStage();
       service = new MemberService(index, new MemberLogic(index, keys.hpkePublic(),
-          new SecureRandom()), hsm, crypto, keys, node.memberLedger(signer), node.records(),
+          config.fleetId(), dev.fleetvault.gateway.member.RegistrationPolicies.of(
+              config.registration(), config.members().size()), new SecureRandom()),
+          hsm, crypto, keys, node.memberLedger(signer), node.records(),
           node::majorityReachable, metrics, context);
       return null;
     });
@@ -121,7 +123,7 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
   public void rotateHpke(dev.fleetvault.driver.spi.KeyHandle handle, byte[] publicKey) {
     MemberService s = service;
     if (s != null) {
-      s.rotateHpke(handle, new MemberLogic(index, publicKey, new SecureRandom()));
+      s.rotateHpke(handle, publicKey);
     }
   }
 

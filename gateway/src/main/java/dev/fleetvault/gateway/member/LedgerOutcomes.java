@@ -7,7 +7,12 @@ import dev.fleetvault.quorum.LedgerResult;
 import dev.fleetvault.quorum.RejectReason;
 import dev.fleetvault.quorum.RowView;
 
-/** Maps quorum ledger results and rows to what the member role acts on. */
+/**
+ * Maps quorum ledger results and rows to what the member role acts on.
+ *
+ * <p>Guarantees: a non-committed result always becomes an error naming no secret; only
+ * {@link LedgerResult.Committed} yields a value.
+ */
 final class LedgerOutcomes {
   private LedgerOutcomes() {}
 
@@ -33,9 +38,16 @@ final class LedgerOutcomes {
       switch (reason) {
         case OVERLOADED:
           return new FleetvaultException(ErrorCode.HSM_BUSY, "the ledger is overloaded; retry later");
-        case NOT_LATEST_ATTEMPT:
+        case NOT_COUNTED:
+        case STALE_GENERATION:
           return new FleetvaultException(ErrorCode.REPLAYED,
-              "not the latest counted attempt (replayed); nothing released");
+              "not an attempt counted in the current generation (replayed or stale); nothing released");
+        case VERSION_MISMATCH:
+          return new FleetvaultException(ErrorCode.FAILED_PRECONDITION,
+              what + " refused: the record changed; start again");
+        case VERSION_TOO_LARGE:
+          return new FleetvaultException(ErrorCode.BAD_REQUEST,
+              what + " refused: record version too large");
         case NOT_REGISTERED:
         case VERSION_NOT_NEWER:
           return new FleetvaultException(ErrorCode.FAILED_PRECONDITION,
@@ -49,17 +61,19 @@ final class LedgerOutcomes {
     return new FleetvaultException(ErrorCode.INTERNAL, what + " failed");
   }
 
-  /** The member logic's view of a ledger row. */
+  /** The member core's view of a row this node's own replica answered. */
   static LedgerRow row(RowView v) {
+    byte[] none = new byte[0];
     switch (v.state()) {
       case REGISTERED:
-        return new LedgerRow(LedgerRow.State.REGISTERED, v.version(), v.guessesRemaining());
+        return new LedgerRow(LedgerRow.State.REGISTERED, v.version(), v.recordDigest(),
+            v.generation(), v.guessesRemaining());
       case NO_GUESSES:
-        return new LedgerRow(LedgerRow.State.NO_GUESSES, v.version(), 0);
+        return new LedgerRow(LedgerRow.State.NO_GUESSES, v.version(), none, 0, 0);
       case DELETED:
-        return new LedgerRow(LedgerRow.State.DELETED, v.version(), 0);
+        return new LedgerRow(LedgerRow.State.DELETED, v.version(), none, 0, 0);
       default:
-        return new LedgerRow(LedgerRow.State.ABSENT, v.version(), 0);
+        return new LedgerRow(LedgerRow.State.ABSENT, v.version(), none, 0, 0);
     }
   }
 }

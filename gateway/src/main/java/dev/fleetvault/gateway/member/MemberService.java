@@ -3,19 +3,18 @@ package dev.fleetvault.gateway.member;
 import dev.fleetvault.gateway.auth.Caller;
 import dev.fleetvault.gateway.crypto.CryptoExecutor;
 import dev.fleetvault.gateway.errors.ErrorCode;
+import dev.fleetvault.gateway.errors.Errors;
 import dev.fleetvault.gateway.errors.FleetvaultException;
 import dev.fleetvault.gateway.hsm.HsmExecutor;
 import dev.fleetvault.gateway.http.NodeMetrics;
-import dev.fleetvault.protocol.flow.AttemptGranted;
 import dev.fleetvault.protocol.flow.BadRequestException;
-import dev.fleetvault.protocol.flow.LedgerRow;
+import dev.fleetvault.protocol.flow.CommitWitness;
 import dev.fleetvault.protocol.flow.MemberLogic;
 import dev.fleetvault.protocol.flow.MemberRecords;
 import dev.fleetvault.protocol.flow.OpenedRequest;
 import dev.fleetvault.protocol.flow.Recover1Step;
 import dev.fleetvault.protocol.flow.Recover2Step;
 import dev.fleetvault.protocol.flow.Register2Step;
-import dev.fleetvault.protocol.wire.MemberRecord;
 import dev.fleetvault.protocol.wire.MemberRequest;
 import dev.fleetvault.protocol.wire.MemberResponse;
 import dev.fleetvault.protocol.wire.Phase;
@@ -25,40 +24,62 @@ import dev.fleetvault.quorum.AttemptOutcome;
 import dev.fleetvault.quorum.LedgerResult;
 import dev.fleetvault.quorum.MemberLedger;
 import dev.fleetvault.quorum.RecordStore;
+import dev.fleetvault.quorum.RejectReason;
 import dev.fleetvault.quorum.RowState;
 import dev.fleetvault.quorum.RowView;
+import dev.fleetvault.quorum.SucceedOutcome;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 
 /**
- * The member role of one node (DESIGN.md "Recover"; api-protocol-flows.md "Member side").
+ * The member role of one node: a thin interpreter of the member core ({@link MemberLogic}),
+ * performing the effects each core step names (HSM ECDH, read row, HSM unseal checked against
+ * the ledger digest, commit through this member's {@link MemberLedger}, reply) and handing the
+ * core the {@link CommitWitness} this node's own replica produced. PROTOCOL.md "Member steps".
  *
  * <p>Guarantees:
  * <ul>
- *   <li>Envelopes are opened with ECDH inside the HSM; a request that does not open, or is
- *       addressed to another member, fails BAD_REQUEST and commits nothing.</li>
- *   <li>The OPRF is evaluated only after this member's own signed {@code attempt} committed
- *       within the limit; with no majority reachable nothing is proposed and nothing
- *       evaluated.</li>
- *   <li>A masked share leaves only after this member's own signed {@code succeed} committed
- *       (or, on the attempt that used the last guess, once the tag matched for exactly that
- *       counted attempt).</li>
- *   <li>Records are stored only HSM-sealed, bound to (user, version, member), and checked
- *       against the ledger's digest before use.</li>
- *   <li>Nothing of the payloads, records, DH results or answers is logged.</li>
- *   <li>The CPU-bound steps (HPKE open/seal, OPRF evaluation and proof, record decoding) run on
- *       the node's {@link CryptoExecutor}, HSM calls on the {@link HsmExecutor}; never on the
- *       event loop. Results continue on the service's Vert.x context.</li>
+ *   <li>The envelope's {@code enc} is validated by the core before the HSM sees it; envelopes
+ *       are opened with ECDH inside the HSM; a request that does not open, or is addressed to
+ *       another member, fails BAD_REQUEST and commits nothing.</li>
+ *   <li>Rows, records and commands use the ledger key {@code LedgerKeys.of(app, user)} of the
+ *       verified caller, which must equal the key bound into the envelope.</li>
+ *   <li>{@code k_i·B} is evaluated and a masked share released only by the core, only against a
+ *       witness from {@link MemberLedger}: a granted attempt (or a success) for exactly this
+ *       member, registration version, record digest, generation and attempt id. This class never
+ *       evaluates or releases anything itself. With no majority reachable nothing is proposed
+ *       and nothing evaluated.</li>
+ *   <li>A re-sent phase-1 envelope is answered again (from the {@link ReplayGuard} cache, or
+ *       through the ledger, which never counts an attempt id twice); a re-sent phase-2 envelope
+ *       gets the ledger's verdict. No refusal here stands in for the ledger.</li>
+ *   <li>Records are stored only HSM-sealed, with put-if-absent (a registration never overwrites
+ *       another's record), checked against the ledger's digest before use; after a newer
+ *       registration commits, the superseded version's sealed record is removed.</li>
+ *   <li>Registrations the core's {@link dev.fleetvault.protocol.flow.RegistrationPolicy}
+ *       refuses answer BAD_REQUEST naming the rule, and store nothing.</li>
+ *   <li>Nothing of the payloads, records, DH results or answers is logged; plaintext records
+ *       are wiped after use.</li>
+ *   <li>CPU-bound steps run on the node's {@link CryptoExecutor}, HSM calls on the
+ *       {@link HsmExecutor}; never on the event loop. Results continue on the service's
+ *       Vert.x context.</li>
  * </ul>
  */
 public final class MemberService implements MemberHandler {
+  /** Answers kept by the phase-1 answer cache. */
+  static final int REPLAY_CACHE_ENTRIES = 20_000;
+  /** Superseded versions below a new registration that are cleaned up one by one at most. */
+  private static final int MAX_SUPERSEDED_SWEEP = 8;
+
   private final int index;
-  private final MemberLogic logic;
   private final HsmExecutor hsm;
   private final CryptoExecutor crypto;
   private final MemberKeys keys;
@@ -68,15 +89,15 @@ public final class MemberService implements MemberHandler {
   private final NodeMetrics metrics;
   private final Context context;
   private final FinalRecords finals = new FinalRecords(10_000, 10 * 60_000L);
-  private final ReplayGuard replays = new ReplayGuard(200_000);
+  private final ReplayGuard replays = new ReplayGuard(REPLAY_CACHE_ENTRIES);
   /** HPKE keys that open envelopes: the current one first, then the one it replaced. */
-  private volatile java.util.List<Hpke> hpkeKeys;
+  private volatile List<Hpke> hpkeKeys;
 
   private record Hpke(dev.fleetvault.driver.spi.KeyHandle handle, MemberLogic logic) {}
 
   /**
    * @param index this member's index
-   * @param logic the member logic
+   * @param logic the member core (fleet id, registration policy, HPKE public key)
    * @param hsm the HSM worker executor
    * @param crypto the worker pool for CPU-bound crypto steps
    * @param keys this member's HSM keys
@@ -90,7 +111,6 @@ public final class MemberService implements MemberHandler {
       MemberKeys keys, MemberLedger ledger, RecordStore records, BooleanSupplier majority,
       NodeMetrics metrics, Context context) {
     this.index = index;
-    this.logic = logic;
     this.hsm = hsm;
     this.crypto = crypto;
     this.keys = keys;
@@ -99,24 +119,42 @@ public final class MemberService implements MemberHandler {
     this.majority = majority;
     this.metrics = metrics;
     this.context = context;
-    this.hpkeKeys = java.util.List.of(new Hpke(keys.hpke(), logic));
+    this.hpkeKeys = List.of(new Hpke(keys.hpke(), logic));
   }
 
   /**
-   * Fleet rotation: envelopes are opened with {@code handle} (and {@code logicForKey}, built for
-   * its public key) first; the key in use until now is still tried for sessions sealed to it
-   * before the new bundle reached their client. Older keys are dropped.
+   * Fleet rotation: envelopes are opened with {@code handle} (public key {@code publicKey},
+   * 65-byte uncompressed) first; the key in use until now is still tried for sessions sealed to
+   * it before the new bundle reached their client. Older keys are dropped.
    */
-  public void rotateHpke(dev.fleetvault.driver.spi.KeyHandle handle, MemberLogic logicForKey) {
-    hpkeKeys = java.util.List.of(new Hpke(handle, logicForKey), hpkeKeys.get(0));
+  public void rotateHpke(dev.fleetvault.driver.spi.KeyHandle handle, byte[] publicKey) {
+    MemberLogic current = hpkeKeys.get(0).logic();
+    MemberLogic next = new MemberLogic(index, publicKey, current.fleetId(), current.policy(),
+        new SecureRandom());
+    hpkeKeys = List.of(new Hpke(handle, next), hpkeKeys.get(0));
   }
 
-  private Future<OpenedRequest> open(Phase phase, MemberRequest request, byte[] enc,
-      java.util.List<Hpke> candidates, int i) {
+  /** The sealed-record store (tests). */
+  RecordStore recordStore() {
+    return records;
+  }
+
+  /** The phase-1 answer cache (tests). */
+  ReplayGuard replayCache() {
+    return replays;
+  }
+
+  /** The core (the same rules whichever HPKE key opened the request; answers use its key). */
+  private MemberLogic logic() {
+    return hpkeKeys.get(0).logic();
+  }
+
+  private Future<OpenedRequest> open(Phase phase, MemberRequest request, String appId,
+      byte[] enc, List<Hpke> candidates, int i) {
     Hpke k = candidates.get(i);
     return hsm.call("ecdh", d -> d.ecdh(k.handle(), enc)).compose(dh -> crypto.run("open", () -> {
       try {
-        return k.logic().open(phase, request, dh);
+        return k.logic().open(phase, request, appId, dh);
       } finally {
         Arrays.fill(dh, (byte) 0);
       }
@@ -125,58 +163,83 @@ public final class MemberService implements MemberHandler {
         return Future.failedFuture(err);
       }
       if (i + 1 < candidates.size()) {
-        return open(phase, request, enc, candidates, i + 1);
+        return open(phase, request, appId, enc, candidates, i + 1);
       }
       return Future.failedFuture(new FleetvaultException(ErrorCode.BAD_REQUEST,
-          "sealed request does not open for this member, phase and user"));
+          "sealed request does not open for this member, phase, app and user"));
     }));
   }
 
   @Override
   public Future<MemberResponse> handle(Phase phase, MemberRequest request, Caller caller) {
+    String ledgerKey;
+    byte[] enc;
+    List<Hpke> candidates = hpkeKeys;
     try {
       WireCodec.check(request);
+      ledgerKey = caller.recordKey();
+      // the core validates the point BEFORE any HSM call (never an invalid point to the device)
+      enc = candidates.get(0).logic().encForHsm(request);
     } catch (WireFormatException e) {
-      return Future.failedFuture(dev.fleetvault.gateway.errors.Errors.wire(e));
-    }
-    if (request.getRequest().getMember() != index) {
+      return Future.failedFuture(Errors.wire(e));
+    } catch (FleetvaultException e) {
+      return Future.failedFuture(e);
+    } catch (BadRequestException e) {
       return Future.failedFuture(new FleetvaultException(ErrorCode.BAD_REQUEST,
-          "sealed request is addressed to member " + request.getRequest().getMember()
-              + ", this is member " + index));
+          request.getRequest().getMember() != index
+              ? "sealed request is addressed to member " + request.getRequest().getMember()
+                  + ", this is member " + index
+              : "sealed request: invalid envelope key (enc)"));
     }
-    byte[] enc = request.getRequest().getEnc().toByteArray();
-    return open(phase, request, enc, hpkeKeys, 0).compose(req -> {
-      if (phase != Phase.PHASE_REGISTER1 && phase != Phase.PHASE_RECOVER0
-          && !replays.firstUse(phase.getNumber(), enc)) {
-        req.close();
-        metrics.guessRefused("replayed");
-        return Future.failedFuture(new FleetvaultException(ErrorCode.REPLAYED,
-            "this envelope was already used; nothing was done"));
+    ByteBuffer cacheKey = null;
+    if (phase == Phase.PHASE_RECOVER1) {
+      cacheKey = ReplayGuard.key(phase.getNumber(), caller.appId(), request);
+      Optional<MemberResponse> again = replays.answered(cacheKey);
+      if (again.isPresent()) {
+        return Future.succeededFuture(again.get());
       }
-      Call call = new Call(req, caller.recordKey(), request.getUserId().toByteArray());
-      return dispatch(phase, call).recover(err -> Future.failedFuture(
-          err instanceof BadRequestException
-              ? new FleetvaultException(ErrorCode.BAD_REQUEST, "invalid request payload")
-              : err)).onComplete(ar -> req.close());
+    }
+    ByteBuffer key = cacheKey;
+    return open(phase, request, caller.appId(), enc, candidates, 0).compose(req -> {
+      if (!req.ledgerKey().equals(ledgerKey)) {
+        req.close();
+        return Future.failedFuture(new FleetvaultException(ErrorCode.PERMISSION_DENIED,
+            "the envelope names another user than the caller's token"));
+      }
+      Call call = new Call(req, ledgerKey, key);
+      return dispatch(phase, call).recover(err -> Future.failedFuture(badRequest(phase, err)))
+          .onComplete(ar -> req.close());
     });
   }
 
-  private record Call(OpenedRequest req, String user, byte[] userId) {}
+  /**
+   * A core refusal as BAD_REQUEST: register2's message names the policy or check that refused
+   * (the core's messages name rules, never secrets); other phases answer generically.
+   */
+  private static Throwable badRequest(Phase phase, Throwable err) {
+    if (!(err instanceof BadRequestException)) {
+      return err;
+    }
+    String msg = err.getMessage() == null ? "" : err.getMessage();
+    return new FleetvaultException(ErrorCode.BAD_REQUEST, phase == Phase.PHASE_REGISTER2
+        && !msg.isEmpty() ? msg.substring(0, Math.min(msg.length(), 300))
+        : "invalid request payload");
+  }
+
+  private record Call(OpenedRequest req, String key, ByteBuffer cacheKey) {}
 
   private Future<MemberResponse> dispatch(Phase phase, Call c) {
     switch (phase) {
       case PHASE_REGISTER1:
         return readRow(c).compose(row -> crypto.run("register1",
-            () -> logic.register1(c.req(), LedgerOutcomes.row(row))));
+            () -> logic().register1(c.req(), LedgerOutcomes.row(row))));
       case PHASE_REGISTER2:
-        return readRow(c).compose(row -> loadRecord(c, row).compose(rec ->
-            register2(c, row, rec.orElse(null))));
+        return readRow(c).compose(row -> withRecord(c, row, plain -> register2(c, row, plain)));
       case PHASE_RECOVER0:
-        return readRow(c).compose(row -> loadRecord(c, row).compose(rec -> crypto.run("recover0",
-            () -> logic.recover0(c.req(), LedgerOutcomes.row(row), rec.orElse(null)))));
+        return readRow(c).compose(row -> withRecord(c, row, plain -> crypto.run("recover0",
+            () -> logic().recover0(c.req(), LedgerOutcomes.row(row), plain))));
       case PHASE_RECOVER1:
-        return readRow(c).compose(row -> loadRecord(c, row).compose(rec ->
-            recover1(c, row, rec.orElse(null))));
+        return readRow(c).compose(row -> recover1(c, row));
       case PHASE_RECOVER2:
         return readRow(c).compose(row -> recover2(c, row));
       case PHASE_DELETE:
@@ -187,173 +250,261 @@ public final class MemberService implements MemberHandler {
     }
   }
 
-  private Future<MemberResponse> register2(Call c, RowView row, MemberRecord current) {
-    return crypto.run("register2", () -> logic.register2(c.req(), LedgerOutcomes.row(row), current))
-        .compose(step -> register2(c, step));
+  // ------------------------------------------------------------------ register
+
+  private Future<MemberResponse> register2(Call c, RowView prev, byte[] current) {
+    return crypto.run("register2",
+        () -> logic().register2(c.req(), LedgerOutcomes.row(prev), current)).compose(step -> {
+          if (step instanceof Register2Step.Reply r) {
+            return Future.succeededFuture(r.response());
+          }
+          return store(c, prev, (Register2Step.Store) step);
+        });
   }
 
-  private Future<MemberResponse> register2(Call c, Register2Step step) {
-    if (step instanceof Register2Step.Reply r) {
-      return Future.succeededFuture(r.response());
-    }
-    Register2Step.Store s = (Register2Step.Store) step;
-    byte[] aad = MemberRecords.sealAad(c.userId(), s.version(), index);
-    return hsm.call("seal", d -> d.seal(keys.seal(), s.recordBytes(), aad))
-        .compose(blob -> fromStage(records.put(c.user(), s.version(), index, blob)))
-        .compose(v -> commit("register",
-            ledger.register(c.user(), s.version(), s.recordDigest(), s.guessLimit())))
-        .compose(result -> {
+  private Future<MemberResponse> store(Call c, RowView prev, Register2Step.Store s) {
+    return hsm.call("seal", d -> d.seal(keys.seal(), s.recordBytes(), s.sealAad()))
+        .compose(blob -> fromStage(records.putIfAbsent(c.key(), s.version(), index, blob)))
+        .compose(existing -> {
+          if (existing.isEmpty()) {
+            return commitRegister(c, prev, s, true);
+          }
+          // this version is already stored at this member: the same registration (a retry)
+          // goes on to commit; another registration's record is never overwritten
+          return unseal(c, s.version(), existing.get()).compose(plain -> crypto.run("decode", () -> {
+            try {
+              return MessageDigest.isEqual(MemberRecords.digest(plain), s.recordDigest());
+            } finally {
+              Arrays.fill(plain, (byte) 0);
+            }
+          })).compose(same -> same ? commitRegister(c, prev, s, false)
+              : crypto.run("register2", () -> logic().register2Stale(c.req(), s.version())));
+        });
+  }
+
+  private Future<MemberResponse> commitRegister(Call c, RowView prev, Register2Step.Store s,
+      boolean storedHere) {
+    return commit("register", ledger.register(c.key(), s.version(), s.recordDigest(),
+        s.guessLimit())).compose(result -> {
           if (result.isCommitted()) {
-            return crypto.run("register2", () -> logic.register2Committed(c.req(), s.version()));
+            finals.removeUser(c.key());
+            return removeSuperseded(c, prev.version(), s.version()).compose(v -> crypto.run(
+                "register2", () -> logic().register2Committed(c.req(), s.version())));
           }
           if (result instanceof LedgerResult.Rejected<RowView> rej
-              && rej.reason() == dev.fleetvault.quorum.RejectReason.VERSION_NOT_NEWER) {
-            return readRow(c).compose(now -> crypto.run("register2",
-                () -> logic.register2Stale(c.req(), now.version())));
+              && rej.reason() == RejectReason.VERSION_NOT_NEWER) {
+            return readRow(c).compose(now -> {
+              boolean ours = now.version() == s.version()
+                  && MessageDigest.isEqual(now.recordDigest(), s.recordDigest());
+              Future<Void> cleanup = storedHere && !ours
+                  ? removeRecord(c, s.version()) : Future.succeededFuture();
+              return cleanup.compose(v -> crypto.run("register2",
+                  () -> logic().register2Stale(c.req(), now.version())));
+            });
           }
+          if (result instanceof LedgerResult.Rejected<RowView> rej && storedHere
+              && rej.reason() != RejectReason.OVERLOADED) {
+            // refused outright (nothing can commit later): the record we stored is no one's
+            return removeRecord(c, s.version())
+                .compose(v -> Future.failedFuture(LedgerOutcomes.failure(result, "register")));
+          }
+          // no majority / timeout: the command may still commit, so the record stays
           return Future.failedFuture(LedgerOutcomes.failure(result, "register"));
         });
   }
 
-  private Future<MemberResponse> recover1(Call c, RowView row, MemberRecord record) {
-    return crypto.run("recover1", () -> logic.recover1(c.req(), LedgerOutcomes.row(row), record))
-        .compose(step -> recover1(c, row, record, step));
+  /**
+   * Removes the sealed records this member kept for versions below {@code newVersion} from
+   * {@code oldVersion} on (the superseded registration, and records left by registrations that
+   * raced it, when the gap is small). Best effort: a failed removal leaves an unusable blob
+   * whose ledger row moved on.
+   */
+  private Future<Void> removeSuperseded(Call c, long oldVersion, long newVersion) {
+    List<Future<Void>> removals = new ArrayList<>();
+    if (oldVersion >= 1 && oldVersion < newVersion) {
+      removals.add(removeRecord(c, oldVersion));
+    }
+    if (newVersion - oldVersion <= MAX_SUPERSEDED_SWEEP) {
+      for (long v = Math.max(1, oldVersion + 1); v < newVersion; v++) {
+        removals.add(removeRecord(c, v));
+      }
+    }
+    return Future.join(removals).<Void>mapEmpty().otherwiseEmpty();
   }
 
-  private Future<MemberResponse> recover1(Call c, RowView row, MemberRecord record,
-      Recover1Step step) {
-    if (step instanceof Recover1Step.Reply r) {
-      return Future.succeededFuture(r.response());
-    }
-    byte[] attemptId = ((Recover1Step.CommitAttempt) step).attemptId();
+  // ------------------------------------------------------------------ recover
+
+  private Future<MemberResponse> recover1(Call c, RowView row) {
+    return crypto.run("recover1", () -> logic().recover1(c.req(), LedgerOutcomes.row(row)))
+        .compose(step -> {
+          if (step instanceof Recover1Step.Reply r) {
+            return Future.succeededFuture(r.response());
+          }
+          return attempt(c, (Recover1Step.CommitAttempt) step);
+        });
+  }
+
+  private Future<MemberResponse> attempt(Call c, Recover1Step.CommitAttempt a) {
     if (!majority.getAsBoolean()) {
       metrics.guessRefused("no_majority");
       return Future.failedFuture(new FleetvaultException(ErrorCode.NO_MAJORITY,
           "no majority reachable; nothing was spent, retry later"));
     }
-    return commit("attempt", ledger.attempt(c.user(), attemptId)).compose(result -> {
-      AttemptOutcome outcome = LedgerOutcomes.committed(result, "attempt");
-      if (outcome instanceof AttemptOutcome.Refused refused) {
-        metrics.guessRefused(refused.state().name().toLowerCase());
-        if (refused.state() == RowState.NO_GUESSES) {
-          return crypto.run("recover1", () -> logic.recover1NoGuesses(c.req()));
-        }
-        return Future.failedFuture(new FleetvaultException(ErrorCode.FAILED_PRECONDITION,
-            "the record changed during the attempt; retry"));
+    return commit("attempt", ledger.attempt(c.key(), a.version(), a.recordDigest(),
+        a.generation(), a.attemptId())).compose(result -> {
+          if (result instanceof LedgerResult.Rejected<AttemptOutcome> rej
+              && (rej.reason() == RejectReason.VERSION_MISMATCH
+                  || rej.reason() == RejectReason.STALE_GENERATION)) {
+            metrics.guessRefused(rej.reason().name().toLowerCase());
+            return crypto.run("recover1", () -> logic().recover1Stale(c.req()));
+          }
+          AttemptOutcome outcome = LedgerOutcomes.committed(result, "attempt");
+          if (outcome instanceof AttemptOutcome.Refused refused) {
+            metrics.guessRefused(refused.state().name().toLowerCase());
+            if (refused.state() == RowState.NO_GUESSES) {
+              return crypto.run("recover1", () -> logic().recover1NoGuesses(c.req()));
+            }
+            return Future.failedFuture(new FleetvaultException(ErrorCode.FAILED_PRECONDITION,
+                "the record changed during the attempt; start again"));
+          }
+          return evaluate(c, (AttemptOutcome.Allowed) outcome);
+        });
+  }
+
+  private Future<MemberResponse> evaluate(Call c, AttemptOutcome.Allowed allowed) {
+    CommitWitness w = allowed.witness();
+    Future<byte[]> plain;
+    if (w.lastGuess()) {
+      if (allowed.finalRecord().isEmpty()) {
+        return Future.failedFuture(new FleetvaultException(ErrorCode.INTERNAL,
+            "this member's last record copy could not be read; nothing evaluated"));
       }
-      AttemptOutcome.Allowed allowed = (AttemptOutcome.Allowed) outcome;
-      Future<MemberRecord> rec = allowed.finalRecord().isPresent()
-          ? unseal(c, allowed.version(), allowed.finalRecord().get(), row.recordDigest())
-              .onSuccess(r -> finals.put(c.user(), attemptId, allowed.version(), r))
-          : Future.succeededFuture(record);
-      return rec.compose(r -> crypto.run("evaluate", () -> logic.recover1Granted(c.req(), r,
-          new AttemptGranted(attemptId, allowed.guessesRemaining()))));
+      plain = unsealChecked(c, w.version(), allowed.finalRecord().get(), w.recordDigest())
+          .onSuccess(p -> finals.put(c.key(), w, p));
+    } else {
+      plain = loadRecord(c, w.version(), w.recordDigest());
+    }
+    return plain.compose(p -> crypto.run("evaluate", () -> {
+      try {
+        return logic().recover1Evaluate(c.req(), p, w);
+      } finally {
+        Arrays.fill(p, (byte) 0);
+      }
+    })).onSuccess(answer -> {
+      metrics.evaluated();
+      if (c.cacheKey() != null) {
+        replays.remember(c.cacheKey(), answer);
+      }
     });
   }
 
   private Future<MemberResponse> recover2(Call c, RowView row) {
-    if (row.state() == RowState.NO_GUESSES) {
-      Optional<FinalRecords.Entry> last = finals.get(c.user(), row.lastAttemptId());
-      if (last.isPresent()) {
-        return recover2Final(c, last.get());
-      }
+    if (row.state() != RowState.REGISTERED) {
+      return recover2Final(c, row, finals.forUser(c.key()), 0);
     }
-    return loadRecord(c, row).compose(rec -> crypto.run("recover2",
-        () -> logic.recover2(c.req(), LedgerOutcomes.row(row), rec.orElse(null)))).compose(step -> {
-      if (step instanceof Recover2Step.Reply r) {
-        return Future.succeededFuture(r.response());
-      }
-      if (step instanceof Recover2Step.CommitDestroy d) {
-        return commit("delete", ledger.delete(c.user())).compose(result -> {
-          LedgerOutcomes.committed(result, "destroy");
-          return removeRecord(c, row.version()).map(v -> d.response());
-        });
-      }
-      Recover2Step.CommitSuccess s = (Recover2Step.CommitSuccess) step;
-      return commit("succeed", ledger.succeed(c.user(), s.attemptId())).map(result -> {
-        LedgerOutcomes.committed(result, "succeed");
-        return s.responseAfterCommit();
-      });
-    });
+    return withRecord(c, row, plain -> crypto.run("recover2",
+        () -> logic().recover2(c.req(), LedgerOutcomes.row(row), plain)).compose(step -> {
+          if (step instanceof Recover2Step.Reply r) {
+            return Future.succeededFuture(r.response());
+          }
+          Recover2Step.CommitSuccess s = (Recover2Step.CommitSuccess) step;
+          return commit("succeed", ledger.succeed(c.key(), s.version(), s.recordDigest(),
+              s.generation(), s.attemptId())).compose(result -> {
+                SucceedOutcome ok = LedgerOutcomes.committed(result, "succeed");
+                return crypto.run("release",
+                    () -> logic().recover2Release(c.req(), plain, ok.witness()))
+                    .onSuccess(x -> metrics.released());
+              });
+        }));
   }
 
   /**
-   * Phase 2 of the attempt that used the last guess: the ledger destroyed the row when it
-   * counted that attempt, so there is no counter left to reset; the share is released only if
-   * the tag matches and the request names exactly that counted attempt.
+   * Phase 2 on a row that is no longer registered: only phase 2 of the attempt that used the
+   * last guess here can still be answered, from the copy kept in memory with its last-guess
+   * witness (the core checks the witness names this request's attempt); otherwise the core
+   * answers the row's state.
    */
-  private Future<MemberResponse> recover2Final(Call c, FinalRecords.Entry last) {
-    LedgerRow asLast = new LedgerRow(LedgerRow.State.REGISTERED, last.version(), 0);
-    return crypto.run("recover2", () -> logic.recover2(c.req(), asLast, last.record()))
-        .compose(step -> recover2Final(c, last, step));
+  private Future<MemberResponse> recover2Final(Call c, RowView row,
+      List<FinalRecords.Entry> entries, int i) {
+    if (i >= entries.size()) {
+      return crypto.run("recover2",
+          () -> logic().recover2(c.req(), LedgerOutcomes.row(row), null))
+          .map(step -> ((Recover2Step.Reply) step).response());
+    }
+    FinalRecords.Entry e = entries.get(i);
+    return crypto.run("release", () -> {
+      try {
+        return Optional.of(logic().recover2Release(c.req(), e.plaintext(), e.witness()));
+      } catch (IllegalArgumentException notThisAttempt) {
+        return Optional.<MemberResponse>empty();
+      } finally {
+        Arrays.fill(e.plaintext(), (byte) 0);
+      }
+    }).compose(answer -> answer.isPresent() ? Future.succeededFuture(answer.get())
+        : recover2Final(c, row, entries, i + 1));
   }
 
-  private Future<MemberResponse> recover2Final(Call c, FinalRecords.Entry last,
-      Recover2Step step) {
-    if (step instanceof Recover2Step.CommitSuccess s) {
-      if (!MessageDigest.isEqual(s.attemptId(), last.attemptId())) {
-        return Future.failedFuture(new FleetvaultException(ErrorCode.REPLAYED,
-            "not the latest counted attempt (replayed); nothing released"));
-      }
-      finals.remove(c.user());
-      return Future.succeededFuture(s.responseAfterCommit());
-    }
-    if (step instanceof Recover2Step.CommitDestroy d) {
-      finals.remove(c.user());
-      return Future.succeededFuture(d.response());
-    }
-    return Future.succeededFuture(((Recover2Step.Reply) step).response());
-  }
+  // ------------------------------------------------------------------ delete
 
   private Future<MemberResponse> delete(Call c) {
-    return readRow(c).compose(row -> commit("delete", ledger.delete(c.user())).compose(result -> {
+    return readRow(c).compose(row -> commit("delete", ledger.delete(c.key())).compose(result -> {
       if (!result.isCommitted() && !(result instanceof LedgerResult.Rejected<RowView> rej
-          && rej.reason() == dev.fleetvault.quorum.RejectReason.NOT_REGISTERED)) {
+          && rej.reason() == RejectReason.NOT_REGISTERED)) {
         return Future.failedFuture(LedgerOutcomes.failure(result, "delete"));
       }
-      finals.remove(c.user());
+      finals.removeUser(c.key());
       Future<Void> removed = row.state() == RowState.REGISTERED
           ? removeRecord(c, row.version()) : Future.succeededFuture();
-      return removed.compose(v -> crypto.run("delete", () -> logic.deleted(c.req())));
+      return removed.compose(v -> crypto.run("delete", () -> logic().deleted(c.req())));
     }));
   }
 
+  // ------------------------------------------------------------------ effects
+
   private Future<RowView> readRow(Call c) {
-    return fromStage(ledger.readRow(c.user()))
+    return fromStage(ledger.readRow(c.key()))
         .map(r -> LedgerOutcomes.committed(r, "reading the ledger"));
   }
 
-  private Future<Optional<MemberRecord>> loadRecord(Call c, RowView row) {
+  /** Runs {@code then} with the row's record plaintext (null unless REGISTERED), then wipes it. */
+  private Future<MemberResponse> withRecord(Call c, RowView row,
+      java.util.function.Function<byte[], Future<MemberResponse>> then) {
     if (row.state() != RowState.REGISTERED) {
-      return Future.succeededFuture(Optional.empty());
+      return then.apply(null);
     }
-    return fromStage(records.get(c.user(), row.version(), index)).compose(blob -> {
+    return loadRecord(c, row.version(), row.recordDigest()).compose(plain ->
+        then.apply(plain).onComplete(ar -> Arrays.fill(plain, (byte) 0)));
+  }
+
+  /** This member's record at {@code version}, unsealed and checked against {@code digest}. */
+  private Future<byte[]> loadRecord(Call c, long version, byte[] digest) {
+    return fromStage(records.get(c.key(), version, index)).compose(blob -> {
       if (blob.isEmpty()) {
         return Future.failedFuture(new FleetvaultException(ErrorCode.INTERNAL,
             "this member's record is missing"));
       }
-      return unseal(c, row.version(), blob.get(), row.recordDigest()).map(Optional::of);
+      return unsealChecked(c, version, blob.get(), digest);
     });
   }
 
-  private Future<MemberRecord> unseal(Call c, long version, byte[] blob, byte[] digest) {
-    byte[] aad = MemberRecords.sealAad(c.userId(), version, index);
-    return hsm.call("unseal", d -> d.unseal(keys.seal(), blob, aad)).compose(plain ->
-        crypto.run("decode", () -> {
-      try {
-        if (digest.length > 0 && !MessageDigest.isEqual(MemberRecords.digest(plain), digest)) {
-          throw new FleetvaultException(ErrorCode.INTERNAL,
-              "this member's record does not match the ledger");
-        }
-        return MemberRecords.decode(plain);
-      } finally {
+  private Future<byte[]> unseal(Call c, long version, byte[] blob) {
+    byte[] aad = c.req().recordAad(version);
+    return hsm.call("unseal", d -> d.unseal(keys.seal(), blob, aad));
+  }
+
+  private Future<byte[]> unsealChecked(Call c, long version, byte[] blob, byte[] digest) {
+    return unseal(c, version, blob).compose(plain -> crypto.run("decode", () -> {
+      if (digest.length != 32 || !MessageDigest.isEqual(MemberRecords.digest(plain), digest)) {
         Arrays.fill(plain, (byte) 0);
+        throw new FleetvaultException(ErrorCode.INTERNAL,
+            "this member's record does not match the ledger");
       }
+      return plain;
     }));
   }
 
   private Future<Void> removeRecord(Call c, long version) {
-    return fromStage(records.remove(c.user(), version, index)).otherwiseEmpty();
+    return fromStage(records.remove(c.key(), version, index)).otherwiseEmpty();
   }
 
   private <T> Future<LedgerResult<T>> commit(String command, CompletionStage<LedgerResult<T>> s) {

@@ -105,6 +105,39 @@ class NodeConfigTest {
         .hasMessageContaining("version");
   }
 
+  /** Registration policy: local allows the test PIN set, production files refuse it. */
+  @Test
+  void load_registrationSections_localAllowsTestPinParamsProductionRefuses() {
+    assertThat(NodeConfig.load(TestFleet.repo().resolve("config/local.yaml")).registration()
+        .pinParams()).contains(RegistrationSpec.TEST_PIN_PARAMS);
+    for (String f : new String[] {"config/softhsm-3dc/dc1.yaml", "config/softhsm-3dc/dc2.yaml",
+        "config/softhsm-3dc/dc3.yaml", "config/kmip-3dc/node-dc1.yaml",
+        "config/kmip-3dc/node-dc2.yaml", "config/kmip-3dc/node-dc3.yaml"}) {
+      assertThat(NodeConfig.load(TestFleet.repo().resolve(f)).registration().pinParams()).as(f)
+          .containsExactly(RegistrationSpec.DEFAULT_PIN_PARAMS);
+    }
+  }
+
+  @Test
+  void load_noRegistrationSection_productionDefaultsRefuseTestPinParams() throws Exception {
+    String text = Files.readString(TestFleet.repo().resolve("config/local.yaml"));
+    Path f = variant(text.substring(text.indexOf("registration:"), text.indexOf("nodes:")), "");
+    RegistrationSpec r = NodeConfig.load(f).registration();
+    assertThat(r).isEqualTo(RegistrationSpec.DEFAULTS);
+    assertThat(r.pinParams()).doesNotContain(RegistrationSpec.TEST_PIN_PARAMS);
+  }
+
+  @Test
+  void load_unknownPinParamsOrLimitOutOfRange_namesKey() throws Exception {
+    Path unknown = variant("pin_params: [argon2id-v1-default, argon2id-v1-insecure-test-only]",
+        "pin_params: [scrypt-fast]");
+    assertThatThrownBy(() -> NodeConfig.load(unknown)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("registration.pin_params").hasMessageContaining("scrypt-fast");
+    Path tooMany = variant("max_guess_limit: 100", "max_guess_limit: 1001");
+    assertThatThrownBy(() -> NodeConfig.load(tooMany)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("registration.max_guess_limit");
+  }
+
   private Path variant(String from, String to) throws Exception {
     String text = Files.readString(TestFleet.repo().resolve("config/local.yaml"));
     assertThat(text).contains(from);

@@ -118,6 +118,6 @@ class CryptoExecutorTest {
       assertThat(s.eventLoop()).as("%s on an event loop", s.op()).isFalse();
     }
     assertThat(ops.keySet()).contains("jwt", "open", "register1", "register2", "recover0",
-        "recover1", "evaluate", "recover2", "decode");
+        "recover1", "evaluate", "recover2", "release", "decode");
   }
 }

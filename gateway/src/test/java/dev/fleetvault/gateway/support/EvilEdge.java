@@ -39,6 +39,20 @@ public final class EvilEdge implements AutoCloseable {
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
+  /**
+   * Sends {@code envelope} to member {@code to} and returns the member's error as
+   * {@code "code: message"} (the message the member itself gave), or "answered".
+   */
+  public String refusal(VaultMethod method, int to, ByteString userId, SealedRequest envelope,
+      String token) throws Exception {
+    MemberRequest req = MemberRequest.newBuilder().setVersion(1).setSuite(1).setUserId(userId)
+        .setRequest(envelope).build();
+    return peers.call(to, method.memberRpc(), req, "Bearer " + token, 20_000)
+        .map(r -> "answered")
+        .otherwise(err -> Errors.classify(err).code().wire() + ": " + err.getMessage())
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
   /** Forwards every envelope honestly and builds the response message. */
   public com.google.protobuf.Message forward(VaultMethod method, com.google.protobuf.Message request,
       String token) throws Exception {

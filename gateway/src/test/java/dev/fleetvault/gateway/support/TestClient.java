@@ -24,6 +24,8 @@ import java.util.function.Function;
  * transport: register and recover exactly as an app would, phase by phase.
  */
 public final class TestClient {
+  /** The app id of test tokens ({@code iss}). */
+  public static final String APP = "dev-app";
   private static final SecureRandom RANDOM = new SecureRandom();
   private final VaultTransport transport;
   private final RealmConfig realm;
@@ -39,7 +41,7 @@ public final class TestClient {
   /** Registers {@code secret} behind {@code pin}. */
   public RegisterResult register(String user, String pin, byte[] secret, int guesses)
       throws Exception {
-    Registration reg = Registration.begin(realm, user.getBytes(StandardCharsets.UTF_8),
+    Registration reg = Registration.begin(realm, APP, user.getBytes(StandardCharsets.UTF_8),
         SecretBytes.copyOf(pin.getBytes(StandardCharsets.UTF_8)), SecretBytes.copyOf(secret),
         guesses, RANDOM);
     String token = tokens.apply(user);
@@ -52,24 +54,50 @@ public final class TestClient {
 
   /** Recovers with {@code pin}. */
   public RecoverResult recover(String user, String pin) throws Exception {
-    Recovery rec = Recovery.begin(realm, user.getBytes(StandardCharsets.UTF_8),
+    return recover(user, pin, null);
+  }
+
+  /**
+   * Recovers with {@code pin}, sending phase 1 (and so phase 2) only to the members in
+   * {@code subset} (all members if null), as an edge or client choosing a t-subset would.
+   */
+  public RecoverResult recover(String user, String pin, java.util.Set<Integer> subset)
+      throws Exception {
+    Recovery rec = Recovery.begin(realm, APP, user.getBytes(StandardCharsets.UTF_8),
         SecretBytes.copyOf(pin.getBytes(StandardCharsets.UTF_8)), RANDOM);
     String token = tokens.apply(user);
-    Recover0Response r0 = call("Recover0", rec.recover0Request(), token,
-        Recover0Response.getDefaultInstance());
-    RecoveryStep<Recover1Request> s1 = rec.afterRecover0(r0);
-    if (s1 instanceof RecoveryStep.Done<Recover1Request> d) {
-      return d.result();
+    for (int round = 0; round <= Recovery.MAX_RESTARTS; round++) {
+      Recover0Response r0 = call("Recover0", rec.recover0Request(), token,
+          Recover0Response.getDefaultInstance());
+      RecoveryStep<Recover1Request> s1 = rec.afterRecover0(r0);
+      if (s1 instanceof RecoveryStep.Done<Recover1Request> d) {
+        return d.result();
+      }
+      Recover1Request q1 = only(((RecoveryStep.Send<Recover1Request>) s1).request(), subset);
+      Recover1Response r1 = call("Recover1", q1, token, Recover1Response.getDefaultInstance());
+      RecoveryStep<Recover2Request> s2 = rec.afterRecover1(r1);
+      if (s2 instanceof RecoveryStep.Done<Recover2Request> d) {
+        return d.result();
+      }
+      if (s2 instanceof RecoveryStep.Restart<Recover2Request>) {
+        continue;
+      }
+      Recover2Response r2 = call("Recover2", ((RecoveryStep.Send<Recover2Request>) s2).request(),
+          token, Recover2Response.getDefaultInstance());
+      return rec.afterRecover2(r2);
     }
-    Recover1Response r1 = call("Recover1", ((RecoveryStep.Send<Recover1Request>) s1).request(),
-        token, Recover1Response.getDefaultInstance());
-    RecoveryStep<Recover2Request> s2 = rec.afterRecover1(r1);
-    if (s2 instanceof RecoveryStep.Done<Recover2Request> d) {
-      return d.result();
+    throw new AssertionError("recovery restarted more than " + Recovery.MAX_RESTARTS + " times");
+  }
+
+  /** {@code q} with only the envelopes for the members in {@code subset} (all if null). */
+  public static Recover1Request only(Recover1Request q, java.util.Set<Integer> subset) {
+    if (subset == null) {
+      return q;
     }
-    Recover2Response r2 = call("Recover2", ((RecoveryStep.Send<Recover2Request>) s2).request(),
-        token, Recover2Response.getDefaultInstance());
-    return rec.afterRecover2(r2);
+    Recover1Request.Builder b = q.toBuilder().clearRequests();
+    q.getRequestsList().stream().filter(r -> subset.contains(r.getMember()))
+        .forEach(b::addRequests);
+    return b.build();
   }
 
   /** One call; an error answer becomes {@link EdgeError}. */

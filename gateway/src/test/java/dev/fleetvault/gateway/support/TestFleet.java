@@ -19,13 +19,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A real 3-member fleet in this JVM for tests: YAML written into a temp dir (ports from the
+ * A real fleet (3 members unless told otherwise) in this JVM for tests: YAML written into a temp dir (ports from the
  * gateway range, soft driver with cheap KDF settings), started with {@link LocalFleet}; plus
  * app tokens signed with the development app key and the client's realm view.
  */
 public final class TestFleet implements AutoCloseable {
   /** Pin parameters for tests (cheap Argon2id). */
   public static final String TEST_PIN_PARAMS = "argon2id-v1-insecure-test-only";
+  /** The registration section of test configurations: the test PIN parameters allowed. */
+  public static final String TEST_REGISTRATION = "registration:\n  max_guess_limit: 100\n"
+      + "  pin_params: [argon2id-v1-default, " + TEST_PIN_PARAMS + "]\n";
 
   private final Path dir;
   private final Path yaml;
@@ -52,12 +55,21 @@ public final class TestFleet implements AutoCloseable {
 
   /** Writes a 3-member config under {@code dir} and returns its path. */
   public static Path writeConfig(Path dir, int basePort, String extraLimits) throws IOException {
+    return writeConfig(dir, basePort, extraLimits, 3, TEST_REGISTRATION);
+  }
+
+  /**
+   * Writes an {@code n}-member config under {@code dir} with the given {@code registration}
+   * section (empty: absent, i.e. production defaults) and returns its path.
+   */
+  public static Path writeConfig(Path dir, int basePort, String extraLimits, int n,
+      String registration) throws IOException {
     Files.createDirectories(dir);
     Path cfgDir = repo().resolve("config");
     StringBuilder y = new StringBuilder();
     y.append("version: 1\ndata_root: data\nbundle_file: bundle.json\n"
         + "fleet:\n  id: test\n  members:\n");
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < n; i++) {
       int b = basePort + i * 4;
       y.append("    - id: dc").append(i + 1).append('\n')
           .append("      client: 127.0.0.1:").append(b).append('\n')
@@ -70,8 +82,9 @@ public final class TestFleet implements AutoCloseable {
     y.append("limits:\n  max_message_bytes: 65536\n  request_timeout_ms: 8000\n")
         .append(extraLimits == null ? "  per_user_per_minute: 100000\n  per_address_per_minute: 1000000\n"
             : extraLimits);
+    y.append(registration);
     y.append("nodes:\n");
-    for (int i = 1; i <= 3; i++) {
+    for (int i = 1; i <= n; i++) {
       y.append("  - member: dc").append(i).append('\n')
           .append("    hsm:\n      driver: soft\n      timeout_ms: 10000\n      settings:\n")
           .append("        key_file: ${data_dir}/soft.keys\n")
@@ -92,6 +105,15 @@ public final class TestFleet implements AutoCloseable {
   /** Starts a fleet in {@code dir} with custom {@code limits} lines (indented two spaces). */
   public static TestFleet start(Path dir, String extraLimits) throws Exception {
     Path yaml = writeConfig(dir, Ports.freeBlock(12), extraLimits);
+    return new TestFleet(dir, yaml, LocalFleet.start(yaml));
+  }
+
+  /**
+   * Starts an {@code n}-member fleet in {@code dir} with the given {@code registration} section
+   * ({@link #TEST_REGISTRATION}, or "" for the production defaults).
+   */
+  public static TestFleet start(Path dir, int n, String registration) throws Exception {
+    Path yaml = writeConfig(dir, Ports.freeBlock(4 * n), null, n, registration);
     return new TestFleet(dir, yaml, LocalFleet.start(yaml));
   }
 

@@ -91,6 +91,14 @@ public final class InfinispanRecordStore implements RecordStore, AutoCloseable {
     }
 
     @Override
+    public CompletionStage<Optional<byte[]>> putIfAbsent(String user, long version, int memberId, byte[] sealedRecord) {
+        String k = key(user, version, memberId);
+        if (sealedRecord.length == 0 || sealedRecord.length > MAX_RECORD) throw new IllegalArgumentException("sealed record must be 1 byte .. 1 MiB");
+        byte[] v = sealedRecord.clone();
+        return run(() -> Optional.ofNullable(cache.putIfAbsent(k, v)).map(byte[]::clone));
+    }
+
+    @Override
     public CompletionStage<Optional<byte[]>> get(String user, long version, int memberId) {
         String k = key(user, version, memberId);
         return run(() -> Optional.ofNullable(cache.get(k)).map(byte[]::clone));
