@@ -82,9 +82,8 @@ class EdgeSmokeTest {
     LocalFleet.Edge e = fleet.fleet().edges().get(1);
     StatusRequest req = StatusRequest.newBuilder().setVersion(1).setSuite(1).build();
     try (GrpcTransport g = new GrpcTransport(vertx, e.host(), e.port());
-        WsTransport w = new WsTransport(vertx, e.host(), e.port(), false);
-        WsTransport j = new WsTransport(vertx, e.host(), e.port(), true)) {
-      for (var t : new dev.fleetvault.gateway.support.VaultTransport[] {g, w, j}) {
+        WsTransport w = new WsTransport(vertx, e.host(), e.port())) {
+      for (var t : new dev.fleetvault.gateway.support.VaultTransport[] {g, w}) {
         Reply<StatusResponse> r = t.call("Status", req, null, StatusResponse.getDefaultInstance());
         StatusResponse s = r.orThrow();
         assertThat(s.getFleetId()).as(t.name()).isEqualTo("test");
@@ -104,7 +103,7 @@ class EdgeSmokeTest {
     byte[] v1 = "{\"envelope\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] v2 = "{\"envelope\":22}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     try (GrpcTransport g = new GrpcTransport(vertx, e.host(), e.port());
-        WsTransport w = new WsTransport(vertx, e.host(), e.port(), false)) {
+        WsTransport w = new WsTransport(vertx, e.host(), e.port())) {
       java.nio.file.Files.write(file, v1);
       assertThat(g.call("Status", req, null, StatusResponse.getDefaultInstance()).orThrow()
           .getValidationBundle().toByteArray()).isEqualTo(v1);

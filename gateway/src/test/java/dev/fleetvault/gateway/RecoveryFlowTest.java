@@ -37,15 +37,14 @@ class RecoveryFlowTest {
   }
 
   static Stream<String> transports() {
-    return Stream.of("grpc", "websocket", "websocket-json");
+    return Stream.of("grpc", "websocket");
   }
 
   static VaultTransport open(String kind, int edge) throws Exception {
     LocalFleet.Edge e = fleet.fleet().edges().get(edge);
     switch (kind) {
       case "grpc": return new GrpcTransport(vertx, e.host(), e.port());
-      case "websocket": return new WsTransport(vertx, e.host(), e.port(), false);
-      default: return new WsTransport(vertx, e.host(), e.port(), true);
+      default: return new WsTransport(vertx, e.host(), e.port());
     }
   }
 

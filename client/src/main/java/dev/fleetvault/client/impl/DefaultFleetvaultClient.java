@@ -418,7 +418,6 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
             case "no_majority":
             case "timeout":
             case "not_ready":
-            case "unavailable":
             case "unreachable":
             case "lost":
                 return FleetvaultException.Code.UNAVAILABLE;

@@ -83,12 +83,8 @@ public final class EdgeService {
   /** Handles one fan-out request; {@code token} is the raw token or "Bearer ..." value. */
   public Future<Message> handle(VaultMethod method, Message request, String token) {
     VaultMethod.RequestView v = method.view(request);
-    if (v.version() != 1 || v.suite() != 1) {
-      return Future.failedFuture(new FleetvaultException(ErrorCode.UNSUPPORTED_VERSION,
-          "this node speaks version 1, suite 1"));
-    }
     try {
-      WireCodec.check(request);
+      WireCodec.check(request); // the version/suite check, then every field rule
     } catch (WireFormatException e) {
       return Future.failedFuture(Errors.wire(e));
     }

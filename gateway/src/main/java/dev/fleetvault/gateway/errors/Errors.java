@@ -1,6 +1,5 @@
 package dev.fleetvault.gateway.errors;
 
-import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.concurrent.CompletionException;
@@ -15,7 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Errors {
   /** The gRPC trailer (and, for trailers-only error responses, header) carrying the stable code. */
-  public static final String TRAILER = "fleetvault-error";
+  public static final String TRAILER = dev.fleetvault.protocol.wire.ErrorCodes.TRAILER;
   private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
 
   private Errors() {}
@@ -73,11 +72,12 @@ public final class Errors {
     }
   }
 
-  /** The JSON error object of a WebSocket error frame. */
-  public static JsonObject wsError(Throwable t) {
+  /** The error of a WebSocket error frame (ws.proto {@code WsError}). */
+  public static dev.fleetvault.protocol.wire.WsError wsError(Throwable t) {
     FleetvaultException e = classify(t);
-    return new JsonObject().put("code", e.code().wire())
-        .put("status", e.code().grpcStatus().name()).put("message", e.getMessage());
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    return dev.fleetvault.protocol.wire.WsError.newBuilder().setCode(e.code().proto())
+        .setMessage(m.length() > 200 ? m.substring(0, 200) : m).build();
   }
 
   /** Maps a gRPC status received from a peer back to a code (for fan-out results). */
@@ -85,13 +85,6 @@ public final class Errors {
     if (trailerCode != null) {
       return ErrorCode.fromWire(trailerCode);
     }
-    switch (status) {
-      case UNAVAILABLE: return ErrorCode.NO_MAJORITY;
-      case DEADLINE_EXCEEDED: return ErrorCode.TIMEOUT;
-      case INVALID_ARGUMENT: return ErrorCode.BAD_REQUEST;
-      case UNAUTHENTICATED: return ErrorCode.UNAUTHENTICATED;
-      case RESOURCE_EXHAUSTED: return ErrorCode.RATE_LIMITED;
-      default: return ErrorCode.INTERNAL;
-    }
+    return ErrorCode.of(dev.fleetvault.protocol.wire.ErrorCodes.fromGrpcStatus(status.code));
   }
 }
