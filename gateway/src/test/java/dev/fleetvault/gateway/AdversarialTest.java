@@ -131,18 +131,43 @@ class AdversarialTest {
     String noExp = fleet.tokenWithClaims(new JsonObject().put("sub", user).put("iss", "dev-app"));
     String otherIssuer = fleet.tokenWithClaims(new JsonObject().put("sub", user)
         .put("iss", "other-app").put("exp", now + 300));
+    String wrongAudience = fleet.tokenWithClaims(new JsonObject().put("sub", user)
+        .put("iss", "dev-app").put("aud", "another-fleet").put("iat", now).put("exp", now + 300));
+    String twentyYears = fleet.tokenWithClaims(new JsonObject().put("sub", user)
+        .put("iss", "dev-app").put("aud", "test").put("iat", now)
+        .put("exp", now + 20L * 365 * 24 * 3600));
     String valid = fleet.token(user);
     String[] parts = valid.split("\\.");
     String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
         new JsonObject().put("sub", "someone-else").put("iss", "dev-app").put("exp", now + 300)
             .encode().getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
     try (VaultTransport t = open(kind)) {
-      for (String token : Arrays.asList(null, "", "not-a-jwt", expired, noExp, otherIssuer, forged)) {
+      for (String token : Arrays.asList(null, "", "not-a-jwt", expired, noExp, otherIssuer, forged,
+          wrongAudience, twentyYears, twentyYears)) {
         Reply<Recover0Response> r = t.call("Recover0", recover0For(user), token,
             Recover0Response.getDefaultInstance());
         assertThat(r.code()).as("token %s", token).isEqualTo("unauthenticated");
         assertThat(r.status()).isEqualTo("UNAUTHENTICATED");
       }
+      assertStillServing(t);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("transports")
+  void call_userIdOf129Bytes_refused(String kind) throws Exception {
+    String u128 = "\u00e9".repeat(64);
+    String u129 = u128 + "x";
+    try (VaultTransport t = open(kind)) {
+      // a token cannot name it
+      Reply<Recover0Response> r = t.call("Recover0", recover0For(u128), fleet.token(u129),
+          Recover0Response.getDefaultInstance());
+      assertThat(r.code()).isEqualTo("unauthenticated");
+      // and a request cannot carry it
+      Recover0Request long1 = recover0For(u128).toBuilder()
+          .setUserId(com.google.protobuf.ByteString.copyFromUtf8(u129)).build();
+      r = t.call("Recover0", long1, fleet.token(u128), Recover0Response.getDefaultInstance());
+      assertThat(r.code()).isEqualTo("bad_request");
       assertStillServing(t);
     }
   }

@@ -114,6 +114,29 @@ class RecoveryFlowTest {
 
   @ParameterizedTest
   @MethodSource("transports")
+  void recover_utf8UserIds_registeredAndRecoveredAsTheirExactBytes(String kind) throws Exception {
+    // PROTOCOL.md 3.1: a user id is 1..128 UTF-8 bytes, compared byte for byte, not normalised
+    String nfc = "jos\u00e9-" + kind;
+    String nfd = "jose\u0301-" + kind;
+    String max = "\u00e9".repeat(62) + "-" + kind.charAt(0) + "-" + "x".repeat(1);
+    max = max + "y".repeat(128 - max.getBytes(StandardCharsets.UTF_8).length);
+    assertThat(max.getBytes(StandardCharsets.UTF_8)).hasSize(128);
+    try (VaultTransport t = open(kind, 1)) {
+      TestClient c = client(t);
+      for (String user : new String[] {nfc, "a b-" + kind, max}) {
+        byte[] secret = ("secret of " + user.substring(0, 5)).getBytes(StandardCharsets.UTF_8);
+        assertThat(c.register(user, "1357", secret, 5)).as(user)
+            .isInstanceOf(RegisterResult.Registered.class);
+        RecoverResult r = c.recover(user, "1357");
+        assertThat(((RecoverResult.Recovered) r).secret().copy()).as(user).isEqualTo(secret);
+      }
+      assertThat(c.recover(nfd, "1357")).as("the NFD spelling is another user")
+          .isInstanceOf(RecoverResult.NotRegistered.class);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("transports")
   void recover_neverRegistered_notRegistered(String kind) throws Exception {
     try (VaultTransport t = open(kind, 1)) {
       assertThat(client(t).recover("nobody-" + kind, "1234"))

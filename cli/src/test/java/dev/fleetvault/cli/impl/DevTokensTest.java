@@ -28,7 +28,7 @@ class DevTokensTest {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         PrivateKey key = g.generateKeyPair().getPrivate();
-        return new DevTokens("dev-app", key, Duration.ofMinutes(10), clock);
+        return new DevTokens("dev-app", "test", key, Duration.ofMinutes(10), clock);
     }
 
     private static String get(DevTokens t, String user) throws Exception {
