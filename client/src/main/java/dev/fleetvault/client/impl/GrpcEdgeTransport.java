@@ -91,13 +91,17 @@ public final class GrpcEdgeTransport implements EdgeTransport {
         if (trailer == null || trailer.isEmpty()) {
             trailer = resp.headers() == null ? null : resp.headers().get(ErrorCodes.TRAILER);
         }
-        // PROTOCOL.md section 16: the trailer's wire name, else the status's fallback code
-        String code = trailer == null || trailer.isEmpty()
-            ? ErrorCodes.wireName(ErrorCodes.fromGrpcStatus(status.code))
-            : ErrorCodes.wireName(ErrorCodes.fromWireName(trailer));
+        String code = code(status.code, trailer);
         String msg = resp.statusMessage();
         return new EdgeCallException(edge, EdgeCallException.Kind.REFUSED, code,
             method.name() + " refused: " + code + (msg == null || msg.isEmpty() ? "" : " (" + msg + ")"));
+    }
+
+    /** PROTOCOL.md section 16: the trailer's wire name, else the status's fallback code. */
+    static String code(int grpcStatus, String trailer) {
+        return trailer == null || trailer.isEmpty()
+            ? ErrorCodes.wireName(ErrorCodes.fromGrpcStatus(grpcStatus))
+            : ErrorCodes.wireName(ErrorCodes.fromWireName(trailer));
     }
 
     @Override

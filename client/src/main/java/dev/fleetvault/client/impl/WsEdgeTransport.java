@@ -67,10 +67,7 @@ public final class WsEdgeTransport implements EdgeTransport {
                 }
                 WsResponse r = ar.result();
                 if (r.hasError()) {
-                    String code = ErrorCodes.wireName(r.getError().getCode());
-                    String msg = r.getError().getMessage();
-                    result.tryFail(new EdgeCallException(edge, EdgeCallException.Kind.REFUSED, code,
-                        method.name() + " refused: " + code + (msg.isEmpty() ? "" : " (" + msg + ")")));
+                    result.tryFail(refusal(edge, method.name(), r));
                     return;
                 }
                 try {
@@ -81,6 +78,21 @@ public final class WsEdgeTransport implements EdgeTransport {
                 }
             }));
         return result.future();
+    }
+
+    /** The binary frame of one request (ws.proto {@code WsRequest}, PROTOCOL.md 4.2). */
+    static byte[] requestFrame(long id, String method, String token, byte[] body) {
+        return WireCodec.encode(WsRequest.newBuilder().setFrameVersion(WireVersion.FRAME_VERSION_1).setId(id)
+            .setMethod(method).setToken(token == null ? "" : token)
+            .setBody(com.google.protobuf.ByteString.copyFrom(body)).build());
+    }
+
+    /** What an error answer means to the caller: the node's code, by its wire name (PROTOCOL.md 16). */
+    static EdgeCallException refusal(Edge edge, String method, WsResponse r) {
+        String code = ErrorCodes.wireName(r.getError().getCode());
+        String msg = r.getError().getMessage();
+        return new EdgeCallException(edge, EdgeCallException.Kind.REFUSED, code,
+            method + " refused: " + code + (msg.isEmpty() ? "" : " (" + msg + ")"));
     }
 
     private Future<Connection> connection(Edge edge) {
@@ -168,10 +180,7 @@ public final class WsEdgeTransport implements EdgeTransport {
                 return Future.failedFuture(new EdgeCallException(edge, EdgeCallException.Kind.UNREACHABLE, "unreachable",
                     "WebSocket closed"));
             }
-            WsRequest frame = WsRequest.newBuilder().setFrameVersion(WireVersion.FRAME_VERSION_1).setId(id)
-                .setMethod(method).setToken(token == null ? "" : token)
-                .setBody(com.google.protobuf.ByteString.copyFrom(body)).build();
-            ws.writeBinaryMessage(Buffer.buffer(WireCodec.encode(frame)))
+            ws.writeBinaryMessage(Buffer.buffer(requestFrame(id, method, token, body)))
                 .onFailure(e -> {
                     Promise<WsResponse> gone = pending.remove(id);
                     if (gone != null) {

@@ -47,15 +47,14 @@ public final class Errors {
 
   /** Maps the protocol's strict-decoding failures. */
   public static FleetvaultException wire(dev.fleetvault.protocol.wire.WireFormatException e) {
-    switch (e.reason()) {
-      case UNKNOWN_VERSION:
-      case UNKNOWN_SUITE:
-        return new FleetvaultException(ErrorCode.UNSUPPORTED_VERSION,
-            "this node speaks version 1, suite 1");
+    ErrorCode code = ErrorCode.of(dev.fleetvault.protocol.wire.ErrorCodes.of(e));
+    switch (code) {
+      case UNSUPPORTED_VERSION:
+        return new FleetvaultException(code, "this node speaks version 1, suite 1, frame version 1");
       case TOO_LARGE:
-        return new FleetvaultException(ErrorCode.TOO_LARGE, "message too large");
+        return new FleetvaultException(code, "message too large");
       default:
-        return new FleetvaultException(ErrorCode.BAD_REQUEST,
+        return new FleetvaultException(code,
             "malformed request (" + e.reason().name().toLowerCase() + ")");
     }
   }

@@ -114,6 +114,23 @@ public final class ErrorCodes {
     }
   }
 
+  /**
+   * The code a receiver answers a refused decode with: {@code unsupported_version} for an
+   * unknown version, suite or frame version, {@code too_large} over the type's limit,
+   * {@code bad_request} for everything else.
+   */
+  public static ErrorCode of(WireFormatException e) {
+    switch (e.reason()) {
+      case UNKNOWN_VERSION:
+      case UNKNOWN_SUITE:
+        return ErrorCode.ERROR_CODE_UNSUPPORTED_VERSION;
+      case TOO_LARGE:
+        return ErrorCode.ERROR_CODE_TOO_LARGE;
+      default:
+        return ErrorCode.ERROR_CODE_BAD_REQUEST;
+    }
+  }
+
   /** True for the codes after which the same request may go to another edge, or later. */
   public static boolean retryable(ErrorCode code) {
     return grpcStatus(code) == GRPC_UNAVAILABLE;
