@@ -134,6 +134,10 @@ class BundleRotationTest {
             assertThat(source.state().epoch()).isEqualTo(epoch1);
             assertSealedTo(seen.get(seen.size() - 1), oldKeys);
             epoch1Envelope = envelopes.get(envelopes.size() - 1);
+            // a second client that verified epoch 1 and then stays away during the rotation
+            BundleRealmSource lagging = BundleRealmSource.create(trust, null, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC());
+            RealmConfig lagRealm = lagging.realmFromEnvelope(epoch1Envelope);
+            long lagSize = lagging.knownTreeSize();
 
             Bundle rotated = fleet.bundles().rotate();
             long epoch2 = FleetArtifact.parse(rotated.artifact()).epoch();
@@ -151,6 +155,47 @@ class BundleRotationTest {
             VerifierState saved = VerifierState.parse(Files.readAllBytes(stateFile));
             assertThat(saved.epoch()).isEqualTo(epoch2);
             assertThat(saved.treeSize()).isGreaterThan(1);
+
+            phaseAnswers_afterRotation_consistentFromTheClientsTreeSize(source, lagging, lagRealm, lagSize, epoch1, epoch2);
+        }
+    }
+
+    /**
+     * PROTOCOL.md 13.9: a phase answer carries the envelope from the client's known_tree_size, or none when the
+     * client already holds that epoch and checkpoint; never an older epoch, never from another size.
+     */
+    private void phaseAnswers_afterRotation_consistentFromTheClientsTreeSize(BundleRealmSource current,
+            BundleRealmSource lagging, RealmConfig lagRealm, long lagSize, long epoch1, long epoch2) throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        dev.fleetvault.client.impl.GrpcEdgeTransport grpc = new dev.fleetvault.client.impl.GrpcEdgeTransport(vertx,
+            java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(5));
+        try {
+            String user = "rotating-user";
+            String token = fleet.tokens().tokenFor(user).toCompletableFuture().get();
+            dev.fleetvault.protocol.wire.Recover0Request r0 = dev.fleetvault.protocol.flow.Recovery.begin(lagRealm,
+                user.getBytes(StandardCharsets.UTF_8), dev.fleetvault.protocol.secret.SecretBytes.copyOf(new byte[] {4}),
+                new java.security.SecureRandom()).recover0Request();
+            for (var edge : fleet.edges()) {
+                // the client that knows the new epoch: nothing to catch up on, so no envelope (old code: the one from 0)
+                var upToDate = grpc.call(edge, dev.fleetvault.client.impl.VaultMethod.RECOVER0, r0.toBuilder()
+                    .setKnownBundleEpoch(current.knownEpoch()).setKnownTreeSize(current.knownTreeSize()).build(), token)
+                    .toCompletionStage().toCompletableFuture().get();
+                assertThat(upToDate.getValidationBundle().isEmpty()).as("%s: current client gets no envelope", edge).isTrue();
+                assertThat(current.knownEpoch()).isEqualTo(epoch2);
+            }
+            // the client still at epoch 1: the new epoch, consistent from its own size, which it verifies
+            var behind = grpc.call(fleet.edges().get(1), dev.fleetvault.client.impl.VaultMethod.RECOVER0, r0.toBuilder()
+                .setKnownBundleEpoch(epoch1).setKnownTreeSize(lagSize).build(), token)
+                .toCompletionStage().toCompletableFuture().get();
+            byte[] env = behind.getValidationBundle().toByteArray();
+            assertThat(env).as("a lagging client is sent the new epoch").isNotEmpty();
+            assertThat(BundleEnvelope.parse(env).consistencyFrom()).isEqualTo(lagSize);
+            lagging.realmFromEnvelope(env);
+            assertThat(lagging.knownEpoch()).isEqualTo(epoch2);
+            assertThat(lagging.knownTreeSize()).isEqualTo(current.knownTreeSize());
+        } finally {
+            grpc.close();
+            vertx.close().toCompletionStage().toCompletableFuture().get();
         }
     }
 

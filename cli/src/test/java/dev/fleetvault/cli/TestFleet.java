@@ -95,7 +95,7 @@ final class TestFleet implements AutoCloseable {
         }
         Path cfg = dir.resolve("fleet.yaml");
         Files.writeString(cfg, y.toString(), StandardCharsets.UTF_8);
-        DevTokens tokens = new DevTokens(APP, app.getPrivate(), Duration.ofMinutes(5), Clock.systemUTC());
+        DevTokens tokens = new DevTokens(APP, "test", app.getPrivate(), Duration.ofMinutes(5), Clock.systemUTC());
         return new TestFleet(dir, cfg, key, tokens, basePort);
     }
 

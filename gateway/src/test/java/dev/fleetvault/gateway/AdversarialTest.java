@@ -17,6 +17,7 @@ import dev.fleetvault.protocol.flow.RecoverResult;
 import dev.fleetvault.protocol.flow.Recovery;
 import dev.fleetvault.protocol.flow.RecoveryStep;
 import dev.fleetvault.protocol.secret.SecretBytes;
+import dev.fleetvault.protocol.wire.WsResponse;
 import dev.fleetvault.protocol.wire.DeleteRequest;
 import dev.fleetvault.protocol.wire.DeleteResponse;
 import dev.fleetvault.protocol.wire.MemberResult;
@@ -72,15 +73,14 @@ class AdversarialTest {
   }
 
   static Stream<String> transports() {
-    return Stream.of("grpc", "websocket", "websocket-json");
+    return Stream.of("grpc", "websocket");
   }
 
   static VaultTransport open(String kind) throws Exception {
     LocalFleet.Edge e = fleet.fleet().edges().get(0);
     switch (kind) {
       case "grpc": return new GrpcTransport(vertx, e.host(), e.port());
-      case "websocket": return new WsTransport(vertx, e.host(), e.port(), false);
-      default: return new WsTransport(vertx, e.host(), e.port(), true);
+      default: return new WsTransport(vertx, e.host(), e.port());
     }
   }
 
@@ -131,18 +131,43 @@ class AdversarialTest {
     String noExp = fleet.tokenWithClaims(new JsonObject().put("sub", user).put("iss", "dev-app"));
     String otherIssuer = fleet.tokenWithClaims(new JsonObject().put("sub", user)
         .put("iss", "other-app").put("exp", now + 300));
+    String wrongAudience = fleet.tokenWithClaims(new JsonObject().put("sub", user)
+        .put("iss", "dev-app").put("aud", "another-fleet").put("iat", now).put("exp", now + 300));
+    String twentyYears = fleet.tokenWithClaims(new JsonObject().put("sub", user)
+        .put("iss", "dev-app").put("aud", "test").put("iat", now)
+        .put("exp", now + 20L * 365 * 24 * 3600));
     String valid = fleet.token(user);
     String[] parts = valid.split("\\.");
     String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
         new JsonObject().put("sub", "someone-else").put("iss", "dev-app").put("exp", now + 300)
             .encode().getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
     try (VaultTransport t = open(kind)) {
-      for (String token : Arrays.asList(null, "", "not-a-jwt", expired, noExp, otherIssuer, forged)) {
+      for (String token : Arrays.asList(null, "", "not-a-jwt", expired, noExp, otherIssuer, forged,
+          wrongAudience, twentyYears, twentyYears)) {
         Reply<Recover0Response> r = t.call("Recover0", recover0For(user), token,
             Recover0Response.getDefaultInstance());
         assertThat(r.code()).as("token %s", token).isEqualTo("unauthenticated");
         assertThat(r.status()).isEqualTo("UNAUTHENTICATED");
       }
+      assertStillServing(t);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("transports")
+  void call_userIdOf129Bytes_refused(String kind) throws Exception {
+    String u128 = "\u00e9".repeat(64);
+    String u129 = u128 + "x";
+    try (VaultTransport t = open(kind)) {
+      // a token cannot name it
+      Reply<Recover0Response> r = t.call("Recover0", recover0For(u128), fleet.token(u129),
+          Recover0Response.getDefaultInstance());
+      assertThat(r.code()).isEqualTo("unauthenticated");
+      // and a request cannot carry it
+      Recover0Request long1 = recover0For(u128).toBuilder()
+          .setUserId(com.google.protobuf.ByteString.copyFromUtf8(u129)).build();
+      r = t.call("Recover0", long1, fleet.token(u128), Recover0Response.getDefaultInstance());
+      assertThat(r.code()).isEqualTo("bad_request");
       assertStillServing(t);
     }
   }
@@ -240,27 +265,39 @@ class AdversarialTest {
     }).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
+  private static String code(WsResponse r) {
+    assertThat(r.hasError()).as("an error answer").isTrue();
+    return dev.fleetvault.protocol.wire.ErrorCodes.wireName(r.getError().getCode());
+  }
+
   @Test
   void websocket_garbageOversizedUnknownFrames_errorFramesAndStillServing() throws Exception {
     LocalFleet.Edge e = fleet.fleet().edges().get(2);
-    try (WsTransport ws = new WsTransport(vertx, e.host(), e.port(), false)) {
+    try (WsTransport ws = new WsTransport(vertx, e.host(), e.port())) {
       byte[] garbage = new byte[200];
       RANDOM.nextBytes(garbage);
       garbage[0] = (byte) 0xff;
-      assertThat((String) ws.rawBinary(garbage)[3]).isEqualTo("bad_request");
-      assertThat((String) ws.rawBinary(new byte[70_000])[3]).isEqualTo("too_large");
-      assertThat((String) ws.rawBinary(WsTransport.encodeBinary(2, 0, "Status", null,
-          new byte[0]))[3]).isEqualTo("unsupported_version");
-      assertThat((String) ws.rawBinary(WsTransport.encodeBinary(1, 0, "Steal", null,
-          new byte[0]))[3]).isEqualTo("unknown_method");
-      assertThat((String) ws.rawBinary(WsTransport.encodeBinary(1, 0, "Recover0",
-          fleet.token("x"), garbage))[3]).isEqualTo("bad_request");
-      assertThat(ws.rawText("{not json").getJsonObject("error").getString("code"))
-          .isEqualTo("bad_request");
-      assertThat(ws.rawText("{\"v\":1,\"id\":0,\"method\":\"Status\",\"body\":{},\"x\":1}")
-          .getJsonObject("error").getString("code")).isEqualTo("bad_request");
-      assertThat(ws.rawText("{\"v\":1,\"id\":0,\"method\":\"Status\",\"body\":{\"nope\":1}}")
-          .getJsonObject("error").getString("code")).isEqualTo("bad_request");
+      assertThat(code(ws.rawBinary(garbage))).isEqualTo("bad_request");
+      assertThat(code(ws.rawBinary(new byte[70_000]))).isEqualTo("too_large");
+      WsResponse v2 = ws.rawBinary(WsTransport.frame(2, 0, "Status", null, new byte[0]).toByteArray());
+      assertThat(code(v2)).isEqualTo("unsupported_version");
+      assertThat(v2.getFrameVersion()).isEqualTo(1);
+      assertThat(v2.getMethod()).isEqualTo("Status");
+      assertThat(code(ws.rawBinary(WsTransport.frame(1, 0, "Steal", null, new byte[0])
+          .toByteArray()))).isEqualTo("unknown_method");
+      assertThat(code(ws.rawBinary(WsTransport.frame(1, 0, "Recover0", fleet.token("x"), garbage)
+          .toByteArray()))).isEqualTo("bad_request");
+      // a frame field version 1 does not define
+      byte[] f = WsTransport.frame(1, 0, "Status", null, StatusRequest.newBuilder().setVersion(1)
+          .setSuite(1).build().toByteArray()).toBuilder().setUnknownFields(
+              com.google.protobuf.UnknownFieldSet.newBuilder().addField(9,
+                  com.google.protobuf.UnknownFieldSet.Field.newBuilder().addVarint(1).build())
+                  .build()).build().toByteArray();
+      assertThat(code(ws.rawBinary(f))).isEqualTo("bad_request");
+      // text frames are not part of the protocol (PROTOCOL.md 4.2): answered, connection kept
+      WsResponse text = ws.rawText("{\"v\":1,\"id\":0,\"method\":\"Status\",\"body\":{}}");
+      assertThat(code(text)).isEqualTo("bad_request");
+      assertThat(text.getId()).isZero();
       assertStillServing(ws);
     }
   }

@@ -49,7 +49,7 @@ class AvailabilityTest {
 
   private VaultTransport ws(String member) throws Exception {
     var a = fleet.fleet().node(member).clientAddress();
-    return new WsTransport(vertx, a.host(), a.port(), false);
+    return new WsTransport(vertx, a.host(), a.port());
   }
 
   /** Phase 0 is free: poll it until every member answers again after the restarts. */

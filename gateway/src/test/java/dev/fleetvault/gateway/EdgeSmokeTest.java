@@ -46,6 +46,50 @@ class EdgeSmokeTest {
     }
   }
 
+  private static int post(int port, String uri, String contentType, byte[] body, boolean h2)
+      throws Exception {
+    HttpClient http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+        .setProtocolVersion(h2 ? io.vertx.core.http.HttpVersion.HTTP_2
+            : io.vertx.core.http.HttpVersion.HTTP_1_1).setHttp2ClearTextUpgrade(false));
+    try {
+      return http.request(HttpMethod.POST, port, "127.0.0.1", uri)
+          .compose(r -> r.putHeader("content-type", contentType)
+              .send(io.vertx.core.buffer.Buffer.buffer(body))
+              .compose(resp -> resp.body().map(b -> resp.statusCode())))
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } finally {
+      http.close();
+    }
+  }
+
+  @Test
+  void grpcWebJsonAndTranscoding_off_415or404() throws Exception {
+    int port = fleet.fleet().edges().get(0).port();
+    byte[] status = StatusRequest.newBuilder().setVersion(1).setSuite(1).build().toByteArray();
+    byte[] framed = new byte[5 + status.length];
+    framed[4] = (byte) status.length;
+    System.arraycopy(status, 0, framed, 5, status.length);
+    String uri = "/fleetvault.v1.Vault/Status";
+    // what a browser's grpc-web client sends, binary and text
+    assertThat(post(port, uri, "application/grpc-web+proto", framed, false)).isEqualTo(415);
+    assertThat(post(port, uri, "application/grpc-web", framed, false)).isEqualTo(415);
+    assertThat(post(port, uri, "application/grpc-web-text", java.util.Base64.getEncoder()
+        .encode(framed), false)).isEqualTo(415);
+    // gRPC with the JSON codec over HTTP/2
+    byte[] json = "{\"version\":1,\"suite\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] jsonFramed = new byte[5 + json.length];
+    jsonFramed[4] = (byte) json.length;
+    System.arraycopy(json, 0, jsonFramed, 5, json.length);
+    assertThat(post(port, uri, "application/grpc+json", jsonFramed, true)).isEqualTo(415);
+    // HTTP/JSON transcoding
+    assertThat(post(port, uri, "application/json", json, false)).isEqualTo(404);
+    // while plain gRPC still answers
+    try (GrpcTransport t = new GrpcTransport(vertx, "127.0.0.1", port)) {
+      t.call("Status", StatusRequest.newBuilder().setVersion(1).setSuite(1).build(), null,
+          StatusResponse.getDefaultInstance()).orThrow();
+    }
+  }
+
   @Test
   void healthz_everyEdge_ok() throws Exception {
     for (LocalFleet.Edge e : fleet.fleet().edges()) {
@@ -82,9 +126,8 @@ class EdgeSmokeTest {
     LocalFleet.Edge e = fleet.fleet().edges().get(1);
     StatusRequest req = StatusRequest.newBuilder().setVersion(1).setSuite(1).build();
     try (GrpcTransport g = new GrpcTransport(vertx, e.host(), e.port());
-        WsTransport w = new WsTransport(vertx, e.host(), e.port(), false);
-        WsTransport j = new WsTransport(vertx, e.host(), e.port(), true)) {
-      for (var t : new dev.fleetvault.gateway.support.VaultTransport[] {g, w, j}) {
+        WsTransport w = new WsTransport(vertx, e.host(), e.port())) {
+      for (var t : new dev.fleetvault.gateway.support.VaultTransport[] {g, w}) {
         Reply<StatusResponse> r = t.call("Status", req, null, StatusResponse.getDefaultInstance());
         StatusResponse s = r.orThrow();
         assertThat(s.getFleetId()).as(t.name()).isEqualTo("test");
@@ -104,7 +147,7 @@ class EdgeSmokeTest {
     byte[] v1 = "{\"envelope\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] v2 = "{\"envelope\":22}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     try (GrpcTransport g = new GrpcTransport(vertx, e.host(), e.port());
-        WsTransport w = new WsTransport(vertx, e.host(), e.port(), false)) {
+        WsTransport w = new WsTransport(vertx, e.host(), e.port())) {
       java.nio.file.Files.write(file, v1);
       assertThat(g.call("Status", req, null, StatusResponse.getDefaultInstance()).orThrow()
           .getValidationBundle().toByteArray()).isEqualTo(v1);

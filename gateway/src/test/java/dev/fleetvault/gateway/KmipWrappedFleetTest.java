@@ -128,7 +128,8 @@ class KmipWrappedFleetTest {
 
   String token(String user) {
     return tokens.generateToken(new JsonObject().put("sub", user).put("iss", "dev-app"),
-        new JWTOptions().setAlgorithm("ES256").setExpiresInSeconds(300));
+        new JWTOptions().setAlgorithm("ES256").setExpiresInSeconds(300)
+            .setAudience(java.util.List.of("kmip-test")));
   }
 
   TestClient client(VaultTransport t) throws Exception {

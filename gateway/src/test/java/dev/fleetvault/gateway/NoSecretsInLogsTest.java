@@ -40,7 +40,7 @@ class NoSecretsInLogsTest {
     try {
       LocalFleet.Edge e = fleet.fleet().edges().get(0);
       try (VaultTransport g = new GrpcTransport(vertx, e.host(), e.port());
-          VaultTransport w = new WsTransport(vertx, e.host(), e.port(), true)) {
+          VaultTransport w = new WsTransport(vertx, e.host(), e.port())) {
         new TestClient(g, fleet.realm(), fleet::token).register(user, pin, secret, 5);
         assertThat(new TestClient(w, fleet.realm(), fleet::token).recover(user, wrong))
             .isEqualTo(new RecoverResult.WrongPin(4));

@@ -74,7 +74,7 @@ class RateLimitTest {
       assertThat(byAddress.message()).contains("from this address");
     }
     var dc2 = fleet.fleet().node("dc2").clientAddress();
-    try (VaultTransport w = new WsTransport(vertx, dc2.host(), dc2.port(), false)) {
+    try (VaultTransport w = new WsTransport(vertx, dc2.host(), dc2.port())) {
       assertThat(recover0(w, "ann").ok()).as("dc2 keeps its own buckets").isTrue();
     }
   }

@@ -37,15 +37,14 @@ class RecoveryFlowTest {
   }
 
   static Stream<String> transports() {
-    return Stream.of("grpc", "websocket", "websocket-json");
+    return Stream.of("grpc", "websocket");
   }
 
   static VaultTransport open(String kind, int edge) throws Exception {
     LocalFleet.Edge e = fleet.fleet().edges().get(edge);
     switch (kind) {
       case "grpc": return new GrpcTransport(vertx, e.host(), e.port());
-      case "websocket": return new WsTransport(vertx, e.host(), e.port(), false);
-      default: return new WsTransport(vertx, e.host(), e.port(), true);
+      default: return new WsTransport(vertx, e.host(), e.port());
     }
   }
 
@@ -110,6 +109,29 @@ class RecoveryFlowTest {
       assertThat(c.recover(user, "0000")).isEqualTo(new RecoverResult.WrongPin(1));
       RecoverResult r = c.recover(user, "4321");
       assertThat(r).isInstanceOf(RecoverResult.Recovered.class);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("transports")
+  void recover_utf8UserIds_registeredAndRecoveredAsTheirExactBytes(String kind) throws Exception {
+    // PROTOCOL.md 3.1: a user id is 1..128 UTF-8 bytes, compared byte for byte, not normalised
+    String nfc = "jos\u00e9-" + kind;
+    String nfd = "jose\u0301-" + kind;
+    String max = "\u00e9".repeat(62) + "-" + kind.charAt(0) + "-" + "x".repeat(1);
+    max = max + "y".repeat(128 - max.getBytes(StandardCharsets.UTF_8).length);
+    assertThat(max.getBytes(StandardCharsets.UTF_8)).hasSize(128);
+    try (VaultTransport t = open(kind, 1)) {
+      TestClient c = client(t);
+      for (String user : new String[] {nfc, "a b-" + kind, max}) {
+        byte[] secret = ("secret of " + user.substring(0, 5)).getBytes(StandardCharsets.UTF_8);
+        assertThat(c.register(user, "1357", secret, 5)).as(user)
+            .isInstanceOf(RegisterResult.Registered.class);
+        RecoverResult r = c.recover(user, "1357");
+        assertThat(((RecoverResult.Recovered) r).secret().copy()).as(user).isEqualTo(secret);
+      }
+      assertThat(c.recover(nfd, "1357")).as("the NFD spelling is another user")
+          .isInstanceOf(RecoverResult.NotRegistered.class);
     }
   }
 

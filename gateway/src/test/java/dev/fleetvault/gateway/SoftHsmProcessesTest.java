@@ -248,7 +248,7 @@ class SoftHsmProcessesTest {
     String token(String user) {
       return jwt.generateToken(new io.vertx.core.json.JsonObject().put("sub", user)
           .put("iss", "dev-app"), new io.vertx.ext.auth.JWTOptions().setAlgorithm("ES256")
-          .setExpiresInSeconds(600));
+          .setExpiresInSeconds(600).setAudience(java.util.List.of("softhsm-3dc")));
     }
   }
 }

@@ -101,7 +101,9 @@ public final class ClientFactory {
         String appId = options.appId() != null ? options.appId() : config.apps().get(0).id();
         Path keyFile = options.appKey() != null ? options.appKey() : config.source().toAbsolutePath().getParent().resolve(DEV_APP_KEY);
         try {
-            return new DevTokens(appId, DevTokens.readPrivateKey(keyFile), TOKEN_TTL, Clock.systemUTC());
+            String audience = config.apps().stream().filter(a -> a.id().equals(appId)).findFirst()
+                .map(a -> a.audience()).orElse(config.fleetId());
+            return new DevTokens(appId, audience, DevTokens.readPrivateKey(keyFile), TOKEN_TTL, Clock.systemUTC());
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, "cannot read the app key " + keyFile + " (give one with --app-key): "
                 + e.getMessage());

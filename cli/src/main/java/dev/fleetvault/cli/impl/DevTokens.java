@@ -18,21 +18,21 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
 
 /**
- * Mints app tokens the way an app's backend would: compact JWS, ES256, {@code iss} = app id, {@code sub} =
- * user id, {@code iat}, {@code exp}. The CLI uses it with the development app key under {@code config/}; a real
+ * Mints app tokens the way an app's backend would (PROTOCOL.md section 15): compact JWS, ES256, {@code iss} =
+ * app id, {@code aud} = the fleet's token audience, {@code sub} = user id (any string of 1-128 UTF-8 bytes),
+ * {@code iat}, {@code exp}. The CLI uses it with the development app key under {@code config/}; a real
  * app keeps its key on its server and hands the SDK tokens. As {@link TokenSupplier} asks, {@link #tokenFor}
  * hands out the same token for a user until half its lifetime has passed (nodes remember tokens they verified,
  * so a fresh token per operation would cost every node a signature verification each time).
  */
 public final class DevTokens implements TokenSupplier {
-    private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@:+=-]{1,128}");
     private static final int MAX_REMEMBERED = 10_000;
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final String appId;
+    private final String audience;
     private final PrivateKey key;
     private final Duration ttl;
     private final Clock clock;
@@ -43,12 +43,14 @@ public final class DevTokens implements TokenSupplier {
 
     /**
      * @param appId the app id (the {@code iss} the fleet's config lists)
+     * @param audience the {@code aud} the fleet expects (its {@code apps[].audience}, default the fleet id)
      * @param key   the app's P-256 private key
      * @param ttl   token lifetime
      * @param clock time source for {@code iat}/{@code exp}
      */
-    public DevTokens(String appId, PrivateKey key, Duration ttl, Clock clock) {
+    public DevTokens(String appId, String audience, PrivateKey key, Duration ttl, Clock clock) {
         this.appId = Objects.requireNonNull(appId, "appId");
+        this.audience = Objects.requireNonNull(audience, "audience");
         this.key = Objects.requireNonNull(key, "key");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -72,12 +74,13 @@ public final class DevTokens implements TokenSupplier {
 
     /** A token for {@code user} expiring at {@code expEpochSeconds} (tests use a past value). */
     public String mint(String user, long expEpochSeconds) {
-        if (user == null || !USER.matcher(user).matches()) {
-            throw new IllegalArgumentException("a user id must be 1-128 characters of [A-Za-z0-9._@:+=-]");
+        if (user == null || !validUserId(user)) {
+            throw new IllegalArgumentException("a user id must be 1-128 bytes of UTF-8");
         }
         long now = clock.instant().getEpochSecond();
         String header = "{\"alg\":\"ES256\",\"typ\":\"JWT\"}";
-        String claims = "{\"iss\":\"" + appId + "\",\"sub\":\"" + user + "\",\"iat\":" + now + ",\"exp\":" + expEpochSeconds + "}";
+        String claims = new io.vertx.core.json.JsonObject().put("iss", appId).put("aud", audience).put("sub", user)
+            .put("iat", now).put("exp", expEpochSeconds).encode();
         String signingInput = B64URL.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
             + B64URL.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
         try {
@@ -87,6 +90,19 @@ public final class DevTokens implements TokenSupplier {
             return signingInput + "." + B64URL.encodeToString(s.sign());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign the token: " + e.getMessage(), e);
+        }
+    }
+
+    /** 1-128 bytes of well-formed UTF-8 (PROTOCOL.md section 3.1). */
+    static boolean validUserId(String user) {
+        try {
+            int n = StandardCharsets.UTF_8.newEncoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .encode(java.nio.CharBuffer.wrap(user)).remaining();
+            return n >= 1 && n <= 128;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
         }
     }
 

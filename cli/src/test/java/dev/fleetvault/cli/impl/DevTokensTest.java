@@ -28,7 +28,7 @@ class DevTokensTest {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         PrivateKey key = g.generateKeyPair().getPrivate();
-        return new DevTokens("dev-app", key, Duration.ofMinutes(10), clock);
+        return new DevTokens("dev-app", "test", key, Duration.ofMinutes(10), clock);
     }
 
     private static String get(DevTokens t, String user) throws Exception {
@@ -62,7 +62,13 @@ class DevTokensTest {
 
     @Test
     void tokenFor_badUser_failedStage() throws Exception {
-        assertThat(tokens().tokenFor("a b").toCompletableFuture()).isCompletedExceptionally();
+        // PROTOCOL.md 3.1: 1..128 UTF-8 bytes; "a b" and "jos\u00e9" are user ids, 129 bytes and "" are not
+        assertThat(tokens().tokenFor("x".repeat(129)).toCompletableFuture()).isCompletedExceptionally();
+        assertThat(tokens().tokenFor("").toCompletableFuture()).isCompletedExceptionally();
+        DevTokens t = tokens();
+        assertThat(claims(get(t, "a b"))).contains("\"sub\":\"a b\"").contains("\"aud\":\"test\"");
+        assertThat(claims(get(t, "jos\u00e9"))).contains("\"sub\":\"jos\u00e9\"");
+        assertThat(claims(get(t, "q\"uote"))).contains("\"sub\":\"q\\\"uote\"");
     }
 
     private static String claims(String token) {

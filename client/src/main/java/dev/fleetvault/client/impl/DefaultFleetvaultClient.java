@@ -42,9 +42,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Edge policy. Every operation starts at the edge that last worked. Register, delete, status and the free
  * phase 0 of a recovery restart from scratch on the next edge when an edge is unreachable, lost the call or
- * reports that it cannot reach a majority. The guess (phase 1) is sent once: if the edge is unreachable before
- * sending, the recovery restarts on the next edge; if the call is lost after sending, the result is
- * {@code Unavailable} and nothing is resent. Phase 2 (after a counted guess) is retried on the other edges
+ * reports that it cannot reach a majority. The guess (phase 1) follows PROTOCOL.md section 17: if the edge is
+ * unreachable before sending, the recovery restarts on the next edge; once the request may have reached the
+ * members (lost, {@code no_majority}, {@code timeout}, {@code not_ready}) only the identical request is re-sent,
+ * to each other edge and once more to the first, because new envelopes (a new nonce) would be a new guess; when
+ * none answers the result is {@code Unavailable}. Phase 2 (after a counted guess) is retried on the other edges
  * with the same sealed request, which spends nothing more. Protocol work (Argon2id, HPKE, proofs) runs on
  * worker threads, never on an event loop.
  */
@@ -194,6 +196,11 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
                         if (e instanceof EdgeCallException ece && ece.kind() == EdgeCallException.Kind.UNREACHABLE) {
                             return Future.failedFuture(e); // never sent: safe to start over elsewhere
                         }
+                        // PROTOCOL.md 17 (retry rules): it may have been counted, so only these very bytes may
+                        // go out again (the same attempt, never counted twice); new envelopes would be a new guess
+                        if (e instanceof EdgeCallException ece && ece.edgeProblem()) {
+                            return phase1Resend(order, edge, q1, token, ece);
+                        }
                         return Future.failedFuture(new AfterGuess(e));
                     })
                     .compose(a -> work(() -> rec.afterRecover1(a)).recover(e -> Future.failedFuture(new AfterGuess(e))))
@@ -208,6 +215,31 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
                         return phase2(order, edge, rec, q2, token);
                     });
             });
+    }
+
+    /**
+     * Re-sends the identical phase-1 request after {@code first} failed in a way that may have reached the members:
+     * to each other edge, then once more to {@code first}, stopping at the first answer (PROTOCOL.md 17).
+     */
+    private Future<dev.fleetvault.protocol.wire.Recover1Response> phase1Resend(List<Edge> order, Edge first,
+        dev.fleetvault.protocol.wire.Recover1Request q1, String token, EdgeCallException firstFailure) {
+        List<Edge> tries = new ArrayList<>();
+        order.stream().filter(e -> !e.equals(first)).forEach(tries::add);
+        tries.add(first);
+        return phase1Try(tries, 0, q1, token, firstFailure);
+    }
+
+    private Future<dev.fleetvault.protocol.wire.Recover1Response> phase1Try(List<Edge> tries, int i,
+        dev.fleetvault.protocol.wire.Recover1Request q1, String token, Throwable last) {
+        if (i >= tries.size()) {
+            return Future.failedFuture(new AfterGuess(last));
+        }
+        return transport.call(tries.get(i), VaultMethod.RECOVER1, q1, token).recover(e -> {
+            if (e instanceof EdgeCallException ece && ece.edgeProblem()) {
+                return phase1Try(tries, i + 1, q1, token, ece);
+            }
+            return Future.failedFuture(new AfterGuess(e));
+        });
     }
 
     /** Phase 2 on {@code first}, then on the other edges with the same request (it spends nothing more). */
@@ -429,7 +461,6 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
             case "no_majority":
             case "timeout":
             case "not_ready":
-            case "unavailable":
             case "unreachable":
             case "lost":
                 return FleetvaultException.Code.UNAVAILABLE;

@@ -57,7 +57,7 @@ public final class EdgeCallException extends RuntimeException {
 
     /** True when another edge may do better: not reached, lost, or the edge itself could not reach a majority. */
     public boolean edgeProblem() {
-        return kind != Kind.REFUSED || "no_majority".equals(code) || "timeout".equals(code) || "not_ready".equals(code)
-            || "unavailable".equals(code);
+        return kind != Kind.REFUSED || dev.fleetvault.protocol.wire.ErrorCodes.retryable(
+            dev.fleetvault.protocol.wire.ErrorCodes.fromWireName(code));
     }
 }

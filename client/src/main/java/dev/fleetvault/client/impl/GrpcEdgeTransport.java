@@ -2,6 +2,7 @@ package dev.fleetvault.client.impl;
 
 import com.google.protobuf.Message;
 import dev.fleetvault.client.Edge;
+import dev.fleetvault.protocol.wire.ErrorCodes;
 import dev.fleetvault.protocol.wire.WireCodec;
 import dev.fleetvault.protocol.wire.WireFormatException;
 import io.vertx.core.Future;
@@ -86,13 +87,21 @@ public final class GrpcEdgeTransport implements EdgeTransport {
         if (status == null || status == GrpcStatus.OK) {
             return lost(edge, method, e);
         }
-        String code = resp.trailers() == null ? null : resp.trailers().get(ErrorCodes.TRAILER);
-        if (code == null || code.isEmpty()) {
-            code = ErrorCodes.fromGrpcStatus(status);
+        String trailer = resp.trailers() == null ? null : resp.trailers().get(ErrorCodes.TRAILER);
+        if (trailer == null || trailer.isEmpty()) {
+            trailer = resp.headers() == null ? null : resp.headers().get(ErrorCodes.TRAILER);
         }
+        String code = code(status.code, trailer);
         String msg = resp.statusMessage();
         return new EdgeCallException(edge, EdgeCallException.Kind.REFUSED, code,
             method.name() + " refused: " + code + (msg == null || msg.isEmpty() ? "" : " (" + msg + ")"));
+    }
+
+    /** PROTOCOL.md section 16: the trailer's wire name, else the status's fallback code. */
+    static String code(int grpcStatus, String trailer) {
+        return trailer == null || trailer.isEmpty()
+            ? ErrorCodes.wireName(ErrorCodes.fromGrpcStatus(grpcStatus))
+            : ErrorCodes.wireName(ErrorCodes.fromWireName(trailer));
     }
 
     @Override

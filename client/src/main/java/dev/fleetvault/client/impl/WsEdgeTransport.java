@@ -3,7 +3,12 @@ package dev.fleetvault.client.impl;
 import com.google.protobuf.Message;
 import dev.fleetvault.client.Edge;
 import dev.fleetvault.protocol.wire.WireCodec;
+import dev.fleetvault.protocol.wire.ErrorCodes;
 import dev.fleetvault.protocol.wire.WireFormatException;
+import dev.fleetvault.protocol.wire.WireLimits;
+import dev.fleetvault.protocol.wire.WireVersion;
+import dev.fleetvault.protocol.wire.WsRequest;
+import dev.fleetvault.protocol.wire.WsResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,15 +17,15 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Vault calls over one WebSocket per edge at {@code /v1/ws}, binary protobuf frames multiplexed by request id
- * ({@link WsFrameCodec}). A connection that closes fails its pending calls as {@link EdgeCallException.Kind#LOST}
+ * Vault calls over one WebSocket per edge at {@code /v1/ws} (PROTOCOL.md section 4.2): one binary frame per
+ * ws.proto {@code WsRequest} / {@code WsResponse}, multiplexed by request id; frames are built and read by the
+ * generated classes and checked by {@link WireCodec}. A connection that closes fails its pending calls as {@link EdgeCallException.Kind#LOST}
  * and is reopened on the next call.
  */
 public final class WsEdgeTransport implements EdgeTransport {
@@ -45,8 +50,8 @@ public final class WsEdgeTransport implements EdgeTransport {
         this.timeoutMillis = requestTimeout.toMillis();
         this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
             .setConnectTimeout((int) connectTimeout.toMillis())
-            .setMaxFrameSize(WsFrameCodec.MAX_FRAME)
-            .setMaxMessageSize(WsFrameCodec.MAX_FRAME));
+            .setMaxFrameSize(WireLimits.MAX_WS_RESPONSE)
+            .setMaxMessageSize(WireLimits.MAX_WS_RESPONSE));
     }
 
     @Override
@@ -60,21 +65,34 @@ public final class WsEdgeTransport implements EdgeTransport {
                     result.tryFail(ar.cause());
                     return;
                 }
-                WsFrameCodec.Response r = ar.result();
-                if (r.errorCode() != null) {
-                    result.tryFail(new EdgeCallException(edge, EdgeCallException.Kind.REFUSED, r.errorCode(),
-                        method.name() + " refused: " + r.errorCode()
-                            + (r.errorMessage() == null || r.errorMessage().isEmpty() ? "" : " (" + r.errorMessage() + ")")));
+                WsResponse r = ar.result();
+                if (r.hasError()) {
+                    result.tryFail(refusal(edge, method.name(), r));
                     return;
                 }
                 try {
-                    result.tryComplete(WireCodec.decode(method.responseType(), r.body()));
+                    result.tryComplete(WireCodec.decode(method.responseType(), r.getBody().toByteArray()));
                 } catch (WireFormatException e) {
                     result.tryFail(new EdgeCallException(edge, EdgeCallException.Kind.REFUSED, "bad_response",
                         method.name() + " answer failed the wire checks: " + e.getMessage()));
                 }
             }));
         return result.future();
+    }
+
+    /** The binary frame of one request (ws.proto {@code WsRequest}, PROTOCOL.md 4.2). */
+    static byte[] requestFrame(long id, String method, String token, byte[] body) {
+        return WireCodec.encode(WsRequest.newBuilder().setFrameVersion(WireVersion.FRAME_VERSION_1).setId(id)
+            .setMethod(method).setToken(token == null ? "" : token)
+            .setBody(com.google.protobuf.ByteString.copyFrom(body)).build());
+    }
+
+    /** What an error answer means to the caller: the node's code, by its wire name (PROTOCOL.md 16). */
+    static EdgeCallException refusal(Edge edge, String method, WsResponse r) {
+        String code = ErrorCodes.wireName(r.getError().getCode());
+        String msg = r.getError().getMessage();
+        return new EdgeCallException(edge, EdgeCallException.Kind.REFUSED, code,
+            method + " refused: " + code + (msg.isEmpty() ? "" : " (" + msg + ")"));
     }
 
     private Future<Connection> connection(Edge edge) {
@@ -101,7 +119,7 @@ public final class WsEdgeTransport implements EdgeTransport {
     private final class Connection {
         private final Edge edge;
         private final WebSocket ws;
-        private final Map<Long, Promise<WsFrameCodec.Response>> pending = new ConcurrentHashMap<>();
+        private final Map<Long, Promise<WsResponse>> pending = new ConcurrentHashMap<>();
         private final java.util.ArrayDeque<Runnable> waiting = new java.util.ArrayDeque<>();
         private int inFlight;
         private volatile boolean closed;
@@ -115,8 +133,8 @@ public final class WsEdgeTransport implements EdgeTransport {
         }
 
         /** Sends now if fewer than {@link #MAX_IN_FLIGHT} are unanswered, else when one completes. */
-        Future<WsFrameCodec.Response> send(String method, String token, byte[] body) {
-            Promise<WsFrameCodec.Response> result = Promise.promise();
+        Future<WsResponse> send(String method, String token, byte[] body) {
+            Promise<WsResponse> result = Promise.promise();
             Runnable go = () -> sendNow(method, token, body).onComplete(ar -> {
                 Runnable next;
                 synchronized (waiting) {
@@ -146,12 +164,12 @@ public final class WsEdgeTransport implements EdgeTransport {
             return result.future();
         }
 
-        private Future<WsFrameCodec.Response> sendNow(String method, String token, byte[] body) {
+        private Future<WsResponse> sendNow(String method, String token, byte[] body) {
             long id = ids.incrementAndGet();
-            Promise<WsFrameCodec.Response> p = Promise.promise();
+            Promise<WsResponse> p = Promise.promise();
             pending.put(id, p);
             long timer = vertx.setTimer(timeoutMillis, t -> {
-                Promise<WsFrameCodec.Response> gone = pending.remove(id);
+                Promise<WsResponse> gone = pending.remove(id);
                 if (gone != null) {
                     gone.tryFail(new EdgeCallException(edge, EdgeCallException.Kind.LOST, "lost", method + " timed out"));
                 }
@@ -162,9 +180,9 @@ public final class WsEdgeTransport implements EdgeTransport {
                 return Future.failedFuture(new EdgeCallException(edge, EdgeCallException.Kind.UNREACHABLE, "unreachable",
                     "WebSocket closed"));
             }
-            ws.writeBinaryMessage(Buffer.buffer(WsFrameCodec.encodeRequest(id, method, token, body)))
+            ws.writeBinaryMessage(Buffer.buffer(requestFrame(id, method, token, body)))
                 .onFailure(e -> {
-                    Promise<WsFrameCodec.Response> gone = pending.remove(id);
+                    Promise<WsResponse> gone = pending.remove(id);
                     if (gone != null) {
                         gone.tryFail(new EdgeCallException(edge, EdgeCallException.Kind.LOST, "lost",
                             method + " could not be sent (" + e.getClass().getSimpleName() + ")"));
@@ -174,16 +192,16 @@ public final class WsEdgeTransport implements EdgeTransport {
         }
 
         private void onFrame(Buffer frame) {
-            WsFrameCodec.Response r;
+            WsResponse r;
             try {
-                r = WsFrameCodec.decodeResponse(frame.getBytes());
-            } catch (IOException e) {
+                r = WireCodec.decode(WsResponse.class, frame.getBytes());
+            } catch (WireFormatException e) {
                 // A frame we cannot attribute to a call: the connection is no longer trustworthy.
                 failAll("malformed answer frame (" + e.getMessage() + ")");
                 ws.close();
                 return;
             }
-            Promise<WsFrameCodec.Response> p = pending.remove(r.id());
+            Promise<WsResponse> p = pending.remove(r.getId());
             if (p != null) {
                 p.tryComplete(r);
             }
@@ -193,7 +211,7 @@ public final class WsEdgeTransport implements EdgeTransport {
             closed = true;
             connections.computeIfPresent(edge, (e, f) -> f.succeeded() && f.result() == this ? null : f);
             for (Long id : pending.keySet()) {
-                Promise<WsFrameCodec.Response> p = pending.remove(id);
+                Promise<WsResponse> p = pending.remove(id);
                 if (p != null) {
                     p.tryFail(new EdgeCallException(edge, EdgeCallException.Kind.LOST, "lost", why));
                 }

@@ -18,21 +18,28 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
- * Verifies app tokens: compact JWS, {@code alg} ES256, signed by one of the issuing app's
- * configured keys; {@code iss} names a configured app, {@code sub} is the user id
- * (1-128 characters of {@code [A-Za-z0-9._@:+=-]}), {@code exp} is required and in the future
- * (30 s leeway). Anything else fails with {@link ErrorCode#UNAUTHENTICATED}. The signature
+ * Verifies app tokens (PROTOCOL.md section 15): compact JWS, {@code alg} ES256, signed by one of
+ * the issuing app's configured keys; {@code iss} names a configured app; {@code aud} is that
+ * app's audience (a string, or an array holding it; default the fleet id); {@code sub} is the
+ * user id as a string whose UTF-8 encoding is 1-128 bytes (any characters; compared with
+ * {@code user_id} byte for byte, never normalised); {@code iat} and {@code exp} are required,
+ * {@code iat} not in the future and {@code exp} not in the past (30 s leeway each), and
+ * {@code exp - iat} at most the app's maximum lifetime (default 24 h). Anything else fails with
+ * {@link ErrorCode#UNAUTHENTICATED}, before the signature is checked and before anything is
+ * remembered. The signature
  * check runs on the node's {@link CryptoExecutor}, never on the event loop; a token already verified
  * on this node is answered from {@link VerifiedTokens} until its {@code exp}.
  */
 public final class TokenVerifier {
   /** Longest token accepted. */
   public static final int MAX_TOKEN_CHARS = 4096;
-  private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@:+=-]{1,128}");
+  /** Leeway on {@code iat} and {@code exp}, seconds. */
+  public static final long LEEWAY_SECONDS = 30;
   private final Map<String, JWTAuth> byIssuer = new HashMap<>();
+  private final Map<String, AppSpec> apps = new HashMap<>();
+  private final java.time.Clock clock;
   private final CryptoExecutor crypto;
   private final VerifiedTokens verified;
 
@@ -52,9 +59,23 @@ public final class TokenVerifier {
    * @param verified the cache of tokens this node verified
    */
   public TokenVerifier(Vertx vertx, List<AppSpec> apps, CryptoExecutor crypto, VerifiedTokens verified) {
+    this(vertx, apps, crypto, verified, java.time.Clock.systemUTC());
+  }
+
+  /**
+   * @param vertx the node's Vert.x
+   * @param apps the configured apps
+   * @param crypto the worker pool signatures are verified on
+   * @param verified the cache of tokens this node verified
+   * @param clock the time {@code iat}/{@code exp} are checked against
+   */
+  public TokenVerifier(Vertx vertx, List<AppSpec> apps, CryptoExecutor crypto, VerifiedTokens verified,
+      java.time.Clock clock) {
     this.crypto = crypto;
     this.verified = verified;
+    this.clock = clock;
     for (AppSpec app : apps) {
+      this.apps.put(app.id(), app);
       JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
           .setIssuer(app.id()).setLeeway(30).setIgnoreExpiration(false));
       for (String pem : app.publicKeyPems()) {
@@ -67,7 +88,7 @@ public final class TokenVerifier {
   /** Verifies a bare token or an {@code Authorization} value ("Bearer ..."). */
   public Future<Caller> verify(String token) {
     if (token == null || token.isEmpty()) {
-      return fail("a token is required (gRPC metadata 'authorization: Bearer <jwt>', or 'token' in the WebSocket frame)");
+      return fail("a token is required (gRPC metadata 'authorization: Bearer <jws>', or WsRequest.token)");
     }
     if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
       token = token.substring(7).trim();
@@ -86,9 +107,9 @@ public final class TokenVerifier {
     JsonObject header;
     JsonObject claims;
     try {
-      header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
-      claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException | DecodeException e) {
+      header = new JsonObject(strictUtf8(Base64.getUrlDecoder().decode(parts[0])));
+      claims = new JsonObject(strictUtf8(Base64.getUrlDecoder().decode(parts[1])));
+    } catch (IllegalArgumentException | DecodeException | java.nio.charset.CharacterCodingException e) {
       return fail("token is not a compact JWS");
     }
     if (!"ES256".equals(header.getValue("alg"))) {
@@ -99,16 +120,35 @@ public final class TokenVerifier {
     if (auth == null) {
       return fail("token issuer is not a configured app");
     }
+    AppSpec app = apps.get((String) iss);
+    if (!audienceMatches(claims.getValue("aud"), app.audience())) {
+      return fail("token audience ('aud') must name this fleet's audience");
+    }
     if (!(claims.getValue("exp") instanceof Number)) {
       return fail("token has no expiry ('exp')");
     }
+    if (!(claims.getValue("iat") instanceof Number)) {
+      return fail("token has no issue time ('iat')");
+    }
+    long exp = ((Number) claims.getValue("exp")).longValue();
+    long iat = ((Number) claims.getValue("iat")).longValue();
+    long now = clock.instant().getEpochSecond();
+    if (iat > now + LEEWAY_SECONDS) {
+      return fail("token issued in the future ('iat')");
+    }
+    if (exp < iat || exp - iat > app.maxTokenLifetimeSeconds()) {
+      return fail("token lifetime (exp - iat) is longer than this fleet accepts ("
+          + app.maxTokenLifetimeSeconds() + " s)");
+    }
+    if (exp + LEEWAY_SECONDS < now) {
+      return fail("token expired");
+    }
     Object sub = claims.getValue("sub");
-    if (!(sub instanceof String) || !USER.matcher((String) sub).matches()) {
-      return fail("token subject ('sub') must be 1-128 characters of [A-Za-z0-9._@:+=-]");
+    if (!(sub instanceof String) || !validUserId((String) sub)) {
+      return fail("token subject ('sub') must be a string of 1-128 UTF-8 bytes");
     }
     String appId = (String) iss;
     String userId = (String) sub;
-    long exp = ((Number) claims.getValue("exp")).longValue();
     String verifiedToken = token;
     TokenCredentials credentials = new TokenCredentials(token);
     // vertx-auth-jwt verifies on the calling thread: call it on the crypto pool.
@@ -120,6 +160,47 @@ public final class TokenVerifier {
           verified.remember(verifiedToken, caller);
           return caller;
         });
+  }
+
+  /** {@code aud} is the audience itself, or an array of strings holding it (RFC 7519 4.1.3). */
+  static boolean audienceMatches(Object aud, String audience) {
+    if (aud instanceof String) {
+      return aud.equals(audience);
+    }
+    if (aud instanceof io.vertx.core.json.JsonArray) {
+      for (Object o : (io.vertx.core.json.JsonArray) aud) {
+        if (audience.equals(o)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A user id as a token carries it: a string of 1-128 UTF-8 bytes (PROTOCOL.md section 3.1),
+   * well-formed (no lone surrogate, so its UTF-8 bytes are exact).
+   */
+  public static boolean validUserId(String sub) {
+    if (sub.isEmpty()) {
+      return false;
+    }
+    java.nio.charset.CharsetEncoder enc = StandardCharsets.UTF_8.newEncoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    try {
+      int len = enc.encode(java.nio.CharBuffer.wrap(sub)).remaining();
+      return len >= 1 && len <= dev.fleetvault.protocol.wire.WireLimits.MAX_USER_ID;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  private static String strictUtf8(byte[] b) throws java.nio.charset.CharacterCodingException {
+    return StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+        .decode(java.nio.ByteBuffer.wrap(b)).toString();
   }
 
   private static <T> Future<T> fail(String message) {

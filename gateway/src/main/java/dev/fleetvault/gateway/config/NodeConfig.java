@@ -117,6 +117,9 @@ public final class NodeConfig {
     List<AppSpec> apps = new ArrayList<>();
     for (YamlMap a : root.maps("apps")) {
       String id = a.string("id");
+      if (id.isEmpty() || id.contains("/")) {
+        throw a.errorAt("id", "an app id is 1 or more characters without '/' (record keys are app/user)");
+      }
       List<PublicKey> keys = new ArrayList<>();
       List<String> pems = new ArrayList<>();
       for (String p : a.strings("public_keys")) {
@@ -133,7 +136,13 @@ public final class NodeConfig {
       if (keys.isEmpty()) {
         throw a.errorAt("public_keys", "app '" + id + "' needs at least one public key");
       }
-      apps.add(new AppSpec(id, keys, pems));
+      String audience = a.string("audience", fleetId);
+      if (audience.isEmpty()) {
+        throw a.errorAt("audience", "the token audience must not be empty");
+      }
+      long maxLifetime = a.integer("max_token_lifetime_seconds",
+          (int) AppSpec.DEFAULT_MAX_TOKEN_LIFETIME, 60, 7 * 24 * 3600);
+      apps.add(new AppSpec(id, keys, pems, audience, maxLifetime));
       a.finish();
     }
 

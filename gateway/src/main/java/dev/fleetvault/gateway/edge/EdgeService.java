@@ -83,12 +83,8 @@ public final class EdgeService {
   /** Handles one fan-out request; {@code token} is the raw token or "Bearer ..." value. */
   public Future<Message> handle(VaultMethod method, Message request, String token) {
     VaultMethod.RequestView v = method.view(request);
-    if (v.version() != 1 || v.suite() != 1) {
-      return Future.failedFuture(new FleetvaultException(ErrorCode.UNSUPPORTED_VERSION,
-          "this node speaks version 1, suite 1"));
-    }
     try {
-      WireCodec.check(request);
+      WireCodec.check(request); // the version/suite check, then every field rule
     } catch (WireFormatException e) {
       return Future.failedFuture(Errors.wire(e));
     }
@@ -130,7 +126,30 @@ public final class EdgeService {
     }
   }
 
+  /**
+   * The envelope for this answer (PROTOCOL.md 13.9): consistent from the client's
+   * {@code known_tree_size}, or none when the client already holds exactly that epoch and
+   * checkpoint, or none when the source has nothing for that size (never an envelope from
+   * another base). Fetched off the event loop when the source may block, while the members work.
+   */
+  private Future<ByteString> envelope(VaultMethod.RequestView v) {
+    java.util.concurrent.Callable<ByteString> fetch = () -> {
+      ByteString b = bundles.bundleFor(v.knownBundleEpoch(), v.knownTreeSize());
+      return bundles.isCurrent(b, v.knownBundleEpoch(), v.knownTreeSize()) ? ByteString.EMPTY : b;
+    };
+    io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+    if (bundles.mayBlock() && ctx != null) {
+      return ctx.executeBlocking(fetch, false);
+    }
+    try {
+      return Future.succeededFuture(fetch.call());
+    } catch (Exception e) {
+      return Future.succeededFuture(ByteString.EMPTY);
+    }
+  }
+
   private Future<Message> fanOut(VaultMethod method, VaultMethod.RequestView v, String token) {
+    Future<ByteString> envelope = envelope(v).otherwise(ByteString.EMPTY);
     List<Future<MemberResult>> calls = new ArrayList<>();
     for (SealedRequest r : v.requests()) {
       MemberRequest mr = MemberRequest.newBuilder().setVersion(1).setSuite(1)
@@ -142,7 +161,9 @@ public final class EdgeService {
               .setUnavailable(MemberUnavailable.newBuilder()
                   .setReason(Errors.classify(err).code().wire())).build()));
     }
-    return Future.join(calls).transform(ignored -> {
+    List<Future<?>> all = new ArrayList<>(calls);
+    all.add(envelope);
+    return Future.join(all).transform(ignored -> {
       List<MemberResult> results = new ArrayList<>();
       Map<ErrorCode, Integer> errors = new EnumMap<>(ErrorCode.class);
       int answered = 0;
@@ -156,8 +177,7 @@ public final class EdgeService {
         }
       }
       if (answered >= Math.min(threshold, v.requests().size())) {
-        ByteString bundle = bundles.bundleFor(v.knownBundleEpoch());
-        return Future.succeededFuture(method.response(results, bundle));
+        return Future.succeededFuture(method.response(results, envelope.result()));
       }
       return Future.failedFuture(summarise(errors));
     });

@@ -9,13 +9,21 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
+import io.vertx.grpc.server.GrpcProtocol;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 
 /**
- * The client edge's one HTTP server: gRPC ({@code content-type: application/grpc*}, HTTP/2
- * cleartext or HTTP/1.1 upgrade), the WebSocket at {@code /v1/ws}, and the plain routes
- * ({@code /healthz /readyz /metrics}). Completes its start promise from {@code listen}.
+ * The client edge's one HTTP server: gRPC ({@code content-type: application/grpc} or
+ * {@code application/grpc+proto}, HTTP/2 cleartext or HTTP/1.1 upgrade), the WebSocket at
+ * {@code /v1/ws}, and the plain routes ({@code /healthz /readyz /metrics}). Completes its start
+ * promise from {@code listen}.
+ *
+ * <p>gRPC-Web ({@code application/grpc-web*}), gRPC with the JSON codec
+ * ({@code application/grpc+json}) and HTTP/JSON transcoding, which Vert.x 5's gRPC server
+ * enables by default, are turned off (PROTOCOL.md section 4.3): the protocol has one encoding
+ * and two transports, and a browser uses the WebSocket. Such requests get HTTP 415 with
+ * {@code accept: application/grpc}.
  */
 public final class EdgeVerticle extends AbstractVerticle {
   private final HostPort bind;
@@ -47,8 +55,13 @@ public final class EdgeVerticle extends AbstractVerticle {
 
   @Override
   public void start(Promise<Void> startPromise) {
-    GrpcServer grpcServer = GrpcServer.server(vertx,
-        new GrpcServerOptions().setMaxMessageSize(maxMessageBytes));
+    GrpcServerOptions grpcOptions = new GrpcServerOptions().setMaxMessageSize(maxMessageBytes);
+    for (GrpcProtocol p : GrpcProtocol.values()) {
+      if (p != GrpcProtocol.HTTP_2) {
+        grpcOptions.removeEnabledProtocol(p); // gRPC-Web, gRPC-Web text, transcoding: off
+      }
+    }
+    GrpcServer grpcServer = GrpcServer.server(vertx, grpcOptions);
     grpc.bind(grpcServer);
     Router router = routes.apply(vertx);
     HttpServerOptions options = serverOptions(bind, maxMessageBytes, limits);
@@ -66,12 +79,23 @@ public final class EdgeVerticle extends AbstractVerticle {
   private void route(HttpServerRequest req, GrpcServer grpcServer, Router router) {
     String ct = req.getHeader("content-type");
     if (ct != null && ct.startsWith("application/grpc")) {
-      grpcServer.handle(req);
+      if (isGrpcProto(ct)) {
+        grpcServer.handle(req);
+      } else {
+        req.response().setStatusCode(415).putHeader("accept", "application/grpc")
+            .end("only application/grpc (protobuf) is served; see PROTOCOL.md section 4.3");
+      }
     } else if ("/v1/ws".equals(req.path())) {
       req.toWebSocket().onSuccess(ws::serve).onFailure(err -> { });
     } else {
       router.handle(req);
     }
+  }
+
+  /** {@code application/grpc} or {@code application/grpc+proto}, parameters allowed. */
+  static boolean isGrpcProto(String contentType) {
+    String base = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    return base.equals("application/grpc") || base.equals("application/grpc+proto");
   }
 
   @Override

@@ -80,10 +80,10 @@ public final class GrpcEdge {
     call.last().onSuccess(msg -> {
       try {
         edge.admitAddress(remote);
-        if (msg.getVersion() != 1 || msg.getSuite() != 1) {
-          throw new FleetvaultException(ErrorCode.UNSUPPORTED_VERSION,
-              "this node speaks version 1, suite 1");
-        }
+        dev.fleetvault.protocol.wire.WireCodec.check(msg);
+      } catch (dev.fleetvault.protocol.wire.WireFormatException e) {
+        fail(call, "Status", start, Errors.wire(e));
+        return;
       } catch (FleetvaultException e) {
         fail(call, "Status", start, e);
         return;

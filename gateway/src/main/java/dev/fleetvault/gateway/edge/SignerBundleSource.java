@@ -43,6 +43,12 @@ public final class SignerBundleSource implements BundleSource {
       return size() > MAX_CACHED;
     }
   };
+  private final Map<ByteString, long[]> facts = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<ByteString, long[]> eldest) {
+      return size() > MAX_CACHED;
+    }
+  };
   private byte[] checkpoint;
   private long checkedAt;
   private boolean failing;
@@ -73,13 +79,45 @@ public final class SignerBundleSource implements BundleSource {
   }
 
   /**
-   * Without a tree size (the fan-out answers, built on the event loop): the last envelope
-   * fetched from tree size 0, without any I/O or locking; empty until one was fetched. Clients
-   * verify the envelope of their session's {@code Status} answer, which carries their size.
+   * Without a tree size (callers that cannot block and know no size): the last envelope fetched
+   * from tree size 0, without any I/O or locking; empty until one was fetched. The edge's
+   * answers use {@link #bundleFor(long, long)} (off the event loop) instead.
    */
   @Override
   public ByteString bundleFor(long knownEpoch) {
     return fromZero;
+  }
+
+  @Override
+  public boolean mayBlock() {
+    return true;
+  }
+
+  /** Same epoch and a checkpoint of exactly the client's size (parsed once per envelope). */
+  @Override
+  public boolean isCurrent(ByteString envelope, long knownEpoch, long knownTreeSize) {
+    if (envelope.isEmpty() || knownEpoch <= 0) {
+      return false;
+    }
+    long[] facts;
+    synchronized (this) {
+      facts = this.facts.get(envelope);
+    }
+    if (facts == null) {
+      try {
+        BundleEnvelope env = BundleEnvelope.parse(envelope.toByteArray());
+        long epoch = FleetArtifact.parse(env.bundle().artifact()).epoch();
+        long size = dev.fleetvault.bundles.tlog.Checkpoint.fromNoteText(
+            dev.fleetvault.bundles.tlog.SignedNote.parse(env.bundle().checkpoint()).text()).treeSize();
+        facts = new long[] {epoch, size};
+      } catch (RuntimeException e) {
+        return false;
+      }
+      synchronized (this) {
+        this.facts.put(envelope, facts);
+      }
+    }
+    return facts[0] == knownEpoch && facts[1] == knownTreeSize;
   }
 
   @Override

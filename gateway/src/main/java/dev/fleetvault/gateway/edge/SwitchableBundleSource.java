@@ -35,4 +35,14 @@ public final class SwitchableBundleSource implements BundleSource {
   public ByteString bundleFor(long knownEpoch, long knownTreeSize) {
     return delegate.bundleFor(knownEpoch, knownTreeSize);
   }
+
+  @Override
+  public boolean mayBlock() {
+    return delegate.mayBlock();
+  }
+
+  @Override
+  public boolean isCurrent(ByteString envelope, long knownEpoch, long knownTreeSize) {
+    return delegate.isCurrent(envelope, knownEpoch, knownTreeSize);
+  }
 }

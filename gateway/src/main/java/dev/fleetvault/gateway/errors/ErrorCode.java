@@ -1,68 +1,78 @@
 package dev.fleetvault.gateway.errors;
 
+import dev.fleetvault.protocol.wire.ErrorCodes;
 import io.vertx.grpc.common.GrpcStatus;
 
 /**
- * Every error a node reports, with its stable wire code (sent as the gRPC trailer
- * {@code fleetvault-error} and as {@code error.code} in WebSocket error frames) and its gRPC
- * status. Codes never change meaning; new ones may be added. "Wrong PIN", "no guesses" and "not
+ * Every error a node reports: the node's view of common.proto's {@code ErrorCode}, with the
+ * one mapping to wire names (the gRPC trailer {@code fleetvault-error}) and gRPC statuses in
+ * {@link ErrorCodes}; WebSocket error frames carry {@link #proto()}. Codes never change meaning; new ones may be added. "Wrong PIN", "no guesses" and "not
  * registered" are not errors: they are results inside the answers.
  */
 public enum ErrorCode {
-  /** Missing, malformed, unknown-issuer, badly signed or expired token. */
-  UNAUTHENTICATED("unauthenticated", GrpcStatus.UNAUTHENTICATED),
+  /** Missing, malformed, unknown-issuer, badly signed, expired, wrong-audience or too long-lived token. */
+  UNAUTHENTICATED(dev.fleetvault.protocol.wire.ErrorCode.ERROR_CODE_UNAUTHENTICATED),
   /** The token is valid but does not allow this request. */
-  PERMISSION_DENIED("permission_denied", GrpcStatus.PERMISSION_DENIED),
+  PERMISSION_DENIED(dev.fleetvault.protocol.wire.ErrorCode.ERROR_CODE_PERMISSION_DENIED),
   /** The request could not be decoded or failed validation (lengths, curve points, fields). */
-  BAD_REQUEST("bad_request", GrpcStatus.INVALID_ARGUMENT),
+  BAD_REQUEST(dev.fleetvault.protocol.wire.ErrorCode.ERROR_CODE_BAD_REQUEST),
   /** A message or frame version this node does not speak. */
-  UNSUPPORTED_VERSION("unsupported_version", GrpcStatus.INVALID_ARGUMENT),
+  UNSUPPORTED_VERSION(dev.fleetvault.protocol.wire.ErrorCode.ERROR_CODE_UNSUPPORTED_VERSION),
   /** The message is larger than {@code limits.max_message_bytes}. */
-  TOO_LARGE("too_large", GrpcStatus.RESOURCE_EXHAUSTED),
+  TOO_LARGE(dev.fleetvault.protocol.wire.ErrorCode.ERROR_CODE_TOO_LARGE),
   /** Too many requests from this user or address; retry later. */
-  RATE_LIMITED("rate_limited", GrpcStatus.RESOURCE_EXHAUSTED),
+  RATE_LIMITED(dev.fleetvault.protocol.wire.ErrorCode.ERROR_CODE_RATE_LIMITED),
   /** The HSM worker queue is full; retry later. */
-  HSM_BUSY("hsm_busy", GrpcStatus.RESOURCE_EXHAUSTED),
+  HSM_BUSY(dev.fleetvault.protocol.wire.ErrorCode.ERROR_CODE_HSM_BUSY),
   /** An envelope or attempt was already used (replay); nothing was evaluated. */
-  REPLAYED("replayed", GrpcStatus.FAILED_PRECONDITION),
+  REPLAYED(dev.fleetvault.protocol.wire.ErrorCode.ERROR_CODE_REPLAYED),
   /** The request does not fit the record's state (e.g. phase 2 without a committed attempt). */
-  FAILED_PRECONDITION("failed_precondition", GrpcStatus.FAILED_PRECONDITION),
+  FAILED_PRECONDITION(dev.fleetvault.protocol.wire.ErrorCode.ERROR_CODE_FAILED_PRECONDITION),
   /** Fewer than a majority of members could be reached or agreed; nothing was spent. */
-  NO_MAJORITY("no_majority", GrpcStatus.UNAVAILABLE),
+  NO_MAJORITY(dev.fleetvault.protocol.wire.ErrorCode.ERROR_CODE_NO_MAJORITY),
   /** A member, the ledger or the HSM did not answer in time; safe to retry. */
-  TIMEOUT("timeout", GrpcStatus.UNAVAILABLE),
+  TIMEOUT(dev.fleetvault.protocol.wire.ErrorCode.ERROR_CODE_TIMEOUT),
   /** This node is shutting down or not ready. */
-  NOT_READY("not_ready", GrpcStatus.UNAVAILABLE),
+  NOT_READY(dev.fleetvault.protocol.wire.ErrorCode.ERROR_CODE_NOT_READY),
   /** No such method or WebSocket message type. */
-  UNKNOWN_METHOD("unknown_method", GrpcStatus.UNIMPLEMENTED),
+  UNKNOWN_METHOD(dev.fleetvault.protocol.wire.ErrorCode.ERROR_CODE_UNKNOWN_METHOD),
   /** A bug or an HSM fault; details are in the node's log, never in the answer. */
-  INTERNAL("internal", GrpcStatus.INTERNAL);
+  INTERNAL(dev.fleetvault.protocol.wire.ErrorCode.ERROR_CODE_INTERNAL);
 
-  private final String wire;
-  private final GrpcStatus status;
+  private final dev.fleetvault.protocol.wire.ErrorCode proto;
 
-  ErrorCode(String wire, GrpcStatus status) {
-    this.wire = wire;
-    this.status = status;
+  ErrorCode(dev.fleetvault.protocol.wire.ErrorCode proto) {
+    this.proto = proto;
   }
 
-  /** The stable code on the wire. */
+  /** The common.proto value. */
+  public dev.fleetvault.protocol.wire.ErrorCode proto() {
+    return proto;
+  }
+
+  /** The stable code on the wire (the trailer and MemberUnavailable.reason). */
   public String wire() {
-    return wire;
+    return ErrorCodes.wireName(proto);
   }
 
   /** The gRPC status it maps to. */
   public GrpcStatus grpcStatus() {
-    return status;
+    return GrpcStatus.valueOf(ErrorCodes.grpcStatus(proto));
   }
 
-  /** Parses a wire code; {@link #INTERNAL} for an unknown one. */
-  public static ErrorCode fromWire(String wire) {
+  /** The node code of a common.proto value; {@link #INTERNAL} for an unknown one. */
+  public static ErrorCode of(dev.fleetvault.protocol.wire.ErrorCode proto) {
+    dev.fleetvault.protocol.wire.ErrorCode p = ErrorCodes.of(proto);
     for (ErrorCode c : values()) {
-      if (c.wire.equals(wire)) {
+      if (c.proto == p) {
         return c;
       }
     }
     return INTERNAL;
+  }
+
+  /** Parses a wire code; {@link #INTERNAL} for an unknown one. */
+  public static ErrorCode fromWire(String wire) {
+    return of(ErrorCodes.fromWireName(wire));
   }
 }

@@ -1,6 +1,5 @@
 package dev.fleetvault.gateway.errors;
 
-import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.concurrent.CompletionException;
@@ -15,7 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Errors {
   /** The gRPC trailer (and, for trailers-only error responses, header) carrying the stable code. */
-  public static final String TRAILER = "fleetvault-error";
+  public static final String TRAILER = dev.fleetvault.protocol.wire.ErrorCodes.TRAILER;
   private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
 
   private Errors() {}
@@ -48,15 +47,14 @@ public final class Errors {
 
   /** Maps the protocol's strict-decoding failures. */
   public static FleetvaultException wire(dev.fleetvault.protocol.wire.WireFormatException e) {
-    switch (e.reason()) {
-      case UNKNOWN_VERSION:
-      case UNKNOWN_SUITE:
-        return new FleetvaultException(ErrorCode.UNSUPPORTED_VERSION,
-            "this node speaks version 1, suite 1");
+    ErrorCode code = ErrorCode.of(dev.fleetvault.protocol.wire.ErrorCodes.of(e));
+    switch (code) {
+      case UNSUPPORTED_VERSION:
+        return new FleetvaultException(code, "this node speaks version 1, suite 1, frame version 1");
       case TOO_LARGE:
-        return new FleetvaultException(ErrorCode.TOO_LARGE, "message too large");
+        return new FleetvaultException(code, "message too large");
       default:
-        return new FleetvaultException(ErrorCode.BAD_REQUEST,
+        return new FleetvaultException(code,
             "malformed request (" + e.reason().name().toLowerCase() + ")");
     }
   }
@@ -73,11 +71,12 @@ public final class Errors {
     }
   }
 
-  /** The JSON error object of a WebSocket error frame. */
-  public static JsonObject wsError(Throwable t) {
+  /** The error of a WebSocket error frame (ws.proto {@code WsError}). */
+  public static dev.fleetvault.protocol.wire.WsError wsError(Throwable t) {
     FleetvaultException e = classify(t);
-    return new JsonObject().put("code", e.code().wire())
-        .put("status", e.code().grpcStatus().name()).put("message", e.getMessage());
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    return dev.fleetvault.protocol.wire.WsError.newBuilder().setCode(e.code().proto())
+        .setMessage(m.length() > 200 ? m.substring(0, 200) : m).build();
   }
 
   /** Maps a gRPC status received from a peer back to a code (for fan-out results). */
@@ -85,13 +84,6 @@ public final class Errors {
     if (trailerCode != null) {
       return ErrorCode.fromWire(trailerCode);
     }
-    switch (status) {
-      case UNAVAILABLE: return ErrorCode.NO_MAJORITY;
-      case DEADLINE_EXCEEDED: return ErrorCode.TIMEOUT;
-      case INVALID_ARGUMENT: return ErrorCode.BAD_REQUEST;
-      case UNAUTHENTICATED: return ErrorCode.UNAUTHENTICATED;
-      case RESOURCE_EXHAUSTED: return ErrorCode.RATE_LIMITED;
-      default: return ErrorCode.INTERNAL;
-    }
+    return ErrorCode.of(dev.fleetvault.protocol.wire.ErrorCodes.fromGrpcStatus(status.code));
   }
 }

@@ -86,9 +86,10 @@ public final class PeerVerticle extends AbstractVerticle {
           new FleetvaultException(ErrorCode.BAD_REQUEST, "message could not be decoded")));
       call.exceptionHandler(err -> { });
       call.last().onSuccess(req -> {
-        if (req.getVersion() != 1 || req.getSuite() != 1) {
-          Errors.fail(call.response(), new FleetvaultException(ErrorCode.UNSUPPORTED_VERSION,
-              "this node speaks version 1, suite 1"));
+        try {
+          dev.fleetvault.protocol.wire.WireVersion.check("MemberRequest", req.getVersion(), req.getSuite());
+        } catch (dev.fleetvault.protocol.wire.WireFormatException e) {
+          Errors.fail(call.response(), Errors.wire(e));
           return;
         }
         tokens.verify(call.headers().get("authorization")).compose(caller -> {

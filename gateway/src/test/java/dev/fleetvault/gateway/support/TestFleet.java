@@ -140,7 +140,8 @@ public final class TestFleet implements AutoCloseable {
   /** A valid token for {@code user} (5 minutes). */
   public String token(String user) {
     return signer.generateToken(new JsonObject().put("sub", user).put("iss", "dev-app"),
-        new JWTOptions().setAlgorithm("ES256").setExpiresInSeconds(300));
+        new JWTOptions().setAlgorithm("ES256").setExpiresInSeconds(300)
+            .setAudience(java.util.List.of("test")));
   }
 
   /** A token with arbitrary claims (no automatic exp unless given). */

@@ -68,5 +68,14 @@ public final class WireLimits {
   /** Largest encoded MemberRecord (what the gateway seals with its HSM). */
   public static final int MAX_MEMBER_RECORD = 2560;
 
+  /** Longest app token in characters (a compact JWS; PROTOCOL.md section 15). */
+  public static final int MAX_TOKEN = 4096;
+  /** Longest WsRequest.method / WsResponse.method in bytes. */
+  public static final int MAX_WS_METHOD = 32;
+  /** Largest encoded WsRequest: a client request, a token and the frame fields. */
+  public static final int MAX_WS_REQUEST = MAX_CLIENT_REQUEST + MAX_TOKEN + 64;
+  /** Largest encoded WsResponse: a client response or an error, and the frame fields. */
+  public static final int MAX_WS_RESPONSE = MAX_CLIENT_RESPONSE + 512;
+
   private WireLimits() {}
 }

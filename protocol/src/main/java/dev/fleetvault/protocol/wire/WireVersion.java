@@ -19,6 +19,32 @@ public final class WireVersion {
   public static final int SUITE_P256_SHA256 = 1;
   /** Member record format 1 (MemberRecord.format). */
   public static final int RECORD_FORMAT_1 = 1;
+  /** WebSocket frame version 1 (WsRequest.frame_version, WsResponse.frame_version). */
+  public static final int FRAME_VERSION_1 = 1;
+
+  /**
+   * The one version/suite check of the protocol: every top-level message's {@code version} and
+   * {@code suite} go through here (via {@link WireCodec}, or directly where a handler must
+   * answer before the rest of the rules).
+   *
+   * @param type the message type, for the error text
+   * @throws WireFormatException {@code UNKNOWN_VERSION} or {@code UNKNOWN_SUITE}
+   */
+  public static void check(String type, int version, int suite) {
+    if (version != VERSION_1) {
+      throw new WireFormatException(WireFormatException.Reason.UNKNOWN_VERSION,
+          type + ".version is " + version + ", this code speaks version " + VERSION_1);
+    }
+    checkSuite(type, suite);
+  }
+
+  /** The suite half of {@link #check(String, int, int)} (MemberRecord has a format, not a version). */
+  public static void checkSuite(String type, int suite) {
+    if (suite != SUITE_P256_SHA256) {
+      throw new WireFormatException(WireFormatException.Reason.UNKNOWN_SUITE,
+          type + ".suite is " + suite + ", this code speaks suite " + SUITE_P256_SHA256);
+    }
+  }
 
   private WireVersion() {}
 }

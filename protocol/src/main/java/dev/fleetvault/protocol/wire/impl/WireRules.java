@@ -41,8 +41,10 @@ public final class WireRules {
     }
 
     public void check(T message) {
-      noUnknownFields(message, message.getDescriptorForType().getName());
+      // the type's own rules first, so a version or suite this code does not speak is reported
+      // as such even when the message also carries that version's new fields
       checks.accept(message);
+      noUnknownFields(message, message.getDescriptorForType().getName());
     }
   }
 
@@ -95,6 +97,27 @@ public final class WireRules {
       }
       range("StatusResponse.leader", m.getLeader(), 0, WireLimits.MAX_MEMBERS);
       maxLen("StatusResponse.validation_bundle", m.getValidationBundle(), WireLimits.MAX_VALIDATION_BUNDLE);
+    });
+
+    add(WsRequest.class, WsRequest.parser(), WireLimits.MAX_WS_REQUEST, m -> {
+      frameVersion("WsRequest", m.getFrameVersion());
+      maxUtf8("WsRequest.method", m.getMethod(), WireLimits.MAX_WS_METHOD);
+      maxUtf8("WsRequest.token", m.getToken(), WireLimits.MAX_TOKEN);
+      maxLen("WsRequest.body", m.getBody(), WireLimits.MAX_CLIENT_REQUEST);
+    });
+    add(WsResponse.class, WsResponse.parser(), WireLimits.MAX_WS_RESPONSE, m -> {
+      frameVersion("WsResponse", m.getFrameVersion());
+      maxUtf8("WsResponse.method", m.getMethod(), WireLimits.MAX_WS_METHOD);
+      switch (m.getOutcomeCase()) {
+        case BODY:
+          maxLen("WsResponse.body", m.getBody(), WireLimits.MAX_CLIENT_RESPONSE);
+          break;
+        case ERROR:
+          maxUtf8("WsResponse.error.message", m.getError().getMessage(), WireLimits.MAX_REASON);
+          break;
+        default:
+          fail("WsResponse has neither body nor error");
+      }
     });
 
     add(MemberRequest.class, MemberRequest.parser(), WireLimits.MAX_MEMBER_REQUEST, m -> {
@@ -299,17 +322,17 @@ public final class WireRules {
   }
 
   private static void versioned(String type, int version, int suite) {
-    if (version != WireVersion.VERSION_1) {
-      throw new WireFormatException(UNKNOWN_VERSION,
-          type + ".version is " + version + ", this code speaks version " + WireVersion.VERSION_1);
-    }
-    suite(type, suite);
+    WireVersion.check(type, version, suite);
   }
 
   private static void suite(String type, int suite) {
-    if (suite != WireVersion.SUITE_P256_SHA256) {
-      throw new WireFormatException(UNKNOWN_SUITE,
-          type + ".suite is " + suite + ", this code speaks suite " + WireVersion.SUITE_P256_SHA256);
+    WireVersion.checkSuite(type, suite);
+  }
+
+  private static void frameVersion(String type, int version) {
+    if (version != WireVersion.FRAME_VERSION_1) {
+      throw new WireFormatException(UNKNOWN_VERSION, type + ".frame_version is " + version
+          + ", this code speaks frame version " + WireVersion.FRAME_VERSION_1);
     }
   }
 
@@ -378,7 +401,9 @@ public final class WireRules {
           noUnknownFields((Message) e.getValue(), path + "." + fd.getName());
         }
       } else if (fd.getJavaType() == FieldDescriptor.JavaType.ENUM
-          && ((com.google.protobuf.Descriptors.EnumValueDescriptor) e.getValue()).getIndex() < 0) {
+          && ((com.google.protobuf.Descriptors.EnumValueDescriptor) e.getValue()).getIndex() < 0
+          // an ErrorCode a receiver does not know reads as ERROR_CODE_INTERNAL (ErrorCodes.of)
+          && !fd.getEnumType().getName().equals("ErrorCode")) {
         throw new WireFormatException(UNKNOWN_FIELD, path + "." + fd.getName() + " has an unknown enum value");
       }
     }
