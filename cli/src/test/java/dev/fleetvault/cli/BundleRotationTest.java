@@ -172,7 +172,7 @@ class BundleRotationTest {
         try {
             String user = "rotating-user";
             String token = fleet.tokens().tokenFor(user).toCompletableFuture().get();
-            dev.fleetvault.protocol.wire.Recover0Request r0 = dev.fleetvault.protocol.flow.Recovery.begin(lagRealm,
+            dev.fleetvault.protocol.wire.Recover0Request r0 = dev.fleetvault.protocol.flow.Recovery.begin(lagRealm, TestFleet.APP,
                 user.getBytes(StandardCharsets.UTF_8), dev.fleetvault.protocol.secret.SecretBytes.copyOf(new byte[] {4}),
                 new java.security.SecureRandom()).recover0Request();
             for (var edge : fleet.edges()) {

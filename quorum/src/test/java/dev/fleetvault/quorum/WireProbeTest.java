@@ -85,7 +85,7 @@ class WireProbeTest extends QuorumTestBase {
                     byte[] sealed = random(64);
                     join(c.node(id).records().put(user, 1, id, sealed));
                     assertThat(join(c.memberLedger(id).register(user, 1, sha256(sealed), 5)).isCommitted()).isTrue();
-                    assertThat(join(c.memberLedger(id).attempt(user, random(32))).isCommitted()).isTrue();
+                    assertThat(join(c.memberLedger(id).attempt(user, 1, sha256(sealed), 1, random(32))).isCommitted()).isTrue();
                 }
                 c.awaitConverged();
                 byte[] needle = user.getBytes(StandardCharsets.UTF_8);

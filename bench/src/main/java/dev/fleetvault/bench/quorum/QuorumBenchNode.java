@@ -113,7 +113,7 @@ public final class QuorumBenchNode {
             } else {
                 byte[] aid = new byte[32];
                 ThreadLocalRandom.current().nextBytes(aid);
-                f = ledger.attempt(user, aid).toCompletableFuture();
+                f = ledger.attempt(user, version[u], sha(user), 1, aid).toCompletableFuture();
             }
             f.whenComplete((res, e) -> {
                 long dt = System.nanoTime() - t0;
