@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
         dev.fleetvault.cli.audit.BundleCommand.class,
         dev.fleetvault.cli.audit.AuditCommand.class,
         dev.fleetvault.cli.audit.SignerCommand.class,
+        dev.fleetvault.cli.ceremony.CeremonyCommand.class,
+        dev.fleetvault.cli.ceremony.EvidenceCommand.class,
     })
 public final class FleetvaultCommand implements Runnable {
     private final Io io;

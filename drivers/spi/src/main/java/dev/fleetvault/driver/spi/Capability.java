@@ -29,6 +29,13 @@ public enum Capability {
   /** Generated keys survive {@link HsmDriver#close()} and a restart, and {@link HsmDriver#findKey} finds them again. */
   PERSISTENT_KEYS,
   /**
+   * {@link HsmDriver#keyProvenance} reads back from the device whether a key was generated there and
+   * whether it can ever be extracted (PKCS#11: {@code CKA_LOCAL}, {@code CKA_NEVER_EXTRACTABLE} ...).
+   */
+  KEY_PROVENANCE,
+  /** {@link HsmDriver#attest} returns a device-signed key attestation in a named format. */
+  KEY_ATTESTATION,
+  /**
    * The driver implements {@link InsecureTestKeyImport} and it was enabled in configuration. Only
    * for the contract suite's known-answer tests (Wycheproof); never enable it in production.
    */

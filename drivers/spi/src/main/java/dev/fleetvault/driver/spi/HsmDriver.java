@@ -83,6 +83,29 @@ public interface HsmDriver extends AutoCloseable {
   /** {@code n} random bytes (0 &le; n &le; 1024) from the device's generator. */
   byte[] random(int n) throws HsmException;
 
+  /**
+   * Reads back from the device what it says about {@code key}'s origin and exportability, for
+   * deployment evidence. A driver reports only what the device answers (see {@link KeyProvenance});
+   * one that cannot ask the device throws kind {@link HsmException.Kind#UNSUPPORTED} and does not
+   * report {@link Capability#KEY_PROVENANCE}. The default does exactly that.
+   *
+   * @throws HsmException kind {@link HsmException.Kind#KEY_NOT_FOUND} for a handle that is not this driver's
+   */
+  default KeyProvenance keyProvenance(KeyHandle key) throws HsmException {
+    throw new HsmFatalException(HsmException.Kind.UNSUPPORTED,
+        "this driver cannot read key provenance (generated on device, never extractable) from its device");
+  }
+
+  /**
+   * A device-signed attestation of {@code key} in the device's own format, where the device offers
+   * one ({@link Capability#KEY_ATTESTATION}). The driver passes the device's bytes on unchanged and
+   * vouches for nothing: verifiers per {@link Attestation#format()} check them. The default throws
+   * kind {@link HsmException.Kind#UNSUPPORTED}.
+   */
+  default Attestation attest(KeyHandle key) throws HsmException {
+    throw new HsmFatalException(HsmException.Kind.UNSUPPORTED, "this driver's device offers no key attestation");
+  }
+
   /** How many calls the driver runs at once; size the caller's worker pool to this. */
   int maxConcurrentSessions();
 

@@ -62,17 +62,25 @@ public final class Pkcs11Driver implements HsmDriver, InsecureTestKeyImport {
   private final String tokenKey;
   private final Set<Capability> capabilities;
   private final DeviceInfo info;
+  private final long slotId;
   private final SecureRandom nonces = new SecureRandom();
   private volatile boolean tokenReleased;
 
-  private Pkcs11Driver(Pkcs11Config config, Provider provider, KeyStore keyStore, String tokenKey, DeviceInfo info) {
+  private Pkcs11Driver(Pkcs11Config config, Provider provider, KeyStore keyStore, String tokenKey, DeviceInfo info,
+      long slotId) {
     this.config = config;
+    this.slotId = slotId;
     this.provider = provider;
     this.keys = new TokenKeys(provider, keyStore);
     this.tokenKey = tokenKey;
     this.info = info;
     this.gate = new SessionGate(Pkcs11DriverProvider.ID, config.maxSessions(), config.borrowTimeout());
-    this.capabilities = Pkcs11Capabilities.read(provider, config.insecureTestKeyImport());
+    java.util.EnumSet<Capability> caps = java.util.EnumSet.noneOf(Capability.class);
+    caps.addAll(Pkcs11Capabilities.read(provider, config.insecureTestKeyImport()));
+    if (slotId >= 0 && WrapperAccess.available()) {
+      caps.add(Capability.KEY_PROVENANCE); // attributes are read through the wrapper, which needs the slot id
+    }
+    this.capabilities = Set.copyOf(caps);
   }
 
   /** Configures SunPKCS11 for the selected slot, logs in with {@code pin} (wiped here) and returns the driver. */
@@ -122,7 +130,7 @@ public final class Pkcs11Driver implements HsmDriver, InsecureTestKeyImport {
     String tokenKey = config.library() + "#" + (slotId >= 0 ? "slot" + slotId : slotLine);
     TokenLogins.acquire(tokenKey);
     Pkcs11Driver d = new Pkcs11Driver(config, provider, ks, tokenKey,
-        DeviceFacts.describe(config, provider, slotId, wrapper));
+        DeviceFacts.describe(config, provider, slotId, wrapper), slotId);
     LOG.info("HSM driver 'pkcs11' opened: {} {} serial {} ({}), capabilities {}", d.info.vendor(), d.info.model(),
         d.info.serial(), slotLine, d.capabilities);
     return d;
@@ -300,6 +308,37 @@ public final class Pkcs11Driver implements HsmDriver, InsecureTestKeyImport {
       return b;
     } catch (GeneralSecurityException | RuntimeException e) {
       throw CkrErrors.map("random failed", e, Kind.DEVICE_ERROR);
+    }
+  }
+
+  /**
+   * Reads the token's own {@code CKA_LOCAL}, {@code CKA_NEVER_EXTRACTABLE},
+   * {@code CKA_ALWAYS_SENSITIVE} and {@code CKA_EXTRACTABLE} (and {@code CKA_SENSITIVE},
+   * {@code CKA_TOKEN}, {@code CKA_PRIVATE}, {@code CKA_MODIFIABLE}) of the private or secret key
+   * object behind {@code key} with {@code C_GetAttributeValue}. A boolean the token does not report
+   * counts as the unsafe answer (not local, extractable). Needs the JVM option
+   * {@value WrapperAccess#ADD_EXPORTS} and a known slot id; otherwise UNSUPPORTED.
+   */
+  @Override
+  public dev.fleetvault.driver.spi.KeyProvenance keyProvenance(KeyHandle key) throws HsmException {
+    Objects.requireNonNull(key, "key");
+    require(Capability.KEY_PROVENANCE);
+    try (SessionGate.Permit p = gate.acquire()) {
+      TokenKeys.Entry e = keys.resolve(key, KeySpec.values());
+      long objectClass = e.handle().spec() == KeySpec.AES_256 ? 4L : 3L;
+      WrapperAccess.KeyObjectFacts f = WrapperAccess.keyObject(config.library(), slotId, objectClass, key.label());
+      java.util.Map<String, String> raw = new java.util.LinkedHashMap<>();
+      f.attributes().forEach((k, v) -> raw.put(k, Boolean.toString(v)));
+      raw.put("object_class", objectClass == 4L ? "CKO_SECRET_KEY" : "CKO_PRIVATE_KEY");
+      raw.put("matched_by", f.matchedBy());
+      java.util.Map<String, Boolean> a = f.attributes();
+      return new dev.fleetvault.driver.spi.KeyProvenance(key.label(), e.handle().spec(),
+          a.getOrDefault("CKA_LOCAL", false), a.getOrDefault("CKA_NEVER_EXTRACTABLE", false),
+          a.getOrDefault("CKA_ALWAYS_SENSITIVE", false), a.getOrDefault("CKA_EXTRACTABLE", true),
+          "PKCS#11 C_GetAttributeValue on the token object (" + info.vendor() + " " + info.model()
+              + ", serial " + info.serial() + ", slot " + slotId + ")", raw);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw CkrErrors.map("reading key attributes failed", e, Kind.DEVICE_ERROR);
     }
   }
 

@@ -129,6 +129,101 @@ final class WrapperAccess {
     return matches.get(0);
   }
 
+  /** PKCS#11 attribute types read for key provenance, in report order. */
+  static final Map<String, Long> PROVENANCE_ATTRIBUTES = provenanceAttributes();
+  private static final long CKA_CLASS = 0x0L;
+  private static final long CKA_LABEL = 0x3L;
+  private static final long CKA_ID = 0x102L;
+  private static final long CKF_SERIAL_SESSION = 0x4L;
+
+  private static Map<String, Long> provenanceAttributes() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("CKA_LOCAL", 0x163L);
+    m.put("CKA_NEVER_EXTRACTABLE", 0x164L);
+    m.put("CKA_ALWAYS_SENSITIVE", 0x165L);
+    m.put("CKA_EXTRACTABLE", 0x162L);
+    m.put("CKA_SENSITIVE", 0x103L);
+    m.put("CKA_TOKEN", 0x1L);
+    m.put("CKA_PRIVATE", 0x2L);
+    m.put("CKA_MODIFIABLE", 0x170L);
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /** The raw boolean attributes of one key object, as the token answered them. */
+  record KeyObjectFacts(long handle, String matchedBy, Map<String, Boolean> attributes) {}
+
+  /**
+   * Finds the token object of class {@code objectClass} ({@code CKO_PRIVATE_KEY = 3},
+   * {@code CKO_SECRET_KEY = 4}) whose {@code CKA_LABEL} (or, failing that, {@code CKA_ID}) is
+   * {@code label} and reads its provenance attributes with {@code C_GetAttributeValue}, in a
+   * session of its own on the library's shared wrapper instance (the application is already logged
+   * in through SunPKCS11, so private objects are visible). Exactly one match is required.
+   */
+  static KeyObjectFacts keyObject(Path library, long slotId, long objectClass, String label) throws HsmException {
+    Object p11;
+    long session;
+    try {
+      p11 = pkcs11(library);
+      session = (long) p11.getClass().getMethod("C_OpenSession", long.class, long.class, Object.class,
+          Class.forName(PKG + ".CK_NOTIFY")).invoke(p11, slotId, CKF_SERIAL_SESSION, null, null);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw failure("cannot open a PKCS#11 session on slot " + slotId + " to read key attributes", e);
+    }
+    try {
+      String matchedBy = "CKA_LABEL";
+      long[] found = find(p11, session, objectClass, CKA_LABEL, label.toCharArray());
+      if (found.length == 0) {
+        matchedBy = "CKA_ID";
+        found = find(p11, session, objectClass, CKA_ID, label.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      if (found.length != 1) {
+        throw new HsmFatalException(found.length == 0 ? Kind.KEY_NOT_FOUND : Kind.DEVICE_ERROR,
+            (found.length == 0 ? "no" : found.length + "") + " token key objects of class " + objectClass
+                + " labelled '" + label + "' (need exactly one to read its attributes)");
+      }
+      Map<String, Boolean> attrs = new LinkedHashMap<>();
+      Class<?> ca = Class.forName(PKG + ".CK_ATTRIBUTE");
+      Method get = p11.getClass().getMethod("C_GetAttributeValue", long.class, long.class,
+          java.lang.reflect.Array.newInstance(ca, 0).getClass());
+      for (Map.Entry<String, Long> a : PROVENANCE_ATTRIBUTES.entrySet()) {
+        Object arr = java.lang.reflect.Array.newInstance(ca, 1);
+        Object attr = ca.getConstructor(long.class).newInstance(a.getValue());
+        java.lang.reflect.Array.set(arr, 0, attr);
+        try {
+          get.invoke(p11, session, found[0], arr);
+          // The native call puts new CK_ATTRIBUTE objects into the array: read them from there.
+          attrs.put(a.getKey(), (Boolean) ca.getMethod("getBoolean").invoke(java.lang.reflect.Array.get(arr, 0)));
+        } catch (InvocationTargetException e) {
+          // The token does not have this attribute for this object (CKR_ATTRIBUTE_TYPE_INVALID): left out.
+        }
+      }
+      return new KeyObjectFacts(found[0], matchedBy, attrs);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw failure("cannot read the attributes of key '" + label + "'", e);
+    } finally {
+      try {
+        p11.getClass().getMethod("C_CloseSession", long.class).invoke(p11, session);
+      } catch (ReflectiveOperationException | RuntimeException ignored) {
+        // the session goes with the library's finalisation
+      }
+    }
+  }
+
+  private static long[] find(Object p11, long session, long objectClass, long type, Object value)
+      throws ReflectiveOperationException {
+    Class<?> ca = Class.forName(PKG + ".CK_ATTRIBUTE");
+    Object tmpl = java.lang.reflect.Array.newInstance(ca, 2);
+    java.lang.reflect.Array.set(tmpl, 0, ca.getConstructor(long.class, long.class).newInstance(CKA_CLASS, objectClass));
+    java.lang.reflect.Array.set(tmpl, 1, ca.getConstructor(long.class, Object.class).newInstance(type, value));
+    Class<?> w = p11.getClass();
+    w.getMethod("C_FindObjectsInit", long.class, tmpl.getClass()).invoke(p11, session, tmpl);
+    try {
+      return (long[]) w.getMethod("C_FindObjects", long.class, long.class).invoke(p11, session, 8L);
+    } finally {
+      w.getMethod("C_FindObjectsFinal", long.class).invoke(p11, session);
+    }
+  }
+
   private static String chars(Class<?> c, Object o, String field) throws ReflectiveOperationException {
     char[] v = (char[]) c.getField(field).get(o);
     return v == null ? "" : new String(v).trim();

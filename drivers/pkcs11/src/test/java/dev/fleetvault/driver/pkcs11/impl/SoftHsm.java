@@ -23,6 +23,7 @@ final class SoftHsm {
   static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
   static final String MAIN = "fv-main";
   static final String WRONG_PIN = "fv-wrongpin";
+  static final String PROVENANCE = "fv-provenance";
   static final List<String> FRESH = List.of("fv-fresh-1", "fv-fresh-2", "fv-fresh-3", "fv-fresh-4");
   static final String PIN = "4711-user-pin";
 
@@ -66,7 +67,7 @@ final class SoftHsm {
   }
 
   private static List<String> allLabels() {
-    List<String> l = new java.util.ArrayList<>(List.of(MAIN, WRONG_PIN));
+    List<String> l = new java.util.ArrayList<>(List.of(MAIN, WRONG_PIN, PROVENANCE));
     l.addAll(FRESH);
     return l;
   }
