@@ -234,20 +234,52 @@ public final class MemberService implements MemberHandler {
         return readRow(c).compose(row -> crypto.run("register1",
             () -> logic().register1(c.req(), LedgerOutcomes.row(row))));
       case PHASE_REGISTER2:
-        return readRow(c).compose(row -> withRecord(c, row, plain -> register2(c, row, plain)));
+        return withRow(c, row -> withRecord(c, row, plain -> register2(c, row, plain)));
       case PHASE_RECOVER0:
-        return readRow(c).compose(row -> withRecord(c, row, plain -> crypto.run("recover0",
+        return withRow(c, row -> withRecord(c, row, plain -> crypto.run("recover0",
             () -> logic().recover0(c.req(), LedgerOutcomes.row(row), plain))));
       case PHASE_RECOVER1:
-        return readRow(c).compose(row -> recover1(c, row));
+        return withRow(c, row -> recover1(c, row));
       case PHASE_RECOVER2:
-        return readRow(c).compose(row -> recover2(c, row));
+        return withRow(c, row -> recover2(c, row));
       case PHASE_DELETE:
         return delete(c);
       default:
         return Future.failedFuture(new FleetvaultException(ErrorCode.UNKNOWN_METHOD,
             "unknown phase"));
     }
+  }
+
+  /** The record a REGISTERED row names is not in the store (internal marker, never sent). */
+  private static final class RecordMissing extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RecordMissing() {
+      super("record missing", null, false, false);
+    }
+  }
+
+  /**
+   * Runs {@code step} with this member's row. If the row's record is gone from the store
+   * before anything was committed (this member's last grant destroyed it, or a newer
+   * registration superseded it, after the row was read), the row is read again and the step
+   * answers from the row as it is now (e.g. NO_GUESSES); a record missing for an unchanged
+   * registration is an INTERNAL error.
+   */
+  private Future<MemberResponse> withRow(Call c,
+      java.util.function.Function<RowView, Future<MemberResponse>> step) {
+    return readRow(c).compose(row -> step.apply(row).recover(err -> {
+      if (!(err instanceof RecordMissing)) {
+        return Future.failedFuture(err);
+      }
+      return readRow(c).compose(now -> {
+        boolean unchanged = now.state() == RowState.REGISTERED && now.version() == row.version()
+            && MessageDigest.isEqual(now.recordDigest(), row.recordDigest());
+        return unchanged ? Future.<MemberResponse>failedFuture(err) : step.apply(now);
+      }).recover(again -> Future.failedFuture(again instanceof RecordMissing
+          ? new FleetvaultException(ErrorCode.INTERNAL, "this member's record is missing")
+          : again));
+    }));
   }
 
   // ------------------------------------------------------------------ register
@@ -350,6 +382,17 @@ public final class MemberService implements MemberHandler {
       return Future.failedFuture(new FleetvaultException(ErrorCode.NO_MAJORITY,
           "no majority reachable; nothing was spent, retry later"));
     }
+    // the sealed record is read BEFORE the attempt is committed: once counted, this member's
+    // own later grant (its last) may destroy the stored copy before this one is evaluated
+    return fromStage(records.get(c.key(), a.version(), index)).compose(stored -> {
+      if (stored.isEmpty()) {
+        return Future.failedFuture(new RecordMissing());
+      }
+      return attempt(c, a, stored.get());
+    });
+  }
+
+  private Future<MemberResponse> attempt(Call c, Recover1Step.CommitAttempt a, byte[] stored) {
     return commit("attempt", ledger.attempt(c.key(), a.version(), a.recordDigest(),
         a.generation(), a.attemptId())).compose(result -> {
           if (result instanceof LedgerResult.Rejected<AttemptOutcome> rej
@@ -367,22 +410,22 @@ public final class MemberService implements MemberHandler {
             return Future.failedFuture(new FleetvaultException(ErrorCode.FAILED_PRECONDITION,
                 "the record changed during the attempt; start again"));
           }
-          return evaluate(c, (AttemptOutcome.Allowed) outcome);
+          return evaluate(c, (AttemptOutcome.Allowed) outcome, stored);
         });
   }
 
-  private Future<MemberResponse> evaluate(Call c, AttemptOutcome.Allowed allowed) {
+  /**
+   * Evaluates a granted attempt with the record the witness names: the ledger's final copy on
+   * the last guess, else the sealed record read before the commit (both checked against the
+   * witness's digest; the core checks the witness again).
+   */
+  private Future<MemberResponse> evaluate(Call c, AttemptOutcome.Allowed allowed, byte[] stored) {
     CommitWitness w = allowed.witness();
-    Future<byte[]> plain;
+    byte[] blob = w.lastGuess() && allowed.finalRecord().isPresent()
+        ? allowed.finalRecord().get() : stored;
+    Future<byte[]> plain = unsealChecked(c, w.version(), blob, w.recordDigest());
     if (w.lastGuess()) {
-      if (allowed.finalRecord().isEmpty()) {
-        return Future.failedFuture(new FleetvaultException(ErrorCode.INTERNAL,
-            "this member's last record copy could not be read; nothing evaluated"));
-      }
-      plain = unsealChecked(c, w.version(), allowed.finalRecord().get(), w.recordDigest())
-          .onSuccess(p -> finals.put(c.key(), w, p));
-    } else {
-      plain = loadRecord(c, w.version(), w.recordDigest());
+      plain = plain.onSuccess(p -> finals.put(c.key(), w, p));
     }
     return plain.compose(p -> crypto.run("evaluate", () -> {
       try {
@@ -480,8 +523,7 @@ public final class MemberService implements MemberHandler {
   private Future<byte[]> loadRecord(Call c, long version, byte[] digest) {
     return fromStage(records.get(c.key(), version, index)).compose(blob -> {
       if (blob.isEmpty()) {
-        return Future.failedFuture(new FleetvaultException(ErrorCode.INTERNAL,
-            "this member's record is missing"));
+        return Future.failedFuture(new RecordMissing());
       }
       return unsealChecked(c, version, blob.get(), digest);
     });
