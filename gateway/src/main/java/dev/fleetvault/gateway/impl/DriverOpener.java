@@ -1,5 +1,6 @@
 package dev.fleetvault.gateway.impl;
 
+import dev.fleetvault.driver.spi.DriverPath;
 import dev.fleetvault.driver.spi.DriverSettings;
 import dev.fleetvault.driver.spi.Drivers;
 import dev.fleetvault.driver.spi.HsmDriver;
@@ -46,7 +47,7 @@ public final class DriverOpener {
         ? ((String) v).replace("${data_dir}", node.dataDir().toString())
             .replace("${config_dir}", configDir.toString())
         : v));
-    Drivers drivers = Drivers.load(allowed, where + ".allowed_providers");
+    Drivers drivers = Drivers.load(DriverPath.loader(), allowed, where + ".allowed_providers");
     HsmDriver driver = drivers.open(node.hsm().driver(),
         DriverSettings.of(where + ".settings", values, configDir));
     try {

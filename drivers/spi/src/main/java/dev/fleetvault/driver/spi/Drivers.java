@@ -185,7 +185,8 @@ public final class Drivers {
       if (!loadFailures.isEmpty()) {
         sb.append("; failed to load: ").append(String.join("; ", loadFailures));
       }
-      sb.append("; otherwise put the driver's jar on the class path or fix the id");
+      sb.append("; otherwise put the driver's jar in the drivers directory (").append(DriverPath.ENV)
+          .append(", or the distribution's drivers/) or on the class path, or fix the id");
       throw new HsmFatalException(HsmException.Kind.CONFIG, sb.toString());
     }
     try {
