@@ -77,7 +77,9 @@ class MaliciousMemberTest extends QuorumTestBase {
     private static void recover() {
         cluster.stop(EVIL);
         cluster.start(EVIL);
-        cluster.awaitReady();
+        // followers the compromised member moved to a higher term elect again only after the view change that
+        // its restart causes (a liveness cost of term inflation, PROTOCOL.md 20.4): give it three minutes
+        cluster.awaitReady(Duration.ofMinutes(3));
         pickHonest();
     }
 

@@ -225,7 +225,12 @@ public abstract class QuorumTestBase {
 
         /** Waits until every running node sees a majority and a serving leader. */
         void awaitReady() {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            awaitReady(Duration.ofSeconds(60));
+        }
+
+        /** Waits up to {@code max} until every running node sees a majority and one leader serves. */
+        void awaitReady(Duration max) {
+            await().atMost(max).pollInterval(Duration.ofMillis(100)).until(() -> {
                 boolean leaderServing = false;
                 for (DefaultQuorumNode n : nodes) {
                     if (n == null) continue;

@@ -69,7 +69,8 @@ final class LedgerSnapshot {
             out.writeInt(g.counted.size());
             for (Counted c : g.counted.values()) {
                 writeBytes(out, c.attempt);
-                writeMembers(out, c.evaluators);
+                out.writeShort(c.evaluators.size());
+                for (int m : c.evaluators) out.writeByte(m);
                 writeMembers(out, c.succeeders);
             }
         }
@@ -135,8 +136,13 @@ final class LedgerSnapshot {
                 Counted c = new Counted(env);
                 Id aid = new Id(a.attemptId());
                 if (g.counted.put(aid, c) != null) throw new IOException("attempt id counted twice");
-                c.evaluators.putAll(readGranted(in, verifier, key, g.generation, aid));
-                if (!c.evaluators.containsKey(a.memberId()))
+                int ev = in.readUnsignedShort();
+                if (ev > 255) throw new IOException("bad evaluator count");
+                for (int e = 0; e < ev; e++) {
+                    int member = in.readUnsignedByte();
+                    if (member < 1 || !c.evaluators.add(member)) throw new IOException("bad or repeated evaluator");
+                }
+                if (!c.evaluators.contains(a.memberId()))
                     throw new IOException("the member that counted an id is not among its evaluators");
                 c.succeeders.putAll(readSucceeds(in, verifier, key, g.generation, aid));
                 if (c.succeeders.size() >= verifier.threshold(a.epoch()))
@@ -148,22 +154,6 @@ final class LedgerSnapshot {
         }
         s.checkReferences();
         return s;
-    }
-
-    /** The granted ATTEMPTs of one counted id: signed, of this registration, generation and id, one per member. */
-    private static TreeMap<Integer, byte[]> readGranted(DataInput in, CommandVerifier verifier, RegKey key, long generation, Id aid)
-            throws IOException {
-        int n = in.readUnsignedShort();
-        TreeMap<Integer, byte[]> out = new TreeMap<>();
-        for (int i = 0; i < n; i++) {
-            byte[] env = readBytes(in);
-            LedgerCommand c = verified(env, verifier);
-            if (c.type() != CommandType.ATTEMPT || !c.user().equals(key.user()) || c.version() != key.version()
-                    || c.generation() != generation || !Arrays.equals(c.attemptId(), aid.id()))
-                throw new IOException("granted ATTEMPT does not match its registration, generation or attempt");
-            if (out.put(c.memberId(), env) != null) throw new IOException("two granted ATTEMPTs of one member");
-        }
-        return out;
     }
 
     private static TreeMap<Integer, byte[]> readSucceeds(DataInput in, CommandVerifier verifier, RegKey key, long generation, Id aid)
@@ -278,7 +268,7 @@ final class LedgerSnapshot {
             for (Map.Entry<Id, Counted> c : cur.counted.entrySet()) {
                 Counted s = snap.counted.get(c.getKey());
                 if (s == null) return "registration with fewer counted attempts in the same generation";
-                if (!s.evaluators.keySet().containsAll(c.getValue().evaluators.keySet()))
+                if (!s.evaluators.containsAll(c.getValue().evaluators))
                     return "registration with fewer evaluations of a counted attempt";
                 if (!s.succeeders.keySet().containsAll(c.getValue().succeeders.keySet()))
                     return "registration with fewer successes for a counted attempt";

@@ -218,7 +218,7 @@ public final class LedgerStateMachine implements StateMachine {
                         // evaluated by this member (otherwise a storm of new guesses would waste them).
                         allowed = false;
                     } else {
-                        counted.evaluators.putIfAbsent(c.memberId(), envelope);
+                        counted.evaluators.add(c.memberId());
                         if (reg.counted.size() >= row.guessLimit && evaluatedAll(reg, c.memberId())) {
                             // this member has now been granted every counted guess: nothing is left for its
                             // share to answer, so it is destroyed (the member evaluates this last one from
@@ -265,7 +265,7 @@ public final class LedgerStateMachine implements StateMachine {
 
     /** Whether {@code member} was granted every id counted in the registration's current generation. */
     private static boolean evaluatedAll(Registration reg, int member) {
-        for (Counted c : reg.counted.values()) if (!c.evaluators.containsKey(member)) return false;
+        for (Counted c : reg.counted.values()) if (!c.evaluators.contains(member)) return false;
         return true;
     }
 
@@ -387,8 +387,13 @@ public final class LedgerStateMachine implements StateMachine {
     /** One counted attempt id: the ATTEMPT that counted it and the SUCCEEDs applied for it, by member. */
     static final class Counted {
         final byte[] attempt;
-        /** Per member, its signed ATTEMPT for this id that was granted (the member may evaluate it). */
-        final TreeMap<Integer, byte[]> evaluators = new TreeMap<>();
+        /**
+         * The members whose ATTEMPT for this id was granted (each may evaluate it). Liveness data only: it decides
+         * when a member's share is destroyed, never whether a guess is granted, so snapshots carry the member ids
+         * without their signed commands (an inflated set destroys a share early, a deflated one keeps an
+         * unusable share longer; neither buys a guess).
+         */
+        final java.util.TreeSet<Integer> evaluators = new java.util.TreeSet<>();
         final TreeMap<Integer, byte[]> succeeders = new TreeMap<>();
 
         Counted(byte[] attempt) {

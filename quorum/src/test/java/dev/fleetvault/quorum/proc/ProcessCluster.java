@@ -211,7 +211,7 @@ final class ProcessCluster implements AutoCloseable {
             this.id = id;
             String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
             List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-Dlogback.configurationFile=" + dir.resolve("m" + id + "-logback.xml").toAbsolutePath(),
                     "-cp", cp, NodeMain.class.getName(), dir.resolve("m" + id + ".properties").toAbsolutePath().toString());
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("m" + id + ".stderr").toFile()));
