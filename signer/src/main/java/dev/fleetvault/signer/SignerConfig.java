@@ -24,7 +24,7 @@ import java.util.Map;
  * origin: fleetvault.local/signer              # log origin = note key name of the signer key
  * namespaces: [fleetvault.fleet_keys.v1]
  * key_label: fleetvault-signer.ed25519         # generated inside the HSM on first start
- * hsm:                                         # driver SPI section (see api-driver-spi.md)
+ * hsm:                                         # driver SPI section (see drivers/README.md)
  *   driver: soft
  *   allowed_providers: [dev.fleetvault.driver.soft.SoftDriverProvider]
  *   settings: {key_file: signer-data/signer.softkeys, passphrase_file: signer.pass}

@@ -52,7 +52,7 @@ final class InMemoryFleet {
   record Rejected(String reason) implements Attempt {}
 
   /**
-   * The replicated ledger, as every replica applies it (the rules of /work/contract-10.md):
+   * The replicated ledger, as every replica applies it (the rules of PROTOCOL.md section 10):
    * rows per (member, ledger key), registrations per (ledger key, version).
    */
   final class Ledger {
