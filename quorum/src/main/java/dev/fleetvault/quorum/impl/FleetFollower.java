@@ -154,18 +154,25 @@ final class FleetFollower extends Follower {
     @Override
     public void handleInstallSnapshotRequest(Message msg, Address leader, long lastIncludedIndex, long lastIncludedTerm) {
         if (fleetRaft.sender() != null) leader = fleetRaft.sender();
+        long verified = verifiedIndex();
+        long committed = fleetRaft.commitIndex();
+        if (lastIncludedIndex <= Math.max(verified, committed)) {
+            // this replica already holds (verified) or applied (committed: equal to the leader's by Leader
+            // Completeness) everything the snapshot covers: keep the state, install nothing, and tell the leader
+            // where this follower is so it sends entries from there instead of the snapshot again. After a
+            // whole-fleet restart a leader whose own snapshot is older than a follower's applied state sends
+            // one; refusing it without an answer made the leader re-send it forever.
+            if (lastIncludedIndex <= verified && lastIncludedIndex > committed) fleetRaft.commitTo(lastIncludedIndex, false);
+            long reported = Math.max(verified, fleetRaft.commitIndex());
+            AppendResult result = new AppendResult(OK, reported).commitIndex(fleetRaft.commitIndex());
+            Message ack = new EmptyMessage(leader).putHeader(fleetRaft.getId(), new AppendEntriesResponse(fleetRaft.currentTerm(), result));
+            fleetRaft.getDownProtocol().down(ack);
+            return;
+        }
         String refusal = snapshotRefusal(msg);
         if (refusal != null) {
             fleetRaft.logger().warn("%s: REFUSED the snapshot from %s (up to index %d): %s; keeping the current state",
                     fleetRaft.getAddress(), leader, lastIncludedIndex, refusal);
-            return;
-        }
-        long verified = verifiedIndex();
-        if (lastIncludedIndex <= verified) {
-            if (lastIncludedIndex > fleetRaft.commitIndex()) fleetRaft.commitTo(lastIncludedIndex, false);
-            AppendResult result = new AppendResult(OK, verified).commitIndex(fleetRaft.commitIndex());
-            Message ack = new EmptyMessage(leader).putHeader(fleetRaft.getId(), new AppendEntriesResponse(fleetRaft.currentTerm(), result));
-            fleetRaft.getDownProtocol().down(ack);
             return;
         }
         fleetRaft.leader(leader);
