@@ -118,6 +118,14 @@ final class FleetFollower extends Follower {
         return commitAndAnswer(leaderCommit);
     }
 
+    /**
+     * Whether this replica already holds everything up to {@code index}: verified entries of the current leader,
+     * committed entries, or its own snapshot. A snapshot up to such an index is not installed but acknowledged.
+     */
+    boolean holdsUpTo(long index) {
+        return index <= Math.max(verifiedIndex(), Math.max(fleetRaft.commitIndex(), fleetRaft.log().firstAppended()));
+    }
+
     /** Why the snapshot in {@code msg} must not be installed, or null (a state machine that cannot check accepts). */
     String snapshotRefusal(Message msg) {
         if (!(fleetRaft.stateMachine() instanceof LedgerStateMachine sm)) return null;
