@@ -118,6 +118,14 @@ final class FleetFollower extends Follower {
         return commitAndAnswer(leaderCommit);
     }
 
+    /**
+     * Whether this replica already holds everything up to {@code index}: verified entries of the current leader,
+     * committed entries, or its own snapshot. A snapshot up to such an index is not installed but acknowledged.
+     */
+    boolean holdsUpTo(long index) {
+        return index <= Math.max(verifiedIndex(), Math.max(fleetRaft.commitIndex(), fleetRaft.log().firstAppended()));
+    }
+
     /** Why the snapshot in {@code msg} must not be installed, or null (a state machine that cannot check accepts). */
     String snapshotRefusal(Message msg) {
         if (!(fleetRaft.stateMachine() instanceof LedgerStateMachine sm)) return null;
@@ -155,15 +163,17 @@ final class FleetFollower extends Follower {
     public void handleInstallSnapshotRequest(Message msg, Address leader, long lastIncludedIndex, long lastIncludedTerm) {
         if (fleetRaft.sender() != null) leader = fleetRaft.sender();
         long verified = verifiedIndex();
-        long committed = fleetRaft.commitIndex();
+        // the replica's own snapshot index counts too: after a kill -9 the persisted commit index can lag the
+        // snapshot this replica already took (and restored its state from)
+        long committed = Math.max(fleetRaft.commitIndex(), fleetRaft.log().firstAppended());
         if (lastIncludedIndex <= Math.max(verified, committed)) {
             // this replica already holds (verified) or applied (committed: equal to the leader's by Leader
             // Completeness) everything the snapshot covers: keep the state, install nothing, and tell the leader
             // where this follower is so it sends entries from there instead of the snapshot again. After a
             // whole-fleet restart a leader whose own snapshot is older than a follower's applied state sends
             // one; refusing it without an answer made the leader re-send it forever.
-            if (lastIncludedIndex <= verified && lastIncludedIndex > committed) fleetRaft.commitTo(lastIncludedIndex, false);
-            long reported = Math.max(verified, fleetRaft.commitIndex());
+            if (lastIncludedIndex <= verified && lastIncludedIndex > fleetRaft.commitIndex()) fleetRaft.commitTo(lastIncludedIndex, false);
+            long reported = Math.max(verified, Math.max(fleetRaft.commitIndex(), fleetRaft.log().firstAppended()));
             AppendResult result = new AppendResult(OK, reported).commitIndex(fleetRaft.commitIndex());
             Message ack = new EmptyMessage(leader).putHeader(fleetRaft.getId(), new AppendEntriesResponse(fleetRaft.currentTerm(), result));
             fleetRaft.getDownProtocol().down(ack);

@@ -117,6 +117,26 @@ public class FleetRaft extends RAFT {
         super.sendAppendEntriesMessage(member, e);
     }
 
+    private static final java.lang.reflect.Field LAST_INCLUDED_INDEX;
+
+    static {
+        try {
+            LAST_INCLUDED_INDEX = org.jgroups.protocols.raft.InstallSnapshotRequest.class.getDeclaredField("last_included_index");
+            LAST_INCLUDED_INDEX.setAccessible(true);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The snapshot's last index (jgroups-raft 1.1.4 exposes it only to its own package). */
+    private static long lastIncludedIndex(org.jgroups.protocols.raft.InstallSnapshotRequest req) {
+        try {
+            return LAST_INCLUDED_INDEX.getLong(req);
+        } catch (IllegalAccessException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     @Override
     public void handleUpRequest(Message msg, org.jgroups.protocols.raft.RaftHeader hdr) {
         if (hdr instanceof AppendEntriesRequest || hdr instanceof org.jgroups.protocols.raft.InstallSnapshotRequest) {
@@ -127,7 +147,8 @@ public class FleetRaft extends RAFT {
                 return;
             }
             // a snapshot is checked before RAFT sees its term: a refused snapshot must not even bump the term
-            if (hdr instanceof org.jgroups.protocols.raft.InstallSnapshotRequest && impl instanceof FleetFollower f) {
+            if (hdr instanceof org.jgroups.protocols.raft.InstallSnapshotRequest req && impl instanceof FleetFollower f
+                    && !f.holdsUpTo(lastIncludedIndex(req))) {
                 String bad = f.snapshotRefusal(msg);
                 if (bad != null) {
                     refused.incrementAndGet();
