@@ -147,9 +147,12 @@ public class FleetRaft extends RAFT {
                 return;
             }
             // a snapshot is checked before RAFT sees its term: a refused snapshot must not even bump the term
-            if (hdr instanceof org.jgroups.protocols.raft.InstallSnapshotRequest req && impl instanceof FleetFollower f
-                    && !f.holdsUpTo(lastIncludedIndex(req))) {
-                String bad = f.snapshotRefusal(msg);
+            // ... whatever this node's role: a leader (or candidate) that took a forged higher-term snapshot's term
+            // would step down and split the fleet's terms (no election followed in the harness for minutes)
+            FleetFollower checker = impl instanceof FleetFollower f ? f : new FleetFollower(this);
+            if (hdr instanceof org.jgroups.protocols.raft.InstallSnapshotRequest req
+                    && !(impl instanceof FleetFollower f && f.holdsUpTo(lastIncludedIndex(req)))) {
+                String bad = checker.snapshotRefusal(msg);
                 if (bad != null) {
                     refused.incrementAndGet();
                     log.warn("%s: REFUSED the snapshot from %s: %s; keeping the current state and term", local_addr, msg.src(), bad);
