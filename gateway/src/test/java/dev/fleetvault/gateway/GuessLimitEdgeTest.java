@@ -3,7 +3,6 @@ package dev.fleetvault.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetvault.gateway.support.EdgeError;
-import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.TestClient;
 import dev.fleetvault.gateway.support.TestFleet;
 import dev.fleetvault.gateway.support.VaultTransport;
@@ -56,17 +55,12 @@ class GuessLimitEdgeTest {
   }
 
   static VaultTransport grpc(TestFleet f, int edge) {
-    LocalFleet.Edge e = f.fleet().edges().get(edge);
-    return new GrpcTransport(vertx, e.host(), e.port());
+    return f.grpc(vertx, edge);
   }
 
   /** Evaluations answered by every member of {@code f} so far. */
   static long evaluations(TestFleet f) {
-    long sum = 0;
-    for (var m : f.config().members()) {
-      sum += f.fleet().node(m.id()).metrics().evaluations();
-    }
-    return sum;
+    return f.evaluations();
   }
 
   /** Per member: evaluations answered so far. */

@@ -3,10 +3,8 @@ package dev.fleetvault.gateway.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.fleetvault.gateway.LocalFleet;
 import dev.fleetvault.gateway.edge.VaultMethod;
 import dev.fleetvault.gateway.support.EvilEdge;
-import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.Reply;
 import dev.fleetvault.gateway.support.TestClient;
 import dev.fleetvault.gateway.support.TestFleet;
@@ -79,16 +77,11 @@ class RegistrationTest {
   }
 
   static VaultTransport grpc(TestFleet f, int edge) {
-    LocalFleet.Edge e = f.fleet().edges().get(edge);
-    return new GrpcTransport(vertx, e.host(), e.port());
+    return f.grpc(vertx, edge);
   }
 
   static long evaluations(TestFleet f) {
-    long sum = 0;
-    for (var m : f.config().members()) {
-      sum += f.fleet().node(m.id()).metrics().evaluations();
-    }
-    return sum;
+    return f.evaluations();
   }
 
   static byte[] utf8(String s) {

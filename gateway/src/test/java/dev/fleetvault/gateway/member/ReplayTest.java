@@ -3,9 +3,7 @@ package dev.fleetvault.gateway.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetvault.gateway.FleetvaultNode;
-import dev.fleetvault.gateway.LocalFleet;
 import dev.fleetvault.gateway.impl.MemberRuntime;
-import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.Reply;
 import dev.fleetvault.gateway.support.TestClient;
 import dev.fleetvault.gateway.support.TestFleet;
@@ -62,16 +60,11 @@ class ReplayTest {
   }
 
   static VaultTransport grpc(int edge) {
-    LocalFleet.Edge e = fleet.fleet().edges().get(edge);
-    return new GrpcTransport(vertx, e.host(), e.port());
+    return fleet.grpc(vertx, edge);
   }
 
   static long evaluations() {
-    long sum = 0;
-    for (var m : fleet.config().members()) {
-      sum += fleet.fleet().node(m.id()).metrics().evaluations();
-    }
-    return sum;
+    return fleet.evaluations();
   }
 
   /** What an edge saw of one recovery: the phase-1 and phase-2 requests it forwarded. */

@@ -118,6 +118,21 @@ public final class TestFleet implements AutoCloseable {
   }
 
   /** The running fleet. */
+  /** Guess evaluations answered by every member of this fleet so far (the members' own node metrics). */
+  public long evaluations() {
+    long sum = 0;
+    for (var m : config().members()) {
+      sum += fleet().node(m.id()).metrics().evaluations();
+    }
+    return sum;
+  }
+
+  /** A gRPC transport to edge number {@code edge} (0-based) of this fleet. */
+  public VaultTransport grpc(Vertx vertx, int edge) {
+    LocalFleet.Edge e = fleet().edges().get(edge);
+    return new GrpcTransport(vertx, e.host(), e.port());
+  }
+
   public LocalFleet fleet() {
     return fleet;
   }
