@@ -10,7 +10,7 @@ import dev.fleetvault.driver.kmip.testing.PyKmipExtension;
 import dev.fleetvault.driver.kmip.testing.PyKmipServer;
 import dev.fleetvault.driver.spi.DriverSettings;
 import dev.fleetvault.driver.spi.HsmDriver;
-import dev.fleetvault.driver.spi.HsmDriverContractTest;
+import dev.fleetvault.driver.tck.HsmDriverContract;
 import dev.fleetvault.driver.spi.KeyHandle;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * true.
  */
 @ExtendWith(PyKmipExtension.class)
-class KmipDriverContractTest extends HsmDriverContractTest {
+class KmipDriverContractTest extends HsmDriverContract {
 
     static HsmDriver open(Map<String, Object> values) throws Exception {
         return new KmipDriverProvider().open(DriverSettings.of("kmip contract test", values,
@@ -47,12 +47,12 @@ class KmipDriverContractTest extends HsmDriverContractTest {
     }
 
     @Override
-    protected HsmDriver openFreshDriver(String name) throws Exception {
+    public HsmDriver openFreshDriver(String name) throws Exception {
         return open(settings()); // keys live on the server: a new driver on the same server reaches them
     }
 
     @Override
-    protected HsmDriver openWithWrongCredential() throws Exception {
+    public HsmDriver openWithWrongCredential() throws Exception {
         PyKmipServer server = PyKmipExtension.current();
         Map<String, Object> s = settings();
         s.put("client_certificate", server.dir().resolve("noauth.crt").toString());
@@ -61,17 +61,17 @@ class KmipDriverContractTest extends HsmDriverContractTest {
     }
 
     @Override
-    protected String expectedWrongCredentialVendorName() {
+    public String expectedWrongCredentialVendorName() {
         return "TLS_HANDSHAKE_FAILURE";
     }
 
     @Override
-    protected int operationsPerThread() {
+    public int operationsPerThread() {
         return 8;
     }
 
     @Override
-    protected void assertNotExtractable(HsmDriver d, KeyHandle key) throws Exception {
+    public void assertNotExtractable(HsmDriver d, KeyHandle key) throws Exception {
         for (Method m : d.getClass().getMethods()) {
             if (Modifier.isPublic(m.getModifiers()) && Key.class.isAssignableFrom(m.getReturnType())) {
                 assertThat(PublicKey.class).as("%s returns %s", m, m.getReturnType()).isAssignableFrom(m.getReturnType());
@@ -92,7 +92,7 @@ class KmipDriverContractTest extends HsmDriverContractTest {
     }
 
     @Override
-    protected void assertSessionsReleased(HsmDriver closed) {
+    public void assertSessionsReleased(HsmDriver closed) {
         assertThat(((KmipHsmDriver) closed).openConnections()).isZero();
     }
 }

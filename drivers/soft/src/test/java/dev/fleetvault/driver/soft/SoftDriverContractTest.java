@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetvault.driver.soft.impl.SoftDriver;
 import dev.fleetvault.driver.spi.HsmDriver;
-import dev.fleetvault.driver.spi.HsmDriverContractTest;
+import dev.fleetvault.driver.tck.HsmDriverContract;
 import dev.fleetvault.driver.spi.KeyHandle;
 import dev.fleetvault.driver.spi.KeySpec;
 import java.lang.reflect.Method;
@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The driver contract on the soft driver. */
-class SoftDriverContractTest extends HsmDriverContractTest {
+class SoftDriverContractTest extends HsmDriverContract {
 
   private final Path dir = SoftTestSupport.newDir();
   private final Map<HsmDriver, Path> files = new ConcurrentHashMap<>();
@@ -33,7 +33,7 @@ class SoftDriverContractTest extends HsmDriverContractTest {
   }
 
   @Override
-  protected HsmDriver openFreshDriver(String name) throws Exception {
+  public HsmDriver openFreshDriver(String name) throws Exception {
     Path f = dir.resolve(name + ".keys");
     HsmDriver d = SoftTestSupport.open(SoftTestSupport.settings(f), "fresh passphrase");
     files.put(d, f);
@@ -41,7 +41,7 @@ class SoftDriverContractTest extends HsmDriverContractTest {
   }
 
   @Override
-  protected HsmDriver openWithWrongCredential() throws Exception {
+  public HsmDriver openWithWrongCredential() throws Exception {
     Path f = dir.resolve("wrong-pass.keys");
     if (!Files.exists(f)) {
       SoftTestSupport.open(SoftTestSupport.settings(f), "right passphrase").close();
@@ -50,12 +50,12 @@ class SoftDriverContractTest extends HsmDriverContractTest {
   }
 
   @Override
-  protected String expectedWrongCredentialVendorName() {
+  public String expectedWrongCredentialVendorName() {
     return "SOFT_BAD_PASSPHRASE";
   }
 
   @Override
-  protected void assertNotExtractable(HsmDriver d, KeyHandle key) throws Exception {
+  public void assertNotExtractable(HsmDriver d, KeyHandle key) throws Exception {
     // No public method of the driver hands out a secret or private key object.
     for (Method m : d.getClass().getMethods()) {
       if (Modifier.isPublic(m.getModifiers()) && Key.class.isAssignableFrom(m.getReturnType())) {
@@ -72,7 +72,7 @@ class SoftDriverContractTest extends HsmDriverContractTest {
   }
 
   @Override
-  protected void assertSessionsReleased(HsmDriver closed) throws Exception {
+  public void assertSessionsReleased(HsmDriver closed) throws Exception {
     assertThat(((SoftDriver) closed).sessionsInUse()).isZero();
     // The key file lock is released: the same file opens again.
     Map<String, Object> s = SoftTestSupport.settings(files.get(closed));

@@ -4,7 +4,7 @@ import dev.fleetvault.driver.spi.DriverSettings;
 import dev.fleetvault.driver.spi.Drivers;
 import dev.fleetvault.driver.spi.HsmDriver;
 import dev.fleetvault.driver.spi.HsmException;
-import dev.fleetvault.driver.spi.TestEnvironment;
+import dev.fleetvault.driver.tck.TestEnvironment;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

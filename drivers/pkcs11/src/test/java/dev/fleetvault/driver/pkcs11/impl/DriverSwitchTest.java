@@ -10,7 +10,7 @@ import dev.fleetvault.driver.spi.HsmFatalException;
 import dev.fleetvault.driver.spi.KeyHandle;
 import dev.fleetvault.driver.spi.KeySpec;
 import dev.fleetvault.driver.spi.P256Points;
-import dev.fleetvault.driver.spi.TestEnvironment;
+import dev.fleetvault.driver.tck.TestEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.Signature;

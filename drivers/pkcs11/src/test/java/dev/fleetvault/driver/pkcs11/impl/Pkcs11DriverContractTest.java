@@ -7,7 +7,7 @@ import dev.fleetvault.driver.pkcs11.Pkcs11DriverProvider;
 import dev.fleetvault.driver.spi.DriverSettings;
 import dev.fleetvault.driver.spi.Drivers;
 import dev.fleetvault.driver.spi.HsmDriver;
-import dev.fleetvault.driver.spi.HsmDriverContractTest;
+import dev.fleetvault.driver.tck.HsmDriverContract;
 import dev.fleetvault.driver.spi.HsmException;
 import dev.fleetvault.driver.spi.KeyHandle;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.SecretKeySpec;
 
 /** The driver contract on the PKCS#11 driver against a real SoftHSM2 token. */
-class Pkcs11DriverContractTest extends HsmDriverContractTest {
+class Pkcs11DriverContractTest extends HsmDriverContract {
 
   private final Map<String, String> freshTokens = new ConcurrentHashMap<>();
 
@@ -44,7 +44,7 @@ class Pkcs11DriverContractTest extends HsmDriverContractTest {
   }
 
   @Override
-  protected HsmDriver openFreshDriver(String name) throws Exception {
+  public HsmDriver openFreshDriver(String name) throws Exception {
     String token;
     synchronized (freshTokens) {
       token = freshTokens.get(name);
@@ -57,17 +57,17 @@ class Pkcs11DriverContractTest extends HsmDriverContractTest {
   }
 
   @Override
-  protected HsmDriver openWithWrongCredential() throws Exception {
+  public HsmDriver openWithWrongCredential() throws Exception {
     return open(SoftHsm.wrongPinSettings());
   }
 
   @Override
-  protected String expectedWrongCredentialVendorName() {
+  public String expectedWrongCredentialVendorName() {
     return "CKR_PIN_INCORRECT";
   }
 
   @Override
-  protected void assertNotExtractable(HsmDriver d, KeyHandle key) throws Exception {
+  public void assertNotExtractable(HsmDriver d, KeyHandle key) throws Exception {
     Pkcs11Driver p = (Pkcs11Driver) d;
     Key k = p.tokenKey(key);
     assertThat(k.getEncoded()).as("encoded form of a token key").isNull();
@@ -85,7 +85,7 @@ class Pkcs11DriverContractTest extends HsmDriverContractTest {
   }
 
   @Override
-  protected void assertSessionsReleased(HsmDriver closed) throws Exception {
+  public void assertSessionsReleased(HsmDriver closed) throws Exception {
     Pkcs11Driver p = (Pkcs11Driver) closed;
     assertThat(p.gate().inUse()).isZero();
     assertThat(p.tokenReleased()).as("logged out as the token's last driver in this JVM").isTrue();

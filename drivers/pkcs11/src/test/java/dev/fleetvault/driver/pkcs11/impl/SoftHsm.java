@@ -1,6 +1,6 @@
 package dev.fleetvault.driver.pkcs11.impl;
 
-import dev.fleetvault.driver.spi.TestEnvironment;
+import dev.fleetvault.driver.tck.TestEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

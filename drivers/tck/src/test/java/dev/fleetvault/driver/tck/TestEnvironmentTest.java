@@ -1,4 +1,4 @@
-package dev.fleetvault.driver.spi;
+package dev.fleetvault.driver.tck;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

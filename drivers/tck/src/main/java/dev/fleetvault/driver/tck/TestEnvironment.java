@@ -1,4 +1,4 @@
-package dev.fleetvault.driver.spi;
+package dev.fleetvault.driver.tck;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -18,6 +18,8 @@ public final class TestEnvironment {
   public static final String REQUIRE_HSM = "FLEETVAULT_REQUIRE_HSM";
   /** Env var that makes missing vectors a failure. */
   public static final String REQUIRE_VECTORS = "FLEETVAULT_REQUIRE_VECTORS";
+  /** System property naming the directory that holds {@code wycheproof/*.json} (optional). */
+  public static final String VECTORS_PROPERTY = "fleetvault.vectors";
 
   private TestEnvironment() {}
 
@@ -47,7 +49,7 @@ public final class TestEnvironment {
     Assumptions.assumeTrue(false, msg);
   }
 
-  /** The project root ({@code fleetvault.root}, else the working directory's ancestors). */
+  /** The project root ({@code fleetvault.root}, else the working directory). */
   public static Path projectRoot() {
     String root = System.getProperty("fleetvault.root");
     return root != null ? Path.of(root) : Path.of("").toAbsolutePath();
@@ -59,10 +61,20 @@ public final class TestEnvironment {
     return dir != null ? Path.of(dir) : Path.of("target").toAbsolutePath();
   }
 
-  /** A Wycheproof vector file from {@code ../shared/vectors/wycheproof/}, or skip/fail. */
+  /**
+   * The test vector directory: {@value #VECTORS_PROPERTY} when set, else {@code ../shared/vectors}
+   * beside the project root (where the project's own build keeps them).
+   */
+  public static Path vectorsDir() {
+    String dir = System.getProperty(VECTORS_PROPERTY);
+    return dir != null ? Path.of(dir) : projectRoot().resolve("../shared/vectors").normalize();
+  }
+
+  /** A Wycheproof vector file from {@code <vectorsDir>/wycheproof/}, or skip/fail. */
   public static Path wycheproof(String fileName) {
-    Path p = projectRoot().resolve("../shared/vectors/wycheproof").resolve(fileName).normalize();
-    requireOrSkip(Files.isRegularFile(p), "Wycheproof vector file " + p, REQUIRE_VECTORS);
+    Path p = vectorsDir().resolve("wycheproof").resolve(fileName).normalize();
+    requireOrSkip(Files.isRegularFile(p), "Wycheproof vector file " + p + " (set -D" + VECTORS_PROPERTY
+        + "=DIR to a directory holding wycheproof/" + fileName + ")", REQUIRE_VECTORS);
     return p;
   }
 }
