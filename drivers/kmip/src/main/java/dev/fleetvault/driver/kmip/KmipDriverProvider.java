@@ -43,6 +43,15 @@ public final class KmipDriverProvider implements HsmDriverProvider {
         return KmipDriverConfig.describe();
     }
 
+    /** What the driver implements over KMIP; the server may offer less (probed when opened). */
+    @Override
+    public java.util.Set<dev.fleetvault.driver.spi.Capability> declaredCapabilities() {
+        return java.util.EnumSet.of(dev.fleetvault.driver.spi.Capability.GENERATE_AES_256,
+                dev.fleetvault.driver.spi.Capability.SEAL_AES_GCM, dev.fleetvault.driver.spi.Capability.GENERATE_RSA_2048,
+                dev.fleetvault.driver.spi.Capability.SIGN_RSA_PSS, dev.fleetvault.driver.spi.Capability.RANDOM,
+                dev.fleetvault.driver.spi.Capability.PERSISTENT_KEYS);
+    }
+
     @Override
     public HsmDriver open(DriverSettings settings) throws HsmException {
         return KmipHsmDriver.open(settings);

@@ -45,6 +45,13 @@ public final class Pkcs11DriverProvider implements HsmDriverProvider {
     return Pkcs11Config.SETTINGS;
   }
 
+  /** What SunPKCS11 can reach; a token without a mechanism reports less once open. */
+  @Override
+  public java.util.Set<dev.fleetvault.driver.spi.Capability> declaredCapabilities() {
+    return java.util.EnumSet.complementOf(java.util.EnumSet.of(dev.fleetvault.driver.spi.Capability.GENERATE_ED25519,
+        dev.fleetvault.driver.spi.Capability.SIGN_ED25519, dev.fleetvault.driver.spi.Capability.KEY_ATTESTATION));
+  }
+
   @Override
   public HsmDriver open(DriverSettings settings) throws HsmException {
     Pkcs11Config config = Pkcs11Config.from(settings);

@@ -161,6 +161,21 @@ public final class Drivers {
     return Optional.ofNullable(byId.get(id));
   }
 
+  /** The loaded (allowed) providers, in load order. */
+  public List<HsmDriverProvider> providers() {
+    return List.copyOf(byId.values());
+  }
+
+  /** Providers that failed to load or instantiate, each with its reason. */
+  public List<String> loadFailures() {
+    return loadFailures;
+  }
+
+  /** Where {@code p}'s class was loaded from (its jar or class directory), or {@code "unknown location"}. */
+  public static String location(HsmDriverProvider p) {
+    return where(p);
+  }
+
   /** Provider classes found on the class path but not in the allow-list (not instantiated). */
   public List<String> refusedProviderClasses() {
     return refusedClasses;

@@ -1,6 +1,7 @@
 package dev.fleetvault.driver.spi;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The entry point of a driver jar, found by {@link java.util.ServiceLoader} (a
@@ -27,6 +28,15 @@ public interface HsmDriverProvider {
 
   /** Each setting key this provider accepts, with a one-line description (credentials as {@code <key>_file}/{@code <key>_env}). */
   Map<String, String> describeSettings();
+
+  /**
+   * The capabilities this driver can offer at most, for listings ({@code fleetvault drivers});
+   * the device may offer fewer, and only {@link HsmDriver#capabilities()} of an open driver is
+   * authoritative. Empty when the driver cannot say before it is opened. Does no I/O.
+   */
+  default Set<Capability> declaredCapabilities() {
+    return Set.of();
+  }
 
   /**
    * Opens the device described by {@code settings}. Unknown keys, duplicates and contradictions

@@ -22,7 +22,7 @@ import dev.fleetvault.driver.kmip.ttlv.KmipEnums.UsageMask;
 import dev.fleetvault.driver.spi.Capability;
 import dev.fleetvault.driver.spi.DeviceInfo;
 import dev.fleetvault.driver.spi.DriverSettings;
-import dev.fleetvault.driver.spi.HsmDriver;
+import dev.fleetvault.driver.spi.AbstractHsmDriver;
 import dev.fleetvault.driver.spi.HsmException;
 import dev.fleetvault.driver.spi.HsmException.Kind;
 import dev.fleetvault.driver.spi.HsmFatalException;
@@ -36,7 +36,6 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,8 +43,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -59,26 +56,23 @@ import javax.net.ssl.SSLContext;
  * start-up probes in {@link ServerProbe}. EC key pairs, ECDSA, Ed25519 and ECDH are not offered
  * (not implemented for KMIP: no test server here speaks them).
  */
-public final class KmipHsmDriver implements HsmDriver {
-    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+public final class KmipHsmDriver extends AbstractHsmDriver {
     private static final int MAX_SEAL_BYTES = 512 * 1024;
     private static final int LOCK_STRIPES = 64;
 
     private final KmipClient client;
     private final KmipDriverConfig config;
-    private final Set<Capability> capabilities;
     private final DeviceInfo info;
     private final ServerProbe.PssMode pssMode;
     private final SecureRandom random = new SecureRandom();
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<String, PublicKey> publicKeys = new ConcurrentHashMap<>();
     private final Object[] labelLocks = new Object[LOCK_STRIPES];
 
     private KmipHsmDriver(KmipClient client, KmipDriverConfig config, Set<Capability> capabilities, DeviceInfo info,
                           ServerProbe.PssMode pssMode) {
+        super(KmipDriverProvider.ID, capabilities);
         this.client = client;
         this.config = config;
-        this.capabilities = Collections.unmodifiableSet(capabilities);
         this.info = info;
         this.pssMode = pssMode;
         for (int i = 0; i < LOCK_STRIPES; i++) {
@@ -189,32 +183,13 @@ public final class KmipHsmDriver implements HsmDriver {
 
     // ---- checks ----
 
-    private void checkOpen() throws HsmFatalException {
-        if (closed.get()) {
-            throw new HsmFatalException(Kind.CLOSED, "kmip driver is closed");
-        }
-    }
-
-    private void require(Capability c) throws HsmFatalException {
-        if (!capabilities.contains(c)) {
-            throw new HsmFatalException(Kind.UNSUPPORTED, "KMIP server " + info.vendor() + " lacks capability " + c);
-        }
-    }
-
-    private static void checkLabel(String label) throws HsmFatalException {
-        if (label == null || !LABEL.matcher(label).matches()) {
-            throw new HsmFatalException(Kind.INVALID_INPUT, "labels are 1-64 characters from [A-Za-z0-9._:-]");
-        }
-    }
-
-    private static void notNull(Object o, String what) throws HsmFatalException {
-        if (o == null) {
-            throw new HsmFatalException(Kind.INVALID_INPUT, what + " must not be null");
-        }
+    @Override
+    protected String lacks(Capability c) {
+        return "KMIP server " + info.vendor() + " lacks capability " + c;
     }
 
     private HsmException mapped(KmipException e) {
-        if (closed.get()) {
+        if (isClosed()) {
             return new HsmFatalException(Kind.CLOSED, "kmip driver is closed", e);
         }
         return ErrorMapper.map(e, false);
@@ -224,20 +199,15 @@ public final class KmipHsmDriver implements HsmDriver {
 
     @Override
     public DeviceInfo describe() throws HsmException {
-        checkOpen();
+        requireOpen();
         return info;
     }
 
     @Override
-    public Set<Capability> capabilities() {
-        return capabilities;
-    }
-
-    @Override
     public KeyHandle generateKey(KeySpec spec, String label) throws HsmException {
-        checkOpen();
-        notNull(spec, "spec");
-        checkLabel(label);
+        requireOpen();
+        requireInput(spec, "spec");
+        requireLabel(label);
         require(spec.generateCapability());
         synchronized (labelLocks[Math.floorMod(label.hashCode(), LOCK_STRIPES)]) {
             try {
@@ -289,8 +259,8 @@ public final class KmipHsmDriver implements HsmDriver {
 
     @Override
     public Optional<KeyHandle> findKey(String label) throws HsmException {
-        checkOpen();
-        checkLabel(label);
+        requireOpen();
+        requireLabel(label);
         try {
             return KeyLookup.find(client, label);
         } catch (KmipException e) {
@@ -299,7 +269,7 @@ public final class KmipHsmDriver implements HsmDriver {
     }
 
     private KeyIds aesKey(KeyHandle key) throws HsmFatalException {
-        notNull(key, "key");
+        requireInput(key, "key");
         KeyIds ids = KeyIds.of(key);
         if (key.spec() != KeySpec.AES_256) {
             throw new HsmFatalException(Kind.WRONG_KEY_TYPE, "key " + key.label() + " is " + key.spec() + ", not AES_256");
@@ -309,11 +279,11 @@ public final class KmipHsmDriver implements HsmDriver {
 
     @Override
     public byte[] seal(KeyHandle key, byte[] plaintext, byte[] aad) throws HsmException {
-        checkOpen();
+        requireOpen();
         require(Capability.SEAL_AES_GCM); // an absent capability is refused before the handle is looked at
         KeyIds ids = aesKey(key);
-        notNull(plaintext, "plaintext");
-        notNull(aad, "aad");
+        requireInput(plaintext, "plaintext");
+        requireInput(aad, "aad");
         if (plaintext.length > MAX_SEAL_BYTES) {
             throw new HsmFatalException(Kind.INVALID_INPUT, "at most " + MAX_SEAL_BYTES + " bytes can be sealed at once");
         }
@@ -337,10 +307,10 @@ public final class KmipHsmDriver implements HsmDriver {
 
     @Override
     public byte[] unseal(KeyHandle key, byte[] sealed, byte[] aad) throws HsmException {
-        checkOpen();
+        requireOpen();
         require(Capability.SEAL_AES_GCM);
         KeyIds ids = aesKey(key);
-        notNull(aad, "aad");
+        requireInput(aad, "aad");
         SealedBlob blob = SealedBlob.decode(sealed);
         byte[] all = blob.ciphertextAndTag();
         int ctLen = all.length - SealedBlob.TAG_LENGTH;
@@ -354,12 +324,12 @@ public final class KmipHsmDriver implements HsmDriver {
             }
             return pt;
         } catch (KmipException e) {
-            throw closed.get() ? mapped(e) : ErrorMapper.map(e, true);
+            throw isClosed() ? mapped(e) : ErrorMapper.map(e, true);
         }
     }
 
     private KeyIds keyPair(KeyHandle key) throws HsmFatalException {
-        notNull(key, "key");
+        requireInput(key, "key");
         KeyIds ids = KeyIds.of(key);
         if (key.spec() == KeySpec.AES_256) {
             throw new HsmFatalException(Kind.WRONG_KEY_TYPE, "key " + key.label() + " is AES_256, not a key pair");
@@ -372,16 +342,11 @@ public final class KmipHsmDriver implements HsmDriver {
 
     @Override
     public byte[] sign(KeyHandle key, byte[] message) throws HsmException {
-        checkOpen();
-        notNull(key, "key");
-        switch (key.spec()) { // an absent capability is refused before the handle is looked at
-            case EC_P256 -> require(Capability.SIGN_ECDSA_P256);
-            case ED25519 -> require(Capability.SIGN_ED25519);
-            case RSA_2048 -> require(Capability.SIGN_RSA_PSS);
-            default -> { } // AES_256: WRONG_KEY_TYPE from keyPair
-        }
+        requireOpen();
+        requireInput(key, "key");
+        requireSign(key.spec()); // an absent capability is refused before the handle is looked at
         KeyIds ids = keyPair(key);
-        notNull(message, "message");
+        requireInput(message, "message");
         if (message.length > MAX_SEAL_BYTES) {
             throw new HsmFatalException(Kind.INVALID_INPUT, "at most " + MAX_SEAL_BYTES + " bytes can be signed at once");
         }
@@ -402,8 +367,8 @@ public final class KmipHsmDriver implements HsmDriver {
 
     @Override
     public byte[] ecdh(KeyHandle key, byte[] peerPoint) throws HsmException {
-        checkOpen();
-        notNull(key, "key");
+        requireOpen();
+        requireInput(key, "key");
         if (key.spec() != KeySpec.EC_P256) {
             KeyIds.of(key);
             throw new HsmFatalException(Kind.WRONG_KEY_TYPE, "ECDH needs an EC_P256 key, " + key.label() + " is " + key.spec());
@@ -413,7 +378,7 @@ public final class KmipHsmDriver implements HsmDriver {
 
     @Override
     public PublicKey publicKey(KeyHandle key) throws HsmException {
-        checkOpen();
+        requireOpen();
         KeyIds ids = keyPair(key);
         PublicKey cached = publicKeys.get(ids.publicId());
         if (cached != null) {
@@ -432,7 +397,7 @@ public final class KmipHsmDriver implements HsmDriver {
 
     @Override
     public byte[] random(int n) throws HsmException {
-        checkOpen();
+        requireOpen();
         if (n < 0 || n > 1024) {
             throw new HsmFatalException(Kind.INVALID_INPUT, "random length must be 0..1024");
         }
@@ -475,7 +440,7 @@ public final class KmipHsmDriver implements HsmDriver {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (markClosed()) {
             client.close();
         }
     }

@@ -4,13 +4,12 @@ import dev.fleetvault.driver.pkcs11.Pkcs11Config;
 import dev.fleetvault.driver.pkcs11.Pkcs11DriverProvider;
 import dev.fleetvault.driver.spi.Capability;
 import dev.fleetvault.driver.spi.DeviceInfo;
-import dev.fleetvault.driver.spi.HsmDriver;
+import dev.fleetvault.driver.spi.AbstractHsmDriver;
 import dev.fleetvault.driver.spi.HsmException;
 import dev.fleetvault.driver.spi.HsmException.Kind;
 import dev.fleetvault.driver.spi.HsmFatalException;
 import dev.fleetvault.driver.spi.InsecureTestKeyImport;
 import dev.fleetvault.driver.spi.KeyHandle;
-import dev.fleetvault.driver.spi.KeyLabels;
 import dev.fleetvault.driver.spi.KeySpec;
 import dev.fleetvault.driver.spi.P256Points;
 import dev.fleetvault.driver.spi.SealedBlob;
@@ -27,7 +26,6 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Security;
 import java.security.Signature;
-import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
@@ -49,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * {@code max_sessions}, so SunPKCS11 never has more operation sessions busy than that.
  */
 @SuppressWarnings("try") // permits are held for the duration of a call without being referenced
-public final class Pkcs11Driver implements HsmDriver, InsecureTestKeyImport {
+public final class Pkcs11Driver extends AbstractHsmDriver implements InsecureTestKeyImport {
 
   private static final Logger LOG = LoggerFactory.getLogger(Pkcs11Driver.class);
   private static final int MAX_RANDOM = 1024;
@@ -60,7 +58,6 @@ public final class Pkcs11Driver implements HsmDriver, InsecureTestKeyImport {
   private final TokenKeys keys;
   private final SessionGate gate;
   private final String tokenKey;
-  private final Set<Capability> capabilities;
   private final DeviceInfo info;
   private final long slotId;
   private final SecureRandom nonces = new SecureRandom();
@@ -68,6 +65,7 @@ public final class Pkcs11Driver implements HsmDriver, InsecureTestKeyImport {
 
   private Pkcs11Driver(Pkcs11Config config, Provider provider, KeyStore keyStore, String tokenKey, DeviceInfo info,
       long slotId) {
+    super(Pkcs11DriverProvider.ID, capabilities(provider, config, slotId));
     this.config = config;
     this.slotId = slotId;
     this.provider = provider;
@@ -75,12 +73,15 @@ public final class Pkcs11Driver implements HsmDriver, InsecureTestKeyImport {
     this.tokenKey = tokenKey;
     this.info = info;
     this.gate = new SessionGate(Pkcs11DriverProvider.ID, config.maxSessions(), config.borrowTimeout());
+  }
+
+  private static Set<Capability> capabilities(Provider provider, Pkcs11Config config, long slotId) {
     java.util.EnumSet<Capability> caps = java.util.EnumSet.noneOf(Capability.class);
     caps.addAll(Pkcs11Capabilities.read(provider, config.insecureTestKeyImport()));
     if (slotId >= 0 && WrapperAccess.available()) {
       caps.add(Capability.KEY_PROVENANCE); // attributes are read through the wrapper, which needs the slot id
     }
-    this.capabilities = Set.copyOf(caps);
+    return caps;
   }
 
   /** Configures SunPKCS11 for the selected slot, logs in with {@code pin} (wiped here) and returns the driver. */
@@ -132,33 +133,25 @@ public final class Pkcs11Driver implements HsmDriver, InsecureTestKeyImport {
     Pkcs11Driver d = new Pkcs11Driver(config, provider, ks, tokenKey,
         DeviceFacts.describe(config, provider, slotId, wrapper), slotId);
     LOG.info("HSM driver 'pkcs11' opened: {} {} serial {} ({}), capabilities {}", d.info.vendor(), d.info.model(),
-        d.info.serial(), slotLine, d.capabilities);
+        d.info.serial(), slotLine, d.capabilities());
     return d;
   }
 
-  private void require(Capability c) throws HsmFatalException {
-    if (!capabilities.contains(c)) {
-      throw new HsmFatalException(Kind.UNSUPPORTED, "this token (through SunPKCS11) lacks " + c);
-    }
+  @Override
+  protected String lacks(Capability c) {
+    return "this token (through SunPKCS11) lacks " + c;
   }
 
   @Override
   public DeviceInfo describe() throws HsmException {
-    if (gate.isClosed()) {
-      throw new HsmFatalException(Kind.CLOSED, "pkcs11 driver is closed");
-    }
+    requireOpen();
     return info;
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return capabilities;
   }
 
   @Override
   public KeyHandle generateKey(KeySpec spec, String label) throws HsmException {
     Objects.requireNonNull(spec, "spec");
-    KeyLabels.validate(label);
+    requireLabel(label);
     require(spec.generateCapability());
     try (SessionGate.Permit p = gate.acquire()) {
       return keys.generate(spec, label);
@@ -169,13 +162,7 @@ public final class Pkcs11Driver implements HsmDriver, InsecureTestKeyImport {
 
   @Override
   public KeyHandle importKeyPairInsecureTestOnly(KeySpec spec, String label, KeyPair pair) throws HsmException {
-    if (!capabilities.contains(Capability.INSECURE_TEST_KEY_IMPORT)) {
-      throw new HsmFatalException(Kind.UNSUPPORTED, "test key import is disabled (insecure_test_key_import: false)");
-    }
-    KeyLabels.validate(label);
-    if (spec != KeySpec.EC_P256 || !(pair.getPrivate() instanceof ECPrivateKey) || !(pair.getPublic() instanceof ECPublicKey)) {
-      throw new HsmFatalException(Kind.UNSUPPORTED, "test key import supports EC_P256 key pairs only");
-    }
+    requireTestImport(spec, label, pair);
     try (SessionGate.Permit p = gate.acquire()) {
       return keys.importSessionPair(spec, label, pair);
     } catch (GeneralSecurityException | RuntimeException e) {
@@ -185,7 +172,7 @@ public final class Pkcs11Driver implements HsmDriver, InsecureTestKeyImport {
 
   @Override
   public Optional<KeyHandle> findKey(String label) throws HsmException {
-    KeyLabels.validate(label);
+    requireLabel(label);
     try (SessionGate.Permit p = gate.acquire()) {
       return keys.load(label).map(TokenKeys.Entry::handle);
     } catch (GeneralSecurityException | RuntimeException e) {
@@ -238,12 +225,7 @@ public final class Pkcs11Driver implements HsmDriver, InsecureTestKeyImport {
   public byte[] sign(KeyHandle key, byte[] message) throws HsmException {
     requireInput(message, "message");
     Objects.requireNonNull(key, "key");
-    switch (key.spec()) { // an absent capability is refused before the handle is looked at
-      case EC_P256 -> require(Capability.SIGN_ECDSA_P256);
-      case ED25519 -> require(Capability.SIGN_ED25519);
-      case RSA_2048 -> require(Capability.SIGN_RSA_PSS);
-      default -> { } // AES_256: WRONG_KEY_TYPE from resolve
-    }
+    requireSign(key.spec()); // an absent capability is refused before the handle is looked at
     try (SessionGate.Permit p = gate.acquire()) {
       TokenKeys.Entry e = keys.resolve(key, KeySpec.EC_P256, KeySpec.RSA_2048);
       Signature s;
@@ -369,7 +351,7 @@ public final class Pkcs11Driver implements HsmDriver, InsecureTestKeyImport {
 
   @Override
   public void close() {
-    if (gate.isClosed()) {
+    if (!markClosed()) {
       return;
     }
     if (!gate.close(Duration.ofSeconds(10))) {
@@ -383,12 +365,6 @@ public final class Pkcs11Driver implements HsmDriver, InsecureTestKeyImport {
       } catch (Exception e) {
         LOG.warn("pkcs11 logout failed: {}", CkrErrors.ckrName(e).orElse(e.getClass().getSimpleName()));
       }
-    }
-  }
-
-  private static void requireInput(byte[] b, String name) throws HsmFatalException {
-    if (b == null) {
-      throw new HsmFatalException(Kind.INVALID_INPUT, name + " must not be null");
     }
   }
 

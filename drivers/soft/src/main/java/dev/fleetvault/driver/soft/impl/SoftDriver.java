@@ -4,13 +4,12 @@ import dev.fleetvault.driver.soft.SoftDriverConfig;
 import dev.fleetvault.driver.soft.SoftDriverProvider;
 import dev.fleetvault.driver.spi.Capability;
 import dev.fleetvault.driver.spi.DeviceInfo;
-import dev.fleetvault.driver.spi.HsmDriver;
+import dev.fleetvault.driver.spi.AbstractHsmDriver;
 import dev.fleetvault.driver.spi.HsmException;
 import dev.fleetvault.driver.spi.HsmException.Kind;
 import dev.fleetvault.driver.spi.HsmFatalException;
 import dev.fleetvault.driver.spi.InsecureTestKeyImport;
 import dev.fleetvault.driver.spi.KeyHandle;
-import dev.fleetvault.driver.spi.KeyLabels;
 import dev.fleetvault.driver.spi.KeySpec;
 import dev.fleetvault.driver.spi.P256Points;
 import dev.fleetvault.driver.spi.SealedBlob;
@@ -29,8 +28,6 @@ import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * Concurrency is bounded by a {@link SessionGate}.
  */
 @SuppressWarnings("try") // permits are held for the duration of a call without being referenced
-public final class SoftDriver implements HsmDriver, InsecureTestKeyImport {
+public final class SoftDriver extends AbstractHsmDriver implements InsecureTestKeyImport {
 
   private static final Logger LOG = LoggerFactory.getLogger(SoftDriver.class);
   private static final int MAX_RANDOM = 1024;
@@ -68,21 +65,24 @@ public final class SoftDriver implements HsmDriver, InsecureTestKeyImport {
   private final SessionGate gate;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, SoftKey> byLabel = new ConcurrentHashMap<>();
-  private final Set<Capability> capabilities;
   private final Object writeLock = new Object();
   private final Object deviceKeyLock = new Object();
 
   private SoftDriver(SoftDriverConfig config, KeyFile file, FileChannel lockChannel, FileLock lock) {
+    super(SoftDriverProvider.ID, capabilities(config));
     this.config = config;
     this.file = file;
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.gate = new SessionGate(SoftDriverProvider.ID, config.maxSessions(), config.borrowTimeout());
+  }
+
+  private static Set<Capability> capabilities(SoftDriverConfig config) {
     EnumSet<Capability> caps = EnumSet.allOf(Capability.class);
     if (!config.insecureTestKeyImport()) {
       caps.remove(Capability.INSECURE_TEST_KEY_IMPORT);
     }
-    this.capabilities = Set.copyOf(caps);
+    return caps;
   }
 
   /** Opens (or creates) the key file named in {@code config}. The caller wipes {@code passphrase}. */
@@ -157,14 +157,9 @@ public final class SoftDriver implements HsmDriver, InsecureTestKeyImport {
   }
 
   @Override
-  public Set<Capability> capabilities() {
-    return capabilities;
-  }
-
-  @Override
   public KeyHandle generateKey(KeySpec spec, String label) throws HsmException {
     Objects.requireNonNull(spec, "spec");
-    KeyLabels.validate(label);
+    requireLabel(label);
     try (SessionGate.Permit p = gate.acquire()) {
       SoftKey key = newKey(spec, label);
       synchronized (writeLock) {
@@ -224,13 +219,7 @@ public final class SoftDriver implements HsmDriver, InsecureTestKeyImport {
 
   @Override
   public KeyHandle importKeyPairInsecureTestOnly(KeySpec spec, String label, KeyPair pair) throws HsmException {
-    if (!config.insecureTestKeyImport()) {
-      throw new HsmFatalException(Kind.UNSUPPORTED, "test key import is disabled (insecure_test_key_import: false)");
-    }
-    KeyLabels.validate(label);
-    if (spec != KeySpec.EC_P256 || !(pair.getPrivate() instanceof ECPrivateKey) || !(pair.getPublic() instanceof ECPublicKey)) {
-      throw new HsmFatalException(Kind.UNSUPPORTED, "test key import supports EC_P256 key pairs only");
-    }
+    requireTestImport(spec, label, pair);
     try (SessionGate.Permit p = gate.acquire()) {
       SoftKey key = new SoftKey(KeyHandle.of(label, spec, newId()), pair.getPrivate(), pair.getPublic(), false);
       if (byLabel.putIfAbsent(label, key) != null) {
@@ -242,7 +231,7 @@ public final class SoftDriver implements HsmDriver, InsecureTestKeyImport {
 
   @Override
   public Optional<KeyHandle> findKey(String label) throws HsmException {
-    KeyLabels.validate(label);
+    requireLabel(label);
     try (SessionGate.Permit p = gate.acquire()) {
       SoftKey k = byLabel.get(label);
       return k == null ? Optional.empty() : Optional.of(k.handle());
@@ -426,7 +415,7 @@ public final class SoftDriver implements HsmDriver, InsecureTestKeyImport {
 
   @Override
   public void close() {
-    if (gate.isClosed()) {
+    if (!markClosed()) {
       return;
     }
     if (!gate.close(Duration.ofSeconds(10))) {
@@ -440,12 +429,6 @@ public final class SoftDriver implements HsmDriver, InsecureTestKeyImport {
       // channel close releases it too
     }
     closeQuietly(lockChannel);
-  }
-
-  private static void requireInput(byte[] b, String name) throws HsmFatalException {
-    if (b == null) {
-      throw new HsmFatalException(Kind.INVALID_INPUT, name + " must not be null");
-    }
   }
 
   @Override
