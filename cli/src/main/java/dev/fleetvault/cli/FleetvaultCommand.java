@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         RecoverCommand.class,
         DeleteCommand.class,
         StatusCommand.class,
+        DriversCommand.class,
         BenchCommand.class,
         dev.fleetvault.cli.audit.BundleCommand.class,
         dev.fleetvault.cli.audit.AuditCommand.class,
