@@ -63,7 +63,8 @@ final class UpCommand implements Callable<Integer> {
         }, "fleetvault-up-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         for (LocalFleet.Edge e : fleet.edges()) {
-            io.out().println("edge " + e.memberId() + "  " + e.hostPort() + "  (gRPC, WebSocket /v1/ws, /healthz /readyz /metrics)");
+            io.out().println("edge " + e.memberId() + "  " + e.hostPort() + "  (gRPC, WebSocket /v1/ws, /healthz /readyz)"
+                + fleet.node(e.memberId()).adminAddress().map(a -> "; admin " + a + " (/metrics /healthz /readyz)").orElse(""));
         }
         io.out().println("signer " + bundles.signerUrl() + "  (DEVELOPMENT ONLY local signer; fleet bundle epoch "
             + bundles.epoch() + ")");

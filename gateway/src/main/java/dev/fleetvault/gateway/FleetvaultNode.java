@@ -62,6 +62,8 @@ public final class FleetvaultNode {
   private MemberRuntime runtime;
   private ChannelSecurity quorumSecurity;
   private EdgeVerticle edge;
+  private volatile dev.fleetvault.gateway.http.AdminVerticle admin;
+  private volatile String adminDeployment;
   private PeerVerticle peer;
   private String edgeDeployment;
   private String peerDeployment;
@@ -127,6 +129,8 @@ public final class FleetvaultNode {
 
   private Future<Void> boot(NodeSpec spec) {
     return vertx.executeBlocking(() -> {
+      // a taken port fails here, named with its owner, not as a join retried forever
+      dev.fleetvault.gateway.ports.PortCheck.requireFree(member, String.valueOf(config.source()));
       Files.createDirectories(spec.dataDir());
       driver = DriverOpener.open(config, spec);
       keys = MemberKeys.ensure(driver, member.id());
@@ -165,18 +169,40 @@ public final class FleetvaultNode {
       edge = new EdgeVerticle(member.client(), max,
           new GrpcEdge(edgeService, runtime, metrics),
           new WebSocketEdge(edgeService, runtime, metrics, max),
-          v -> HealthRoutes.create(v, metrics, runtime::ready), config.limits());
+          v -> HealthRoutes.client(v, runtime::ready), config.limits());
+      metrics.bindQuorum(runtime::quorum);
       return runtime.start().compose(v -> {
         peer = new PeerVerticle(member.peer(), tls, max, tokens, runtime.handler());
         return vertx.deployVerticle(peer);
       }).compose(id -> {
         peerDeployment = id;
         return vertx.deployVerticle(edge);
-      }).map(id -> {
+      }).compose(id -> {
         edgeDeployment = id;
-        return null;
+        return deployAdmin();
       });
     });
+  }
+
+  /** Starts the admin listener ({@code /metrics /healthz /readyz}) where the member has one. */
+  private Future<Void> deployAdmin() {
+    if (member.admin() == null) {
+      LOG.info("node {}: no admin listener configured (fleet.members[].admin); /metrics is not served",
+          member.id());
+      return Future.succeededFuture();
+    }
+    admin = new dev.fleetvault.gateway.http.AdminVerticle(member.admin(),
+        v -> HealthRoutes.admin(v, metrics, runtime::ready));
+    return vertx.deployVerticle(admin).map(id -> {
+      adminDeployment = id;
+      return null;
+    });
+  }
+
+  /** Where the admin listener listens (actual port), if the member has one. */
+  public java.util.Optional<HostPort> adminAddress() {
+    return admin == null ? java.util.Optional.empty()
+        : java.util.Optional.of(member.admin().withPort(admin.actualPort()));
   }
 
   /** The distinct hosts of a member's peer, ledger and record-store addresses (its TLS SANs). */
@@ -280,6 +306,9 @@ public final class FleetvaultNode {
 
   private Future<Void> release() {
     Future<Void> f = Future.succeededFuture();
+    if (adminDeployment != null) {
+      f = f.compose(v -> vertx.undeploy(adminDeployment)).otherwiseEmpty().mapEmpty();
+    }
     if (edgeDeployment != null) {
       f = f.compose(v -> vertx.undeploy(edgeDeployment)).otherwiseEmpty().mapEmpty();
     }

@@ -116,9 +116,17 @@ class EdgeSmokeTest {
       t.call("Status", StatusRequest.newBuilder().setVersion(1).setSuite(1).build(), null,
           StatusResponse.getDefaultInstance()).orThrow();
     }
-    String m = get(port, "/metrics");
+    assertThat(get(port, "/metrics")).as("metrics are not served on the client port").startsWith("404");
+    int admin = fleet.fleet().node(fleet.fleet().edges().get(0).memberId()).adminAddress().orElseThrow().port();
+    String m = get(admin, "/metrics");
     assertThat(m).startsWith("200").contains("fleetvault_requests_seconds")
-        .contains("vertx_http_server");
+        .contains("fleetvault_requests_seconds_bucket{").contains("le=\"0.001\"")
+        .contains("vertx_http_server").contains("fleetvault_build_info{")
+        .contains("fleetvault_raft_term").contains("fleetvault_raft_commit_index")
+        .contains("fleetvault_raft_apply_lag").contains("fleetvault_hsm_pool_in_flight")
+        .contains("fleetvault_hsm_healthy").contains("jvm_memory_used_bytes").contains("process_uptime_seconds");
+    assertThat(get(admin, "/healthz")).startsWith("200");
+    assertThat(get(admin, "/readyz")).startsWith("200");
   }
 
   @Test

@@ -59,6 +59,11 @@ public interface QuorumNode extends AutoCloseable {
     /** Status for health checks. */
     QuorumStatus status();
 
+    /** Raft counters for metrics; empty where the implementation has none. */
+    default java.util.Optional<RaftMetrics> raftMetrics() {
+        return java.util.Optional.empty();
+    }
+
     /** Leaves the fleet and releases the data directory. */
     @Override
     void close();

@@ -92,11 +92,12 @@ public final class NodeConfig {
         throw m.errorAt("id", "member id '" + id + "' appears twice");
       }
       MemberSpec spec = new MemberSpec(id, m.string("data_center", id), m.hostPort("client"),
-          m.hostPort("peer"), m.hostPort("raft"), m.hostPort("cluster"));
-      String[] keys = {"client", "peer", "raft", "cluster"};
-      HostPort[] addrs = {spec.client(), spec.peer(), spec.raft(), spec.cluster()};
+          m.hostPort("peer"), m.hostPort("raft"), m.hostPort("cluster"),
+          m.has("admin") ? m.hostPort("admin") : null);
+      String[] keys = {"client", "peer", "raft", "cluster", "admin"};
+      HostPort[] addrs = {spec.client(), spec.peer(), spec.raft(), spec.cluster(), spec.admin()};
       for (int k = 0; k < keys.length; k++) {
-        if (addrs[k].port() == 0) {
+        if (addrs[k] == null || addrs[k].port() == 0) {
           continue;
         }
         String owner = listeners.putIfAbsent(addrs[k], id + "." + keys[k]);

@@ -38,6 +38,33 @@ public final class GrpcEdge {
     bind(server, VaultGrpcService.Recover2, VaultMethod.RECOVER2);
     bind(server, VaultGrpcService.Delete, VaultMethod.DELETE);
     server.callHandler(VaultGrpcService.Status, this::status);
+    server.callHandler(dev.fleetvault.protocol.health.HealthGrpcService.Check, this::health);
+  }
+
+  /**
+   * The standard {@code grpc.health.v1.Health/Check}: SERVING while this node is ready (majority
+   * reachable, HSM answering), else NOT_SERVING; for service {@code ""} (the node) and
+   * {@code fleetvault.v1.Vault}, NOT_FOUND for any other. Unauthenticated; reveals only readiness.
+   */
+  private void health(GrpcServerRequest<dev.fleetvault.protocol.health.HealthCheckRequest,
+      dev.fleetvault.protocol.health.HealthCheckResponse> call) {
+    long start = System.nanoTime();
+    guard(call, "Health.Check", start);
+    call.last().onSuccess(req -> {
+      String service = req.getService();
+      if (!service.isEmpty() && !service.equals(VaultGrpcService.SERVICE_NAME.fullyQualifiedName())) {
+        call.response().status(io.vertx.grpc.common.GrpcStatus.NOT_FOUND).statusMessage("unknown service").end();
+        metrics.request("grpc", "Health.Check", "not_found", start);
+        return;
+      }
+      status.ready().otherwise(false).onComplete(ar -> {
+        boolean ok = ar.succeeded() && Boolean.TRUE.equals(ar.result());
+        call.response().end(dev.fleetvault.protocol.health.HealthCheckResponse.newBuilder()
+            .setStatus(ok ? dev.fleetvault.protocol.health.HealthCheckResponse.ServingStatus.SERVING
+                : dev.fleetvault.protocol.health.HealthCheckResponse.ServingStatus.NOT_SERVING).build());
+        metrics.request("grpc", "Health.Check", "ok", start);
+      });
+    }).onFailure(err -> fail(call, "Health.Check", start, decodeError(err)));
   }
 
   private <Q extends Message, R extends Message> void bind(GrpcServer server,

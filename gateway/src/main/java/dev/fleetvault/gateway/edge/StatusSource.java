@@ -13,4 +13,9 @@ public interface StatusSource {
   default Future<StatusResponse> status(long knownBundleEpoch, long knownTreeSize) {
     return status(knownBundleEpoch);
   }
+
+  /** Whether this node can serve ({@code /readyz}, gRPC {@code grpc.health.v1.Health/Check}); true unless overridden. */
+  default Future<Boolean> ready() {
+    return Future.succeededFuture(true);
+  }
 }

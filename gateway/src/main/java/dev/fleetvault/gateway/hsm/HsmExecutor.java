@@ -33,6 +33,8 @@ public final class HsmExecutor implements AutoCloseable {
   private final int admitted;
   private final long timeoutMs;
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** False from a call that found the device unavailable, broken or silent until the next success. */
+  private volatile boolean healthy = true;
   private final MeterRegistry registry;
   private final String name;
 
@@ -56,6 +58,23 @@ public final class HsmExecutor implements AutoCloseable {
     this.admitted = size + queue;
     this.timeoutMs = timeoutMs;
     this.registry = registry;
+    io.micrometer.core.instrument.Gauge.builder("fleetvault.hsm.pool.in.flight", inFlight, AtomicInteger::get)
+        .description("HSM calls running or queued").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("fleetvault.hsm.pool.workers", () -> size)
+        .description("HSM worker threads").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("fleetvault.hsm.pool.capacity", () -> admitted)
+        .description("HSM calls admitted at once (workers + queue); more are refused busy").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("fleetvault.hsm.healthy", () -> healthy ? 1 : 0)
+        .description("0 after a call found the HSM unavailable, failing or silent, until one succeeds")
+        .register(registry);
+  }
+
+  /**
+   * Whether the HSM answered the last call that reached it: false after a timeout or an
+   * UNAVAILABLE / DEVICE_ERROR / CLOSED failure, true again after the next success.
+   */
+  public boolean healthy() {
+    return healthy;
   }
 
   /** The driver (for start-up code running on a worker thread already). */
@@ -76,6 +95,7 @@ public final class HsmExecutor implements AutoCloseable {
     long timer = vertx.setTimer(timeoutMs, id -> {
       if (promise.tryFail(new FleetvaultException(ErrorCode.TIMEOUT,
           "the HSM did not answer in time; safe to retry"))) {
+        healthy = false;
         LOG.warn("{}: HSM call '{}' timed out after {} ms", name, op, timeoutMs);
       }
     });
@@ -86,6 +106,7 @@ public final class HsmExecutor implements AutoCloseable {
           .tag("outcome", ar.succeeded() ? "ok" : "error").register(registry)
           .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       if (ar.succeeded()) {
+        healthy = true;
         promise.tryComplete(ar.result());
       } else {
         promise.tryFail(map(op, ar.cause()));
@@ -104,6 +125,10 @@ public final class HsmExecutor implements AutoCloseable {
     }
     if (t instanceof HsmException) {
       HsmException e = (HsmException) t;
+      if (e.kind() == HsmException.Kind.UNAVAILABLE || e.kind() == HsmException.Kind.DEVICE_ERROR
+          || e.kind() == HsmException.Kind.CLOSED) {
+        healthy = false;
+      }
       switch (e.kind()) {
         case BUSY:
           return new FleetvaultException(ErrorCode.HSM_BUSY, "the HSM is busy; retry later");

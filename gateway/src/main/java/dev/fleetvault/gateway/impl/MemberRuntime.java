@@ -166,10 +166,16 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
     };
   }
 
-  /** Whether this node reaches a majority. */
+  /** Whether this node reaches a majority and its HSM answered its last call ({@code /readyz}). */
+  @Override
   public Future<Boolean> ready() {
     QuorumNode q = quorum;
-    return Future.succeededFuture(q != null && q.majorityReachable());
+    return Future.succeededFuture(q != null && q.majorityReachable() && hsm.healthy());
+  }
+
+  /** The quorum participant, or null before it started (metrics). */
+  public QuorumNode quorum() {
+    return quorum;
   }
 
   /** This node's view of the fleet: members whose {@code /healthz} answers are reachable. */

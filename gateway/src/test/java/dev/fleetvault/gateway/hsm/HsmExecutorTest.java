@@ -90,4 +90,27 @@ class HsmExecutorTest {
     assertThat(e.getMessage()).doesNotContain("04ab");
     hsm.close();
   }
+
+  @Test
+  void healthy_deviceErrorThenSuccess_flagAndGaugeFollow() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    HsmExecutor hsm = new HsmExecutor(vertx, "test-hsm-health", null, 1, 0, 30_000, registry);
+    assertThat(hsm.healthy()).isTrue();
+    failure(hsm.call("bad-input", d -> {
+      throw new dev.fleetvault.driver.spi.HsmFatalException(
+          dev.fleetvault.driver.spi.HsmException.Kind.INVALID_INPUT, "caller's fault");
+    }));
+    assertThat(hsm.healthy()).as("a caller's bad input says nothing of the device").isTrue();
+    failure(hsm.call("broken", d -> {
+      throw new dev.fleetvault.driver.spi.HsmFatalException(
+          dev.fleetvault.driver.spi.HsmException.Kind.DEVICE_ERROR, "device fault");
+    }));
+    assertThat(hsm.healthy()).isFalse();
+    assertThat(registry.get("fleetvault.hsm.healthy").gauge().value()).isZero();
+    hsm.call("fine", d -> "ok").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(hsm.healthy()).isTrue();
+    assertThat(registry.get("fleetvault.hsm.healthy").gauge().value()).isEqualTo(1.0);
+    assertThat(registry.get("fleetvault.hsm.pool.capacity").gauge().value()).isEqualTo(1.0);
+    hsm.close();
+  }
 }

@@ -75,7 +75,8 @@ public final class TestFleet implements AutoCloseable {
           .append("      client: 127.0.0.1:").append(b).append('\n')
           .append("      peer: 127.0.0.1:").append(b + 1).append('\n')
           .append("      raft: 127.0.0.1:").append(b + 2).append('\n')
-          .append("      cluster: 127.0.0.1:").append(b + 3).append('\n');
+          .append("      cluster: 127.0.0.1:").append(b + 3).append('\n')
+          .append("      admin: 127.0.0.1:0\n");
     }
     y.append("apps:\n  - id: dev-app\n    public_keys: [")
         .append(cfgDir.resolve("dev-app-jwt.DEVELOPMENT-ONLY.pub.pem")).append("]\n");

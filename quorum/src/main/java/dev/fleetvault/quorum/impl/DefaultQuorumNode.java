@@ -192,6 +192,12 @@ public final class DefaultQuorumNode implements QuorumNode {
     }
 
     @Override
+    public java.util.Optional<dev.fleetvault.quorum.RaftMetrics> raftMetrics() {
+        return java.util.Optional.of(new dev.fleetvault.quorum.RaftMetrics(ledger.term(), ledger.commitIndex(),
+                ledger.lastAppended(), ledger.logSize()));
+    }
+
+    @Override
     public QuorumStatus status() {
         return new QuorumStatus(cfg.memberId(), ledger.role(), ledger.leaderId(), ledger.term(), ledger.commitIndex(),
                 majorityReachable(), ledger.servingAsLeader() || ledger.leaderId().isPresent());
