@@ -85,6 +85,16 @@ public abstract class AbstractHsmDriver implements HsmDriver {
     return closed.compareAndSet(false, true);
   }
 
+  /** The most bytes {@link HsmDriver#random(int)} returns at once. */
+  public static final int MAX_RANDOM = 1024;
+
+  /** Throws INVALID_INPUT unless {@code n} is 0..{@value #MAX_RANDOM} (call after {@code require(RANDOM)}). */
+  protected static void requireRandomLength(int n) throws HsmFatalException {
+    if (n < 0 || n > MAX_RANDOM) {
+      throw new HsmFatalException(HsmException.Kind.INVALID_INPUT, "random length must be 0.." + MAX_RANDOM + ", got " + n);
+    }
+  }
+
   /** Returns {@code label} if it meets {@link KeyLabels}, else throws INVALID_INPUT. */
   protected static String requireLabel(String label) throws HsmFatalException {
     return KeyLabels.validate(label);

@@ -187,9 +187,7 @@ public final class TemplateDriver extends AbstractHsmDriver {
   @Override
   public byte[] random(int n) throws HsmException {
     require(Capability.RANDOM);
-    if (n < 0 || n > 1024) {
-      throw new HsmFatalException(Kind.INVALID_INPUT, "random length must be 0..1024, got " + n);
-    }
+    requireRandomLength(n);
     try (SessionGate.Permit p = gate.acquire()) {
       byte[] out = new byte[n];
       random.nextBytes(out); // device: read the device's RNG

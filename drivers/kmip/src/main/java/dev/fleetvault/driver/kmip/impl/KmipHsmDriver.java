@@ -398,9 +398,7 @@ public final class KmipHsmDriver extends AbstractHsmDriver {
     @Override
     public byte[] random(int n) throws HsmException {
         requireOpen();
-        if (n < 0 || n > 1024) {
-            throw new HsmFatalException(Kind.INVALID_INPUT, "random length must be 0..1024");
-        }
+        requireRandomLength(n);
         require(Capability.RANDOM);
         if (n == 0) {
             return new byte[0];

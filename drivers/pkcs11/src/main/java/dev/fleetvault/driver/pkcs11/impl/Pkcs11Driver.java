@@ -50,7 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class Pkcs11Driver extends AbstractHsmDriver implements InsecureTestKeyImport {
 
   private static final Logger LOG = LoggerFactory.getLogger(Pkcs11Driver.class);
-  private static final int MAX_RANDOM = 1024;
   private static final PSSParameterSpec PSS = new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
 
   private final Pkcs11Config config;
@@ -278,9 +277,7 @@ public final class Pkcs11Driver extends AbstractHsmDriver implements InsecureTes
 
   @Override
   public byte[] random(int n) throws HsmException {
-    if (n < 0 || n > MAX_RANDOM) {
-      throw new HsmFatalException(Kind.INVALID_INPUT, "random length must be 0.." + MAX_RANDOM + ", got " + n);
-    }
+    requireRandomLength(n);
     require(Capability.RANDOM);
     try (SessionGate.Permit p = gate.acquire()) {
       byte[] b = new byte[n];

@@ -56,7 +56,6 @@ import org.slf4j.LoggerFactory;
 public final class SoftDriver extends AbstractHsmDriver implements InsecureTestKeyImport {
 
   private static final Logger LOG = LoggerFactory.getLogger(SoftDriver.class);
-  private static final int MAX_RANDOM = 1024;
 
   private final SoftDriverConfig config;
   private final KeyFile file;
@@ -393,9 +392,7 @@ public final class SoftDriver extends AbstractHsmDriver implements InsecureTestK
 
   @Override
   public byte[] random(int n) throws HsmException {
-    if (n < 0 || n > MAX_RANDOM) {
-      throw new HsmFatalException(Kind.INVALID_INPUT, "random length must be 0.." + MAX_RANDOM + ", got " + n);
-    }
+    requireRandomLength(n);
     try (SessionGate.Permit p = gate.acquire()) {
       byte[] b = new byte[n];
       random.nextBytes(b);
