@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
         DeleteCommand.class,
         StatusCommand.class,
         DriversCommand.class,
+        ConfigCommand.class,
         BenchCommand.class,
         dev.fleetvault.cli.audit.BundleCommand.class,
         dev.fleetvault.cli.audit.AuditCommand.class,

@@ -9,11 +9,18 @@ import picocli.CommandLine;
  * and returns its exit code (see {@link ExitCodes}); {@link #main(String[])} exits the JVM with it.
  */
 public final class Main {
+    /** {@code json}: log JSON lines (logback's JsonEncoder) instead of text; anything else: text. */
+    public static final String LOG_FORMAT_ENV = "FLEETVAULT_LOG_FORMAT";
+
     private Main() {
     }
 
     /** Runs the command line and exits with its exit code. */
     public static void main(String[] args) {
+        String format = System.getenv(LOG_FORMAT_ENV);
+        if ("json".equalsIgnoreCase(format) && System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "logback-json.xml"); // before the first logger
+        }
         int code = execute(Io.system(), args);
         System.out.flush();
         System.exit(code);
