@@ -72,15 +72,16 @@ public final class GrpcEdge {
     server.callHandler(rpc, call -> {
       long start = System.nanoTime();
       String remote = remote(call);
+      String requestId = RequestIds.next();
       guard(call, method.rpcName(), start);
-      call.last().onSuccess(msg -> {
+      call.last().onSuccess(RequestIds.wrap(requestId, msg -> {
         try {
           edge.admitAddress(remote);
         } catch (FleetvaultException e) {
           fail(call, method.rpcName(), start, e);
           return;
         }
-        edge.handle(method, msg, call.headers().get("authorization")).onComplete(ar -> {
+        edge.handle(method, msg, call.headers().get("authorization")).onComplete(RequestIds.wrap(requestId, ar -> {
           if (ar.succeeded()) {
             @SuppressWarnings("unchecked")
             R resp = (R) ar.result();
@@ -89,8 +90,8 @@ public final class GrpcEdge {
           } else {
             fail(call, method.rpcName(), start, ar.cause());
           }
-        });
-      }).onFailure(err -> fail(call, method.rpcName(), start, decodeError(err)));
+        }));
+      })).onFailure(RequestIds.wrap(requestId, err -> fail(call, method.rpcName(), start, decodeError(err))));
     });
   }
 

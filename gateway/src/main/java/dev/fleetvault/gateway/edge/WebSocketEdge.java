@@ -52,14 +52,18 @@ public final class WebSocketEdge {
   public void serve(ServerWebSocket ws) {
     AtomicInteger inFlight = new AtomicInteger();
     String remote = ws.remoteAddress() == null ? "?" : ws.remoteAddress().hostAddress();
-    ws.binaryMessageHandler(buf -> onBinary(ws, remote, inFlight, buf));
+    ws.binaryMessageHandler(buf -> {
+      String requestId = RequestIds.next();
+      RequestIds.run(requestId, () -> onBinary(ws, remote, inFlight, buf, requestId));
+    });
     ws.textMessageHandler(text -> reply(ws, 0, "", null, new FleetvaultException(
         ErrorCode.BAD_REQUEST, "text frames are not supported: send ws.proto WsRequest in a binary frame"),
         System.nanoTime(), "?"));
     ws.exceptionHandler(err -> { });
   }
 
-  private void onBinary(ServerWebSocket ws, String remote, AtomicInteger inFlight, Buffer buf) {
+  private void onBinary(ServerWebSocket ws, String remote, AtomicInteger inFlight, Buffer buf,
+      String requestId) {
     long start = System.nanoTime();
     WsRequest req;
     try {
@@ -75,11 +79,11 @@ public final class WebSocketEdge {
           "WebSocket frame could not be decoded"), start, "?");
       return;
     }
-    dispatch(ws, remote, inFlight, req, start);
+    dispatch(ws, remote, inFlight, req, start, requestId);
   }
 
   private void dispatch(ServerWebSocket ws, String remote, AtomicInteger inFlight, WsRequest req,
-      long start) {
+      long start, String requestId) {
     String method = req.getMethod();
     Future<Message> result;
     try {
@@ -114,11 +118,11 @@ public final class WebSocketEdge {
       return;
     }
     inFlight.incrementAndGet();
-    result.onComplete(ar -> {
+    result.onComplete(RequestIds.wrap(requestId, ar -> {
       inFlight.decrementAndGet();
       reply(ws, req.getId(), method, ar.succeeded() ? ar.result() : null,
           ar.succeeded() ? null : ar.cause(), start, method);
-    });
+    }));
   }
 
   private void reply(ServerWebSocket ws, long id, String method, Message body, Throwable error,
