@@ -93,7 +93,7 @@ public final class NodeConfig {
       }
       MemberSpec spec = new MemberSpec(id, m.string("data_center", id), m.hostPort("client"),
           m.hostPort("peer"), m.hostPort("raft"), m.hostPort("cluster"),
-          m.has("admin") ? m.hostPort("admin") : null);
+          m.hostPortOrNull("admin"));
       String[] keys = {"client", "peer", "raft", "cluster", "admin"};
       HostPort[] addrs = {spec.client(), spec.peer(), spec.raft(), spec.cluster(), spec.admin()};
       for (int k = 0; k < keys.length; k++) {

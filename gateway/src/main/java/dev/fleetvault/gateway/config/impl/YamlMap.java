@@ -59,35 +59,44 @@ public final class YamlMap {
 
   /** A required string. */
   public String string(String key) {
+    KeyRecorder.note(path, key, KeyRecorder.Kind.STRING, true, null, null, null);
     return scalar(require(key), key, Tag.STR, "a string");
   }
 
   /** An optional string. */
   public String string(String key, String dflt) {
+    KeyRecorder.note(path, key, KeyRecorder.Kind.STRING, false, null, null, null);
     Node n = optional(key);
     return n == null ? dflt : scalar(n, key, Tag.STR, "a string");
   }
 
   /** A required integer in [min, max]. */
   public int integer(String key, int min, int max) {
+    KeyRecorder.note(path, key, KeyRecorder.Kind.INTEGER, true, (long) min, (long) max, null);
     return toInt(require(key), key, min, max);
   }
 
   /** An optional integer in [min, max]. */
   public int integer(String key, int dflt, int min, int max) {
+    KeyRecorder.note(path, key, KeyRecorder.Kind.INTEGER, false, (long) min, (long) max, dflt);
     Node n = optional(key);
     return n == null ? dflt : toInt(n, key, min, max);
   }
 
   /** An optional boolean. */
   public boolean bool(String key, boolean dflt) {
+    KeyRecorder.note(path, key, KeyRecorder.Kind.BOOLEAN, false, null, null, dflt);
     Node n = optional(key);
     return n == null ? dflt : Boolean.parseBoolean(scalar(n, key, Tag.BOOL, "true or false"));
   }
 
   /** A required {@code host:port}. */
   public HostPort hostPort(String key) {
-    Node n = require(key);
+    KeyRecorder.note(path, key, KeyRecorder.Kind.HOST_PORT, true, null, null, null);
+    return hostPort(key, require(key));
+  }
+
+  private HostPort hostPort(String key, Node n) {
     String text = scalar(n, key, Tag.STR, "host:port");
     try {
       return HostPort.parse(text);
@@ -96,19 +105,29 @@ public final class YamlMap {
     }
   }
 
+  /** An optional {@code host:port}, or null. */
+  public HostPort hostPortOrNull(String key) {
+    KeyRecorder.note(path, key, KeyRecorder.Kind.HOST_PORT, false, null, null, null);
+    Node n = optional(key);
+    return n == null ? null : hostPort(key, n);
+  }
+
   /** A required nested mapping. */
   public YamlMap map(String key) {
+    KeyRecorder.note(path, key, KeyRecorder.Kind.MAP, true, null, null, null);
     return toMap(require(key), qualified(key));
   }
 
   /** An optional nested mapping, or null. */
   public YamlMap mapOrNull(String key) {
+    KeyRecorder.note(path, key, KeyRecorder.Kind.MAP, false, null, null, null);
     Node n = optional(key);
     return n == null ? null : toMap(n, qualified(key));
   }
 
   /** A required, non-empty list of mappings. */
   public List<YamlMap> maps(String key) {
+    KeyRecorder.note(path, key, KeyRecorder.Kind.MAPS, true, null, null, null);
     SequenceNode seq = sequence(require(key), key);
     List<YamlMap> out = new ArrayList<>();
     for (int i = 0; i < seq.getValue().size(); i++) {
@@ -122,6 +141,7 @@ public final class YamlMap {
 
   /** An optional list of strings (empty if absent). */
   public List<String> strings(String key) {
+    KeyRecorder.note(path, key, KeyRecorder.Kind.STRINGS, false, null, null, null);
     Node n = optional(key);
     List<String> out = new ArrayList<>();
     if (n == null) {
@@ -139,6 +159,7 @@ public final class YamlMap {
    * component that checks its own keys (an HSM driver's settings). Nested structures are refused.
    */
   public Map<String, Object> plainScalars(String key) {
+    KeyRecorder.note(path, key, KeyRecorder.Kind.SCALARS, false, null, null, null);
     Node n = optional(key);
     Map<String, Object> out = new LinkedHashMap<>();
     if (n == null) {
