@@ -228,7 +228,7 @@ final class InMemoryFleet {
               row = new LedgerRow(row.state(), row.version(), row.recordDigest(), row.generation() + 1,
                   row.guessesRemaining());
             }
-            Recover1Step step = logic.recover1(req, row);
+            Recover1Step step = logic.recover1(req, row, record(key, row));
             if (step instanceof Recover1Step.Reply r) {
               return r.response();
             }
