@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
         RegisterCommand.class,
         RecoverCommand.class,
         DeleteCommand.class,
+        PasskeyCommand.class,
         StatusCommand.class,
         DriversCommand.class,
         ConfigCommand.class,

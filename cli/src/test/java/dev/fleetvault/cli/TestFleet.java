@@ -78,6 +78,7 @@ final class TestFleet implements AutoCloseable {
                 .append("      cluster: 127.0.0.1:").append(basePort + 30 + i).append('\n');
         }
         y.append("apps:\n  - id: ").append(APP).append("\n    public_keys: [app.pub.pem]\n");
+        y.append("    passkey:\n      rp_id: app.example\n      origins: [https://app.example]\n");
         y.append("limits:\n  max_message_bytes: 65536\n  per_user_per_minute: 100000\n"
             + "  per_address_per_minute: 1000000\n  request_timeout_ms: 5000\n");
         y.append("registration:\n  pin_params: [argon2id-v1-default, argon2id-v1-insecure-test-only]\n");

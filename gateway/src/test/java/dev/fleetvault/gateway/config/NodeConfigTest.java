@@ -26,6 +26,18 @@ class NodeConfigTest {
   }
 
   @Test
+  void load_appPasskey_relyingPartyParsedAndBadOriginRefused() throws Exception {
+    NodeConfig c = NodeConfig.load(TestFleet.repo().resolve("config/local.yaml"));
+    assertThat(c.apps().get(0).passkey()).hasValueSatisfying(rp -> {
+      assertThat(rp.rpId()).isEqualTo("localhost");
+      assertThat(rp.origins()).contains("http://localhost:7401");
+    });
+    Path f = variant("origins: [http://localhost:7401,", "origins: [http://evil.example:7401,");
+    assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("passkey").hasMessageContaining("http only for localhost");
+  }
+
+  @Test
   void load_dataRootOverride_movesEveryNodeDir() {
     NodeConfig c = NodeConfig.load(TestFleet.repo().resolve("config/local.yaml"), dir);
     assertThat(c.nodes()).allSatisfy(n -> assertThat(n.dataDir().startsWith(dir)).isTrue());
