@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import dev.fleetvault.bundles.evidence.EvidencePolicy;
 import dev.fleetvault.bundles.Bundle;
 import dev.fleetvault.bundles.BundleEnvelope;
 import dev.fleetvault.bundles.FleetArtifact;
@@ -120,7 +121,7 @@ class BundleRotationTest {
     void recover_afterFleetRotation_verifiesNewEpochAndSealsToNewKeys() throws Exception {
         TrustAnchors trust = TrustAnchors.parse(Files.readAllBytes(fleet.bundles().trustFile()));
         Path stateFile = work.resolve("client").resolve("bundle-state.json");
-        BundleRealmSource source = BundleRealmSource.create(trust, stateFile, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC());
+        BundleRealmSource source = BundleRealmSource.create(trust, stateFile, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC(), EvidencePolicy.development(), null);
         List<RealmConfig> seen = new CopyOnWriteArrayList<>();
         List<byte[]> envelopes = new CopyOnWriteArrayList<>();
         long epoch1 = fleet.bundles().epoch();
@@ -135,7 +136,7 @@ class BundleRotationTest {
             assertSealedTo(seen.get(seen.size() - 1), oldKeys);
             epoch1Envelope = envelopes.get(envelopes.size() - 1);
             // a second client that verified epoch 1 and then stays away during the rotation
-            BundleRealmSource lagging = BundleRealmSource.create(trust, null, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC());
+            BundleRealmSource lagging = BundleRealmSource.create(trust, null, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC(), EvidencePolicy.development(), null);
             RealmConfig lagRealm = lagging.realmFromEnvelope(epoch1Envelope);
             long lagSize = lagging.knownTreeSize();
 
@@ -204,7 +205,7 @@ class BundleRotationTest {
     void realm_replayedEpoch1BundleAfterEpoch2_refused() throws Exception {
         TrustAnchors trust = TrustAnchors.parse(Files.readAllBytes(fleet.bundles().trustFile()));
         Path stateFile = work.resolve("client").resolve("bundle-state.json");
-        BundleRealmSource source = BundleRealmSource.create(trust, stateFile, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC());
+        BundleRealmSource source = BundleRealmSource.create(trust, stateFile, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC(), EvidencePolicy.development(), null);
         assertThat(source.state().epoch()).isEqualTo(2);
         assertThat(epoch1Envelope).isNotNull();
         // the very bytes an edge served at epoch 1
