@@ -24,7 +24,13 @@ final class TransparencyRoute {
     }
 
     static void mount(Router r, Path dir) {
-        r.route(HttpMethod.GET, PREFIX).handler(c -> c.redirect(PREFIX + "/"));
+        r.route(HttpMethod.GET, PREFIX).handler(c -> {
+            if (c.request().path().equals(PREFIX)) {
+                c.redirect(PREFIX + "/");
+            } else {
+                c.next(); // Vert.x matches "/transparency/" here too
+            }
+        });
         StaticHandler h = StaticHandler.create(FileSystemAccess.ROOT, dir.toAbsolutePath().normalize().toString())
                 .setDirectoryListing(false)
                 .setIncludeHidden(false)
