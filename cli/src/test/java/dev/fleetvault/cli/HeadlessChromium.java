@@ -49,6 +49,9 @@ final class HeadlessChromium {
             .usingAnyFreePort().build();
         ChromeDriver d = new ChromeDriver(svc, o);
         d.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        // headless windows have a minimum width; emulate the phone's viewport exactly
+        d.executeCdpCommand("Emulation.setDeviceMetricsOverride", java.util.Map.of("width", width, "height", height,
+            "deviceScaleFactor", 1, "mobile", true));
         return d;
     }
 }
