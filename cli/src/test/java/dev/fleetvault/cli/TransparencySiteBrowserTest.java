@@ -129,6 +129,10 @@ class TransparencySiteBrowserTest {
     private void assertFitsPhoneWidth() {
         Object overflow = browser.executeScript("return document.documentElement.scrollWidth - window.innerWidth;");
         assertThat(((Number) overflow).intValue()).as("horizontal overflow at " + PHONE_WIDTH + "px").isLessThanOrEqualTo(0);
+        Object sticking = browser.executeScript("return Array.from(document.querySelectorAll('body *'))"
+            + ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+            + ".map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 40)).slice(0, 5).join(' | ');");
+        assertThat((String) sticking).as("elements reaching past the right edge at " + PHONE_WIDTH + "px").isEmpty();
     }
 
     @Test
