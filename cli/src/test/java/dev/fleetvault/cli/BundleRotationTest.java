@@ -222,6 +222,21 @@ class BundleRotationTest {
     }
 
     @Test
+    @Order(2)
+    void transparencySite_afterRotation_servesBothEpochsAndTheKeyChange() throws Exception {
+        java.net.http.HttpClient h = java.net.http.HttpClient.newHttpClient();
+        String site = fleet.bundles().transparencyUrl().toString();
+        java.net.http.HttpResponse<String> index = h.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(site)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.body()).contains("epochs/1/index.html", "epochs/2/index.html", "No deployment evidence (development fleet)");
+        String epoch2 = h.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(site + "epochs/2/index.html")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(epoch2).contains("What changed since epoch 1", "class=\"changed\"", "HPKE key sha256:",
+            "fleetvault bundle verify --file bundle.json --trust trust.json --no-state");
+    }
+
+    @Test
     @Order(3)
     void bundleVerifyAndAudit_runningFleet_succeedThenFailWhenTampered() throws Exception {
         String edge = fleet.edges().get(0).toString();

@@ -8,9 +8,12 @@ import dev.fleetvault.bundles.Bundle;
 import dev.fleetvault.bundles.BundleEnvelope;
 import dev.fleetvault.bundles.FleetArtifact;
 import dev.fleetvault.bundles.TrustAnchors;
+import dev.fleetvault.bundles.evidence.EvidenceManifest;
 import dev.fleetvault.bundles.evidence.EvidencePolicy;
 import dev.fleetvault.bundles.evidence.SpkiKeys;
+import dev.fleetvault.bundles.evidence.Transcript;
 import dev.fleetvault.bundles.evidence.WitnessPolicy;
+import dev.fleetvault.bundles.evidence.WitnessSignature;
 import dev.fleetvault.bundles.tlog.NoteKey;
 import dev.fleetvault.client.BundleRealmSource;
 import dev.fleetvault.client.EvidenceCheck;
@@ -178,6 +181,54 @@ class DeploymentEvidenceTest {
         CliRun r = verify(c1.evidence().toString(), "--bundle", bundle1.toString(), "--trust", work.resolve("nope.json").toString());
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.stderr()).contains("no trust file", "--bundle needs the pinned signer and operator keys");
+    }
+
+    /**
+     * An operator who rewrites dc1's statement signature and then re-does everything it can (transcript hash, both
+     * witnesses re-sign with their real keys, manifest, artifact digest, a properly logged bundle): only the member's
+     * own signature gives it away.
+     */
+    @Test
+    void evidenceVerify_consistentlyRepackagedWrongMemberSignature_rejectedNamingTheMember() throws Exception {
+        Path d = ceremony.copy(c1.evidence(), "forged-signature");
+        String dc1 = Files.readString(d.resolve("statements/dc1.json"));
+        String dc2 = Files.readString(d.resolve("statements/dc2.json"));
+        String sig2 = dc2.replaceAll("(?s)^\\{\"signature\":\"([^\"]+)\".*", "$1");
+        Files.writeString(d.resolve("statements/dc1.json"), dc1.replaceFirst("\"signature\":\"[^\"]+\"", "\"signature\":\"" + sig2 + "\""));
+        Transcript t = Transcript.parse(Files.readAllBytes(d.resolve("transcript.json")));
+        List<Transcript.Entry> entries = new ArrayList<>();
+        for (Transcript.Entry e : t.members()) {
+            byte[] b = Files.readAllBytes(d.resolve(e.statementPath()));
+            entries.add(new Transcript.Entry(e.memberId(), e.statementPath(),
+                java.security.MessageDigest.getInstance("SHA-256").digest(b)));
+        }
+        Transcript forged = new Transcript(t.fleetId(), t.epoch(), t.threshold(), t.combinedAt(), entries);
+        Files.write(d.resolve("transcript.json"), forged.toCanonicalJson());
+        List<WitnessSignature> sigs = new ArrayList<>();
+        for (String w : List.of("alice", "bob")) {
+            String pem = Files.readString(ceremony.keys.resolve(w + ".key.pem")).replaceAll("-----[A-Z ]+-----|\\s", "");
+            java.security.PrivateKey k = java.security.KeyFactory.getInstance("Ed25519")
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+            java.security.Signature sg = java.security.Signature.getInstance("Ed25519");
+            sg.initSign(k);
+            sg.update(forged.witnessInput());
+            sigs.add(new WitnessSignature(w, witnesses().witnesses().get(w), sg.sign()));
+        }
+        Files.write(d.resolve("witnesses.json"), WitnessSignature.encodeAll(sigs));
+        Map<String, byte[]> files = new TreeMap<>(dev.fleetvault.cli.ceremony.EvidencePackages.readTree(d));
+        files.remove(EvidenceManifest.PATH);
+        EvidenceManifest m = EvidenceManifest.of(files);
+        Files.write(d.resolve(EvidenceManifest.PATH), m.toCanonicalJson());
+        signer.publish(withEpochAndDigest(artifact, 5, artifact.threshold(), m.digest()));
+        Path b = work.resolve("bundle-forged.json");
+        Files.write(b, new SignerClient(signer.url()).bundle(NS, 5).toJson());
+
+        CliRun r = verify(d.toString(), "--bundle", b.toString(), "--trust", trust.toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(r.out()).contains("PASS files: all", "PASS artifact evidence digest", "PASS witness quorum",
+            "PASS bundle log inclusion",
+            "FAIL statement dc1: signature: does not verify with the member's signing key: wrong member signature",
+            "FAIL artifact member dc1: has no verified key statement", "REJECTED:");
     }
 
     // ---- evidence verify URL ----
