@@ -17,14 +17,19 @@ import java.util.TreeMap;
  * name is the log origin) and the operator's ECDSA P-256 root key; optionally witness keys and how
  * many of them must cosign each checkpoint. Trust file (canonical JSON):
  * {@code {"operator_public_key":b64 SPKI,"signer_vkey":"<origin>+<id>+<b64>","witness_quorum":0,"witness_vkeys":[]}}.
+ * A development trust file (the local fleet's, written by the local signer) also carries
+ * {@code "development":true}; only such anchors let a client relax the evidence policy (see the client's
+ * {@code BundleRealmSource}). Production trust files never carry the field.
  *
  * @param signerKey     type-0x01 note key; its name is the log origin
  * @param operatorKey   operator counter-signing key (P-256)
  * @param witnesses     type-0x04 cosigner keys
  * @param witnessQuorum number of distinct witnesses whose cosignatures are required (0 = none);
  *                      a list naming one witness key (or one witness name) twice is refused
+ * @param development   these anchors pin a local development signer (DEVELOPMENT ONLY)
  */
-public record TrustAnchors(NoteKey signerKey, ECPublicKey operatorKey, List<NoteKey> witnesses, int witnessQuorum) {
+public record TrustAnchors(NoteKey signerKey, ECPublicKey operatorKey, List<NoteKey> witnesses, int witnessQuorum,
+                           boolean development) {
     /** Validates. */
     public TrustAnchors {
         if (signerKey.type() != NoteKey.TYPE_ED25519) {
@@ -50,6 +55,16 @@ public record TrustAnchors(NoteKey signerKey, ECPublicKey operatorKey, List<Note
         }
     }
 
+    /** Production anchors (not development). */
+    public TrustAnchors(NoteKey signerKey, ECPublicKey operatorKey, List<NoteKey> witnesses, int witnessQuorum) {
+        this(signerKey, operatorKey, witnesses, witnessQuorum, false);
+    }
+
+    /** The same anchors marked as pinning a local development signer (DEVELOPMENT ONLY). */
+    public TrustAnchors asDevelopment() {
+        return new TrustAnchors(signerKey, operatorKey, witnesses, witnessQuorum, true);
+    }
+
     /** Pins a signer and an operator key with no witness requirement. */
     public static TrustAnchors of(NoteKey signerKey, ECPublicKey operatorKey) {
         return new TrustAnchors(signerKey, operatorKey, List.of(), 0);
@@ -71,13 +86,24 @@ public record TrustAnchors(NoteKey signerKey, ECPublicKey operatorKey, List<Note
         }
         m.put("witness_vkeys", ws);
         m.put("witness_quorum", witnessQuorum);
+        if (development) {
+            m.put("development", true);
+        }
         return CanonicalJson.encode(m);
     }
 
     /** Parses a trust file. */
     public static TrustAnchors parse(byte[] json) {
         JsonMap m = CanonicalJson.parseObject(json);
-        m.requireExactly("signer_vkey", "operator_public_key", "witness_vkeys", "witness_quorum");
+        boolean dev = m.has("development");
+        if (dev) {
+            m.requireExactly("signer_vkey", "operator_public_key", "witness_vkeys", "witness_quorum", "development");
+            if (!m.bool("development")) {
+                throw new FormatException("trust file: development, when present, must be true");
+            }
+        } else {
+            m.requireExactly("signer_vkey", "operator_public_key", "witness_vkeys", "witness_quorum");
+        }
         ECPublicKey op;
         try {
             op = Crypto.p256FromSpki(m.base64("operator_public_key", -1));
@@ -92,6 +118,6 @@ public record TrustAnchors(NoteKey signerKey, ECPublicKey operatorKey, List<Note
             ws.add(NoteKey.parseVkey(s));
         }
         return new TrustAnchors(NoteKey.parseVkey(m.string("signer_vkey")), op, ws,
-                (int) m.integer("witness_quorum", 0, 255));
+                (int) m.integer("witness_quorum", 0, 255), dev);
     }
 }

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
         dev.fleetvault.cli.audit.SignerCommand.class,
         dev.fleetvault.cli.ceremony.CeremonyCommand.class,
         dev.fleetvault.cli.ceremony.EvidenceCommand.class,
+        dev.fleetvault.cli.transparency.TransparencyCommand.class,
     })
 public final class FleetvaultCommand implements Runnable {
     private final Io io;

@@ -68,6 +68,7 @@ final class UpCommand implements Callable<Integer> {
         }
         io.out().println("signer " + bundles.signerUrl() + "  (DEVELOPMENT ONLY local signer; fleet bundle epoch "
             + bundles.epoch() + ")");
+        io.out().println("transparency " + bundles.transparencyUrl() + "  (static site of every published epoch)");
         io.out().println("trust " + bundles.trustFile() + "  (pinned signer + operator keys; the CLI verifies the bundle with it)");
         io.out().println("fleetvault: local fleet up; press Ctrl-C to stop");
         io.out().flush();

@@ -3,6 +3,7 @@ package dev.fleetvault.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fleetvault.bundles.evidence.EvidencePolicy;
 import dev.fleetvault.bundles.Bundle;
 import dev.fleetvault.bundles.BundleEnvelope;
 import dev.fleetvault.bundles.FleetArtifact;
@@ -126,7 +127,7 @@ class BundleRealmTest {
     @Test
     void register_realmFromVerifiedBundle_recoversAndRecordsState() throws Exception {
         Path stateFile = work.resolve("client-state").resolve("bundle-state.json");
-        BundleRealmSource source = BundleRealmSource.create(signer.trust(), stateFile, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC());
+        BundleRealmSource source = BundleRealmSource.create(signer.trust(), stateFile, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC(), EvidencePolicy.development(), null);
         byte[] secret = "sealed to a verified fleet".getBytes(StandardCharsets.UTF_8);
 
         try (FleetvaultClient c = client(fromEnvelope(source, envelope));
@@ -157,7 +158,7 @@ class BundleRealmTest {
         Bundle forgedBundle = new Bundle(forgedArtifact.toCanonicalJson(), b.message(), b.signerSignature(), b.operatorSignature(),
             b.logIndex(), b.inclusionProof(), b.checkpoint());
         byte[] forged = new BundleEnvelope(forgedBundle, env.consistencyFrom(), env.consistencyProof()).toJson();
-        BundleRealmSource source = BundleRealmSource.create(signer.trust(), null, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC());
+        BundleRealmSource source = BundleRealmSource.create(signer.trust(), null, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC(), EvidencePolicy.development(), null);
 
         try (FleetvaultClient c = client(fromEnvelope(source, forged));
              Pin pin = Pin.of("2580".toCharArray()); BackupSecret s = BackupSecret.copyOf(new byte[] {1, 2, 3})) {
@@ -175,8 +176,8 @@ class BundleRealmTest {
     void realm_operatorKeyNotPinned_rejected() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
-        TrustAnchors wrong = TrustAnchors.of(signer.trust().signerKey(), (ECPublicKey) g.generateKeyPair().getPublic());
-        BundleRealmSource source = BundleRealmSource.create(wrong, null, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC());
+        TrustAnchors wrong = TrustAnchors.of(signer.trust().signerKey(), (ECPublicKey) g.generateKeyPair().getPublic()).asDevelopment();
+        BundleRealmSource source = BundleRealmSource.create(wrong, null, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC(), EvidencePolicy.development(), null);
 
         assertThatThrownBy(() -> source.realmFromEnvelope(envelope))
             .isInstanceOf(FleetvaultException.class)
@@ -186,7 +187,7 @@ class BundleRealmTest {
 
     @Test
     void realm_noBundleFromEdge_verificationFailed() throws Exception {
-        BundleRealmSource source = BundleRealmSource.create(signer.trust(), null, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC());
+        BundleRealmSource source = BundleRealmSource.create(signer.trust(), null, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC(), EvidencePolicy.development(), null);
 
         assertThatThrownBy(() -> source.realm(StatusResponse.getDefaultInstance()))
             .isInstanceOf(FleetvaultException.class)

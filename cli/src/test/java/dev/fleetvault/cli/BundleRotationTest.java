@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import dev.fleetvault.bundles.evidence.EvidencePolicy;
 import dev.fleetvault.bundles.Bundle;
 import dev.fleetvault.bundles.BundleEnvelope;
 import dev.fleetvault.bundles.FleetArtifact;
@@ -120,7 +121,7 @@ class BundleRotationTest {
     void recover_afterFleetRotation_verifiesNewEpochAndSealsToNewKeys() throws Exception {
         TrustAnchors trust = TrustAnchors.parse(Files.readAllBytes(fleet.bundles().trustFile()));
         Path stateFile = work.resolve("client").resolve("bundle-state.json");
-        BundleRealmSource source = BundleRealmSource.create(trust, stateFile, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC());
+        BundleRealmSource source = BundleRealmSource.create(trust, stateFile, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC(), EvidencePolicy.development(), null);
         List<RealmConfig> seen = new CopyOnWriteArrayList<>();
         List<byte[]> envelopes = new CopyOnWriteArrayList<>();
         long epoch1 = fleet.bundles().epoch();
@@ -135,7 +136,7 @@ class BundleRotationTest {
             assertSealedTo(seen.get(seen.size() - 1), oldKeys);
             epoch1Envelope = envelopes.get(envelopes.size() - 1);
             // a second client that verified epoch 1 and then stays away during the rotation
-            BundleRealmSource lagging = BundleRealmSource.create(trust, null, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC());
+            BundleRealmSource lagging = BundleRealmSource.create(trust, null, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC(), EvidencePolicy.development(), null);
             RealmConfig lagRealm = lagging.realmFromEnvelope(epoch1Envelope);
             long lagSize = lagging.knownTreeSize();
 
@@ -204,7 +205,7 @@ class BundleRotationTest {
     void realm_replayedEpoch1BundleAfterEpoch2_refused() throws Exception {
         TrustAnchors trust = TrustAnchors.parse(Files.readAllBytes(fleet.bundles().trustFile()));
         Path stateFile = work.resolve("client").resolve("bundle-state.json");
-        BundleRealmSource source = BundleRealmSource.create(trust, stateFile, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC());
+        BundleRealmSource source = BundleRealmSource.create(trust, stateFile, TestFleet.TEST_PIN_PARAMS, Clock.systemUTC(), EvidencePolicy.development(), null);
         assertThat(source.state().epoch()).isEqualTo(2);
         assertThat(epoch1Envelope).isNotNull();
         // the very bytes an edge served at epoch 1
@@ -218,6 +219,21 @@ class BundleRotationTest {
         assertThatThrownBy(() -> source.realmFromEnvelope(replay))
             .isInstanceOf(FleetvaultException.class).hasMessageContaining("EPOCH_ROLLBACK");
         assertThat(source.state().epoch()).isEqualTo(2);
+    }
+
+    @Test
+    @Order(2)
+    void transparencySite_afterRotation_servesBothEpochsAndTheKeyChange() throws Exception {
+        java.net.http.HttpClient h = java.net.http.HttpClient.newHttpClient();
+        String site = fleet.bundles().transparencyUrl().toString();
+        java.net.http.HttpResponse<String> index = h.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(site)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.body()).contains("epochs/1/index.html", "epochs/2/index.html", "No deployment evidence (development fleet)");
+        String epoch2 = h.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(site + "epochs/2/index.html")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(epoch2).contains("What changed since epoch 1", "class=\"changed\"", "HPKE key sha256:",
+            "fleetvault bundle verify --file bundle.json --trust trust.json --no-state");
     }
 
     @Test

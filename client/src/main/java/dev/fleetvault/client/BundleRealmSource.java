@@ -9,6 +9,7 @@ import dev.fleetvault.bundles.FleetMember;
 import dev.fleetvault.bundles.TrustAnchors;
 import dev.fleetvault.bundles.VerificationResult;
 import dev.fleetvault.bundles.VerifierState;
+import dev.fleetvault.bundles.evidence.EvidencePolicy;
 import dev.fleetvault.protocol.flow.MemberKey;
 import dev.fleetvault.protocol.flow.RealmConfig;
 import dev.fleetvault.protocol.wire.StatusResponse;
@@ -35,18 +36,33 @@ import java.util.Objects;
  * rename) <em>before</em> the realm is returned, so a rollback is caught even across restarts. Member index
  * {@code i} (the Shamir x-coordinate) is the member's position in the artifact (members are sorted by id), which
  * must match the fleet configuration's member order.
+ *
+ * <p><b>Evidence policy (on by default).</b> After the bundle verifies and before anything is sealed, the artifact
+ * must pass {@link EvidencePolicy#STRICT}: its {@code evidence_digest} is not empty (deployment evidence was
+ * published for it) and its threshold is the majority of its members; with an {@link EvidenceCheck} the evidence
+ * package itself is fetched and verified too (e.g. member keys must carry the HSM's proof that they were generated
+ * inside it and can never leave it). A refused artifact throws {@link FleetvaultException.Code#VERIFICATION_FAILED}
+ * naming what failed, and the verifier state is not advanced. The only relaxation is
+ * {@link EvidencePolicy#development()} for the local development fleet, and it is accepted only together with
+ * development trust anchors ({@link TrustAnchors#development()}, which only the local signer writes): production
+ * anchors with a relaxed policy are refused when the source is created, so no app can opt out by accident.
  */
 public final class BundleRealmSource implements RealmSource {
     private final BundleVerifier verifier;
     private final Path stateFile;
     private final String pinParams;
+    private final EvidencePolicy policy;
+    private final EvidenceCheck evidence;
     private VerifierState state;
 
-    private BundleRealmSource(BundleVerifier verifier, Path stateFile, String pinParams, VerifierState state) {
+    private BundleRealmSource(BundleVerifier verifier, Path stateFile, String pinParams, VerifierState state,
+                              EvidencePolicy policy, EvidenceCheck evidence) {
         this.verifier = verifier;
         this.stateFile = stateFile;
         this.pinParams = pinParams;
         this.state = state;
+        this.policy = policy;
+        this.evidence = evidence;
     }
 
     /**
@@ -57,12 +73,39 @@ public final class BundleRealmSource implements RealmSource {
      * @throws IOException when the state file exists but cannot be read
      */
     public static BundleRealmSource create(TrustAnchors trust, Path stateFile, String pinParams, Clock clock) throws IOException {
+        return create(trust, stateFile, pinParams, clock, EvidencePolicy.STRICT, null);
+    }
+
+    /**
+     * As {@link #create(TrustAnchors, Path, String, Clock)} with an explicit evidence policy and, optionally, the
+     * evidence package check.
+     *
+     * @param policy   {@link EvidencePolicy#STRICT} (or stricter); {@link EvidencePolicy#development()} only with
+     *                 development trust anchors
+     * @param evidence fetch and verify each new artifact's evidence package, or null for the artifact checks only
+     * @throws IllegalArgumentException when a policy that accepts an empty evidence digest or the software driver
+     *                                  is combined with production trust anchors
+     */
+    public static BundleRealmSource create(TrustAnchors trust, Path stateFile, String pinParams, Clock clock,
+                                           EvidencePolicy policy, EvidenceCheck evidence) throws IOException {
         Objects.requireNonNull(trust, "trust");
         Objects.requireNonNull(pinParams, "pinParams");
+        Objects.requireNonNull(policy, "policy");
+        if ((policy.allowEmptyEvidenceDigest() || policy.allowSoftDriver() || !policy.requireMajorityThreshold())
+            && !trust.development()) {
+            throw new IllegalArgumentException("a relaxed evidence policy (empty evidence digest, software driver or"
+                + " non-majority threshold) is only accepted with development trust anchors (the local fleet's trust"
+                + " file); these anchors pin " + trust.logOrigin());
+        }
         VerifierState state = stateFile != null && Files.exists(stateFile)
             ? VerifierState.parse(Files.readAllBytes(stateFile))
             : VerifierState.initial();
-        return new BundleRealmSource(new BundleVerifier(trust, clock), stateFile, pinParams, state);
+        return new BundleRealmSource(new BundleVerifier(trust, clock), stateFile, pinParams, state, policy, evidence);
+    }
+
+    /** The evidence policy artifacts must pass. */
+    public EvidencePolicy policy() {
+        return policy;
     }
 
     @Override
@@ -104,6 +147,7 @@ public final class BundleRealmSource implements RealmSource {
         }
         VerificationResult.Accepted a = (VerificationResult.Accepted) r;
         FleetArtifact artifact = a.artifact();
+        refuseByPolicy(artifact, a.newState());
         List<MemberKey> keys = new ArrayList<>();
         List<FleetMember> members = artifact.members();
         for (int i = 0; i < members.size(); i++) {
@@ -113,6 +157,23 @@ public final class BundleRealmSource implements RealmSource {
         persist(a.newState());
         state = a.newState();
         return realm;
+    }
+
+    /** Throws when the evidence policy refuses the artifact; nothing is recorded then. */
+    private void refuseByPolicy(FleetArtifact artifact, VerifierState next) {
+        List<String> problems = policy.checkArtifact(artifact);
+        if (!problems.isEmpty()) {
+            throw new FleetvaultException(FleetvaultException.Code.VERIFICATION_FAILED,
+                "fleet artifact refused by the evidence policy: " + String.join("; ", problems));
+        }
+        // The package is checked once per artifact: a later session for the same epoch and digest already passed.
+        if (evidence != null && !(next.epoch() == state.epoch() && java.util.Arrays.equals(next.digest(), state.digest()))) {
+            String why = evidence.refusal(artifact, policy);
+            if (why != null) {
+                throw new FleetvaultException(FleetvaultException.Code.VERIFICATION_FAILED,
+                    "fleet artifact refused by the evidence policy: " + why);
+            }
+        }
     }
 
     /**

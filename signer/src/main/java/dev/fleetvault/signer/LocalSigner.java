@@ -29,10 +29,13 @@ import java.util.Map;
  * In production the signer is another party's process and the operator key lives in a real HSM.
  *
  * <p>Layout under {@code dir}: {@code signer.yaml}, {@code signer-data/} (audit log, signer key file),
- * {@code operator.softkeys}, {@code operator.pub}, {@code trust.json}.
+ * {@code operator.softkeys}, {@code operator.pub}, {@code trust.json} (marked development), {@code transparency/}
+ * (the static transparency site, served at {@code /transparency/}).
  */
 public final class LocalSigner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalSigner.class);
+    /** The transparency site's directory under the signer's directory, served at {@code /transparency/}. */
+    public static final String TRANSPARENCY_DIR = "transparency";
     private final SignerServer server;
     private final HsmKey operator;
     private final TrustAnchors trust;
@@ -72,10 +75,11 @@ public final class LocalSigner implements AutoCloseable {
                     + "hsm:\n  driver: soft\n  allowed_providers: [dev.fleetvault.driver.soft.SoftDriverProvider]\n"
                     + "  settings:\n    key_file: signer-data/signer.softkeys\n    passphrase_file: \"" + pass + "\"\n"
                     + "operator:\n  public_key_file: operator.pub\n"
-                    + "witnesses: []\n";
+                    + "witnesses: []\n"
+                    + "transparency_dir: " + TRANSPARENCY_DIR + "\n";
             Files.writeString(yaml, y, StandardCharsets.UTF_8);
             SignerServer s = SignerServer.startBlocking(vertx, SignerConfig.load(yaml));
-            TrustAnchors t = TrustAnchors.of(s.service().noteKey(), (ECPublicKey) op.publicKey());
+            TrustAnchors t = TrustAnchors.of(s.service().noteKey(), (ECPublicKey) op.publicKey()).asDevelopment();
             Path tf = dir.resolve("trust.json");
             Files.write(tf, t.toJson());
             URI u = URI.create("http://127.0.0.1:" + s.port());

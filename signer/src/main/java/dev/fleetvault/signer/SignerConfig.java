@@ -31,6 +31,7 @@ import java.util.Map;
  * operator:
  *   public_key_file: operator.pub              # PEM or base64 X.509 SPKI of the operator's P-256 key
  * witnesses: []                                # vkeys (type 0x04) allowed to add cosignatures
+ * transparency_dir: transparency               # optional: static transparency site served at /transparency/
  * </pre>
  *
  * Operator authentication: every publish request must carry an ECDSA P-256 signature by the
@@ -48,15 +49,17 @@ import java.util.Map;
  * @param operatorKey  the operator's P-256 public key
  * @param witnesses    witness cosigner keys
  * @param sourceName   the config file name
+ * @param transparencyDir directory of the static transparency site (absolute), or null when none is served
  */
 public record SignerConfig(String host, int port, Path dataDir, String origin, List<String> namespaces, String keyLabel,
                            Map<String, Object> hsm, Path baseDir, ECPublicKey operatorKey, List<NoteKey> witnesses,
-                           String sourceName) {
+                           String sourceName, Path transparencyDir) {
 
     /** Loads and validates a config file. */
     public static SignerConfig load(Path file) throws IOException {
         StrictYaml y = StrictYaml.load(file);
-        y.rejectUnknown("listen", "data_dir", "origin", "namespaces", "key_label", "hsm", "operator", "witnesses");
+        y.rejectUnknown("listen", "data_dir", "origin", "namespaces", "key_label", "hsm", "operator", "witnesses",
+                "transparency_dir");
         Path base = file.toAbsolutePath().getParent();
         StrictYaml listen = y.section("listen");
         listen.rejectUnknown("host", "port");
@@ -90,7 +93,8 @@ public record SignerConfig(String host, int port, Path dataDir, String origin, L
             ws.add(k);
         }
         return new SignerConfig(host, port, data, origin, List.copyOf(ns), y.string("key_label"), y.section("hsm").raw(),
-                base, opKey, List.copyOf(ws), file.toString());
+                base, opKey, List.copyOf(ws), file.toString(),
+                y.has("transparency_dir") ? base.resolve(y.string("transparency_dir")).normalize() : null);
     }
 
     /** Reads a P-256 public key file: PEM ("PUBLIC KEY") or bare base64 of the X.509 SPKI. */

@@ -45,6 +45,7 @@ import java.util.concurrent.Callable;
  *   <li>{@code GET /entries/:index}, {@code GET /proof/inclusion?index=&tree_size=},
  *       {@code GET /proof/consistency?first=&second=}</li>
  *   <li>{@code POST /witness/cosignature?tree_size=n} body: one cosignature line</li>
+ *   <li>{@code GET /transparency/…}: the static transparency site, when configured ({@code transparency_dir})</li>
  * </ul>
  */
 public final class SignerServer {
@@ -66,7 +67,20 @@ public final class SignerServer {
     /** Starts the API for a service on host:port (0 = ephemeral). */
     public static Future<SignerServer> start(Vertx vertx, SignerService service, String host, int port,
                                              AutoCloseable resources) {
+        return start(vertx, service, host, port, resources, null);
+    }
+
+    /**
+     * As {@link #start(Vertx, SignerService, String, int, AutoCloseable)}, also serving the static transparency
+     * site in {@code transparencyDir} (if not null) read-only under {@code GET /transparency/}: files only (no
+     * directory listings, {@code index.html} for a directory), nothing outside the directory, no symbolic links.
+     */
+    public static Future<SignerServer> start(Vertx vertx, SignerService service, String host, int port,
+                                             AutoCloseable resources, java.nio.file.Path transparencyDir) {
         Router r = Router.router(vertx);
+        if (transparencyDir != null) {
+            TransparencyRoute.mount(r, transparencyDir);
+        }
         r.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
         Api api = new Api(vertx, service);
         api.routes(r);
@@ -87,7 +101,7 @@ public final class SignerServer {
                 s.close();
                 key.close();
             };
-            return start(vertx, s, c.host(), c.port(), res).toCompletionStage().toCompletableFuture().get();
+            return start(vertx, s, c.host(), c.port(), res, c.transparencyDir()).toCompletionStage().toCompletableFuture().get();
         } catch (Exception e) {
             key.close();
             throw e;

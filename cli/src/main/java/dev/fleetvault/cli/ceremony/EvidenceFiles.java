@@ -114,7 +114,13 @@ final class EvidenceFiles {
     }
 
     static byte[] unpem(Path p, String type) {
-        String s = new String(read(p), StandardCharsets.US_ASCII);
+        return unpem(read(p), p.toString(), type);
+    }
+
+    /** The DER bytes of the PEM block {@code type} in {@code pem}; {@code what} names the source in errors. */
+    static byte[] unpem(byte[] pem, String what, String type) {
+        String s = new String(pem, StandardCharsets.US_ASCII);
+        String p = what;
         String begin = "-----BEGIN " + type + "-----";
         String end = "-----END " + type + "-----";
         int a = s.indexOf(begin);
@@ -140,7 +146,12 @@ final class EvidenceFiles {
 
     /** An Ed25519 public key (SPKI DER bytes) from a PEM file. */
     static byte[] ed25519PublicSpki(Path p) {
-        byte[] der = unpem(p, "PUBLIC KEY");
+        return ed25519PublicSpki(read(p), p.toString());
+    }
+
+    /** An Ed25519 public key (SPKI DER bytes) from PEM bytes; {@code p} names the source in errors. */
+    static byte[] ed25519PublicSpki(byte[] pem, String p) {
+        byte[] der = unpem(pem, p, "PUBLIC KEY");
         try {
             PublicKey k = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
             return k.getEncoded();

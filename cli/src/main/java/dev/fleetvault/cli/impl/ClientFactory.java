@@ -4,6 +4,7 @@ import dev.fleetvault.cli.CliException;
 import dev.fleetvault.cli.ConnectOptions;
 import dev.fleetvault.cli.ExitCodes;
 import dev.fleetvault.bundles.TrustAnchors;
+import dev.fleetvault.bundles.evidence.EvidencePolicy;
 import dev.fleetvault.client.BundleRealmSource;
 import dev.fleetvault.client.ClientOptions;
 import dev.fleetvault.client.Edge;
@@ -69,7 +70,10 @@ public final class ClientFactory {
                 TrustAnchors trust = TrustAnchors.parse(Files.readAllBytes(trustFile));
                 Path state = options.bundleState() != null ? options.bundleState()
                     : config.dataRoot().resolve("client").resolve("bundle-state.json");
-                return BundleRealmSource.create(trust, state, options.pinParams(), Clock.systemUTC());
+                // The local fleet's artifacts carry no evidence digest: its trust file (written by the local
+                // signer) says development, and only then does the CLI relax the policy, explicitly.
+                EvidencePolicy policy = trust.development() ? EvidencePolicy.development() : EvidencePolicy.STRICT;
+                return BundleRealmSource.create(trust, state, options.pinParams(), Clock.systemUTC(), policy, null);
             } catch (IOException | RuntimeException e) {
                 throw new CliException(ExitCodes.USAGE, "cannot use the trust file " + trustFile + ": " + e.getMessage());
             }

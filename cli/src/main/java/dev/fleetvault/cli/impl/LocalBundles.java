@@ -3,6 +3,7 @@ package dev.fleetvault.cli.impl;
 import dev.fleetvault.bundles.Bundle;
 import dev.fleetvault.bundles.FleetArtifact;
 import dev.fleetvault.bundles.FleetMember;
+import dev.fleetvault.cli.transparency.SiteBuilder;
 import dev.fleetvault.gateway.FleetDirectory;
 import dev.fleetvault.gateway.LocalFleet;
 import dev.fleetvault.gateway.config.MemberSpec;
@@ -18,6 +19,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The local fleet's validation bundles (DEVELOPMENT ONLY): a {@link LocalSigner} under
@@ -30,6 +32,7 @@ import java.util.List;
  * id), so the configuration's member order must be sorted by id; start refuses otherwise.
  */
 public final class LocalBundles implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalBundles.class);
     /** The trust file name under the fleet directory. */
     public static final String TRUST_FILE = "trust.json";
     /** The development soft-HSM passphrase next to the configuration. */
@@ -110,9 +113,29 @@ public final class LocalBundles implements AutoCloseable {
             members.add(FleetMember.of(m.id(), m.dataCenter(), e.hpkePublic(), e.signingPublic()));
         }
         Bundle b = signer.publishIfChanged(config.fleetId(), config.threshold(), members, VALID_FOR);
+        buildTransparencySite();
         source.invalidate();
         source.bundleFor(b.message().epoch(), 0); // warms the envelope the fan-out answers carry
         return b;
+    }
+
+    /**
+     * Rebuilds the local transparency site (every epoch, no evidence: the development fleet has none) in the
+     * signer's {@code transparency/} directory, which the signer serves at {@link #transparencyUrl()}. A failure
+     * is logged, not thrown: the site is a view of the log, not part of the fleet.
+     */
+    private void buildTransparencySite() {
+        try {
+            SiteBuilder.buildFromSigner(signer.url(), signer.trust(), Map.of(), Map.of(), transparencyUrl().toString(),
+                config.fleetDir().resolve("signer").resolve(LocalSigner.TRANSPARENCY_DIR));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("the local transparency site was not rebuilt: {}", e.getMessage());
+        }
+    }
+
+    /** Where the signer serves the local transparency site. */
+    public URI transparencyUrl() {
+        return URI.create(signer.url() + "/transparency/");
     }
 
     /**
