@@ -48,7 +48,7 @@ class FaultCampaignIT {
   static final Duration AVAILABILITY_BOUND = Duration.ofSeconds(60);
   /** Longer for scenarios whose heal restarts JVMs. */
   static final Duration RESTART_AVAILABILITY_BOUND = Duration.ofSeconds(150);
-  static final Duration WARM_UP = Duration.ofSeconds(4);
+  static final Duration WARM_UP = Duration.ofSeconds(3);
   static final Duration AFTER_HEAL = Duration.ofSeconds(3);
   static final Duration VERIFY_BOUND = Duration.ofSeconds(40);
   static final String ISSUE14 = "fleetvault.systest.issue14";
@@ -102,8 +102,8 @@ class FaultCampaignIT {
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void leaderIsolated_linkDownThenUp_noViolationsAndAvailableAfterHeal() throws Exception {
     int leader = leader();
-    scenario("leader dc" + leader + " isolated (link down 15 s)", leader,
-        () -> hosts.linkDown(leader), () -> hosts.linkUp(leader), Duration.ofSeconds(15), AVAILABILITY_BOUND);
+    scenario("leader dc" + leader + " isolated (link down 12 s)", leader,
+        () -> hosts.linkDown(leader), () -> hosts.linkUp(leader), Duration.ofSeconds(12), AVAILABILITY_BOUND);
   }
 
   @Test
@@ -120,8 +120,8 @@ class FaultCampaignIT {
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void oneHostPartitioned_fromPeersNotClients_noViolationsAndAvailableAfterHeal() throws Exception {
     int f = follower();
-    scenario("dc" + f + " partitioned from peers (15 s)", f,
-        () -> hosts.partition(f), () -> hosts.heal(f), Duration.ofSeconds(15), AVAILABILITY_BOUND);
+    scenario("dc" + f + " partitioned from peers (12 s)", f,
+        () -> hosts.partition(f), () -> hosts.heal(f), Duration.ofSeconds(12), AVAILABILITY_BOUND);
   }
 
   @Test
@@ -290,6 +290,9 @@ class FaultCampaignIT {
     if (work != null) {
       Files.createDirectories(work.getParent());
       Files.writeString(work.getParent().resolve("campaign.txt"), t.toString(), StandardCharsets.UTF_8);
+      Files.createDirectories(work);
+      history.writeCsv(work.resolve("history.csv"));
+      System.err.println("[campaign] history of every call: " + work.resolve("history.csv"));
     }
   }
 }
