@@ -39,6 +39,15 @@ public record HostProcess(int host, String label, Process process, Path out, Pat
     return Optional.empty();
   }
 
+  /** Waits for the process to exit; its exit code, or -1 (and killed) past {@code deadline}. */
+  public int awaitExit(Duration deadline) throws InterruptedException {
+    if (!process.waitFor(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      return -1;
+    }
+    return process.exitValue();
+  }
+
   /** The last {@code n} lines of stdout and stderr, for failure messages. */
   public String tail(int n) {
     return "--- " + out + tailOf(out, n) + "\n--- " + err + tailOf(err, n);

@@ -72,6 +72,7 @@ public final class NetnsHosts implements AutoCloseable {
     this.hub = id + "-hub";
     this.rootLink = id.replace("-", "") + "r";
     this.subnet = freeSubnet();
+    processes.add(new ArrayList<>()); // index 0: processes in the root namespace (startInRoot)
     for (int i = 0; i < count; i++) {
       processes.add(new ArrayList<>());
       partitioned.add(new LinkedHashSet<>());
@@ -192,6 +193,22 @@ public final class NetnsHosts implements AutoCloseable {
   public HostProcess start(int i, String label, List<String> command, Map<String, String> env, Path dir)
       throws IOException {
     check(i);
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", namespace(i)));
+    cmd.addAll(command);
+    return launch(i, label, cmd, env, dir);
+  }
+
+  /**
+   * Starts {@code command} in the root namespace (the operator's or ceremony's machine: it reaches the hosts
+   * through {@link #rootAddress()}); logs and clean-up as {@link #start}. Host number 0.
+   */
+  public HostProcess startInRoot(String label, List<String> command, Map<String, String> env, Path dir)
+      throws IOException {
+    return launch(0, label, command, env, dir);
+  }
+
+  private HostProcess launch(int i, String label, List<String> cmd, Map<String, String> env, Path dir)
+      throws IOException {
     Path logs = workDir.resolve("logs");
     Files.createDirectories(logs);
     int k;
@@ -201,8 +218,6 @@ public final class NetnsHosts implements AutoCloseable {
       }
       k = ++started;
     }
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", namespace(i)));
-    cmd.addAll(command);
     Path out = logs.resolve(label + "-" + k + ".out");
     Path err = logs.resolve(label + "-" + k + ".err");
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
@@ -210,7 +225,7 @@ public final class NetnsHosts implements AutoCloseable {
     pb.environment().putAll(env);
     Process p = pb.start();
     synchronized (this) {
-      processes.get(i - 1).add(p);
+      processes.get(i).add(p);
     }
     return new HostProcess(i, label, p, out, err);
   }
@@ -283,7 +298,7 @@ public final class NetnsHosts implements AutoCloseable {
   public void kill9(int i) throws InterruptedException {
     List<Process> ps;
     synchronized (this) {
-      ps = new ArrayList<>(processes.get(i - 1));
+      ps = new ArrayList<>(processes.get(i));
     }
     for (Process p : ps) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -297,7 +312,7 @@ public final class NetnsHosts implements AutoCloseable {
   private void signal(int i, String sig) {
     List<Process> ps;
     synchronized (this) {
-      ps = new ArrayList<>(processes.get(i - 1));
+      ps = new ArrayList<>(processes.get(i));
     }
     for (Process p : ps) {
       if (p.isAlive()) {
