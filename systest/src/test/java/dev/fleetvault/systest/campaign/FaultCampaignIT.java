@@ -120,6 +120,8 @@ class FaultCampaignIT {
   @Order(3)
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void oneHostPartitioned_fromPeersNotClients_noViolationsAndAvailableAfterHeal() throws Exception {
+    knownToFail("follower partitioned from peers", "issue 14: node-to-node calls carry no deadline, so calls to a "
+        + "member whose packets vanish (blackhole routes) stall the healthy majority's edges as a frozen member does");
     int f = follower();
     scenario("dc" + f + " partitioned from peers (12 s)", f,
         () -> hosts.partition(f), () -> hosts.heal(f), Duration.ofSeconds(12), AVAILABILITY_BOUND, true);
@@ -293,7 +295,7 @@ class FaultCampaignIT {
     rows.forEach(r -> t.append(r).append('\n'));
     t.append("reg = guesses regained; stl = stale or foreign secrets; una = unanswered within ")
         .append(OP_DEADLINE.toSeconds()).append(" s; avail = first acknowledged call after the heal; target = the "
-            + "faulted host's own edge serves again; inflt = calls acknowledged while the fault was on\n");
+            + "faulted host's own edge serves again; inflt = calls started while the fault was on and acknowledged\n");
     System.err.println(t);
     if (work != null) {
       Files.createDirectories(work.getParent());
