@@ -30,7 +30,7 @@ class CeremonyCliTest {
         Files.writeString(dir.resolve("soft-passphrase.txt"), "test passphrase for the soft driver\n");
         Files.writeString(dir.resolve("dist.tar"), "stand-in for the reproducible node distribution\n");
         Files.writeString(dir.resolve("app.pub.pem"), appKey());
-        StringBuilder y = new StringBuilder("version: 1\ndata_root: data\nfleet:\n  id: cer\n  members:\n");
+        StringBuilder y = new StringBuilder("version: 1\ndevelopment: true\ndata_root: data\nfleet:\n  id: cer\n  members:\n");
         for (int i = 1; i <= 3; i++) {
             y.append("    - id: dc").append(i).append("\n      client: 127.0.0.1:").append(47400 + i)
                 .append("\n      peer: 127.0.0.1:").append(47410 + i).append("\n      raft: 127.0.0.1:").append(47420 + i)

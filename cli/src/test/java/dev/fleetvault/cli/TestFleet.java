@@ -67,7 +67,7 @@ final class TestFleet implements AutoCloseable {
         Files.writeString(dir.resolve(LocalBundles.DEV_PASSPHRASE), "test passphrase for the local signer\n",
             StandardCharsets.US_ASCII);
         StringBuilder y = new StringBuilder();
-        y.append("version: 1\n");
+        y.append("version: 1\ndevelopment: true\n");
         y.append("data_root: data\n");
         y.append("fleet:\n  id: test\n  members:\n");
         for (int i = 1; i <= 3; i++) {

@@ -21,7 +21,15 @@ import dev.fleetvault.gateway.http.NodeMetrics;
 import dev.fleetvault.gateway.impl.DriverOpener;
 import dev.fleetvault.gateway.impl.MemberRuntime;
 import dev.fleetvault.gateway.member.MemberKeys;
+import dev.fleetvault.gateway.fleet.ArtifactPeerKeys;
+import dev.fleetvault.gateway.fleet.DirectoryPeerKeys;
+import dev.fleetvault.gateway.fleet.FleetBundleBoot;
+import dev.fleetvault.gateway.fleet.FleetBundleException;
+import dev.fleetvault.gateway.fleet.PeerKeys;
 import dev.fleetvault.gateway.peer.DevPki;
+import dev.fleetvault.gateway.peer.PeerIdentity;
+import dev.fleetvault.gateway.peer.PeerTrust;
+import dev.fleetvault.gateway.peer.PinnedPeerTrust;
 import dev.fleetvault.gateway.peer.PeerClients;
 import dev.fleetvault.gateway.peer.PeerVerticle;
 import dev.fleetvault.quorum.ChannelSecurity;
@@ -40,10 +48,22 @@ import org.slf4j.LoggerFactory;
  * address), the internal {@code Member} service (mutual TLS on its {@code peer} address), this
  * member's role bound to its own HSM, and its quorum participant.
  *
- * <p>Start-up order: open the HSM driver and find or generate the member's keys (on a worker
- * thread); publish the public keys to the development fleet directory; ensure mTLS material;
- * start the quorum participant; deploy the peer service, then the edge. Any failure stops and
- * releases what was started and fails the returned future with a message naming the cause.
+ * <p>Start-up order (production): open the HSM driver and find the member's keys (on a worker
+ * thread); obtain the fleet's signed bundle ({@code fleet_bundle}: a file or the signer) and
+ * verify it against the configured trust anchors (signer, operator, audit-log inclusion; the
+ * ceremony evidence and its witnesses where configured), refusing to start unless it lists this
+ * member with exactly the keys in its own HSM and exactly the configured members; take every
+ * peer's signing key, HPKE key and TLS certificate from its artifact; load this member's peer TLS
+ * key (written by {@code fleetvault ceremony member}) and pin the artifact's certificates on the
+ * peer service and both quorum channels; start the quorum participant; deploy the peer service,
+ * then the edge.
+ *
+ * <p>Development ({@code development: true}, loopback only, logged at WARN): publish the public
+ * keys to the development fleet directory and learn the peers from it; development PKI (or
+ * {@code peer_tls} files) instead of the artifact's certificates.
+ *
+ * <p>Any failure stops and releases what was started and fails the returned future with a
+ * message naming the cause.
  */
 public final class FleetvaultNode {
   private static final Logger LOG = LoggerFactory.getLogger(FleetvaultNode.class);
@@ -61,6 +81,8 @@ public final class FleetvaultNode {
   private PeerClients peers;
   private MemberRuntime runtime;
   private ChannelSecurity quorumSecurity;
+  private PeerKeys peerKeys;
+  private FleetBundleBoot.Verified verified;
   private EdgeVerticle edge;
   private volatile dev.fleetvault.gateway.http.AdminVerticle admin;
   private volatile String adminDeployment;
@@ -135,17 +157,51 @@ public final class FleetvaultNode {
       driver = DriverOpener.open(config, spec);
       keys = MemberKeys.ensure(driver, member.id());
       keys = dev.fleetvault.gateway.member.HpkeRotation.current(driver, spec.dataDir(), keys);
-      new FleetDirectory(config.fleetDir()).publish(new FleetDirectory.Entry(member.id(), index,
-          member.client().toString(), keys.hpkePublic(), keys.signPublic()));
-      DevPki.Material tls = spec.peerTls().generate()
-          ? DevPki.ensure(config.fleetDir().resolve("pki"), member.id(), hostsOf(member))
-          : new DevPki.Material(spec.peerTls().caCert(), spec.peerTls().cert(),
-              spec.peerTls().key());
-      // the quorum's two channels use the same member certificate and fleet CA as the peer
-      // service; a peer must present a certificate naming one of the fleet's members
-      quorumSecurity = ChannelSecurity.fromPemFiles(tls.key(), tls.cert(), tls.caCert(),
-          config.members().stream().map(MemberSpec::id).toList());
-      return tls;
+      java.util.List<String> ids = config.members().stream().map(MemberSpec::id).toList();
+      PeerTrust trust;
+      if (config.development()) {
+        LOG.warn("DEVELOPMENT fleet '{}' (development: true): member {} learns its peers from the "
+            + "development fleet directory {} and its peer TLS from the development PKI; whoever "
+            + "can write that directory can swap a member's keys. Never for real users.",
+            config.fleetId(), member.id(), config.fleetDir());
+        FleetDirectory dir = new FleetDirectory(config.fleetDir());
+        dir.publish(new FleetDirectory.Entry(member.id(), index, member.client().toString(),
+            keys.hpkePublic(), keys.signPublic()));
+        peerKeys = new DirectoryPeerKeys(dir);
+        trust = PeerTrust.ca(spec.peerTls().generate()
+            ? DevPki.ensure(config.fleetDir().resolve("pki"), member.id(), hostsOf(member))
+            : new DevPki.Material(spec.peerTls().caCert(), spec.peerTls().cert(),
+                spec.peerTls().key()));
+      } else {
+        if (config.fleetBundle().orElseThrow().allowSoftDriver()) {
+          LOG.warn("fleet_bundle.allow_soft_driver is set: members on the software HSM driver "
+              + "are accepted. DEVELOPMENT/TEST ONLY.");
+        }
+        verified = FleetBundleBoot.verify(config, member, keys);
+        LOG.info("member {}: fleet bundle verified ({}); peers from its artifact only",
+            member.id(), verified.artifact());
+        peerKeys = new ArtifactPeerKeys(verified.artifact());
+        java.util.Map<String, java.security.cert.X509Certificate> certs =
+            new java.util.LinkedHashMap<>();
+        for (var m : verified.artifact().members()) {
+          certs.put(m.id(), ArtifactPeerKeys.certificate(m));
+        }
+        java.nio.file.Path keyFile = PeerIdentity.keyFile(spec);
+        if (!Files.isRegularFile(keyFile)) {
+          throw new FleetBundleException("member " + member.id() + ": no peer TLS key at "
+              + keyFile + " (`fleetvault ceremony member` writes it on this member's host)");
+        }
+        try {
+          trust = new PinnedPeerTrust(PeerIdentity.readPrivateKey(keyFile), member.id(), certs);
+        } catch (java.security.GeneralSecurityException e) {
+          throw new FleetBundleException("member " + member.id() + ": the peer TLS key " + keyFile
+              + " does not belong to this member's certificate in the fleet artifact: "
+              + e.getMessage(), e);
+        }
+      }
+      // the quorum's two channels use the same identity and trust as the peer service
+      quorumSecurity = trust.channelSecurity(ids);
+      return trust;
     }).compose(tls -> {
       hsm = new HsmExecutor(vertx, "fleetvault-hsm-" + member.id(), driver,
           spec.hsm().workers(), spec.hsm().queue(), spec.hsm().timeoutMs(), metrics.registry());
@@ -155,9 +211,10 @@ public final class FleetvaultNode {
       peers = new PeerClients(vertx, tls, config.members(), max);
       runtime = new MemberRuntime(vertx, config, spec, member, index, hsm, crypto, keys,
           metrics);
+      runtime.peerKeys(peerKeys);
       if (bundleSource.get() == BundleSource.NONE) {
         bundleSource.set(config.bundleFile().<BundleSource>map(FileBundleSource::new)
-            .orElse(BundleSource.NONE));
+            .orElseGet(this::verifiedBundleSource));
       }
       BundleSource bundles = bundleSource;
       runtime.bundles(bundles);
@@ -207,8 +264,29 @@ public final class FleetvaultNode {
 
   /** The distinct hosts of a member's peer, ledger and record-store addresses (its TLS SANs). */
   static java.util.List<String> hostsOf(MemberSpec m) {
-    return java.util.stream.Stream.of(m.peer().host(), m.raft().host(), m.cluster().host())
-        .distinct().toList();
+    return PeerIdentity.hostsOf(m);
+  }
+
+  /**
+   * Production without {@code bundle_file}: the signer's envelopes when the bundle comes from the
+   * signer, else the verified bundle this node started from.
+   */
+  private BundleSource verifiedBundleSource() {
+    if (verified == null) {
+      return BundleSource.NONE;
+    }
+    java.util.Optional<java.net.URI> signer = config.fleetBundle().flatMap(b -> b.signer());
+    if (signer.isPresent()) {
+      return new dev.fleetvault.gateway.edge.SignerBundleSource(signer.get());
+    }
+    com.google.protobuf.ByteString bytes =
+        com.google.protobuf.ByteString.copyFrom(verified.envelopeJson());
+    return epoch -> bytes;
+  }
+
+  /** The fleet artifact this node verified at start (empty in development). */
+  public java.util.Optional<dev.fleetvault.bundles.FleetArtifact> artifact() {
+    return java.util.Optional.ofNullable(verified).map(FleetBundleBoot.Verified::artifact);
   }
 
   /** The member id. */
@@ -253,8 +331,10 @@ public final class FleetvaultNode {
     MemberKeys rotated = dev.fleetvault.gateway.member.HpkeRotation.rotate(driver,
         spec.dataDir(), member.id(), keys);
     keys = rotated;
-    new FleetDirectory(config.fleetDir()).publish(new FleetDirectory.Entry(member.id(), index,
-        member.client().toString(), rotated.hpkePublic(), rotated.signPublic()));
+    if (config.development()) {
+      new FleetDirectory(config.fleetDir()).publish(new FleetDirectory.Entry(member.id(), index,
+          member.client().toString(), rotated.hpkePublic(), rotated.signPublic()));
+    }
     runtime.rotateHpke(rotated.hpke(), rotated.hpkePublic());
     return rotated.hpkePublic();
   }

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every node of a multi-node configuration file (e.g. {@code config/local.yaml}) started in
  * this JVM, each on its own Vert.x instance with its own HSM driver and quorum participant, as
- * if in separate data centers. Used by {@code fleetvault up} and by tests.
+ * if in separate data centers. Used by {@code fleetvault up} and by tests. DEVELOPMENT ONLY:
+ * refused unless the file says {@code development: true}.
  */
 @SuppressWarnings("try") // close() waits for the nodes and may be interrupted
 public final class LocalFleet implements AutoCloseable {
@@ -40,6 +41,11 @@ public final class LocalFleet implements AutoCloseable {
 
   /** Starts all nodes of {@code config}; blocks until all are up (or stops them and throws). */
   public static LocalFleet start(NodeConfig config) throws Exception {
+    if (!config.development()) {
+      throw new dev.fleetvault.gateway.config.ConfigException(config.source() + ": the in-JVM "
+          + "local fleet is for development only (development: true); a production fleet runs "
+          + "one node per data center (fleetvault node)");
+    }
     LocalFleet fleet = new LocalFleet(config);
     List<Future<FleetvaultNode>> starts = new ArrayList<>();
     for (NodeSpec n : config.nodes()) {

@@ -97,7 +97,7 @@ class KmipWrappedFleetTest {
   static Path writeConfig(Path file, String hsmExtra) throws Exception {
     Path cfgDir = TestFleet.repo().resolve("config");
     int base = Ports.freeBlock(12);
-    StringBuilder y = new StringBuilder("version: 1\ndata_root: data\nfleet:\n  id: kmip-test\n"
+    StringBuilder y = new StringBuilder("version: 1\ndevelopment: true\ndata_root: data\nfleet:\n  id: kmip-test\n"
         + "  members:\n");
     for (int i = 0; i < 3; i++) {
       int b = base + i * 4;

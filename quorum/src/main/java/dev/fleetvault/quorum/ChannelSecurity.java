@@ -32,6 +32,11 @@ import java.util.Set;
  * its subject CN). Anything else - no certificate, self-signed, another CA, a fleet-CA certificate
  * for a name that is not a member - fails the handshake before a single JGroups byte is read.
  *
+ * <p>Pinned mode ({@link #pinned}, every production node, fed from the fleet's signed artifact): the trust
+ * anchors are exactly the members' own certificates, and a peer is accepted only if its leaf certificate is
+ * byte-for-byte one of {@link #pinnedCertificates()} (and names a member). A certificate from any CA, or a
+ * valid self-signed certificate that the artifact does not list, fails the handshake.
+ *
  * <p>Not yet: the name in a peer's certificate is not bound to the JGroups/Raft address it claims
  * (a member could speak as another member); the ledger's per-command signatures cover that for row
  * changes.
@@ -49,6 +54,24 @@ public interface ChannelSecurity {
 
     /** The names a peer's leaf certificate must carry (SAN dNSName or CN): the fleet's members. */
     Set<String> memberNames();
+
+    /**
+     * The members' certificates a peer's leaf must equal (pinned mode); empty when trust is by CA
+     * ({@link #trustAnchors()} and {@link #memberNames()} only).
+     */
+    default List<X509Certificate> pinnedCertificates() {
+        return List.of();
+    }
+
+    /**
+     * Pinned mode: this node's key and its certificate (as listed in the fleet artifact), and every
+     * member's certificate from the artifact (this node's included). A peer is accepted only if its leaf
+     * equals one of {@code memberCertificates}; each certificate is its own trust anchor.
+     */
+    static ChannelSecurity pinned(PrivateKey key, X509Certificate own, Collection<X509Certificate> memberCertificates,
+                                  Collection<String> memberNames) {
+        return new Pinned(new Tls(key, List.of(own), List.copyOf(memberCertificates), Set.copyOf(memberNames)));
+    }
 
     /**
      * True only for the explicit development/test plaintext mode: the channels then run without TLS
@@ -103,6 +126,24 @@ public interface ChannelSecurity {
         public String toString() {
             return "ChannelSecurity[TLS, cert=" + certificateChain.get(0).getSubjectX500Principal() + ", anchors="
                     + trustAnchors.size() + ", members=" + memberNames + "]";
+        }
+    }
+
+    /** Pinned TLS material: {@link Tls} whose anchors are also the only acceptable leaf certificates. */
+    record Pinned(Tls tls) implements ChannelSecurity {
+        public Pinned {
+            if (!tls.trustAnchors().contains(tls.certificateChain().get(0)))
+                throw new IllegalArgumentException("this node's certificate is not among the pinned member certificates");
+        }
+
+        @Override public PrivateKey privateKey() { return tls.privateKey(); }
+        @Override public List<X509Certificate> certificateChain() { return tls.certificateChain(); }
+        @Override public List<X509Certificate> trustAnchors() { return tls.trustAnchors(); }
+        @Override public Set<String> memberNames() { return tls.memberNames(); }
+        @Override public List<X509Certificate> pinnedCertificates() { return tls.trustAnchors(); }
+        @Override public String toString() {
+            return "ChannelSecurity[TLS pinned, cert=" + certificateChain().get(0).getSubjectX500Principal() + ", pinned="
+                    + pinnedCertificates().size() + ", members=" + memberNames() + "]";
         }
     }
 

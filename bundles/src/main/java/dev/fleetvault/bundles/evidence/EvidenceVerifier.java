@@ -195,6 +195,9 @@ public final class EvidenceVerifier {
                         || !Arrays.equals(s.signingPublicKey(), m.signingPublicKey())
                         || !s.dataCenter().equals(m.dataCenter())) {
                     out.add(fail("artifact member " + m.id(), "keys or data center differ from the member's key statement"));
+                } else if (!Arrays.equals(s.peerTlsCertificate(), m.peerTlsCertificate())) {
+                    out.add(fail("artifact member " + m.id(),
+                            "peer TLS certificate differs from the one in the member's key statement"));
                 } else {
                     out.add(pass("artifact member " + m.id(), "keys match the key statement"));
                 }

@@ -28,6 +28,7 @@ import dev.fleetvault.gateway.config.NodeSpec;
 import dev.fleetvault.gateway.config.PeerTlsSpec;
 import dev.fleetvault.gateway.impl.DriverOpener;
 import dev.fleetvault.gateway.member.MemberKeys;
+import dev.fleetvault.gateway.peer.PeerIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -155,6 +156,7 @@ public final class CeremonyCommand implements Runnable {
                 Map<String, KeyHandle> byRole = new TreeMap<>(Map.of("hpke", keys.hpke(), "sign", keys.sign(), "seal", keys.seal()));
                 byRole.forEach((role, h) -> steps.line("      " + role + ": " + h.label() + " " + h.spec() + " "
                         + (existed.get(role) ? "found (generated earlier in this HSM)" : "generated now")));
+                Map<String, String> peerTls = peerTls(node, ms, steps);
 
                 steps.step("reading key provenance and attestations from the HSM");
                 List<KeyFacts> facts = new ArrayList<>();
@@ -179,7 +181,7 @@ public final class CeremonyCommand implements Runnable {
                 KeyStatement st = new KeyStatement(cfg.fleetId(), epoch, member, ms.dataCenter(),
                         Instant.now().getEpochSecond(), keys.hpkePublic(),
                         dev.fleetvault.driver.spi.P256Points.encodeUncompressed((ECPublicKey) keys.signPublic()),
-                        peerTls(node.peerTls()), hsm, facts, sw.sha256(), sw.source(), cfgHash);
+                        peerTls, hsm, facts, sw.sha256(), sw.source(), cfgHash);
                 byte[] sig = driver.sign(keys.sign(), st.signingInput());
                 if (!st.verifySignature(sig)) {
                     throw new CliException(ExitCodes.FAILURE, "the HSM's signature over the statement does not verify");
@@ -228,23 +230,41 @@ public final class CeremonyCommand implements Runnable {
             return new KeyFacts(role, h.label(), h.spec().name(), h.keyId(), spki, prov, provErr, att);
         }
 
-        private static Map<String, String> peerTls(PeerTlsSpec tls) {
-            Map<String, String> m = new TreeMap<>();
+        /**
+         * The member's peer TLS identity for its statement: the configured {@code peer_tls} certificate, or a key pair
+         * and self-signed certificate generated now on this host (key 0600 in the member's data directory, reused when
+         * already there). The certificate enters the fleet artifact; every other member pins it.
+         */
+        private static Map<String, String> peerTls(NodeSpec node, MemberSpec ms, Steps steps) {
+            PeerTlsSpec tls = node.peerTls();
+            byte[] der;
+            String mode;
             if (tls == null || tls.generate()) {
-                m.put("mode", "development-generated");
-                m.put("cert_sha256", "");
-                m.put("subject", "");
-                return m;
+                boolean existed = Files.isRegularFile(node.dataDir().resolve(PeerIdentity.KEY_FILE));
+                try {
+                    der = PeerIdentity.ensure(node, ms).getEncoded();
+                } catch (java.io.IOException | java.security.cert.CertificateEncodingException e) {
+                    throw new CliException(ExitCodes.FAILURE, "peer TLS identity: " + e.getMessage());
+                }
+                mode = "ceremony";
+                steps.line("      peer TLS: " + node.dataDir().resolve(PeerIdentity.KEY_FILE) + " (0600) "
+                        + (existed ? "found (made earlier on this host)" : "generated now") + ", self-signed for "
+                        + PeerIdentity.hostsOf(ms));
+            } else {
+                der = EvidenceFiles.unpem(tls.cert(), "CERTIFICATE");
+                mode = "files";
+                steps.line("      peer TLS: the configured certificate " + tls.cert());
             }
-            byte[] der = EvidenceFiles.unpem(tls.cert(), "CERTIFICATE");
-            m.put("mode", "files");
+            Map<String, String> m = new TreeMap<>();
+            m.put("mode", mode);
             m.put("cert_sha256", EvidenceFiles.sha256Hex(der));
+            m.put("certificate", java.util.Base64.getEncoder().encodeToString(der));
             try {
                 java.security.cert.X509Certificate c = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
                         .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(der));
                 m.put("subject", c.getSubjectX500Principal().getName());
             } catch (java.security.cert.CertificateException e) {
-                throw new CliException(ExitCodes.FAILURE, tls.cert() + ": not an X.509 certificate");
+                throw new CliException(ExitCodes.FAILURE, "peer TLS certificate is not an X.509 certificate");
             }
             return m;
         }
@@ -356,7 +376,7 @@ public final class CeremonyCommand implements Runnable {
             List<FleetMember> members = new ArrayList<>();
             for (KeyStatement s : byMember.values()) {
                 members.add(new FleetMember(s.memberId(), s.dataCenter(), s.hpkePublicKey(), s.signingPublicKey(),
-                        FleetMember.ROLE_MEMBER));
+                        FleetMember.ROLE_MEMBER, s.peerTlsCertificate()));
             }
             Instant nb = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             FleetArtifact artifact = new FleetArtifact(FleetArtifact.NAMESPACE, first.fleetId(), first.epoch(), threshold,

@@ -43,10 +43,14 @@ public final class NodeConfig {
   private final List<NodeSpec> nodes;
   private final Path bundleFile;
   private final RegistrationSpec registration;
+  private final boolean development;
+  private final FleetBundleSpec fleetBundle;
 
   private NodeConfig(Path source, String fleetId, Path dataRoot, List<MemberSpec> members,
       List<AppSpec> apps, LimitsSpec limits, List<NodeSpec> nodes, Path bundleFile,
-      RegistrationSpec registration) {
+      RegistrationSpec registration, boolean development, FleetBundleSpec fleetBundle) {
+    this.development = development;
+    this.fleetBundle = fleetBundle;
     this.bundleFile = bundleFile;
     this.registration = registration;
     this.source = source;
@@ -208,9 +212,100 @@ public final class NodeConfig {
     }
     String bundle = root.string("bundle_file", null);
     Path bundleFile = bundle == null ? null : base.resolve(bundle).normalize();
+    boolean development = root.bool("development", false);
+    FleetBundleSpec fleetBundle = fleetBundle(root.mapOrNull("fleet_bundle"), base);
+    if (development) {
+      if (fleetBundle != null) {
+        throw root.errorAt("fleet_bundle", "a development fleet (development: true) learns its "
+            + "peers from the development fleet directory; remove fleet_bundle or development");
+      }
+      for (MemberSpec m : members) {
+        for (HostPort hp : List.of(m.client(), m.peer(), m.raft(), m.cluster())) {
+          if (!isLoopback(hp.host())) {
+            throw root.errorAt("development", "development: true is for a fleet on this machine "
+                + "only, but member " + m.id() + " listens on " + hp + " (not a loopback address); "
+                + "a production fleet starts from the key ceremony (fleet_bundle:)");
+          }
+        }
+      }
+    } else {
+      if (fleetBundle == null) {
+        throw root.errorAt("fleet_bundle", "a production node learns its peers only from the "
+            + "fleet's signed bundle: add fleet_bundle: (trust, and file or signer; see "
+            + "config/README.md), or set development: true for a loopback-only development fleet");
+      }
+      for (NodeSpec n : nodes) {
+        if ("soft".equals(n.hsm().driver()) && !fleetBundle.allowSoftDriver()) {
+          throw root.errorAt("nodes", "node " + n.member() + " uses the software HSM driver, which "
+              + "is for development only (development: true), or for tests with "
+              + "fleet_bundle.allow_soft_driver: true");
+        }
+      }
+    }
     root.finish();
     return new NodeConfig(abs, fleetId, dataRoot, members, apps, limits, nodes, bundleFile,
-        registration);
+        registration, development, fleetBundle);
+  }
+
+  private static FleetBundleSpec fleetBundle(YamlMap b, Path base) {
+    if (b == null) {
+      return null;
+    }
+    Path trust = base.resolve(b.string("trust")).normalize();
+    String file = b.string("file", null);
+    String signer = b.string("signer", null);
+    if ((file == null) == (signer == null)) {
+      throw b.errorAt(file == null ? "file" : "signer",
+          "give exactly one of file (the bundle JSON) and signer (the signer's URL)");
+    }
+    java.net.URI signerUri = null;
+    if (signer != null) {
+      try {
+        signerUri = java.net.URI.create(signer);
+      } catch (IllegalArgumentException e) {
+        throw b.errorAt("signer", "not a URL: " + signer);
+      }
+      if (!"http".equals(signerUri.getScheme()) && !"https".equals(signerUri.getScheme())) {
+        throw b.errorAt("signer", "must be an http(s) URL, got '" + signer + "'");
+      }
+    }
+    String evidence = b.string("evidence", null);
+    List<Path> witnesses = new ArrayList<>();
+    if (b.has("witnesses")) {
+      for (String w : b.strings("witnesses")) {
+        if (!w.endsWith(".pub.pem")) {
+          throw b.errorAt("witnesses", "witness public keys are NAME.pub.pem files, got " + w);
+        }
+        witnesses.add(base.resolve(w).normalize());
+      }
+    }
+    if (evidence != null && witnesses.isEmpty()) {
+      throw b.errorAt("witnesses", "evidence is checked against the ceremony's witnesses: list "
+          + "their NAME.pub.pem files");
+    }
+    int quorum = b.integer("witness_quorum", witnesses.size(), witnesses.isEmpty() ? 0 : 1,
+        Math.max(witnesses.size(), 0));
+    boolean soft = b.bool("allow_soft_driver", false);
+    b.finish();
+    return new FleetBundleSpec(trust, java.util.Optional.ofNullable(file)
+        .map(f -> base.resolve(f).normalize()), java.util.Optional.ofNullable(signerUri),
+        java.util.Optional.ofNullable(evidence).map(e -> base.resolve(e).normalize()), witnesses,
+        quorum, soft);
+  }
+
+  /** Whether {@code host} is (or resolves only to) a loopback address. */
+  static boolean isLoopback(String host) {
+    try {
+      java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host);
+      for (java.net.InetAddress a : all) {
+        if (!a.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return all.length > 0;
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   private static RegistrationSpec registration(YamlMap r) {
@@ -265,6 +360,20 @@ public final class NodeConfig {
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalArgumentException("not an EC public key: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * True only for a DEVELOPMENT fleet ({@code development: true}): peers learnt from the
+   * development fleet directory, development PKI, the software driver, the in-JVM local fleet.
+   * Refused at load unless every listener of every member is on a loopback address.
+   */
+  public boolean development() {
+    return development;
+  }
+
+  /** Where a production node's signed fleet bundle comes from (absent in development). */
+  public Optional<FleetBundleSpec> fleetBundle() {
+    return Optional.ofNullable(fleetBundle);
   }
 
   /** The file this was read from. */

@@ -1,6 +1,5 @@
 package dev.fleetvault.gateway.impl;
 
-import dev.fleetvault.gateway.FleetDirectory;
 import dev.fleetvault.gateway.config.MemberSpec;
 import dev.fleetvault.gateway.config.NodeConfig;
 import dev.fleetvault.gateway.config.NodeSpec;
@@ -28,13 +27,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the member role needs beyond the transports: waits until every member's public keys
- * are known (development fleet directory), starts this node's quorum participant (ledger +
+ * What the member role needs beyond the transports: takes every member's public keys from its
+ * {@link dev.fleetvault.gateway.fleet.PeerKeys} (the verified fleet artifact in production; the
+ * development fleet directory, waiting for each node to publish, in development), starts this node's quorum participant (ledger +
  * record store) with the members' HSM command keys, builds the member service whose ledger
  * commands are signed by this member's HSM key, and answers status and readiness.
  */
@@ -52,6 +51,7 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
   private final CryptoExecutor crypto;
   private final MemberKeys keys;
   private volatile dev.fleetvault.quorum.ChannelSecurity channelSecurity;
+  private volatile dev.fleetvault.gateway.fleet.PeerKeys peerKeys;
   private final NodeMetrics metrics;
   private final HttpClient probe;
   private volatile QuorumNode quorum;
@@ -80,21 +80,12 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
     var context = vertx.getOrCreateContext();
     return vertx.executeBlocking(() -> {
       List<QuorumMember> members = new ArrayList<>();
-      FleetDirectory dir = new FleetDirectory(config.fleetDir());
-      long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+      List<dev.fleetvault.gateway.fleet.PeerKeys.Peer> peers = java.util.Objects.requireNonNull(
+          peerKeys, "peer keys not set").peers(config.members(), START_TIMEOUT);
       for (int i = 0; i < config.members().size(); i++) {
         MemberSpec m = config.members().get(i);
-        Optional<FleetDirectory.Entry> e = dir.read(m.id());
-        while (e.isEmpty()) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("member " + m.id() + " never published its keys to "
-                + config.fleetDir() + " (is its node running?)");
-          }
-          Thread.sleep(100);
-          e = dir.read(m.id());
-        }
         members.add(new QuorumMember(i + 1, m.raft().host(), m.cluster().port(), m.raft().port(),
-            e.get().signingPublic()));
+            peers.get(i).signingPublic()));
       }
       QuorumConfig qc = QuorumConfig.of(index, 1L, members, member.raft().host(),
           spec.dataDir().resolve("quorum")).withStartTimeout(START_TIMEOUT)
@@ -135,6 +126,14 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
    */
   public void channelSecurity(dev.fleetvault.quorum.ChannelSecurity security) {
     this.channelSecurity = security;
+  }
+
+  /**
+   * Sets where the members' public keys come from (the verified fleet artifact, or the
+   * development fleet directory); required before {@link #start()}.
+   */
+  public void peerKeys(dev.fleetvault.gateway.fleet.PeerKeys keys) {
+    this.peerKeys = keys;
   }
 
   /** Sets the validation-bundle source carried on status answers. */

@@ -10,8 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
@@ -22,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The edge's client for the other members' internal {@code Member} service: HTTP/2 over
- * mutual TLS (this node's certificate, trusting only the fleet CA, and the peer's certificate
- * must name the host or IP address the member is configured at), one call per member and
+ * mutual TLS (this node's certificate; the peer's certificate must name the host or IP address
+ * the member is configured at and, in production, be exactly that member's certificate from the
+ * fleet artifact - in development, chain to the fleet CA; see {@link PeerTrust}), one call per member and
  * phase, the caller's app token forwarded as {@code authorization} so that every member checks
  * it itself. A member's gRPC error comes back as a {@link FleetvaultException} with its code.
  */
@@ -39,11 +38,22 @@ public final class PeerClients implements AutoCloseable {
    */
   public PeerClients(Vertx vertx, DevPki.Material tls, List<MemberSpec> members,
       int maxMessageBytes) {
+    this(vertx, PeerTrust.ca(tls), members, maxMessageBytes);
+  }
+
+  /**
+   * @param vertx the node's Vert.x
+   * @param tls this node's identity and whom it accepts as each member (pinned artifact
+   *     certificates in production)
+   * @param members the fleet, in member-index order (index 1 = first)
+   * @param maxMessageBytes largest answer accepted
+   */
+  public PeerClients(Vertx vertx, PeerTrust tls, List<MemberSpec> members,
+      int maxMessageBytes) {
     HttpClientOptions http = new HttpClientOptions().setSsl(true).setUseAlpn(true)
         .setProtocolVersion(HttpVersion.HTTP_2).setVerifyHost(true)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert().toString())
-            .setKeyPath(tls.key().toString()))
-        .setTrustOptions(new PemTrustOptions().addCertPath(tls.caCert().toString()))
+        .setKeyCertOptions(tls.keyCert())
+        .setTrustOptions(tls.clientTrust(members))
         .setConnectTimeout(2000);
     this.client = GrpcClient.client(vertx,
         new GrpcClientOptions().setMaxMessageSize(maxMessageBytes), http);

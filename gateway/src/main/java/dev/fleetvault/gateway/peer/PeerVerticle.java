@@ -15,8 +15,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
@@ -24,12 +22,13 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The internal {@code Member} gRPC service of one node, on its own port, mutual TLS required
- * (client certificates must chain to the fleet CA). Each call's forwarded app token is
+ * (client certificates must be a member's certificate from the fleet artifact in production, or
+ * chain to the fleet CA in development; see {@link PeerTrust}). Each call's forwarded app token is
  * verified again here and must name the request's user; then the {@link MemberHandler} runs.
  */
 public final class PeerVerticle extends AbstractVerticle {
   private final HostPort bind;
-  private final DevPki.Material tls;
+  private final PeerTrust tls;
   private final int maxMessageBytes;
   private final TokenVerifier tokens;
   private final MemberHandler member;
@@ -44,6 +43,19 @@ public final class PeerVerticle extends AbstractVerticle {
    * @param member the member role
    */
   public PeerVerticle(HostPort bind, DevPki.Material tls, int maxMessageBytes,
+      TokenVerifier tokens, MemberHandler member) {
+    this(bind, PeerTrust.ca(tls), maxMessageBytes, tokens, member);
+  }
+
+  /**
+   * @param bind where to listen
+   * @param tls this node's identity and whom it accepts as callers (pinned artifact
+   *     certificates in production)
+   * @param maxMessageBytes largest request
+   * @param tokens verifier for the forwarded app token
+   * @param member the member role
+   */
+  public PeerVerticle(HostPort bind, PeerTrust tls, int maxMessageBytes,
       TokenVerifier tokens, MemberHandler member) {
     this.bind = bind;
     this.tls = tls;
@@ -65,9 +77,7 @@ public final class PeerVerticle extends AbstractVerticle {
     bind(grpc, MemberGrpcService.Delete, Phase.PHASE_DELETE);
     HttpServerOptions options = new HttpServerOptions().setHost(bind.host()).setPort(bind.port())
         .setSsl(true).setUseAlpn(true).setClientAuth(ClientAuth.REQUIRED)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert().toString())
-            .setKeyPath(tls.key().toString()))
-        .setTrustOptions(new PemTrustOptions().addCertPath(tls.caCert().toString()));
+        .setKeyCertOptions(tls.keyCert()).setTrustOptions(tls.serverTrust());
     server = vertx.createHttpServer(options).requestHandler(grpc);
     server.listen().onComplete(ar -> {
       if (ar.succeeded()) {

@@ -70,7 +70,7 @@ public final class TestFleet implements AutoCloseable {
     Files.createDirectories(dir);
     Path cfgDir = repo().resolve("config");
     StringBuilder y = new StringBuilder();
-    y.append("version: 1\ndata_root: data\nbundle_file: bundle.json\n"
+    y.append("version: 1\ndevelopment: true\ndata_root: data\nbundle_file: bundle.json\n"
         + "fleet:\n  id: test\n  members:\n");
     for (int i = 0; i < n; i++) {
       int b = basePort + i * 4;

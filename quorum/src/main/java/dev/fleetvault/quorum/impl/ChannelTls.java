@@ -52,7 +52,8 @@ final class ChannelTls {
             for (TrustManager tm : tmf.getTrustManagers()) if (tm instanceof X509ExtendedTrustManager x) pkix = x;
             if (pkix == null) throw new IllegalStateException("no X509ExtendedTrustManager from PKIX");
             SSLContext ctx = SSLContext.getInstance(PROTOCOL);
-            ctx.init(kmf.getKeyManagers(), new TrustManager[] {new MemberTrustManager(pkix, s.memberNames())}, rnd);
+            ctx.init(kmf.getKeyManagers(), new TrustManager[] {new MemberTrustManager(pkix, s.memberNames(),
+                    s.pinnedCertificates())}, rnd);
             return ctx;
         } finally {
             java.util.Arrays.fill(pass, '\0');
@@ -63,10 +64,17 @@ final class ChannelTls {
     static final class MemberTrustManager extends X509ExtendedTrustManager {
         private final X509ExtendedTrustManager pkix;
         private final Set<String> members;
+        private final List<byte[]> pinned;
 
-        MemberTrustManager(X509ExtendedTrustManager pkix, Set<String> members) {
+        MemberTrustManager(X509ExtendedTrustManager pkix, Set<String> members, List<X509Certificate> pinned) {
             this.pkix = pkix;
             this.members = Set.copyOf(members);
+            this.pinned = new java.util.ArrayList<>();
+            try {
+                for (X509Certificate c : pinned) this.pinned.add(c.getEncoded());
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IllegalArgumentException("unencodable pinned certificate", e);
+            }
         }
 
         @Override public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
@@ -105,6 +113,13 @@ final class ChannelTls {
 
         private void requireMember(X509Certificate[] chain) throws CertificateException {
             if (chain == null || chain.length == 0) throw new CertificateException("no peer certificate");
+            if (!pinned.isEmpty()) {
+                byte[] leaf = chain[0].getEncoded();
+                boolean listed = false;
+                for (byte[] p : pinned) listed |= java.security.MessageDigest.isEqual(p, leaf);
+                if (!listed) throw new CertificateException("peer certificate " + chain[0].getSubjectX500Principal()
+                        + " is not the certificate of any member in the fleet artifact");
+            }
             for (String n : names(chain[0])) if (members.contains(n)) return;
             throw new CertificateException("peer certificate " + chain[0].getSubjectX500Principal() + " names no fleet member");
         }
