@@ -167,7 +167,8 @@ public final class FleetvaultNode {
           new WebSocketEdge(edgeService, runtime, metrics, max),
           v -> HealthRoutes.create(v, metrics, runtime::ready), config.limits());
       return runtime.start().compose(v -> {
-        peer = new PeerVerticle(member.peer(), tls, max, tokens, runtime.handler());
+        peer = new PeerVerticle(member.peer(), tls, max, tokens, runtime.handler())
+            .limits(config.limits());
         return vertx.deployVerticle(peer);
       }).compose(id -> {
         peerDeployment = id;
