@@ -229,7 +229,8 @@ public final class FleetvaultNode {
           v -> HealthRoutes.client(v, runtime::ready), config.limits());
       metrics.bindQuorum(runtime::quorum);
       return runtime.start().compose(v -> {
-        peer = new PeerVerticle(member.peer(), tls, max, tokens, runtime.handler());
+        peer = new PeerVerticle(member.peer(), tls, max, tokens, runtime.handler())
+            .limits(config.limits());
         return vertx.deployVerticle(peer);
       }).compose(id -> {
         peerDeployment = id;

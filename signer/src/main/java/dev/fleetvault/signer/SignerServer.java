@@ -64,6 +64,20 @@ public final class SignerServer {
         this.resources = resources;
     }
 
+    /** A connection silent this long (idle, or a request sent half) is closed. */
+    public static final int IDLE_TIMEOUT_MS = 30_000;
+
+    /**
+     * The signer's listener options: compression, the idle timeout {@link #IDLE_TIMEOUT_MS}, bounded
+     * request line and headers, at most 100 concurrent HTTP/2 streams per connection.
+     */
+    static HttpServerOptions listenerOptions(String host, int port) {
+        return new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true)
+                .setIdleTimeout(IDLE_TIMEOUT_MS).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+                .setMaxInitialLineLength(4096).setMaxHeaderSize(16384)
+                .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(100));
+    }
+
     /** Starts the API for a service on host:port (0 = ephemeral). */
     public static Future<SignerServer> start(Vertx vertx, SignerService service, String host, int port,
                                              AutoCloseable resources) {
@@ -84,7 +98,7 @@ public final class SignerServer {
         r.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
         Api api = new Api(vertx, service);
         api.routes(r);
-        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true)).requestHandler(r).listen()
+        return vertx.createHttpServer(listenerOptions(host, port)).requestHandler(r).listen()
                 .map(s -> new SignerServer(vertx, service, s, resources));
     }
 

@@ -16,6 +16,7 @@ import dev.fleetvault.protocol.wire.SealedRequest;
 import dev.fleetvault.protocol.wire.WireCodec;
 import dev.fleetvault.protocol.wire.WireFormatException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -149,8 +150,17 @@ public final class EdgeService {
     }
   }
 
+  /**
+   * Calls every named member at once. Each call fails by itself at the deadline
+   * ({@link PeerClients#call}); the answer is built as soon as every call finished, or
+   * {@link #graceMs(long)} after the {@code min(t, requests)}-th answer arrived, whichever is first —
+   * so a frozen or black-holed member delays an answer by at most that grace once {@code t}
+   * others answered, and never past the deadline. A member still pending then is reported as
+   * {@code MemberUnavailable{timeout}} (its call is cancelled by its own deadline).
+   */
   private Future<Message> fanOut(VaultMethod method, VaultMethod.RequestView v, String token) {
     Future<ByteString> envelope = envelope(v).otherwise(ByteString.EMPTY);
+    int need = Math.min(threshold, v.requests().size());
     List<Future<MemberResult>> calls = new ArrayList<>();
     for (SealedRequest r : v.requests()) {
       MemberRequest mr = MemberRequest.newBuilder().setVersion(1).setSuite(1)
@@ -158,18 +168,36 @@ public final class EdgeService {
       calls.add(peers.call(r.getMember(), method.memberRpc(), mr, token, timeoutMs)
           .map(resp -> MemberResult.newBuilder().setMember(r.getMember())
               .setAnswer(resp.getAnswer()).build())
-          .otherwise(err -> MemberResult.newBuilder().setMember(r.getMember())
-              .setUnavailable(MemberUnavailable.newBuilder()
-                  .setReason(Errors.classify(err).code().wire())).build()));
+          .otherwise(err -> unavailable(r.getMember(), Errors.classify(err).code())));
     }
-    List<Future<?>> all = new ArrayList<>(calls);
-    all.add(envelope);
-    return Future.join(all).transform(ignored -> {
+    Promise<Void> settled = Promise.promise();
+    io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+    int[] counts = new int[2]; // [finished, answered]; touched only on this request's context
+    for (Future<MemberResult> f : calls) {
+      f.onComplete(ar -> {
+        counts[0]++;
+        if (ar.succeeded() && ar.result().hasAnswer()) {
+          counts[1]++;
+          if (counts[1] == need && counts[0] < calls.size() && ctx != null) {
+            ctx.owner().setTimer(graceMs(timeoutMs), id -> settled.tryComplete());
+          }
+        }
+        if (counts[0] == calls.size()) {
+          settled.tryComplete();
+        }
+      });
+    }
+    if (ctx != null) { // a last guard: answer by the deadline whatever a call does
+      ctx.owner().setTimer(timeoutMs + graceMs(timeoutMs), id -> settled.tryComplete());
+    }
+    return settled.future().transform(ignored -> {
       List<MemberResult> results = new ArrayList<>();
       Map<ErrorCode, Integer> errors = new EnumMap<>(ErrorCode.class);
       int answered = 0;
-      for (Future<MemberResult> f : calls) {
-        MemberResult r = f.result();
+      for (int i = 0; i < calls.size(); i++) {
+        Future<MemberResult> f = calls.get(i);
+        MemberResult r = f.isComplete() ? f.result()
+            : unavailable(v.requests().get(i).getMember(), ErrorCode.TIMEOUT);
         results.add(r);
         if (r.hasAnswer()) {
           answered++;
@@ -177,11 +205,25 @@ public final class EdgeService {
           errors.merge(ErrorCode.fromWire(r.getUnavailable().getReason()), 1, Integer::sum);
         }
       }
-      if (answered >= Math.min(threshold, v.requests().size())) {
-        return Future.succeededFuture(method.response(results, envelope.result()));
+      if (answered >= need) {
+        ByteString bundle = envelope.isComplete() ? envelope.result() : ByteString.EMPTY;
+        return Future.succeededFuture(method.response(results, bundle));
       }
       return Future.failedFuture(summarise(errors));
     });
+  }
+
+  /**
+   * How long the edge still waits for the other members once {@code t} answered: a tenth of
+   * the deadline, at most one second.
+   */
+  static long graceMs(long timeoutMs) {
+    return Math.max(1, Math.min(1000, timeoutMs / 10));
+  }
+
+  private static MemberResult unavailable(int member, ErrorCode code) {
+    return MemberResult.newBuilder().setMember(member)
+        .setUnavailable(MemberUnavailable.newBuilder().setReason(code.wire())).build();
   }
 
   private static FleetvaultException summarise(Map<ErrorCode, Integer> errors) {
@@ -192,6 +234,13 @@ public final class EdgeService {
         worst = e.getKey();
         count = e.getValue();
       }
+    }
+    if (errors.containsKey(ErrorCode.TIMEOUT) && (worst == null
+        || worst.grpcStatus() == io.vertx.grpc.common.GrpcStatus.UNAVAILABLE)) {
+      // a member that timed out may still have applied the request (e.g. counted a guess)
+      return new FleetvaultException(ErrorCode.TIMEOUT, "members did not answer in time ("
+          + errors.get(ErrorCode.TIMEOUT) + " timed out): the request may have been applied by"
+          + " some; re-send the identical request (PROTOCOL.md section 17)");
     }
     if (worst == null || worst.grpcStatus() == io.vertx.grpc.common.GrpcStatus.UNAVAILABLE
         || worst == ErrorCode.HSM_BUSY || worst == ErrorCode.INTERNAL) {

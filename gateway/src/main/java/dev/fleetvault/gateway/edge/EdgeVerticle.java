@@ -79,7 +79,15 @@ public final class EdgeVerticle extends AbstractVerticle {
   private void route(HttpServerRequest req, GrpcServer grpcServer, Router router) {
     String ct = req.getHeader("content-type");
     if (ct != null && ct.startsWith("application/grpc")) {
-      if (isGrpcProto(ct)) {
+      String encoding = req.getHeader("grpc-encoding");
+      if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+        // PROTOCOL.md 4.1: no compression (a compressed frame could also inflate past every limit)
+        req.response().putHeader("content-type", "application/grpc")
+            .putHeader("grpc-accept-encoding", "identity").putHeader("grpc-status", "3")
+            .putHeader("grpc-message", "grpc-encoding " + encoding.replaceAll("[^A-Za-z0-9_.-]", "?")
+                + " is not supported: send uncompressed frames")
+            .putHeader("fleetvault-error", "bad_request").end();
+      } else if (isGrpcProto(ct)) {
         grpcServer.handle(req);
       } else {
         req.response().setStatusCode(415).putHeader("accept", "application/grpc")

@@ -37,7 +37,7 @@ public final class GrpcEdge {
     bind(server, VaultGrpcService.Recover1, VaultMethod.RECOVER1);
     bind(server, VaultGrpcService.Recover2, VaultMethod.RECOVER2);
     bind(server, VaultGrpcService.Delete, VaultMethod.DELETE);
-    server.callHandler(VaultGrpcService.Status, this::status);
+    server.callHandler(strict(VaultGrpcService.Status, StatusRequest.class), this::status);
     server.callHandler(dev.fleetvault.protocol.health.HealthGrpcService.Check, this::health);
   }
 
@@ -67,9 +67,56 @@ public final class GrpcEdge {
     }).onFailure(err -> fail(call, "Health.Check", start, decodeError(err)));
   }
 
+  /**
+   * {@code rpc} with a decoder that refuses a message longer than its type's limit
+   * ({@link dev.fleetvault.protocol.wire.WireCodec#maxSize}) before parsing: the limit is on the
+   * bytes received, so a message padded with repeated fields that re-encodes small is refused too.
+   */
+  @SuppressWarnings("unchecked")
+  static <Q extends Message, R extends Message> ServiceMethod<Q, R> strict(ServiceMethod<Q, R> rpc,
+      Class<Q> type) {
+    int max = dev.fleetvault.protocol.wire.WireCodec.maxSize(type);
+    com.google.protobuf.Parser<Q> parser;
+    try {
+      parser = (com.google.protobuf.Parser<Q>) type.getMethod("parser").invoke(null);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("no parser for " + type.getName(), e);
+    }
+    io.vertx.grpc.common.GrpcMessageDecoder<Q> decoder = new io.vertx.grpc.common.GrpcMessageDecoder<>() {
+      @Override
+      public Q decode(io.vertx.grpc.common.GrpcMessage msg) {
+        int len = msg.payload().length();
+        if (len > max) {
+          throw new io.vertx.grpc.common.CodecException(new dev.fleetvault.protocol.wire.WireFormatException(
+              dev.fleetvault.protocol.wire.WireFormatException.Reason.TOO_LARGE,
+              type.getSimpleName() + " is " + len + " bytes, limit " + max));
+        }
+        try {
+          return parser.parseFrom(msg.payload().getBytes());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw new io.vertx.grpc.common.CodecException(e);
+        }
+      }
+
+      @Override
+      public boolean accepts(io.vertx.grpc.common.WireFormat format) {
+        return format == io.vertx.grpc.common.WireFormat.PROTOBUF;
+      }
+    };
+    return ServiceMethod.server(rpc.serviceName(), rpc.methodName(),
+        io.vertx.grpc.common.GrpcMessageEncoder.encoder(), decoder);
+  }
+
+  @SuppressWarnings("unchecked")
   private <Q extends Message, R extends Message> void bind(GrpcServer server,
       ServiceMethod<Q, R> rpc, VaultMethod method) {
-    server.callHandler(rpc, call -> {
+    Class<Q> type;
+    try {
+      type = (Class<Q>) method.parser().parsePartialFrom(new byte[0]).getClass();
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+    server.callHandler(strict(rpc, type), call -> {
       long start = System.nanoTime();
       String remote = remote(call);
       String requestId = RequestIds.next();
@@ -96,9 +143,18 @@ public final class GrpcEdge {
   }
 
   private static FleetvaultException decodeError(Throwable err) {
-    return err instanceof io.vertx.grpc.common.MessageSizeOverflowException
-        ? new FleetvaultException(ErrorCode.TOO_LARGE, "message larger than the node accepts")
-        : new FleetvaultException(ErrorCode.BAD_REQUEST, "message could not be decoded");
+    for (Throwable c = err; c != null; c = c.getCause()) {
+      if (c instanceof dev.fleetvault.protocol.wire.WireFormatException wfe) {
+        return Errors.wire(wfe);
+      }
+      if (c instanceof io.vertx.grpc.common.MessageSizeOverflowException) {
+        return new FleetvaultException(ErrorCode.TOO_LARGE, "message larger than the node accepts");
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return new FleetvaultException(ErrorCode.BAD_REQUEST, "message could not be decoded");
   }
 
   private void status(GrpcServerRequest<StatusRequest, StatusResponse> call) {
@@ -128,11 +184,16 @@ public final class GrpcEdge {
   }
 
   private void guard(GrpcServerRequest<?, ?> call, String method, long start) {
-    call.invalidMessageHandler(invalid -> fail(call, method, start,
-        invalid instanceof io.vertx.grpc.common.MessageSizeOverflowException
-            ? new FleetvaultException(ErrorCode.TOO_LARGE, "message larger than the node accepts")
-            : new FleetvaultException(ErrorCode.BAD_REQUEST, "message could not be decoded")));
-    call.exceptionHandler(err -> { });
+    call.invalidMessageHandler(invalid -> fail(call, method, start, decodeError(invalid)));
+    // an error reported on the call's stream still gets an answer instead of a stream left open
+    call.exceptionHandler(err -> {
+      try {
+        fail(call, method, start, new FleetvaultException(ErrorCode.BAD_REQUEST,
+            "the gRPC stream could not be read"));
+      } catch (IllegalStateException alreadyAnswered) {
+        // the answer was already sent
+      }
+    });
   }
 
   private void fail(GrpcServerRequest<?, ?> call, String method, long start, Throwable t) {

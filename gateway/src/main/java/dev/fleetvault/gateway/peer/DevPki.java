@@ -105,6 +105,8 @@ public final class DevPki {
         write(key, pem(kp.getPrivate()));
         write(cert, pem(c));
       }
+      ownerOnly(caKey); // keys written by an older version may be world-readable
+      ownerOnly(key);
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IOException("cannot generate development TLS material: " + e.getMessage(), e);
     }
@@ -182,6 +184,14 @@ public final class DevPki {
       }
     }
     return sw.toString();
+  }
+
+  private static void ownerOnly(Path keyFile) throws IOException {
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> owner =
+        PosixFilePermissions.fromString("rw-------");
+    if (Files.exists(keyFile) && !Files.getPosixFilePermissions(keyFile).equals(owner)) {
+      Files.setPosixFilePermissions(keyFile, owner);
+    }
   }
 
   private static void write(Path file, String text) throws IOException {

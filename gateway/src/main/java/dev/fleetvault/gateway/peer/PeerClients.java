@@ -7,16 +7,19 @@ import dev.fleetvault.gateway.errors.FleetvaultException;
 import dev.fleetvault.protocol.wire.MemberRequest;
 import dev.fleetvault.protocol.wire.MemberResponse;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The edge's client for the other members' internal {@code Member} service: HTTP/2 over
@@ -25,8 +28,14 @@ import java.util.concurrent.TimeUnit;
  * fleet artifact - in development, chain to the fleet CA; see {@link PeerTrust}), one call per member and
  * phase, the caller's app token forwarded as {@code authorization} so that every member checks
  * it itself. A member's gRPC error comes back as a {@link FleetvaultException} with its code.
+ *
+ * <p>Every call has a hard deadline covering connect, TLS handshake, request and answer: a member
+ * that accepts the connection but never answers (a frozen process, a black-holed network) fails
+ * the call with {@link ErrorCode#TIMEOUT} when the deadline passes, and the HTTP/2 stream is
+ * cancelled. The deadline is also sent to the member as {@code grpc-timeout}.
  */
 public final class PeerClients implements AutoCloseable {
+  private final Vertx vertx;
   private final GrpcClient client;
   private final List<MemberSpec> members;
 
@@ -55,8 +64,9 @@ public final class PeerClients implements AutoCloseable {
         .setKeyCertOptions(tls.keyCert())
         .setTrustOptions(tls.clientTrust(members))
         .setConnectTimeout(2000);
-    this.client = GrpcClient.client(vertx,
-        new GrpcClientOptions().setMaxMessageSize(maxMessageBytes), http);
+    this.vertx = vertx;
+    this.client = GrpcClient.client(vertx, new GrpcClientOptions()
+        .setMaxMessageSize(maxMessageBytes).setScheduleDeadlineAutomatically(true), http);
     this.members = List.copyOf(members);
   }
 
@@ -67,17 +77,31 @@ public final class PeerClients implements AutoCloseable {
 
   /**
    * Calls {@code rpc} on member {@code index} (1-based) with {@code request}, forwarding
-   * {@code token}; fails after {@code timeoutMs}.
+   * {@code token}; fails with {@link ErrorCode#TIMEOUT} after {@code timeoutMs} whatever the
+   * member or the network does (connect, handshake and answer included).
    */
   public Future<MemberResponse> call(int index, ServiceMethod<MemberResponse, MemberRequest> rpc,
       MemberRequest request, String token, long timeoutMs) {
     MemberSpec m = members.get(index - 1);
     SocketAddress addr = SocketAddress.inetSocketAddress(m.peer().port(), m.peer().host());
-    return client.request(addr, rpc).compose(req -> {
+    long deadline = Math.max(1, timeoutMs);
+    Promise<MemberResponse> result = Promise.promise();
+    AtomicReference<GrpcClientRequest<MemberRequest, MemberResponse>> stream = new AtomicReference<>();
+    long timer = vertx.setTimer(deadline, id -> {
+      if (result.tryFail(new FleetvaultException(ErrorCode.TIMEOUT, "member " + index + " ("
+          + m.id() + ") did not answer within " + deadline + " ms"))) {
+        GrpcClientRequest<MemberRequest, MemberResponse> req = stream.get();
+        if (req != null) {
+          req.cancel();
+        }
+      }
+    });
+    client.request(addr, rpc).compose(req -> {
+      stream.set(req);
       if (token != null) {
         req.headers().set("authorization", token);
       }
-      req.timeout(timeoutMs, TimeUnit.MILLISECONDS);
+      req.timeout(deadline, TimeUnit.MILLISECONDS);
       return req.send(request).compose(resp -> resp.last().transform(ar -> {
         GrpcStatus status = resp.status();
         if (status != null && status != GrpcStatus.OK) {
@@ -90,7 +114,15 @@ public final class PeerClients implements AutoCloseable {
         return ar.succeeded() ? Future.succeededFuture(ar.result())
             : Future.<MemberResponse>failedFuture(ar.cause());
       }));
+    }).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        result.tryComplete(ar.result());
+      } else {
+        result.tryFail(ar.cause());
+      }
     });
+    return result.future();
   }
 
   @Override

@@ -34,6 +34,17 @@ public final class PeerVerticle extends AbstractVerticle {
   private final MemberHandler member;
   private HttpServer server;
   private volatile int actualPort;
+  private dev.fleetvault.gateway.config.LimitsSpec limits = dev.fleetvault.gateway.config.LimitsSpec.DEFAULTS;
+
+  /**
+   * Connection hygiene of the peer listener (idle timeout, HTTP/2 streams per connection), the
+   * node's {@code limits}; {@link dev.fleetvault.gateway.config.LimitsSpec#DEFAULTS} unless set
+   * before deployment.
+   */
+  public PeerVerticle limits(dev.fleetvault.gateway.config.LimitsSpec limits) {
+    this.limits = limits;
+    return this;
+  }
 
   /**
    * @param bind where to listen
@@ -78,6 +89,11 @@ public final class PeerVerticle extends AbstractVerticle {
     HttpServerOptions options = new HttpServerOptions().setHost(bind.host()).setPort(bind.port())
         .setSsl(true).setUseAlpn(true).setClientAuth(ClientAuth.REQUIRED)
         .setKeyCertOptions(tls.keyCert()).setTrustOptions(tls.serverTrust());
+    options.setIdleTimeout(limits.idleTimeoutMs()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setSslHandshakeTimeout(limits.idleTimeoutMs()).setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setMaxHeaderSize(16384).setMaxInitialLineLength(4096)
+        .setInitialSettings(new io.vertx.core.http.Http2Settings()
+            .setMaxConcurrentStreams(limits.maxConcurrentStreams()));
     server = vertx.createHttpServer(options).requestHandler(grpc);
     server.listen().onComplete(ar -> {
       if (ar.succeeded()) {
