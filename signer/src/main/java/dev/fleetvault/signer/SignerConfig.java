@@ -86,7 +86,12 @@ public record SignerConfig(String host, int port, Path dataDir, String origin, L
         ECPublicKey opKey = readP256(base.resolve(op.string("public_key_file")), file + ": operator.public_key_file");
         List<NoteKey> ws = new ArrayList<>();
         for (String v : y.stringList("witnesses")) {
-            NoteKey k = NoteKey.parseVkey(v);
+            NoteKey k;
+            try {
+                k = NoteKey.parseVkey(v);
+            } catch (dev.fleetvault.bundles.FormatException e) {
+                throw new IllegalArgumentException(file + ": witnesses: " + e.getMessage(), e);
+            }
             if (k.type() != NoteKey.TYPE_COSIGNATURE_V1) {
                 throw new IllegalArgumentException(file + ": witnesses: " + v + " is not a cosignature/v1 (0x04) key");
             }

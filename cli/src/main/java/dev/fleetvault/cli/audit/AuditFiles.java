@@ -8,6 +8,7 @@ import dev.fleetvault.bundles.impl.Codec;
 import dev.fleetvault.bundles.json.CanonicalJson;
 import dev.fleetvault.cli.CliException;
 import dev.fleetvault.cli.ExitCodes;
+import dev.fleetvault.cli.impl.InputFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +26,8 @@ final class AuditFiles {
     static final String DEFAULT_TRUST = "data/fleet/trust.json";
     /** Default verifier state of the CLI. */
     static final String DEFAULT_STATE = "data/fleet/bundle-state.json";
+    /** Largest trust, state, bundle or artifact file read (they are a few KiB; a bundle is at most 64 KiB). */
+    static final int MAX_FILE_BYTES = 1 << 20;
 
     private AuditFiles() {
     }
@@ -41,8 +44,8 @@ final class AuditFiles {
     static TrustAnchors trust(String file) {
         Path p = resolve(file);
         try {
-            return TrustAnchors.parse(Files.readAllBytes(p));
-        } catch (IOException e) {
+            return TrustAnchors.parse(InputFiles.readSmall(p, "--trust", MAX_FILE_BYTES));
+        } catch (CliException e) {
             throw new CliException(ExitCodes.USAGE, "cannot read the trust file " + p + " (" + e.getMessage()
                     + "); pass --trust FILE (written by `fleetvault up` or `fleetvault bundle trust`)");
         } catch (FormatException e) {
@@ -55,8 +58,8 @@ final class AuditFiles {
             return VerifierState.initial();
         }
         try {
-            return VerifierState.parse(Files.readAllBytes(p));
-        } catch (IOException | FormatException e) {
+            return VerifierState.parse(InputFiles.readSmall(p, "--state", MAX_FILE_BYTES));
+        } catch (CliException | FormatException e) {
             throw new CliException(ExitCodes.FAILURE, "bad verifier state file " + p + ": " + e.getMessage());
         }
     }
@@ -77,12 +80,13 @@ final class AuditFiles {
         }
     }
 
+    /**
+     * Reads a bundle, artifact or similar JSON document: a regular file of at most
+     * {@link #MAX_FILE_BYTES} (a device or FIFO is refused before it is opened, so /dev/zero cannot
+     * exhaust memory and a FIFO nobody writes cannot hang the command).
+     */
     static byte[] read(Path p) {
-        try {
-            return Files.readAllBytes(p);
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.USAGE, "cannot read " + p + ": " + e.getMessage());
-        }
+        return InputFiles.readSmall(p, "file", MAX_FILE_BYTES);
     }
 
     /** Reads an artifact written by hand or by a tool: any strict JSON, re-encoded canonically and validated. */

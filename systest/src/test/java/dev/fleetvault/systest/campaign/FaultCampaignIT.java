@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.fleetvault.client.Edge;
 import dev.fleetvault.client.FleetStatus;
 import dev.fleetvault.client.FleetvaultClient;
-import dev.fleetvault.driver.spi.TestEnvironment;
+import dev.fleetvault.driver.tck.TestEnvironment;
 import dev.fleetvault.systest.netns.Distribution;
 import dev.fleetvault.systest.netns.FleetOnHosts;
 import dev.fleetvault.systest.netns.NetnsHosts;

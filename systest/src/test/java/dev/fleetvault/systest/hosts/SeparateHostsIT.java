@@ -8,7 +8,7 @@ import dev.fleetvault.client.FleetvaultClient;
 import dev.fleetvault.client.Pin;
 import dev.fleetvault.client.RecoverResult;
 import dev.fleetvault.client.RegisterResult;
-import dev.fleetvault.driver.spi.TestEnvironment;
+import dev.fleetvault.driver.tck.TestEnvironment;
 import dev.fleetvault.systest.netns.Distribution;
 import dev.fleetvault.systest.netns.FleetOnHosts;
 import dev.fleetvault.systest.netns.NetnsHosts;
