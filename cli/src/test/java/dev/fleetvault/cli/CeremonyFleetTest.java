@@ -142,13 +142,28 @@ class CeremonyFleetTest {
 
     @Test
     void start_hsmKeysDifferFromArtifact_refuses() throws Exception {
-        // dc1's configuration on a fresh HSM (another data directory): its keys are not the artifact's
+        // dc1's configuration on another HSM holding keys labelled for dc1 that the ceremony never saw
         Path elsewhere = fleet.dc(1).resolve("other-hsm");
         Files.createDirectories(elsewhere);
         NodeConfig cfg = NodeConfig.load(fleet.config(1), elsewhere);
+        try (var driver = dev.fleetvault.gateway.impl.DriverOpener.open(cfg, cfg.node("dc1").orElseThrow())) {
+            dev.fleetvault.gateway.member.MemberKeys.ensure(driver, "dc1");
+        }
         assertThatThrownBy(() -> FleetvaultNode.startBlocking(cfg, "dc1"))
             .hasStackTraceContaining("member dc1: the signing key in the fleet artifact is not the signing key in this "
                 + "node's HSM");
+    }
+
+    @Test
+    void start_hsmWithoutTheMembersKeys_refusesAndGeneratesNone() throws Exception {
+        Path empty = fleet.dc(2).resolve("empty-hsm");
+        Files.createDirectories(empty);
+        NodeConfig cfg = NodeConfig.load(fleet.config(2), empty);
+        assertThatThrownBy(() -> FleetvaultNode.startBlocking(cfg, "dc2"))
+            .hasStackTraceContaining("member dc2: no key fleetvault.dc2.hpke in this node's HSM");
+        try (var driver = dev.fleetvault.gateway.impl.DriverOpener.open(cfg, cfg.node("dc2").orElseThrow())) {
+            assertThat(driver.findKey("fleetvault.dc2.sign")).isEmpty();
+        }
     }
 
     @Test
