@@ -21,6 +21,47 @@ class FleetArtifactTest {
         assertThat(FleetArtifact.parse(json).digest()).isEqualTo(a.digest());
     }
 
+    /** A self-signed P-256 certificate (CN=m1, SANs m1 and 127.0.0.1), DER, base64. */
+    static final String CERT_B64 = "MIIBhDCCASqgAwIBAgIUHtp4QITFDl3CvsT/Nlrqlc+XKLowCgYIKoZIzj0EAwIwDTELMAkGA1UEAwwCbTEwHhcNMjYxMjA3MTY0OTM1WhcNMzYxMjA0MTY0OTM1WjANMQswCQYDVQQDDAJtMTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABHl+OMFioJ3Dlre6wNt3kNvjKoBsciW9pQ/2/Kn+F5ddsrRMfK+8hbOIgO08RMkjAqvKVLqwIs8gAOnvAvbXbQujaDBmMB0GA1UdDgQWBBQxhyM1hT98P2qUvdmYGKN4Cep12DAfBgNVHSMEGDAWgBQxhyM1hT98P2qUvdmYGKN4Cep12DAPBgNVHRMBAf8EBTADAQH/MBMGA1UdEQQMMAqCAm0xhwR/AAABMAoGCCqGSM49BAMCA0gAMEUCIH0FKKzbhCCbuwmV9stYIRMOXDxwJ7/7KEZDupP/gamTAiEA9rRsFoWKbtES6bXuHT4as7u+MrHnNP048qzbB5tP4XM=";
+
+    private static FleetArtifact withCertificateOnM1(FleetArtifact a) {
+        List<FleetMember> ms = new ArrayList<>(a.members());
+        ms.set(0, ms.get(0).withPeerTlsCertificate(java.util.Base64.getDecoder().decode(CERT_B64)));
+        return new FleetArtifact(a.namespace(), a.fleetId(), a.epoch(), a.threshold(), ms, a.notBefore(), a.notAfter(),
+                a.evidenceDigest());
+    }
+
+    @Test
+    void toCanonicalJson_memberWithPeerTlsCertificate_carriesItInSortedPlaceAndRoundTrips() {
+        FleetArtifact plain = TestLog.artifact(3);
+        FleetArtifact a = withCertificateOnM1(plain);
+        String s = new String(a.toCanonicalJson(), StandardCharsets.UTF_8);
+        assertThat(s).contains("\"id\":\"m1\",\"peer_tls_certificate\":\"" + CERT_B64 + "\",\"role\":\"member\",");
+        assertThat(s.indexOf("peer_tls_certificate")).isEqualTo(s.lastIndexOf("peer_tls_certificate"));
+        FleetArtifact back = FleetArtifact.parse(a.toCanonicalJson());
+        assertThat(back).isEqualTo(a);
+        assertThat(back.member("m1").orElseThrow().peerTlsCertificate())
+                .isEqualTo(java.util.Base64.getDecoder().decode(CERT_B64));
+        assertThat(back.member("m2").orElseThrow().hasPeerTlsCertificate()).isFalse();
+        // the certificate is covered by the digest the signer signs
+        assertThat(a.digest()).isNotEqualTo(plain.digest());
+        assertThat(a.member("m1").orElseThrow().sameKeys(plain.member("m1").orElseThrow())).isFalse();
+    }
+
+    @Test
+    void parse_badPeerTlsCertificate_rejected() {
+        String s = new String(withCertificateOnM1(TestLog.artifact(1)).toCanonicalJson(), StandardCharsets.UTF_8);
+        for (String bad : new String[]{
+                s.replace(CERT_B64, ""),
+                s.replace(CERT_B64, java.util.Base64.getEncoder().encodeToString("not a certificate".getBytes(
+                        StandardCharsets.UTF_8))),
+                s.replace(CERT_B64, "%%%"),
+        }) {
+            assertThatThrownBy(() -> FleetArtifact.parse(bad.getBytes(StandardCharsets.UTF_8))).as(bad)
+                    .isInstanceOf(FormatException.class);
+        }
+    }
+
     @Test
     void parse_invalidArtifacts_rejected() {
         FleetArtifact a = TestLog.artifact(1);

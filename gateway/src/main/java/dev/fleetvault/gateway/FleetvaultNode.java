@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * address), the internal {@code Member} service (mutual TLS on its {@code peer} address), this
  * member's role bound to its own HSM, and its quorum participant.
  *
- * <p>Start-up order (production): open the HSM driver and find the member's keys (on a worker
- * thread); obtain the fleet's signed bundle ({@code fleet_bundle}: a file or the signer) and
+ * <p>Start-up order (production): open the HSM driver and find the member's keys, which the
+ * ceremony generated (on a worker thread; a missing key stops start-up, none is generated); obtain the fleet's signed bundle ({@code fleet_bundle}: a file or the signer) and
  * verify it against the configured trust anchors (signer, operator, audit-log inclusion; the
  * ceremony evidence and its witnesses where configured), refusing to start unless it lists this
  * member with exactly the keys in its own HSM and exactly the configured members; take every
@@ -155,6 +155,17 @@ public final class FleetvaultNode {
       dev.fleetvault.gateway.ports.PortCheck.requireFree(member, String.valueOf(config.source()));
       Files.createDirectories(spec.dataDir());
       driver = DriverOpener.open(config, spec);
+      if (!config.development()) {
+        // production: the ceremony generated the member's keys; a node never makes new ones
+        for (String role : java.util.List.of("hpke", "sign", "seal")) {
+          String label = "fleetvault." + member.id() + "." + role;
+          if (driver.findKey(label).isEmpty()) {
+            throw new FleetBundleException("member " + member.id() + ": no key " + label + " in "
+                + "this node's HSM; `fleetvault ceremony member` generates the member's keys on "
+                + "its own host before the fleet bundle is made");
+          }
+        }
+      }
       keys = MemberKeys.ensure(driver, member.id());
       keys = dev.fleetvault.gateway.member.HpkeRotation.current(driver, spec.dataDir(), keys);
       java.util.List<String> ids = config.members().stream().map(MemberSpec::id).toList();

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Three separate node processes on SoftHSM2 from {@code config/softhsm-3dc/} (ports and data
- * moved into the test's range and temp dir): kill -9 of one during a recovery loop, later
+ * moved into the test's range and temp dir; as a development fleet on loopback, peers from the
+ * development fleet directory instead of the ceremony's bundle): kill -9 of one during a recovery loop, later
  * recoveries succeed; restarted, it rejoins and serves.
  */
 class SoftHsmProcessesTest {
@@ -76,6 +77,12 @@ class SoftHsmProcessesTest {
         text = text.replace("127.0.0.1:75" + k + m, "127.0.0.1:" + (base + (m - 1) * 4 + k));
       }
     }
+    // the nodes' peers come from the development fleet directory here (this module has no
+    // ceremony CLI and no signer; cli/.../CeremonyFleetTest starts a fleet from a ceremony)
+    int from = text.indexOf("fleet_bundle:");
+    int to = text.indexOf("\nfleet:\n");
+    assertThat(from).isPositive();
+    text = text.substring(0, from) + "development: true\n" + text.substring(to + 1);
     // this test's client stretches PINs with the cheap test parameters: allow them here only
     text = text.replace("pin_params: [argon2id-v1-default]",
         "pin_params: [argon2id-v1-default, " + TestFleet.TEST_PIN_PARAMS + "]");

@@ -288,6 +288,10 @@ public final class CeremonyCommand implements Runnable {
         int validityDays;
         @Option(names = "--allow-soft-driver", description = "accept members on the software driver (DEVELOPMENT ONLY)")
         boolean allowSoft;
+        @Option(names = "--allow-keys-without-provenance",
+                description = "accept member keys without the device's proof of on-device generation (member_keys: wrapped"
+                        + " on an HSM without EC keys, e.g. PyKMIP); the evidence then shows NO PROVENANCE for them")
+        boolean allowNoProvenance;
 
         @Override
         public Integer call() throws Exception {
@@ -384,6 +388,11 @@ public final class CeremonyCommand implements Runnable {
 
             steps.step("verifying what was written");
             EvidencePolicy policy = allowSoft ? EvidencePolicy.STRICT.allowingSoftDriver() : EvidencePolicy.STRICT;
+            if (allowNoProvenance) {
+                policy = new EvidencePolicy(policy.allowEmptyEvidenceDigest(), policy.requireMajorityThreshold(),
+                        policy.allowSoftDriver(), false, policy.requireHardwareAttestation(), policy.expectedSoftwareSha256());
+                steps.line("      WARNING: keys without device provenance are accepted (--allow-keys-without-provenance)");
+            }
             EvidenceReport r = new EvidenceVerifier(new WitnessPolicy(policyKeys, policyKeys.size()), policy,
                     AttestationVerifiers.load()).verify(files, Optional.of(artifact));
             r.failures().forEach(c -> steps.line("      " + c));

@@ -2,7 +2,7 @@ package dev.fleetvault.gateway.config;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,16 +17,17 @@ import java.util.Optional;
  * @param signer the signer's base URL, if the bundle is fetched from the signer
  * @param evidence the ceremony's evidence package directory; when present it must verify against
  *     the artifact with the witness keys below (strict evidence policy)
- * @param witnessKeys the ceremony witnesses' Ed25519 public keys ({@code NAME.pub.pem}); the
- *     witness name is the file name before {@code .pub.pem}
+ * @param witnessKeys the ceremony witnesses' Ed25519 public keys by witness name (written
+ *     {@code NAME=FILE} in the configuration, as {@code evidence verify --witness} takes them)
  * @param witnessQuorum witness signatures required (default: all listed)
  * @param allowSoftDriver DEVELOPMENT/TEST ONLY: members on the software driver are accepted (in
  *     the evidence and for this node's own HSM); logged at WARN on every start
  */
 public record FleetBundleSpec(Path trust, Optional<Path> file, Optional<URI> signer,
-    Optional<Path> evidence, List<Path> witnessKeys, int witnessQuorum, boolean allowSoftDriver) {
-  /** Copies the list. */
+    Optional<Path> evidence, Map<String, Path> witnessKeys, int witnessQuorum,
+    boolean allowSoftDriver) {
+  /** Copies the map. */
   public FleetBundleSpec {
-    witnessKeys = List.copyOf(witnessKeys);
+    witnessKeys = Map.copyOf(witnessKeys);
   }
 }

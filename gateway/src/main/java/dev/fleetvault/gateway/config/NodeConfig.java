@@ -270,18 +270,23 @@ public final class NodeConfig {
       }
     }
     String evidence = b.string("evidence", null);
-    List<Path> witnesses = new ArrayList<>();
+    java.util.Map<String, Path> witnesses = new java.util.TreeMap<>();
     if (b.has("witnesses")) {
       for (String w : b.strings("witnesses")) {
-        if (!w.endsWith(".pub.pem")) {
-          throw b.errorAt("witnesses", "witness public keys are NAME.pub.pem files, got " + w);
+        int eq = w.indexOf('=');
+        if (eq <= 0 || eq == w.length() - 1 || !w.substring(0, eq).matches("[A-Za-z0-9._-]{1,64}")) {
+          throw b.errorAt("witnesses", "each witness is NAME=PUBLIC_KEY_FILE (the name it signed "
+              + "the ceremony with), got '" + w + "'");
         }
-        witnesses.add(base.resolve(w).normalize());
+        if (witnesses.put(w.substring(0, eq), base.resolve(w.substring(eq + 1)).normalize())
+            != null) {
+          throw b.errorAt("witnesses", "witness '" + w.substring(0, eq) + "' appears twice");
+        }
       }
     }
     if (evidence != null && witnesses.isEmpty()) {
       throw b.errorAt("witnesses", "evidence is checked against the ceremony's witnesses: list "
-          + "their NAME.pub.pem files");
+          + "NAME=PUBLIC_KEY_FILE");
     }
     int quorum = b.integer("witness_quorum", witnesses.size(), witnesses.isEmpty() ? 0 : 1,
         Math.max(witnesses.size(), 0));

@@ -92,8 +92,12 @@ public final class FleetBundleBoot {
           + spec.trust().getFileName() + ": " + rej.reason() + ": " + rej.detail());
     }
     FleetArtifact a = ((VerificationResult.Accepted) r).artifact();
-    checkFleet(config, a, from);
+    if (!a.fleetId().equals(config.fleetId())) {
+      throw new FleetBundleException("the fleet bundle from " + from + " is for fleet '"
+          + a.fleetId() + "', this node's configuration is fleet '" + config.fleetId() + "'");
+    }
     checkOwnKeys(a, member, keys);
+    checkMembers(config, a);
     spec.evidence().ifPresent(dir -> checkEvidence(spec, dir, a));
     return new Verified(a, env.toJson());
   }
@@ -141,11 +145,7 @@ public final class FleetBundleBoot {
     }
   }
 
-  private static void checkFleet(NodeConfig config, FleetArtifact a, String from) {
-    if (!a.fleetId().equals(config.fleetId())) {
-      throw new FleetBundleException("the fleet bundle from " + from + " is for fleet '"
-          + a.fleetId() + "', this node's configuration is fleet '" + config.fleetId() + "'");
-    }
+  private static void checkMembers(NodeConfig config, FleetArtifact a) {
     Set<String> configured = config.members().stream().map(MemberSpec::id)
         .collect(Collectors.toCollection(TreeSet::new));
     Set<String> listed = a.members().stream().map(FleetMember::id)
@@ -182,9 +182,9 @@ public final class FleetBundleBoot {
 
   private static void checkEvidence(FleetBundleSpec spec, Path dir, FleetArtifact a) {
     Map<String, byte[]> witnesses = new TreeMap<>();
-    for (Path p : spec.witnessKeys()) {
-      String name = p.getFileName().toString();
-      name = name.substring(0, name.length() - ".pub.pem".length());
+    for (Map.Entry<String, Path> w : spec.witnessKeys().entrySet()) {
+      String name = w.getKey();
+      Path p = w.getValue();
       try {
         String pem = Files.readString(p, StandardCharsets.US_ASCII);
         byte[] spki = Base64.getMimeDecoder().decode(pem

@@ -106,7 +106,7 @@ public final class FleetOnHosts {
     y.append("# host ").append(member(self)).append(" of a separate-hosts systest fleet (production mode)\n");
     y.append("version: 1\ndata_root: data\n");
     y.append("fleet_bundle:\n  trust: trust.json\n  file: fleet-bundle.json\n  evidence: evidence\n")
-        .append("  witnesses: [alice.pub.pem]\n  allow_soft_driver: true   # TESTS ONLY\n");
+        .append("  witnesses: [alice=alice.pub.pem]\n  allow_soft_driver: true   # TESTS ONLY\n");
     y.append("fleet:\n  id: systest\n  members:\n");
     for (int i = 1; i <= hosts.size(); i++) {
       String a = hosts.address(i);
