@@ -17,6 +17,7 @@ import dev.fleetvault.gateway.edge.GrpcEdge;
 import dev.fleetvault.gateway.edge.WebSocketEdge;
 import dev.fleetvault.gateway.hsm.HsmExecutor;
 import dev.fleetvault.gateway.http.HealthRoutes;
+import dev.fleetvault.gateway.http.WebAppRoutes;
 import dev.fleetvault.gateway.http.NodeMetrics;
 import dev.fleetvault.gateway.impl.DriverOpener;
 import dev.fleetvault.gateway.impl.MemberRuntime;
@@ -165,7 +166,8 @@ public final class FleetvaultNode {
       edge = new EdgeVerticle(member.client(), max,
           new GrpcEdge(edgeService, runtime, metrics),
           new WebSocketEdge(edgeService, runtime, metrics, max),
-          v -> HealthRoutes.create(v, metrics, runtime::ready), config.limits());
+          v -> WebAppRoutes.mount(HealthRoutes.create(v, metrics, runtime::ready), v,
+              java.util.Optional.of(config.fleetDir().resolve("trust.json"))), config.limits());
       return runtime.start().compose(v -> {
         peer = new PeerVerticle(member.peer(), tls, max, tokens, runtime.handler());
         return vertx.deployVerticle(peer);
