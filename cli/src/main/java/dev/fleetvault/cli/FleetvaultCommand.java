@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
         RegisterCommand.class,
         RecoverCommand.class,
         DeleteCommand.class,
+        AppLinkCommand.class,
         StatusCommand.class,
         BenchCommand.class,
         dev.fleetvault.cli.audit.BundleCommand.class,
