@@ -108,7 +108,7 @@ public class MemberFlowBenchmark {
         .setBlindedElement(ByteString.copyFrom(b)).setNonce(ByteString.copyFrom(new byte[32])).build());
     dh1 = dh(recover1);
     try (OpenedRequest o = logic.open(Phase.PHASE_RECOVER1, recover1, APP, dh1)) {
-      byte[] id = ((Recover1Step.CommitAttempt) logic.recover1(o, row)).attemptId();
+      byte[] id = ((Recover1Step.CommitAttempt) logic.recover1(o, row, record)).attemptId();
       grant = Mint.MINT.witness(CommitWitness.Kind.ATTEMPT_GRANTED, 1, LedgerKeys.of(APP, USER), 1, digest, 1, id, 9,
           false, 1);
     }
@@ -137,7 +137,7 @@ public class MemberFlowBenchmark {
   @Benchmark
   public MemberResponse recover1() {
     try (OpenedRequest o = logic.open(Phase.PHASE_RECOVER1, recover1, APP, dh(recover1))) {
-      logic.recover1(o, row);
+      logic.recover1(o, row, record);
       return logic.recover1Evaluate(o, record, grant);
     }
   }
@@ -146,7 +146,7 @@ public class MemberFlowBenchmark {
   @Benchmark
   public MemberResponse recover1FromDh() {
     try (OpenedRequest o = logic.open(Phase.PHASE_RECOVER1, recover1, APP, dh1)) {
-      logic.recover1(o, row);
+      logic.recover1(o, row, record);
       return logic.recover1Evaluate(o, record, grant);
     }
   }

@@ -8,6 +8,11 @@ import dev.fleetvault.protocol.group.GroupElement;
 import dev.fleetvault.protocol.group.InvalidEncodingException;
 import dev.fleetvault.protocol.group.Scalar;
 import dev.fleetvault.protocol.hpke.Hpke;
+import dev.fleetvault.protocol.passkey.PasskeyAssertionVerifier;
+import dev.fleetvault.protocol.passkey.PasskeyDerivations;
+import dev.fleetvault.protocol.passkey.PasskeyEntry;
+import dev.fleetvault.protocol.passkey.PasskeyRefusedException;
+import dev.fleetvault.protocol.passkey.RelyingParty;
 import dev.fleetvault.protocol.secret.SecretBytes;
 import dev.fleetvault.protocol.threshold.MemberEvaluation;
 import dev.fleetvault.protocol.threshold.MemberKeyShare;
@@ -18,6 +23,7 @@ import dev.fleetvault.protocol.wire.DeleteReply;
 import dev.fleetvault.protocol.wire.MemberRecord;
 import dev.fleetvault.protocol.wire.MemberRequest;
 import dev.fleetvault.protocol.wire.MemberResponse;
+import dev.fleetvault.protocol.wire.PasskeyRecord;
 import dev.fleetvault.protocol.wire.Phase;
 import dev.fleetvault.protocol.wire.Recover0Payload;
 import dev.fleetvault.protocol.wire.Recover0Reply;
@@ -40,6 +46,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 
 /**
@@ -70,6 +77,11 @@ import javax.crypto.AEADBadTagException;
  *       payload throws {@link BadRequestException} and nothing is stored.</li>
  *   <li>Every answer is sealed to the client under a key exported from the request's HPKE
  *       context; the edge can neither read nor forge it.</li>
+ *   <li>Passkey entries (PROTOCOL.md 21): {@link #recover1} names the {@code attempt} to commit
+ *       only after the {@link PasskeyAssertionVerifier} accepted an assertion whose challenge is
+ *       bound to exactly that attempt, checked against the passkey in the member's own
+ *       (digest-checked) record; otherwise it answers PASSKEY_REFUSED and nothing is counted.
+ *       register2 stores a passkey only with the app's configured {@link RelyingParty}.</li>
  * </ul>
  * Thread-safe if the {@link SecureRandom} is.
  */
@@ -79,6 +91,17 @@ public final class MemberLogic {
   private final String fleetId;
   private final RegistrationPolicy policy;
   private final SecureRandom random;
+  private final PasskeyAssertionVerifier passkeys;
+
+  /**
+   * As {@link #MemberLogic(int, byte[], String, RegistrationPolicy, SecureRandom,
+   * PasskeyAssertionVerifier)} with the webauthn4j verifier
+   * ({@link PasskeyAssertionVerifier#webauthn4j()}).
+   */
+  public MemberLogic(int memberIndex, byte[] hpkePublicKeyUncompressed, String fleetId, RegistrationPolicy policy,
+      SecureRandom random) {
+    this(memberIndex, hpkePublicKeyUncompressed, fleetId, policy, random, PasskeyAssertionVerifier.webauthn4j());
+  }
 
   /**
    * The core of member {@code memberIndex} (1..n) of fleet {@code fleetId}, whose HPKE public
@@ -86,7 +109,8 @@ public final class MemberLogic {
    * that {@code policy} allows.
    */
   public MemberLogic(int memberIndex, byte[] hpkePublicKeyUncompressed, String fleetId, RegistrationPolicy policy,
-      SecureRandom random) {
+      SecureRandom random, PasskeyAssertionVerifier passkeys) {
+    this.passkeys = Objects.requireNonNull(passkeys, "passkeys");
     this.publicKey = MemberKey.of(memberIndex, hpkePublicKeyUncompressed).hpkePublicKey();
     this.memberIndex = memberIndex;
     this.fleetId = Objects.requireNonNull(fleetId, "fleetId");
@@ -218,12 +242,27 @@ public final class MemberLogic {
    * @throws BadRequestException for a payload the policy or the checks refuse (nothing stored)
    */
   public Register2Step register2(OpenedRequest request, LedgerRow row, byte[] currentRecord) {
+    return register2(request, row, currentRecord, Optional.empty());
+  }
+
+  /**
+   * Register round 2 as {@link #register2(OpenedRequest, LedgerRow, byte[])}, for an app whose
+   * WebAuthn relying party is {@code relyingParty} (from the node's app configuration; empty:
+   * passkey registrations are refused). A passkey entry (PROTOCOL.md 21.1, 21.3) must use
+   * {@code passkey-prf-v1} and carry a credential whose key the verifier accepts; the record
+   * then holds the credential and this relying party.
+   *
+   * @throws BadRequestException for a payload the policy or the checks refuse (nothing stored)
+   */
+  public Register2Step register2(OpenedRequest request, LedgerRow row, byte[] currentRecord,
+      Optional<RelyingParty> relyingParty) {
     expect(request, Phase.PHASE_REGISTER2);
     Register2Payload p = (Register2Payload) request.payload();
     if (p.getRecordVersion() < 1 || p.getRecordVersion() > WireLimits.MAX_RECORD_VERSION) {
       throw new BadRequestException("register2: record version must be 1.." + WireLimits.MAX_RECORD_VERSION);
     }
     policy.check(p.getThreshold(), p.getMembers(), p.getGuessLimit(), p.getPinParams());
+    PasskeyRecord passkey = passkeyRecord(request, p, relyingParty);
     try {
       List<GroupElement> commitments = new ArrayList<>();
       for (int j = 0; j < p.getCommitmentsCount(); j++) {
@@ -262,6 +301,9 @@ public final class MemberLogic {
         .setUnlockTag(p.getUnlockTag())
         .setSecretCiphertext(p.getSecretCiphertext())
         .build();
+    if (passkey != null) {
+      record = record.toBuilder().setPasskey(passkey).build();
+    }
     byte[] bytes = WireCodec.encode(record);
     try {
       if (p.getRecordVersion() <= row.version()) {
@@ -276,6 +318,36 @@ public final class MemberLogic {
     } finally {
       Derive.wipe(bytes);
     }
+  }
+
+  /** The passkey part of a registration's record (PROTOCOL.md 21.3), or null for a PIN entry. */
+  private PasskeyRecord passkeyRecord(OpenedRequest request, Register2Payload p, Optional<RelyingParty> rp) {
+    boolean entry = PasskeyEntry.isEntry(request.userId());
+    boolean params = PasskeyDerivations.isPasskeyParams(p.getPinParams());
+    if (entry != params || params != p.hasPasskey()) {
+      throw new BadRequestException("register2: a passkey entry (user id ending in 0xFF \"passkey\") must use PIN"
+          + " parameters " + PasskeyDerivations.PIN_PARAMS_ID + " with a passkey credential, and only it may");
+    }
+    if (!entry) {
+      return null;
+    }
+    if (rp.isEmpty()) {
+      throw new BadRequestException("register2: this app has no passkey relying party configured"
+          + " (apps[].passkey in the node configuration)");
+    }
+    byte[] cose;
+    try {
+      cose = passkeys.coseKey(p.getPasskey());
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException("register2: " + e.getMessage(), e);
+    }
+    return PasskeyRecord.newBuilder()
+        .setCredentialId(p.getPasskey().getCredentialId())
+        .setCosePublicKey(ByteString.copyFrom(cose))
+        .setRpId(rp.get().rpId())
+        .addAllAllowedOrigins(rp.get().origins())
+        .setUserHandle(p.getPasskey().getUserHandle())
+        .build();
   }
 
   /** Register round 2, after the ledger committed {@code register(user, version, ...)}. */
@@ -315,18 +387,24 @@ public final class MemberLogic {
         .setRegistrationSalt(record.getRegistrationSalt())
         .addAllCommitments(record.getCommitmentsList())
         .setGeneration(row.generation())
+        .setPasskeyCredentialId(record.getPasskey().getCredentialId())
+        .setPasskeyRpId(record.getPasskey().getRpId())
         .build());
   }
 
   /**
    * Recover phase 1, step 1: checks the request against the row (version and generation; a
    * mismatch is answered VERSION_MISMATCH, nothing committed: the client re-runs phase 0),
-   * validates the blinded element and names the attempt the gateway must commit. Needs no
-   * record: the record is unsealed only once the attempt is granted.
+   * validates the blinded element and, for a passkey entry, the WebAuthn assertion (PROTOCOL.md
+   * 21.6: refused → PASSKEY_REFUSED, nothing committed), and names the attempt the gateway must
+   * commit. {@code recordPlaintext} is the unsealed record at {@code row.version()} (checked
+   * against the row's digest here; null if the row is not REGISTERED): the gateway unseals it
+   * before it commits anything.
    *
-   * @throws BadRequestException if the blinded element is not a valid non-identity point
+   * @throws BadRequestException if the blinded element is not a valid non-identity point, or a
+   *     PIN entry's request carries a passkey assertion
    */
-  public Recover1Step recover1(OpenedRequest request, LedgerRow row) {
+  public Recover1Step recover1(OpenedRequest request, LedgerRow row, byte[] recordPlaintext) {
     expect(request, Phase.PHASE_RECOVER1);
     Recover1Payload p = (Recover1Payload) request.payload();
     ReplyStatus s = status(row);
@@ -338,7 +416,27 @@ public final class MemberLogic {
       return new Recover1Step.Reply(respond(request, Recover1Reply.newBuilder().setStatus(s).build()));
     }
     blinded(p);
-    return new Recover1Step.CommitAttempt(row.version(), row.recordDigest(), row.generation(), attemptId(request, p));
+    MemberRecord record = recordAt(request, row, recordPlaintext);
+    byte[] attemptId = attemptId(request, p);
+    if (!record.hasPasskey()) {
+      if (p.hasPasskeyAssertion()) {
+        throw new BadRequestException("recover1: a passkey assertion for a registration without a passkey");
+      }
+    } else {
+      try {
+        if (!p.hasPasskeyAssertion()) {
+          throw new PasskeyRefusedException("no passkey assertion");
+        }
+        passkeys.verify(record.getPasskey(), p.getPasskeyAssertion(),
+            PasskeyDerivations.challenge(request.userId(), p.getRecordVersion(), attemptId));
+      } catch (PasskeyRefusedException e) {
+        return new Recover1Step.Reply(respond(request, Recover1Reply.newBuilder()
+            .setStatus(ReplyStatus.REPLY_STATUS_PASSKEY_REFUSED)
+            .setGuessesRemaining(Math.min(row.guessesRemaining(), record.getGuessLimit()))
+            .build()), e.getMessage());
+      }
+    }
+    return new Recover1Step.CommitAttempt(row.version(), row.recordDigest(), row.generation(), attemptId);
   }
 
   private static GroupElement blinded(Recover1Payload p) {

@@ -40,10 +40,19 @@ public sealed interface Recover1Step permits Recover1Step.CommitAttempt, Recover
     }
   }
 
-  /** Effect: send this answer; commit nothing (not registered, no guesses, version or generation mismatch). */
-  record Reply(MemberResponse response) implements Recover1Step {
+  /**
+   * Effect: send this answer; commit nothing (not registered, no guesses, version or generation
+   * mismatch, passkey refused). {@code passkeyRefusal} names the failed passkey check
+   * (PROTOCOL.md 21.6; for logs and metrics, never a secret), or is null.
+   */
+  record Reply(MemberResponse response, String passkeyRefusal) implements Recover1Step {
     public Reply {
       Objects.requireNonNull(response, "response");
+    }
+
+    /** An answer that is not a passkey refusal. */
+    public Reply(MemberResponse response) {
+      this(response, null);
     }
   }
 }

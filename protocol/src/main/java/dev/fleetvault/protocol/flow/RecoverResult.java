@@ -14,7 +14,8 @@ import java.util.Objects;
  * reported.
  */
 public sealed interface RecoverResult
-    permits RecoverResult.Recovered, RecoverResult.WrongPin, RecoverResult.NoGuesses, RecoverResult.NotRegistered {
+    permits RecoverResult.Recovered, RecoverResult.WrongPin, RecoverResult.NoGuesses, RecoverResult.NotRegistered,
+    RecoverResult.PasskeyRefused {
 
   /** The PIN was right; here is the secret. The caller owns and should wipe it. */
   record Recovered(SecretBytes secret) implements RecoverResult {
@@ -42,4 +43,16 @@ public sealed interface RecoverResult
 
   /** No secret is registered for this user (or it was deleted). */
   record NotRegistered() implements RecoverResult {}
+
+  /**
+   * A passkey entry's members refused the assertion (PROTOCOL.md 21.6): nothing was counted;
+   * {@code guessesRemaining} as the refusing members report it.
+   */
+  record PasskeyRefused(int guessesRemaining) implements RecoverResult {
+    public PasskeyRefused {
+      if (guessesRemaining < 0) {
+        throw new IllegalArgumentException("guessesRemaining must be >= 0");
+      }
+    }
+  }
 }

@@ -9,7 +9,10 @@ import dev.fleetvault.protocol.group.GroupElement;
 import dev.fleetvault.protocol.group.InvalidEncodingException;
 import dev.fleetvault.protocol.group.Scalar;
 import dev.fleetvault.protocol.oprf.BlindedInput;
+import dev.fleetvault.protocol.passkey.PasskeyDerivations;
+import dev.fleetvault.protocol.passkey.PasskeyEntry;
 import dev.fleetvault.protocol.pin.Argon2idParameters;
+import dev.fleetvault.protocol.wire.PasskeyAssertion;
 import dev.fleetvault.protocol.secret.SecretBytes;
 import dev.fleetvault.protocol.threshold.CombineResult;
 import dev.fleetvault.protocol.threshold.MemberEvaluation;
@@ -95,6 +98,8 @@ public final class Recovery {
   private ByteString currentConfig;
   private int restarts;
   private int minRemaining = Integer.MAX_VALUE;
+  /** Passkey recoveries: where the assertion for each attempt comes from; null for a PIN. */
+  private PasskeyAssertionSource passkeySource;
 
   private Recovery(RealmConfig realm, String appId, byte[] userId, SecretBytes pin, SecureRandom random) {
     this.realm = realm;
@@ -115,6 +120,23 @@ public final class Recovery {
     LedgerKeys.requireAppId(appId);
     Registration.checkUserId(userId);
     return new Recovery(realm, appId, userId.clone(), SecretBytes.wrap(pin.copy()), random);
+  }
+
+  /**
+   * Starts a recovery of the passkey entry of app user {@code appUserId} (PROTOCOL.md 21): the
+   * OPRF input comes from {@code prfOutput} (32 bytes, copied), and the assertion for the
+   * attempt from {@code assertions}, called once per new attempt with the challenge that binds
+   * it (21.5).
+   */
+  public static Recovery beginPasskey(RealmConfig realm, String appId, byte[] appUserId, SecretBytes prfOutput,
+      PasskeyAssertionSource assertions, SecureRandom random) {
+    Objects.requireNonNull(assertions, "assertions");
+    if (prfOutput.length() != PasskeyDerivations.LENGTH) {
+      throw new IllegalArgumentException("a passkey PRF output must be " + PasskeyDerivations.LENGTH + " bytes");
+    }
+    Recovery r = begin(realm, appId, PasskeyEntry.of(appUserId), prfOutput, random);
+    r.passkeySource = assertions;
+    return r;
   }
 
   /** Phase 0 request: sealed to every member of the realm (again after a {@link RecoveryStep.Restart}). */
@@ -199,8 +221,13 @@ public final class Recovery {
         if (blinded != null) {
           blinded.close();
         }
-        Argon2idParameters params = Argon2idParameters.forId(agreed.getPinParams());
-        try (SecretBytes stretched = RegistrationMath.stretch(pin, userId, realm.fleetId(), params,
+        boolean passkeyEntry = PasskeyDerivations.isPasskeyParams(agreed.getPinParams());
+        if (passkeyEntry != (passkeySource != null)) {
+          throw new FlowException(passkeyEntry
+              ? "recover0: this entry is protected by a passkey; recover it with a passkey"
+              : "recover0: this entry is protected by a PIN, not a passkey");
+        }
+        try (SecretBytes stretched = RegistrationMath.stretch(pin, userId, realm.fleetId(), agreed.getPinParams(),
             agreed.getRegistrationSalt().toByteArray())) {
           byte[] p = stretched.copy();
           try {
@@ -218,6 +245,14 @@ public final class Recovery {
             .setBlindedElement(ByteString.copyFrom(blinded.blindedElement().encodeCompressed()))
             .setNonce(ByteString.copyFrom(nonce))
             .build();
+        if (passkeySource != null) {
+          byte[] id = Derive.attemptId(realm.fleetId(), appId, userId, payload.getRecordVersion(),
+              payload.getGeneration(), payload.getBlindedElement().toByteArray(), payload.getNonce().toByteArray());
+          PasskeyAssertion assertion = passkeySource.assertionFor(new PasskeyChallenge(
+              PasskeyDerivations.challenge(userId, payload.getRecordVersion(), id),
+              agreed.getPasskeyCredentialId().toByteArray(), agreed.getPasskeyRpId()));
+          payload = payload.toBuilder().setPasskeyAssertion(Objects.requireNonNull(assertion, "assertion")).build();
+        }
       }
       pendingGuess = null;
       pendingConfig = null;
@@ -275,7 +310,13 @@ public final class Recovery {
       for (ByteString c : r.getCommitmentsList()) {
         ks.add(GroupElement.decodeCompressed(c.toByteArray()));
       }
-      Argon2idParameters.forId(r.getPinParams());
+      if (PasskeyDerivations.isPasskeyParams(r.getPinParams())) {
+        if (r.getPasskeyCredentialId().isEmpty()) {
+          return false;
+        }
+      } else {
+        Argon2idParameters.forId(r.getPinParams());
+      }
       return new ThresholdOprfClient(r.getThreshold(), ks).commitmentsConsistent();
     } catch (IllegalArgumentException e) {
       return false;
@@ -296,6 +337,8 @@ public final class Recovery {
       int noGuesses = 0;
       int notRegistered = 0;
       int stale = 0;
+      int passkeyRefused = 0;
+      int refusedRemaining = Integer.MAX_VALUE;
       for (Map.Entry<Integer, Recover1Reply> e : replies.entrySet()) {
         Recover1Reply r = e.getValue();
         switch (r.getStatus()) {
@@ -316,6 +359,10 @@ public final class Recovery {
             break;
           case REPLY_STATUS_NOT_REGISTERED:
             notRegistered++;
+            break;
+          case REPLY_STATUS_PASSKEY_REFUSED:
+            passkeyRefused++;
+            refusedRemaining = Math.min(refusedRemaining, r.getGuessesRemaining());
             break;
           default:
             flagged.add(e.getKey());
@@ -338,6 +385,9 @@ public final class Recovery {
         }
         if (notRegistered >= realm.threshold()) {
           return new RecoveryStep.Done<>(new RecoverResult.NotRegistered());
+        }
+        if (passkeyRefused > 0) {
+          return new RecoveryStep.Done<>(new RecoverResult.PasskeyRefused(refusedRemaining));
         }
         throw new InsufficientAnswersException("recover1",
             ((CombineResult.Insufficient) combined).verified().size(), realm.threshold(), flagged);

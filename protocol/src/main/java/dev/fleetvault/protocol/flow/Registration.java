@@ -4,7 +4,9 @@ import com.google.protobuf.ByteString;
 import dev.fleetvault.protocol.flow.impl.ClientRound;
 import dev.fleetvault.protocol.flow.impl.RegistrationMath;
 import dev.fleetvault.protocol.group.Scalar;
-import dev.fleetvault.protocol.pin.Argon2idParameters;
+import dev.fleetvault.protocol.passkey.PasskeyDerivations;
+import dev.fleetvault.protocol.passkey.PasskeyEntry;
+import dev.fleetvault.protocol.wire.PasskeyCredential;
 import dev.fleetvault.protocol.secret.SecretBytes;
 import dev.fleetvault.protocol.wire.Phase;
 import dev.fleetvault.protocol.wire.Register1Payload;
@@ -53,6 +55,10 @@ public final class Registration {
   private State state = State.NEW;
   private ClientRound round;
   private long version;
+  /** The PIN parameter set: the realm's, or passkey-prf-v1 for a passkey entry. */
+  private String pinParams;
+  /** The passkey credential of a passkey entry, else null. */
+  private PasskeyCredential passkey;
 
   private Registration(RealmConfig realm, String appId, byte[] userId, SecretBytes pin, SecretBytes secret,
       int guessLimit, SecureRandom random) {
@@ -63,6 +69,7 @@ public final class Registration {
     this.secret = secret;
     this.guessLimit = guessLimit;
     this.random = random;
+    this.pinParams = realm.pinParams();
   }
 
   /**
@@ -89,6 +96,28 @@ public final class Registration {
     }
     return new Registration(realm, appId, userId.clone(), SecretBytes.wrap(pin.copy()),
         SecretBytes.wrap(secret.copy()), guessLimit, random);
+  }
+
+  /**
+   * Starts a registration of {@code secret} on the passkey entry of app user {@code appUserId}
+   * (PROTOCOL.md 21.1, 21.3): the OPRF input is derived from {@code prfOutput} (the 32-byte
+   * WebAuthn PRF output for {@link dev.fleetvault.protocol.passkey.PasskeyDerivations#prfSalt})
+   * with {@code passkey-prf-v1}, and every member stores {@code credential}. Copies the PRF
+   * output and the secret.
+   *
+   * @throws IllegalArgumentException for a PRF output that is not 32 bytes, an app user id
+   *     longer than {@link PasskeyEntry#MAX_BASE_USER_ID}, or the arguments {@link #begin} refuses
+   */
+  public static Registration beginPasskey(RealmConfig realm, String appId, byte[] appUserId, SecretBytes prfOutput,
+      PasskeyCredential credential, SecretBytes secret, int guessLimit, SecureRandom random) {
+    Objects.requireNonNull(credential, "credential");
+    if (prfOutput.length() != PasskeyDerivations.LENGTH) {
+      throw new IllegalArgumentException("a passkey PRF output must be " + PasskeyDerivations.LENGTH + " bytes");
+    }
+    Registration r = begin(realm, appId, PasskeyEntry.of(appUserId), prfOutput, secret, guessLimit, random);
+    r.pinParams = PasskeyDerivations.PIN_PARAMS_ID;
+    r.passkey = credential;
+    return r;
   }
 
   static void checkUserId(byte[] userId) {
@@ -150,16 +179,18 @@ public final class Registration {
             + " this user cannot be registered again");
       }
       version = highest + 1;
-      Argon2idParameters params = Argon2idParameters.forId(realm.pinParams());
       int n = realm.size();
       int t = realm.threshold();
       byte[] regSalt = new byte[32];
       random.nextBytes(regSalt);
       byte[] nonce = new byte[12];
       random.nextBytes(nonce);
-      RegistrationMath.Inputs in = new RegistrationMath.Inputs(userId, realm.fleetId(), params, version, guessLimit,
+      RegistrationMath.Inputs in = new RegistrationMath.Inputs(userId, realm.fleetId(), pinParams, version, guessLimit,
           n, t, regSalt, randomPolynomial(t), randomPolynomial(t), nonce);
       Map<Integer, Register2Payload> payloads = RegistrationMath.payloads(pin, secret, in);
+      if (passkey != null) {
+        payloads.replaceAll((i, pl) -> pl.toBuilder().setPasskey(passkey).build());
+      }
       round = ClientRound.seal(realm, Phase.PHASE_REGISTER2, appId, userId, payloads, random);
       Register2Request req = Register2Request.newBuilder()
           .setVersion(WireVersion.VERSION_1)

@@ -109,6 +109,9 @@ public final class RegistrationPolicy {
           + maxGuessLimit);
     }
     Objects.requireNonNull(pinParams, "pinParams");
+    if (dev.fleetvault.protocol.passkey.PasskeyDerivations.isPasskeyParams(pinParams)) {
+      return; // passkey entries: allowed on every fleet, checked by the member core (PROTOCOL.md 21.1)
+    }
     if (!allowedPinParams.contains(pinParams)) {
       throw new BadRequestException("registration policy: PIN parameters '" + pinParams
           + "' are not allowed by this fleet (allowed: " + new TreeSet<>(allowedPinParams) + ")");

@@ -66,7 +66,7 @@ public final class WireLimits {
   /** Largest encoded MemberResponse (member to edge). */
   public static final int MAX_MEMBER_RESPONSE = 2560;
   /** Largest encoded MemberRecord (what the gateway seals with its HSM). */
-  public static final int MAX_MEMBER_RECORD = 2560;
+  public static final int MAX_MEMBER_RECORD = 4096;
 
   /** Longest app token in characters (a compact JWS; PROTOCOL.md section 15). */
   public static final int MAX_TOKEN = 4096;

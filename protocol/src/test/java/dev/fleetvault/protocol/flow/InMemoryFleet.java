@@ -206,7 +206,7 @@ final class InMemoryFleet {
           case PHASE_REGISTER1:
             return logic.register1(req, row);
           case PHASE_REGISTER2: {
-            Register2Step step = logic.register2(req, row, record(key, row));
+            Register2Step step = logic.register2(req, row, record(key, row), relyingParty);
             if (step instanceof Register2Step.Reply r) {
               return r.response();
             }
@@ -228,7 +228,7 @@ final class InMemoryFleet {
               row = new LedgerRow(row.state(), row.version(), row.recordDigest(), row.generation() + 1,
                   row.guessesRemaining());
             }
-            Recover1Step step = logic.recover1(req, row);
+            Recover1Step step = logic.recover1(req, row, record(key, row));
             if (step instanceof Recover1Step.Reply r) {
               return r.response();
             }
@@ -318,6 +318,9 @@ final class InMemoryFleet {
   final SecureRandom random;
   /** Every byte the edge saw (client requests and responses), for the "edge sees no plaintext" test. */
   final List<byte[]> edgeSaw = new ArrayList<>();
+  /** The app's WebAuthn relying party every member is configured with (empty: passkeys refused). */
+  java.util.Optional<dev.fleetvault.protocol.passkey.RelyingParty> relyingParty = java.util.Optional.of(
+      new dev.fleetvault.protocol.passkey.RelyingParty("app.example", List.of("https://app.example")));
   /** Test hook: members that do not answer. */
   final java.util.Set<Integer> down = new java.util.HashSet<>();
 
@@ -466,6 +469,24 @@ final class InMemoryFleet {
       }
     } while (s2 instanceof RecoveryStep.Restart<Recover2Request>);
     return rec.afterRecover2(call(((RecoveryStep.Send<Recover2Request>) s2).request()));
+  }
+
+  /** Registers {@code secret} on the passkey entry of {@code user} with the authenticator's PRF and credential. */
+  RegisterResult registerPasskey(byte[] user, dev.fleetvault.protocol.passkey.SoftwareAuthenticator a, byte[] secret,
+      int limit) {
+    byte[] prf = a.prf(dev.fleetvault.protocol.passkey.PasskeyDerivations.prfSalt(FLEET_ID, APP_ID, user));
+    Registration reg = Registration.beginPasskey(realm, APP_ID, user, dev.fleetvault.protocol.secret.SecretBytes.wrap(prf),
+        a.credential(), dev.fleetvault.protocol.secret.SecretBytes.copyOf(secret), limit, random);
+    Register1Response r1 = call(reg.register1Request());
+    return reg.finish(call(reg.register2Request(r1)));
+  }
+
+  /** Recovers the passkey entry of {@code user}: PRF from {@code a}, assertions from {@code source}. */
+  RecoverResult recoverPasskey(byte[] user, dev.fleetvault.protocol.passkey.SoftwareAuthenticator a,
+      PasskeyAssertionSource source) {
+    byte[] prf = a.prf(dev.fleetvault.protocol.passkey.PasskeyDerivations.prfSalt(FLEET_ID, APP_ID, user));
+    return recover(Recovery.beginPasskey(realm, APP_ID, user, dev.fleetvault.protocol.secret.SecretBytes.wrap(prf),
+        source, random));
   }
 
   DeleteResult delete(byte[] user) {

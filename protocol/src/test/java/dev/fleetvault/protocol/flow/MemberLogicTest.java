@@ -86,7 +86,7 @@ class MemberLogicTest {
     byte[] record = registered();
     Sent sent = recover1(1, 1);
     try (OpenedRequest req = open(Phase.PHASE_RECOVER1, sent)) {
-      Recover1Step step = node.logic.recover1(req, row());
+      Recover1Step step = node.logic.recover1(req, row(), record);
       assertThat(step).isInstanceOf(Recover1Step.CommitAttempt.class);
       Recover1Step.CommitAttempt c = (Recover1Step.CommitAttempt) step;
       byte[] id = c.attemptId();
@@ -121,10 +121,10 @@ class MemberLogicTest {
   /** Property: a request naming another version or generation is answered VERSION_MISMATCH and commits nothing. */
   @Test
   void recover1_staleVersionOrGeneration_versionMismatchWithoutCommit() throws Exception {
-    registered();
+    byte[] record = registered();
     for (Sent sent : List.of(recover1(7, 1), recover1(1, 2))) {
       try (OpenedRequest req = open(Phase.PHASE_RECOVER1, sent)) {
-        Recover1Step step = node.logic.recover1(req, row());
+        Recover1Step step = node.logic.recover1(req, row(), record);
         assertThat(step).isInstanceOf(Recover1Step.Reply.class);
         Recover1Reply r = reply(sent, Phase.PHASE_RECOVER1, ((Recover1Step.Reply) step).response(),
             Recover1Reply.class);

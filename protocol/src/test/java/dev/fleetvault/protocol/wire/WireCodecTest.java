@@ -145,6 +145,9 @@ class WireCodecTest {
         if (d.getName().equals("MemberResult") || d.getName().equals("MemberUnavailable")) {
           continue; // only ever checked inside a response
         }
+        if (d.getName().startsWith("Passkey")) {
+          continue; // only ever checked inside Register2Payload, Recover1Payload and MemberRecord
+        }
         @SuppressWarnings("unchecked")
         Class<? extends Message> type = (Class<? extends Message>) Class.forName("dev.fleetvault.protocol.wire." + d.getName());
         assertThat(WireCodec.maxSize(type)).as(d.getName()).isPositive();
@@ -184,6 +187,25 @@ class WireCodecTest {
         .addAllCommitments(payload.getCommitmentsList()).setMaskedDataShare(payload.getMaskedDataShare())
         .setUnlockTag(payload.getUnlockTag()).setSecretCiphertext(payload.getSecretCiphertext());
     WireCodec.check(rec.build());
+    // passkey entries (PROTOCOL.md 4.4 and 21): every passkey field at its largest
+    Register2Payload passkeyPayload = WireCodec.check(p.setPinParams("passkey-prf-v1").setPasskey(PasskeyCredential
+        .newBuilder().setCredentialId(ByteString.copyFrom(new byte[255])).setSpkiPublicKey(ByteString.copyFrom(new byte[300]))
+        .setPublicKeyAlgorithm(-257).setUserHandle(ByteString.copyFrom(new byte[64]))).build());
+    assertThat(passkeyPayload.getSerializedSize()).isLessThanOrEqualTo(WireLimits.MAX_PAYLOAD);
+    PasskeyRecord.Builder pr = PasskeyRecord.newBuilder().setCredentialId(ByteString.copyFrom(new byte[255]))
+        .setCosePublicKey(ByteString.copyFrom(new byte[300])).setRpId("r".repeat(253))
+        .setUserHandle(ByteString.copyFrom(new byte[64]));
+    for (int i = 0; i < 8; i++) {
+      pr.addAllowedOrigins("o".repeat(200));
+    }
+    WireCodec.check(rec.setPinParams("passkey-prf-v1").setPasskey(pr).build());
+    Recover1Payload recover1 = WireCodec.check(Recover1Payload.newBuilder().setRecordVersion(WireLimits.MAX_RECORD_VERSION)
+        .setGeneration(Long.MAX_VALUE).setBlindedElement(ByteString.copyFrom(new byte[33]))
+        .setNonce(ByteString.copyFrom(new byte[32])).setPasskeyAssertion(PasskeyAssertion.newBuilder()
+            .setCredentialId(ByteString.copyFrom(new byte[255])).setAuthenticatorData(ByteString.copyFrom(new byte[256]))
+            .setClientDataJson(ByteString.copyFrom(new byte[1024])).setSignature(ByteString.copyFrom(new byte[256]))
+            .setUserHandle(ByteString.copyFrom(new byte[64]))).build());
+    assertThat(recover1.getSerializedSize()).isLessThanOrEqualTo(WireLimits.MAX_PAYLOAD);
     Recover0Response.Builder resp = Recover0Response.newBuilder().setVersion(1).setSuite(1)
         .setValidationBundle(ByteString.copyFrom(new byte[WireLimits.MAX_VALIDATION_BUNDLE]));
     for (int i = 1; i <= n; i++) {

@@ -7,6 +7,7 @@ import dev.fleetvault.protocol.group.Scalar;
 import dev.fleetvault.protocol.oprf.OprfKeyPair;
 import dev.fleetvault.protocol.oprf.OprfServer;
 import dev.fleetvault.protocol.pin.Argon2id;
+import dev.fleetvault.protocol.passkey.PasskeyDerivations;
 import dev.fleetvault.protocol.pin.Argon2idParameters;
 import dev.fleetvault.protocol.secret.SecretBytes;
 import dev.fleetvault.protocol.shamir.Shamir;
@@ -31,11 +32,33 @@ public final class RegistrationMath {
    *
    * @param kCoefficients polynomial for the OPRF key: [k, a_1 .. a_{t-1}], all non-zero k
    * @param dCoefficients polynomial for the data key: [d, b_1 .. b_{t-1}], d non-zero
+   * @param pinParams the PIN parameter set id: an Argon2id set, or {@code passkey-prf-v1}
    * @param secretNonce 12-byte AES-GCM nonce for the secret
    */
-  public record Inputs(byte[] userId, String fleetId, Argon2idParameters params, long version, int guessLimit,
+  public record Inputs(byte[] userId, String fleetId, String pinParams, long version, int guessLimit,
       int n, int t, byte[] registrationSalt, List<Scalar> kCoefficients, List<Scalar> dCoefficients,
-      byte[] secretNonce) {}
+      byte[] secretNonce) {
+    /** Inputs of a PIN registration with Argon2id set {@code params}. */
+    public Inputs(byte[] userId, String fleetId, Argon2idParameters params, long version, int guessLimit,
+        int n, int t, byte[] registrationSalt, List<Scalar> kCoefficients, List<Scalar> dCoefficients,
+        byte[] secretNonce) {
+      this(userId, fleetId, params.id(), version, guessLimit, n, t, registrationSalt, kCoefficients, dCoefficients,
+          secretNonce);
+    }
+  }
+
+  /**
+   * The OPRF input p' for PIN parameter set {@code pinParams}: Argon2id (6.1), or for
+   * {@code passkey-prf-v1} HMAC-SHA256(prf output, pin salt) (21.2); {@code input} is the PIN or
+   * the 32-byte PRF output.
+   */
+  public static SecretBytes stretch(SecretBytes input, byte[] userId, String fleetId, String pinParams,
+      byte[] registrationSalt) {
+    if (PasskeyDerivations.isPasskeyParams(pinParams)) {
+      return PasskeyDerivations.oprfInput(input, Derive.pinSalt(userId, fleetId, pinParams, registrationSalt));
+    }
+    return stretch(input, userId, fleetId, Argon2idParameters.forId(pinParams), registrationSalt);
+  }
 
   /** p' = Argon2id(pin, pinSalt(u, fleet, params, registration salt)). */
   public static SecretBytes stretch(SecretBytes pin, byte[] userId, String fleetId, Argon2idParameters params,
@@ -72,7 +95,7 @@ public final class RegistrationMath {
       }
     }
     Map<Integer, Register2Payload> out = new TreeMap<>();
-    try (SecretBytes p = stretch(pin, in.userId(), in.fleetId(), in.params(), in.registrationSalt());
+    try (SecretBytes p = stretch(pin, in.userId(), in.fleetId(), in.pinParams(), in.registrationSalt());
         SecretBytes y = oprfOutput(in.kCoefficients().get(0), p);
         SecretBytes unlockKey = Derive.unlockKey(y);
         SecretBytes maskKey = Derive.maskKey(y)) {
@@ -91,7 +114,7 @@ public final class RegistrationMath {
             .setThreshold(in.t())
             .setMembers(in.n())
             .setGuessLimit(in.guessLimit())
-            .setPinParams(in.params().id())
+            .setPinParams(in.pinParams())
             .setRegistrationSalt(ByteString.copyFrom(in.registrationSalt()))
             .setOprfKeyShare(ByteString.copyFrom(kiBytes))
             .addAllCommitments(commitments)

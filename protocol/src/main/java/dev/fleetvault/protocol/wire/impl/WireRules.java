@@ -20,6 +20,15 @@ import java.util.function.Consumer;
 
 /** The per-type size limit and field rules behind {@link WireCodec}. */
 public final class WireRules {
+  /** Passkey field limits (PROTOCOL.md section 7 and 21). */
+  private static final int MAX_CREDENTIAL_ID = 255;
+  private static final int MAX_PUBLIC_KEY = 300;
+  private static final int MAX_USER_HANDLE = 64;
+  private static final int MAX_RP_ID = 253;
+  private static final int MAX_ORIGINS = 8;
+  private static final int MAX_ORIGIN = 200;
+  private static final String PASSKEY_PIN_PARAMS = "passkey-prf-v1";
+
   /** One type's parser, size limit and checks. */
   public static final class Rule<T extends Message> {
     private final Parser<T> parser;
@@ -156,6 +165,21 @@ public final class WireRules {
       exact("MemberRecord.masked_data_share", m.getMaskedDataShare(), 32);
       exact("MemberRecord.unlock_tag", m.getUnlockTag(), 32);
       secretCiphertext("MemberRecord.secret_ciphertext", m.getSecretCiphertext());
+      passkeyPresence("MemberRecord", m.getPinParams(), m.hasPasskey());
+      if (m.hasPasskey()) {
+        PasskeyRecord k = m.getPasskey();
+        between("MemberRecord.passkey.credential_id", k.getCredentialId(), 1, MAX_CREDENTIAL_ID);
+        between("MemberRecord.passkey.cose_public_key", k.getCosePublicKey(), 1, MAX_PUBLIC_KEY);
+        rpId("MemberRecord.passkey.rp_id", k.getRpId());
+        range("MemberRecord.passkey.allowed_origins count", k.getAllowedOriginsCount(), 1, MAX_ORIGINS);
+        for (String o : k.getAllowedOriginsList()) {
+          if (o.isEmpty()) {
+            fail("MemberRecord.passkey.allowed_origins holds an empty origin");
+          }
+          maxUtf8("MemberRecord.passkey.allowed_origins", o, MAX_ORIGIN);
+        }
+        between("MemberRecord.passkey.user_handle", k.getUserHandle(), 1, MAX_USER_HANDLE);
+      }
     });
 
     // Plaintexts inside envelopes (no version/suite: the envelope binds them).
@@ -175,6 +199,22 @@ public final class WireRules {
       exact("Register2Payload.masked_data_share", m.getMaskedDataShare(), 32);
       exact("Register2Payload.unlock_tag", m.getUnlockTag(), 32);
       secretCiphertext("Register2Payload.secret_ciphertext", m.getSecretCiphertext());
+      passkeyPresence("Register2Payload", m.getPinParams(), m.hasPasskey());
+      if (m.hasPasskey()) {
+        PasskeyCredential c = m.getPasskey();
+        between("Register2Payload.passkey.credential_id", c.getCredentialId(), 1, MAX_CREDENTIAL_ID);
+        maxLen("Register2Payload.passkey.cose_public_key", c.getCosePublicKey(), MAX_PUBLIC_KEY);
+        maxLen("Register2Payload.passkey.spki_public_key", c.getSpkiPublicKey(), MAX_PUBLIC_KEY);
+        if (c.getCosePublicKey().isEmpty() == c.getSpkiPublicKey().isEmpty()) {
+          fail("Register2Payload.passkey: exactly one of cose_public_key and spki_public_key must be set");
+        }
+        if (c.getSpkiPublicKey().isEmpty() ? c.getPublicKeyAlgorithm() != 0
+            : !Set.of(-7, -8, -257).contains(c.getPublicKeyAlgorithm())) {
+          fail("Register2Payload.passkey.public_key_algorithm must be -7, -8 or -257 with spki_public_key,"
+              + " and 0 otherwise");
+        }
+        between("Register2Payload.passkey.user_handle", c.getUserHandle(), 1, MAX_USER_HANDLE);
+      }
     });
     add(Register2Reply.class, Register2Reply.parser(), r, m -> {
       status("Register2Reply", m.getStatus());
@@ -190,6 +230,11 @@ public final class WireRules {
         range("Recover0Reply.guesses_remaining", m.getGuessesRemaining(), 0, m.getGuessLimit());
         exact("Recover0Reply.registration_salt", m.getRegistrationSalt(), 32);
         commitments("Recover0Reply.commitments", m.getCommitmentsList(), m.getMembers());
+        if (m.getPasskeyCredentialId().isEmpty() != m.getPasskeyRpId().isEmpty()) {
+          fail("Recover0Reply: passkey_credential_id and passkey_rp_id go together");
+        }
+        maxLen("Recover0Reply.passkey_credential_id", m.getPasskeyCredentialId(), MAX_CREDENTIAL_ID);
+        maxUtf8("Recover0Reply.passkey_rp_id", m.getPasskeyRpId(), MAX_RP_ID);
       }
     });
     add(Recover1Payload.class, Recover1Payload.parser(), p, m -> {
@@ -197,6 +242,14 @@ public final class WireRules {
       positive("Recover1Payload.generation", m.getGeneration());
       exact("Recover1Payload.blinded_element", m.getBlindedElement(), 33);
       exact("Recover1Payload.nonce", m.getNonce(), 32);
+      if (m.hasPasskeyAssertion()) {
+        PasskeyAssertion a = m.getPasskeyAssertion();
+        between("Recover1Payload.passkey_assertion.credential_id", a.getCredentialId(), 1, MAX_CREDENTIAL_ID);
+        between("Recover1Payload.passkey_assertion.authenticator_data", a.getAuthenticatorData(), 37, 256);
+        between("Recover1Payload.passkey_assertion.client_data_json", a.getClientDataJson(), 1, 1024);
+        between("Recover1Payload.passkey_assertion.signature", a.getSignature(), 1, 256);
+        maxLen("Recover1Payload.passkey_assertion.user_handle", a.getUserHandle(), MAX_USER_HANDLE);
+      }
     });
     add(Recover1Reply.class, Recover1Reply.parser(), r, m -> {
       status("Recover1Reply", m.getStatus());
@@ -224,6 +277,19 @@ public final class WireRules {
   }
 
   private WireRules() {}
+
+  private static void passkeyPresence(String type, String pinParams, boolean hasPasskey) {
+    if (PASSKEY_PIN_PARAMS.equals(pinParams) != hasPasskey) {
+      fail(type + ".passkey must be present exactly when pin_params is " + PASSKEY_PIN_PARAMS);
+    }
+  }
+
+  private static void rpId(String field, String rpId) {
+    if (rpId.isEmpty()) {
+      fail(field + " is empty");
+    }
+    maxUtf8(field, rpId, MAX_RP_ID);
+  }
 
   /** The rule for {@code type}; throws IllegalArgumentException for a type that is not ours. */
   @SuppressWarnings("unchecked")
