@@ -5,6 +5,7 @@ import { parseTrust, INITIAL_STATE, stateFromJson, stateToJson } from './bundle.
 import { WsTransport, EdgeError } from './transport.js';
 import { NotVerified, pinInput, Unavailable, VaultClient } from './vault.js';
 import * as passkey from './passkey.js';
+import { passkeyUserId } from './crypto.js';
 
 const $ = (id) => document.getElementById(id);
 const screens = ['signin', 'home', 'backup', 'recover', 'secret', 'attempts', 'delete', 'done'];
@@ -248,6 +249,9 @@ async function recover(ev) {
     alertText(r.remaining > 0
       ? 'That did not unlock it. ' + r.remaining + (r.remaining === 1 ? ' attempt remains.' : ' attempts remain.')
       : 'That did not unlock it, and no attempts remain: the backup is destroyed.');
+  } else if (r.kind === 'passkey-refused') {
+    alertText('The vault\'s data centers refused this passkey confirmation, so no attempt was used ('
+      + r.remaining + ' remain). Use the passkey you backed up with, on this site.');
   } else if (r.kind === 'no-guesses') {
     alertText('No attempts remain: the vault has destroyed this backup for good. Back up again to start over.');
   } else {
@@ -256,14 +260,20 @@ async function recover(ev) {
 }
 
 async function attempts() {
-  const r = await run('Asking the data centers (free)…', () => client.lookup(account.userId));
+  const r = await run('Asking the data centers (free)…', async () => ({
+    pin: await client.lookup(account.userId),
+    passkey: account.userId.length <= 120
+      ? await client.lookup(passkeyUserId(account.userId)).catch((e) => ({ kind: 'unknown', why: explain(e) }))
+      : { kind: 'not-registered' },
+  }));
   if (!r) return;
-  if (r.kind === 'registered') {
-    $('attempts-out').textContent = r.remaining + ' of ' + r.guessLimit;
+  const line = (name, x) => x.kind === 'registered' ? name + ': ' + x.remaining + ' of ' + x.guessLimit
+    : x.kind === 'no-guesses' ? name + ': none left (destroyed)'
+      : x.kind === 'unknown' && r.pin.kind !== 'registered' ? name + ': could not be checked' : null;
+  const lines = [line('PIN', r.pin), line('Passkey', r.passkey)].filter((x) => x);
+  if (lines.length > 0) {
+    $('attempts-out').textContent = lines.join('\n');
     $('attempts-meta').textContent = 'attempts remaining before the vault destroys the backup. Checking used none.';
-  } else if (r.kind === 'no-guesses') {
-    $('attempts-out').textContent = '0';
-    $('attempts-meta').textContent = 'No attempts remain: the backup was destroyed.';
   } else {
     $('attempts-out').textContent = '—';
     $('attempts-meta').textContent = 'There is no backup for ' + account.user + ' in this vault.';
@@ -272,10 +282,14 @@ async function attempts() {
 }
 
 async function del() {
-  const r = await run('Deleting…', () => client.delete(account.userId));
+  const r = await run('Deleting…', async () => {
+    const pin = await client.delete(account.userId);
+    if (account.userId.length <= 120) await client.delete(passkeyUserId(account.userId));
+    return pin;
+  });
   if (r) {
     clearForms();
-    done('Deleted', 'Your backup is gone: ' + r.confirmed.length + ' data centers confirmed it.');
+    done('Deleted', 'Your backup is gone (PIN and passkey): ' + r.confirmed.length + ' data centers confirmed it.');
   }
 }
 

@@ -185,6 +185,9 @@ export function xor(a, b) {
 
 // ---------------------------------------------------------------- PIN stretching (6.1)
 
+/** The passkey entry's parameter set (PROTOCOL.md 21.2): p' = HMAC-SHA256(prf, pin_salt), no Argon2id. */
+export const PASSKEY_PARAMS = 'passkey-prf-v1';
+
 export const PIN_PARAMS = Object.freeze({
   'argon2id-v1-default': { m: 16384, t: 32, p: 1 },
   'argon2id-v1-insecure-test-only': { m: 64, t: 1, p: 1 },
@@ -266,4 +269,28 @@ export async function openSecret(dataKey, userId, recordVersion, secretCt) {
 export function attemptId(fleetId, appId, userId, recordVersion, generation, B, nonce) {
   return sha256(concat(label('attempt id'), lp(utf8(fleetId)), lp(utf8(appId)), lp(userId), i2osp(recordVersion, 8),
     i2osp(generation, 8), lp(B), lp(nonce)));
+}
+
+// ---------------------------------------------------------------- passkeys (PROTOCOL.md 21)
+
+/** u_pk = u || 0xFF || "passkey": the passkey entry's user id (21.1). */
+export function passkeyUserId(userId) {
+  if (userId.length > 120) throw new RangeError('a user id with a passkey is at most 120 bytes');
+  return concat(userId, new Uint8Array([0xff]), utf8('passkey'));
+}
+
+/** prf_salt = SHA-256(L("passkey prf salt") || lp(fleet) || lp(app) || lp(u)), u the plain user id (21.2). */
+export function prfSalt(fleetId, appId, userId) {
+  return sha256(concat(label('passkey prf salt'), lp(utf8(fleetId)), lp(utf8(appId)), lp(userId)));
+}
+
+/** p' = HMAC-SHA256(prf, pin_salt(u_pk, fleet, "passkey-prf-v1", registration_salt)) (21.2). */
+export function passkeyOprfInput(prf, passkeyUid, fleetId, registrationSalt) {
+  if (prf.length !== 32) throw new Error('the passkey gave no 32-byte PRF output');
+  return hmacSha256(prf, pinSalt(passkeyUid, fleetId, PASSKEY_PARAMS, registrationSalt));
+}
+
+/** passkey_challenge = SHA-256(L("passkey challenge") || lp(u_pk) || I2OSP(record_version, 8) || attempt_id) (21.5). */
+export function passkeyChallenge(passkeyUid, recordVersion, attemptIdBytes) {
+  return sha256(concat(label('passkey challenge'), lp(passkeyUid), i2osp(recordVersion, 8), attemptIdBytes));
 }

@@ -35,21 +35,26 @@ export const WsResponse = S([[1, 'frame_version', 'uint32'], [2, 'id', 'uint64']
 
 // payloads.proto (sealed plaintexts)
 export const Empty = S([]);
+export const PasskeyCredential = S([[1, 'credential_id', 'bytes'], [2, 'cose_public_key', 'bytes'], [3, 'user_handle', 'bytes'],
+  [4, 'spki_public_key', 'bytes'], [5, 'public_key_algorithm', 'sint32']]);
+export const PasskeyAssertion = S([[1, 'credential_id', 'bytes'], [2, 'authenticator_data', 'bytes'],
+  [3, 'client_data_json', 'bytes'], [4, 'signature', 'bytes'], [5, 'user_handle', 'bytes']]);
 export const Register1Reply = S([[1, 'status', 'uint32'], [2, 'current_version', 'uint64']]);
 export const Register2Payload = S([
   [1, 'record_version', 'uint64'], [2, 'threshold', 'uint32'], [3, 'members', 'uint32'], [4, 'guess_limit', 'uint32'],
   [5, 'pin_params', 'string'], [6, 'registration_salt', 'bytes'], [7, 'oprf_key_share', 'bytes'],
   [8, 'commitments', 'bytes', true], [9, 'masked_data_share', 'bytes'], [10, 'unlock_tag', 'bytes'],
-  [11, 'secret_ciphertext', 'bytes'],
+  [11, 'secret_ciphertext', 'bytes'], [12, 'passkey', PasskeyCredential],
 ]);
 export const Register2Reply = S([[1, 'status', 'uint32'], [2, 'current_version', 'uint64']]);
 export const Recover0Reply = S([
   [1, 'status', 'uint32'], [2, 'record_version', 'uint64'], [3, 'threshold', 'uint32'], [4, 'members', 'uint32'],
   [5, 'guess_limit', 'uint32'], [6, 'guesses_remaining', 'uint32'], [7, 'pin_params', 'string'],
   [8, 'registration_salt', 'bytes'], [9, 'commitments', 'bytes', true], [10, 'generation', 'uint64'],
+  [11, 'passkey_credential_id', 'bytes'], [12, 'passkey_rp_id', 'string'],
 ]);
 export const Recover1Payload = S([[1, 'record_version', 'uint64'], [2, 'blinded_element', 'bytes'], [3, 'nonce', 'bytes'],
-  [4, 'generation', 'uint64']]);
+  [4, 'generation', 'uint64'], [5, 'passkey_assertion', PasskeyAssertion]]);
 export const Recover1Reply = S([[1, 'status', 'uint32'], [2, 'evaluated_element', 'bytes'], [3, 'proof', 'bytes'],
   [4, 'guesses_remaining', 'uint32']]);
 export const Recover2Payload = S([[1, 'record_version', 'uint64'], [2, 'attempt_id', 'bytes'], [3, 'unlock_tag', 'bytes']]);
@@ -58,7 +63,7 @@ export const Recover2Reply = S([[1, 'status', 'uint32'], [2, 'masked_data_share'
 export const DeleteReply = S([[1, 'status', 'uint32']]);
 
 export const ReplyStatus = Object.freeze({ OK: 1, NOT_REGISTERED: 2, NO_GUESSES: 3, VERSION_MISMATCH: 4, WRONG_TAG: 5,
-  STALE_VERSION: 6 });
+  STALE_VERSION: 6, PASSKEY_REFUSED: 7 });
 
 export const Phase = Object.freeze({ REGISTER1: 1, REGISTER2: 2, RECOVER0: 3, RECOVER1: 4, RECOVER2: 5, DELETE: 6 });
 
@@ -115,6 +120,7 @@ function writeScalar(w, type, x) {
   if (type === 'uint32') w.uint32(x);
   else if (type === 'uint64') w.uint64(BigInt(x));
   else if (type === 'bool') w.bool(x);
+  else if (type === 'sint32') w.sint32(x);
   else throw new Error('unknown type ' + type);
 }
 
@@ -177,6 +183,7 @@ function readMessage(r, end, schema, depth) {
 function readScalar(r, type) {
   if (type === 'uint32') return r.uint32();
   if (type === 'bool') return r.bool();
+  if (type === 'sint32') return r.sint32();
   if (type === 'uint64') {
     const v = BigInt(r.uint64());
     if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error('integer above 2^53 - 1');

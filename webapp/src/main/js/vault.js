@@ -138,7 +138,8 @@ export class VaultClient {
       const salt = randomBytes(32);
       const pPrime = await input.stretch(salt, pinParams, realm);
       progress('seal');
-      const result = await this.register2(realm, userId, rv, salt, pPrime, secret, guessLimit, pinParams, flagged);
+      const extra = input.register2Extra ? input.register2Extra() : {};
+      const result = await this.register2(realm, userId, rv, salt, pPrime, secret, guessLimit, pinParams, flagged, extra);
       wipe(pPrime);
       if (result.registered) return { recordVersion: rv, guessLimit };
       if (!result.stale || attempt >= REGISTER_CONFLICT_RETRIES) {
@@ -148,7 +149,7 @@ export class VaultClient {
     }
   }
 
-  async register2(realm, userId, rv, salt, pPrime, secret, guessLimit, pinParams, flagged) {
+  async register2(realm, userId, rv, salt, pPrime, secret, guessLimit, pinParams, flagged, extra) {
     const { n, t } = realm;
     const g = [c.randomScalar()];
     const f = [c.randomScalar()];
@@ -169,7 +170,7 @@ export class VaultClient {
       const mask = c.shareMask(maskKey, i);
       const payload = pb.encode(pb.Register2Payload, { record_version: rv, threshold: t, members: n, guess_limit: guessLimit,
         pin_params: pinParams, registration_salt: salt, oprf_key_share: ki, commitments, masked_data_share: c.xor(di, mask),
-        unlock_tag: c.unlockTag(unlockKey, i), secret_ciphertext: secretCt });
+        unlock_tag: c.unlockTag(unlockKey, i), secret_ciphertext: secretCt, ...extra });
       wipe(ki, di, mask);
       return payload;
     }, pb.Register2Reply, flagged);
@@ -197,7 +198,7 @@ export class VaultClient {
     for (const [i, r] of replies) {
       if (r.status !== ReplyStatus.OK) continue;
       const key = [r.record_version, r.threshold, r.members, r.guess_limit, r.pin_params, toHex(r.registration_salt),
-        r.commitments.map(toHex).join(',')].join('|');
+        r.commitments.map(toHex).join(','), toHex(r.passkey_credential_id), r.passkey_rp_id].join('|');
       if (!groups.has(key)) groups.set(key, []);
       groups.get(key).push(i);
     }
@@ -217,7 +218,7 @@ export class VaultClient {
     };
     if (!best || best.ids.length < realm.t) return fallback();
     const r = best.r;
-    if (r.members !== realm.n || r.threshold !== realm.t || !c.PIN_PARAMS[r.pin_params]
+    if (r.members !== realm.n || r.threshold !== realm.t || !(c.PIN_PARAMS[r.pin_params] || r.pin_params === c.PASSKEY_PARAMS)
       || r.registration_salt.length !== 32 || r.commitments.length !== realm.n) return fallback();
     let K;
     try {
@@ -234,7 +235,8 @@ export class VaultClient {
     for (const [gv, k] of gens) if (k > count || (k === count && gv > generation)) [generation, count] = [gv, k];
     const remaining = Math.min(...best.ids.map((i) => replies.get(i).guesses_remaining));
     return { kind: 'registered', A: best.ids.sort((a, b) => a - b), recordVersion: r.record_version, guessLimit: r.guess_limit,
-      pinParams: r.pin_params, salt: r.registration_salt, commitments: r.commitments, generation, remaining };
+      pinParams: r.pin_params, salt: r.registration_salt, commitments: r.commitments, generation, remaining,
+      passkeyCredentialId: r.passkey_credential_id, passkeyRpId: r.passkey_rp_id };
   }
 
   /**
@@ -248,7 +250,10 @@ export class VaultClient {
     let reg = await this.phase0(realm, userId, flagged);
     if (reg.kind !== 'registered') return reg;
     progress('stretch');
-    let pPrime = await input.stretch(reg.salt, reg.pinParams, realm);
+    if ((reg.pinParams === c.PASSKEY_PARAMS) !== (input.kind === 'passkey')) {
+      throw new Error('this backup is not protected by a ' + input.kind);
+    }
+    let pPrime = await input.stretch(reg.salt, reg.pinParams, realm, reg);
     let attempt = null;
     try {
       for (let restart = 0; ; restart++) {
@@ -267,7 +272,9 @@ export class VaultClient {
         let mismatch = false;
         let noGuesses = false;
         let notRegistered = 0;
+        const refused = [];
         for (const [i, r] of replies) {
+          if (r.status === ReplyStatus.PASSKEY_REFUSED) refused.push({ member: i, remaining: r.guesses_remaining });
           if (r.status === ReplyStatus.OK) {
             const ok = r.evaluated_element.length === 33 && r.proof.length === 64
               && c.verifyMemberProof(pPrime, attempt.blind, attempt.blinded, r.evaluated_element, reg.commitments[i - 1], r.proof);
@@ -297,6 +304,10 @@ export class VaultClient {
         }
         if (noGuesses) return { kind: 'no-guesses' };
         if (notRegistered >= realm.t) return { kind: 'not-registered' };
+        if (refused.length > 0) {
+          return { kind: 'passkey-refused', members: refused.map((x) => x.member),
+            remaining: Math.min(...refused.map((x) => x.remaining)) };
+        }
         throw new Unavailable('only ' + verified.length + ' of ' + realm.n
           + ' vault members answered the guess (it may have been counted)');
       }

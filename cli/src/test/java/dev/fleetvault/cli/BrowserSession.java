@@ -115,6 +115,36 @@ final class BrowserSession implements AutoCloseable {
         return driver.findElement(By.tagName("body")).getText();
     }
 
+    /**
+     * A DevTools virtual authenticator (CTAP2, internal, resident keys, user verification that succeeds, PRF) that
+     * answers WebAuthn in this browser; returns its id.
+     */
+    String addVirtualAuthenticator() {
+        driver.executeCdpCommand("WebAuthn.enable", Map.of("enableUI", false));
+        Map<String, Object> options = new java.util.HashMap<>();
+        options.put("protocol", "ctap2");
+        options.put("ctap2Version", "ctap2_1");
+        options.put("transport", "internal");
+        options.put("hasResidentKey", true);
+        options.put("hasUserVerification", true);
+        options.put("isUserVerified", true);
+        options.put("hasPrf", true);
+        options.put("automaticPresenceSimulation", true);
+        Map<String, Object> r = driver.executeCdpCommand("WebAuthn.addVirtualAuthenticator", Map.of("options", options));
+        return (String) r.get("authenticatorId");
+    }
+
+    /** The credentials the virtual authenticator holds (private keys included: test only). */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> credentials(String authenticatorId) {
+        Map<String, Object> r = driver.executeCdpCommand("WebAuthn.getCredentials", Map.of("authenticatorId", authenticatorId));
+        return (List<Map<String, Object>>) r.get("credentials");
+    }
+
+    void addCredential(String authenticatorId, Map<String, Object> credential) {
+        driver.executeCdpCommand("WebAuthn.addCredential", Map.of("authenticatorId", authenticatorId, "credential", credential));
+    }
+
     /** Phone-sized viewport (390x844 CSS pixels, touch, mobile) through DevTools, or back to the desktop. */
     void phone(boolean on) {
         if (on) {

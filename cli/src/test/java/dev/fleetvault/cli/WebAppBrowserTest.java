@@ -105,8 +105,8 @@ class WebAppBrowserTest {
 
             b.click("go-attempts");
             b.waitScreen("attempts", WAIT);
-            assertThat(b.el("attempts-out").getText()).isEqualTo("5 of 5");
-            b.screenshot("04-attempts", "Attempts remaining", "5 of 5", "Checking used none");
+            assertThat(b.el("attempts-out").getText()).isEqualTo("PIN: 5 of 5");
+            b.screenshot("04-attempts", "Attempts remaining", "PIN: 5 of 5", "Checking used none");
             b.el("screen-attempts").findElement(org.openqa.selenium.By.cssSelector("button.back")).click();
 
             String wrong = recoverWithPin(b, "1111");
