@@ -26,6 +26,26 @@ public record Caller(String appId, String userId, long expiresAtSeconds) {
     }
   }
 
+  /**
+   * The ledger/record key of request user {@code userId}: this caller's user or its passkey entry
+   * ({@link dev.fleetvault.protocol.passkey.PasskeyEntry#authorizes}, PROTOCOL.md 21.1).
+   *
+   * @throws FleetvaultException PERMISSION_DENIED if the token does not authorize {@code userId},
+   *     BAD_REQUEST if it is outside the protocol's limits
+   */
+  public String recordKeyFor(byte[] userId) {
+    if (!dev.fleetvault.protocol.passkey.PasskeyEntry.authorizes(this.userId, userId)) {
+      throw new dev.fleetvault.gateway.errors.FleetvaultException(
+          dev.fleetvault.gateway.errors.ErrorCode.PERMISSION_DENIED, "the token is for another user than user_id");
+    }
+    try {
+      return dev.fleetvault.protocol.flow.LedgerKeys.of(appId, userId);
+    } catch (IllegalArgumentException e) {
+      throw new dev.fleetvault.gateway.errors.FleetvaultException(
+          dev.fleetvault.gateway.errors.ErrorCode.BAD_REQUEST, "caller: " + e.getMessage());
+    }
+  }
+
   @Override
   public String toString() {
     return "Caller[" + appId + "/" + userId + "]";

@@ -142,7 +142,18 @@ public final class NodeConfig {
       }
       long maxLifetime = a.integer("max_token_lifetime_seconds",
           (int) AppSpec.DEFAULT_MAX_TOKEN_LIFETIME, 60, 7 * 24 * 3600);
-      apps.add(new AppSpec(id, keys, pems, audience, maxLifetime));
+      java.util.Optional<dev.fleetvault.protocol.passkey.RelyingParty> passkey = java.util.Optional.empty();
+      YamlMap pk = a.mapOrNull("passkey");
+      if (pk != null) {
+        try {
+          passkey = java.util.Optional.of(new dev.fleetvault.protocol.passkey.RelyingParty(pk.string("rp_id"),
+              pk.strings("origins")));
+        } catch (IllegalArgumentException e) {
+          throw a.errorAt("passkey", e.getMessage());
+        }
+        pk.finish();
+      }
+      apps.add(new AppSpec(id, keys, pems, audience, maxLifetime, passkey));
       a.finish();
     }
 

@@ -99,7 +99,8 @@ public final class EdgeService {
     if (v.userId().isEmpty() || v.userId().size() > MAX_USER_ID_BYTES) {
       throw bad("user_id must be 1-" + MAX_USER_ID_BYTES + " bytes");
     }
-    if (!java.security.MessageDigest.isEqual(user, v.userId().toByteArray())) {
+    // the token's user, or that user's passkey entry (PROTOCOL.md 21.1)
+    if (!dev.fleetvault.protocol.passkey.PasskeyEntry.authorizes(caller.userId(), v.userId().toByteArray())) {
       throw new FleetvaultException(ErrorCode.PERMISSION_DENIED,
           "the token is for another user than user_id");
     }

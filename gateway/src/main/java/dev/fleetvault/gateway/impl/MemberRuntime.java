@@ -110,7 +110,9 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
           config.fleetId(), dev.fleetvault.gateway.member.RegistrationPolicies.of(
               config.registration(), config.members().size()), new SecureRandom()),
           hsm, crypto, keys, node.memberLedger(signer), node.records(),
-          node::majorityReachable, metrics, context);
+          node::majorityReachable, metrics, context,
+          app -> config.apps().stream().filter(a -> a.id().equals(app)).findFirst()
+              .flatMap(dev.fleetvault.gateway.config.AppSpec::passkey));
       return null;
     });
   }

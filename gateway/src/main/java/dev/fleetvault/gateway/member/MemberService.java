@@ -39,6 +39,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import dev.fleetvault.protocol.passkey.RelyingParty;
 
 /**
  * The member role of one node: a thin interpreter of the member core ({@link MemberLogic}),
@@ -90,6 +92,8 @@ public final class MemberService implements MemberHandler {
   private final Context context;
   private final FinalRecords finals = new FinalRecords(10_000, 10 * 60_000L);
   private final ReplayGuard replays = new ReplayGuard(REPLAY_CACHE_ENTRIES);
+  /** The WebAuthn relying party of each app (apps[].passkey), for passkey registrations. */
+  private final Function<String, Optional<RelyingParty>> relyingParties;
   /** HPKE keys that open envelopes: the current one first, then the one it replaced. */
   private volatile List<Hpke> hpkeKeys;
 
@@ -110,6 +114,17 @@ public final class MemberService implements MemberHandler {
   public MemberService(int index, MemberLogic logic, HsmExecutor hsm, CryptoExecutor crypto,
       MemberKeys keys, MemberLedger ledger, RecordStore records, BooleanSupplier majority,
       NodeMetrics metrics, Context context) {
+    this(index, logic, hsm, crypto, keys, ledger, records, majority, metrics, context, app -> Optional.empty());
+  }
+
+  /**
+   * As above, with {@code relyingParties}: the WebAuthn relying party of an app id (the app
+   * section's {@code passkey}), handed to the core for passkey registrations (PROTOCOL.md 21.3).
+   */
+  public MemberService(int index, MemberLogic logic, HsmExecutor hsm, CryptoExecutor crypto,
+      MemberKeys keys, MemberLedger ledger, RecordStore records, BooleanSupplier majority,
+      NodeMetrics metrics, Context context, Function<String, Optional<RelyingParty>> relyingParties) {
+    this.relyingParties = java.util.Objects.requireNonNull(relyingParties, "relyingParties");
     this.index = index;
     this.hsm = hsm;
     this.crypto = crypto;
@@ -177,7 +192,7 @@ public final class MemberService implements MemberHandler {
     List<Hpke> candidates = hpkeKeys;
     try {
       WireCodec.check(request);
-      ledgerKey = caller.recordKey();
+      ledgerKey = caller.recordKeyFor(request.getUserId().toByteArray());
       // the core validates the point BEFORE any HSM call (never an invalid point to the device)
       enc = candidates.get(0).logic().encForHsm(request);
     } catch (WireFormatException e) {
@@ -239,7 +254,9 @@ public final class MemberService implements MemberHandler {
         return withRow(c, row -> withRecord(c, row, plain -> crypto.run("recover0",
             () -> logic().recover0(c.req(), LedgerOutcomes.row(row), plain))));
       case PHASE_RECOVER1:
-        return withRow(c, row -> recover1(c, row));
+        // the record is unsealed BEFORE anything is committed: the core checks a passkey
+        // entry's assertion against it before it names the attempt (PROTOCOL.md 21.6)
+        return withRow(c, row -> withRecord(c, row, plain -> recover1(c, row, plain)));
       case PHASE_RECOVER2:
         return withRow(c, row -> recover2(c, row));
       case PHASE_DELETE:
@@ -286,7 +303,8 @@ public final class MemberService implements MemberHandler {
 
   private Future<MemberResponse> register2(Call c, RowView prev, byte[] current) {
     return crypto.run("register2",
-        () -> logic().register2(c.req(), LedgerOutcomes.row(prev), current)).compose(step -> {
+        () -> logic().register2(c.req(), LedgerOutcomes.row(prev), current,
+            relyingParties.apply(c.req().appId()))).compose(step -> {
           if (step instanceof Register2Step.Reply r) {
             return Future.succeededFuture(r.response());
           }
@@ -366,17 +384,20 @@ public final class MemberService implements MemberHandler {
 
   // ------------------------------------------------------------------ recover
 
-  private Future<MemberResponse> recover1(Call c, RowView row) {
-    return crypto.run("recover1", () -> logic().recover1(c.req(), LedgerOutcomes.row(row)))
+  private Future<MemberResponse> recover1(Call c, RowView row, byte[] plain) {
+    return crypto.run("recover1", () -> logic().recover1(c.req(), LedgerOutcomes.row(row), plain))
         .compose(step -> {
           if (step instanceof Recover1Step.Reply r) {
+            if (r.passkeyRefusal() != null) {
+              metrics.guessRefused("passkey");
+            }
             return Future.succeededFuture(r.response());
           }
-          return attempt(c, (Recover1Step.CommitAttempt) step);
+          return attempt(c, (Recover1Step.CommitAttempt) step, plain);
         });
   }
 
-  private Future<MemberResponse> attempt(Call c, Recover1Step.CommitAttempt a) {
+  private Future<MemberResponse> attempt(Call c, Recover1Step.CommitAttempt a, byte[] plain) {
     if (!majority.getAsBoolean()) {
       metrics.guessRefused("no_majority");
       return Future.failedFuture(new FleetvaultException(ErrorCode.NO_MAJORITY,
@@ -388,11 +409,11 @@ public final class MemberService implements MemberHandler {
       if (stored.isEmpty()) {
         return Future.failedFuture(new RecordMissing());
       }
-      return attempt(c, a, stored.get());
+      return attempt(c, a, stored.get(), plain);
     });
   }
 
-  private Future<MemberResponse> attempt(Call c, Recover1Step.CommitAttempt a, byte[] stored) {
+  private Future<MemberResponse> attempt(Call c, Recover1Step.CommitAttempt a, byte[] stored, byte[] plain) {
     return commit("attempt", ledger.attempt(c.key(), a.version(), a.recordDigest(),
         a.generation(), a.attemptId())).compose(result -> {
           if (result instanceof LedgerResult.Rejected<AttemptOutcome> rej
@@ -410,7 +431,7 @@ public final class MemberService implements MemberHandler {
             return Future.failedFuture(new FleetvaultException(ErrorCode.FAILED_PRECONDITION,
                 "the record changed during the attempt; start again"));
           }
-          return evaluate(c, (AttemptOutcome.Allowed) outcome, stored);
+          return evaluate(c, (AttemptOutcome.Allowed) outcome, stored, plain);
         });
   }
 
@@ -419,11 +440,15 @@ public final class MemberService implements MemberHandler {
    * the last guess, else the sealed record read before the commit (both checked against the
    * witness's digest; the core checks the witness again).
    */
-  private Future<MemberResponse> evaluate(Call c, AttemptOutcome.Allowed allowed, byte[] stored) {
+  private Future<MemberResponse> evaluate(Call c, AttemptOutcome.Allowed allowed, byte[] stored, byte[] unsealed) {
     CommitWitness w = allowed.witness();
     byte[] blob = w.lastGuess() && allowed.finalRecord().isPresent()
         ? allowed.finalRecord().get() : stored;
-    Future<byte[]> plain = unsealChecked(c, w.version(), blob, w.recordDigest());
+    // the record unsealed before the commit (for the passkey gate) is reused when it is exactly
+    // the one the witness names; otherwise the blob is unsealed and checked again
+    Future<byte[]> plain = unsealed != null && MessageDigest.isEqual(MemberRecords.digest(unsealed), w.recordDigest())
+        ? Future.succeededFuture(unsealed.clone())
+        : unsealChecked(c, w.version(), blob, w.recordDigest());
     if (w.lastGuess()) {
       plain = plain.onSuccess(p -> finals.put(c.key(), w, p));
     }

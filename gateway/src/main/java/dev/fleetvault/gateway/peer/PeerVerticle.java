@@ -93,8 +93,9 @@ public final class PeerVerticle extends AbstractVerticle {
           return;
         }
         tokens.verify(call.headers().get("authorization")).compose(caller -> {
-          if (!java.security.MessageDigest.isEqual(
-              caller.userId().getBytes(StandardCharsets.UTF_8), req.getUserId().toByteArray())) {
+          // the token's user, or that user's passkey entry (PROTOCOL.md 21.1)
+          if (!dev.fleetvault.protocol.passkey.PasskeyEntry.authorizes(caller.userId(),
+              req.getUserId().toByteArray())) {
             throw new FleetvaultException(ErrorCode.PERMISSION_DENIED,
                 "the token is for another user than user_id");
           }

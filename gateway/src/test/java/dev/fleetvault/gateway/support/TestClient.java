@@ -89,6 +89,62 @@ public final class TestClient {
     throw new AssertionError("recovery restarted more than " + Recovery.MAX_RESTARTS + " times");
   }
 
+  /** Registers {@code secret} on the passkey entry of {@code user} with the authenticator's PRF and credential. */
+  public RegisterResult registerPasskey(String user, dev.fleetvault.protocol.passkey.SoftwareAuthenticator a,
+      byte[] secret, int guesses) throws Exception {
+    byte[] u = user.getBytes(StandardCharsets.UTF_8);
+    byte[] prf = a.prf(dev.fleetvault.protocol.passkey.PasskeyDerivations.prfSalt(realm.fleetId(), APP, u));
+    Registration reg = Registration.beginPasskey(realm, APP, u, SecretBytes.wrap(prf), a.credential(),
+        SecretBytes.copyOf(secret), guesses, RANDOM);
+    String token = tokens.apply(user);
+    Register1Response r1 = call("Register1", reg.register1Request(), token,
+        Register1Response.getDefaultInstance());
+    Register2Response r2 = call("Register2", reg.register2Request(r1), token,
+        Register2Response.getDefaultInstance());
+    return reg.finish(r2);
+  }
+
+  /**
+   * Recovers the passkey entry of {@code user} with the PRF output of {@code prfFrom} and the
+   * assertions of {@code assertions}, under {@code user}'s token.
+   */
+  public RecoverResult recoverPasskey(String user, dev.fleetvault.protocol.passkey.SoftwareAuthenticator prfFrom,
+      dev.fleetvault.protocol.flow.PasskeyAssertionSource assertions) throws Exception {
+    byte[] u = user.getBytes(StandardCharsets.UTF_8);
+    byte[] prf = prfFrom.prf(dev.fleetvault.protocol.passkey.PasskeyDerivations.prfSalt(realm.fleetId(), APP, u));
+    Recovery rec = Recovery.beginPasskey(realm, APP, u, SecretBytes.wrap(prf), assertions, RANDOM);
+    return drive(rec, tokens.apply(user));
+  }
+
+  /** Runs a recovery to its result (phase 0 again after a Restart). */
+  public RecoverResult drive(Recovery rec, String token) throws Exception {
+    for (int round = 0; round <= Recovery.MAX_RESTARTS; round++) {
+      RecoveryStep<Recover1Request> s1 = rec.afterRecover0(call("Recover0", rec.recover0Request(), token,
+          Recover0Response.getDefaultInstance()));
+      if (s1 instanceof RecoveryStep.Done<Recover1Request> d) {
+        return d.result();
+      }
+      RecoveryStep<Recover2Request> s2 = rec.afterRecover1(call("Recover1",
+          ((RecoveryStep.Send<Recover1Request>) s1).request(), token, Recover1Response.getDefaultInstance()));
+      if (s2 instanceof RecoveryStep.Done<Recover2Request> d) {
+        return d.result();
+      }
+      if (s2 instanceof RecoveryStep.Restart<Recover2Request>) {
+        continue;
+      }
+      return rec.afterRecover2(call("Recover2", ((RecoveryStep.Send<Recover2Request>) s2).request(), token,
+          Recover2Response.getDefaultInstance()));
+    }
+    throw new AssertionError("recovery restarted more than " + Recovery.MAX_RESTARTS + " times");
+  }
+
+  /** Deletes the entry {@code userId} (the user's own id or its passkey entry) under {@code user}'s token. */
+  public dev.fleetvault.protocol.flow.DeleteResult delete(String user, byte[] userId) throws Exception {
+    dev.fleetvault.protocol.flow.Deletion del = dev.fleetvault.protocol.flow.Deletion.begin(realm, APP, userId, RANDOM);
+    return del.finish(call("Delete", del.request(), tokens.apply(user),
+        dev.fleetvault.protocol.wire.DeleteResponse.getDefaultInstance()));
+  }
+
   /** {@code q} with only the envelopes for the members in {@code subset} (all if null). */
   public static Recover1Request only(Recover1Request q, java.util.Set<Integer> subset) {
     if (subset == null) {

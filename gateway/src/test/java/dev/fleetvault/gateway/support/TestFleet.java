@@ -26,6 +26,9 @@ import java.util.List;
 public final class TestFleet implements AutoCloseable {
   /** Pin parameters for tests (cheap Argon2id). */
   public static final String TEST_PIN_PARAMS = "argon2id-v1-insecure-test-only";
+  /** The test app's WebAuthn relying party (apps[].passkey). */
+  public static final String PASSKEY_RP_ID = "app.example";
+  public static final String PASSKEY_ORIGIN = "https://app.example";
   /** The registration section of test configurations: the test PIN parameters allowed. */
   public static final String TEST_REGISTRATION = "registration:\n  max_guess_limit: 100\n"
       + "  pin_params: [argon2id-v1-default, " + TEST_PIN_PARAMS + "]\n";
@@ -78,7 +81,9 @@ public final class TestFleet implements AutoCloseable {
           .append("      cluster: 127.0.0.1:").append(b + 3).append('\n');
     }
     y.append("apps:\n  - id: dev-app\n    public_keys: [")
-        .append(cfgDir.resolve("dev-app-jwt.DEVELOPMENT-ONLY.pub.pem")).append("]\n");
+        .append(cfgDir.resolve("dev-app-jwt.DEVELOPMENT-ONLY.pub.pem")).append("]\n")
+        .append("    passkey:\n      rp_id: ").append(PASSKEY_RP_ID).append("\n      origins: [")
+        .append(PASSKEY_ORIGIN).append("]\n");
     y.append("limits:\n  max_message_bytes: 65536\n  request_timeout_ms: 8000\n")
         .append(extraLimits == null ? "  per_user_per_minute: 100000\n  per_address_per_minute: 1000000\n"
             : extraLimits);
