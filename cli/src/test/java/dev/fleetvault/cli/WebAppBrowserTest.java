@@ -83,6 +83,7 @@ class WebAppBrowserTest {
         if (!"recover".equals(b.screen())) {
             b.click("go-recover");
         }
+        b.driver.findElement(org.openqa.selenium.By.cssSelector("input[name=recover-with][value=pin]")).click();
         b.type("recover-pin", pin);
         b.click("recover-submit");
         return b.waitIdleAlert(WAIT);
