@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         RecoverCommand.class,
         DeleteCommand.class,
         AppLinkCommand.class,
+        PasskeyCommand.class,
         StatusCommand.class,
         BenchCommand.class,
         dev.fleetvault.cli.audit.BundleCommand.class,

@@ -88,6 +88,8 @@ final class TestFleet implements AutoCloseable {
         y.append("apps:\n  - id: ").append(APP).append("\n    public_keys: [app.pub.pem]\n");
         if (passkeys) {
             y.append("    passkey:\n      rp_id: localhost\n      origins: [http://localhost:").append(basePort + 1).append("]\n");
+        } else {
+            y.append("    passkey:\n      rp_id: app.example\n      origins: [https://app.example]\n");
         }
         y.append("limits:\n  max_message_bytes: 65536\n  per_user_per_minute: 100000\n"
             + "  per_address_per_minute: 1000000\n  request_timeout_ms: 5000\n");

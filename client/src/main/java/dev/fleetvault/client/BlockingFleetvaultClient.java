@@ -14,6 +14,20 @@ public interface BlockingFleetvaultClient {
     /** See {@link FleetvaultClient#delete}. */
     DeleteResult delete(String user);
 
+    /** See {@link FleetvaultClient#registerPasskey}. */
+    RegisterResult registerPasskey(String user, dev.fleetvault.client.passkey.Authenticator authenticator,
+        BackupSecret secret, int guessLimit);
+
+    /** See {@link FleetvaultClient#recoverWithPasskey}. */
+    RecoverResult recoverWithPasskey(String user, dev.fleetvault.client.passkey.Authenticator authenticator);
+
+    /** See {@link FleetvaultClient#addPasskey}. */
+    RegisterResult addPasskey(String user, Pin pin, dev.fleetvault.client.passkey.Authenticator authenticator,
+        int guessLimit);
+
+    /** See {@link FleetvaultClient#removePasskey}. */
+    DeleteResult removePasskey(String user);
+
     /** See {@link FleetvaultClient#status}. */
     FleetStatus status();
 }

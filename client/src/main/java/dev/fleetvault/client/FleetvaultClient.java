@@ -46,6 +46,29 @@ public interface FleetvaultClient extends AutoCloseable {
     /** Deletes {@code user}'s records on every member (no PIN needed; the token authorises it). Idempotent. */
     CompletionStage<DeleteResult> delete(String user);
 
+    /**
+     * Registers {@code secret} on {@code user}'s passkey entry (PROTOCOL.md 21.1): protected by the
+     * passkey of {@code authenticator} (its PRF output replaces the PIN, its credential gates every
+     * attempt). The user's PIN entry, if any, is not touched.
+     */
+    CompletionStage<RegisterResult> registerPasskey(String user, dev.fleetvault.client.passkey.Authenticator authenticator,
+        BackupSecret secret, int guessLimit);
+
+    /** Recovers the secret of {@code user}'s passkey entry with {@code authenticator} (two WebAuthn ceremonies). */
+    CompletionStage<RecoverResult> recoverWithPasskey(String user, dev.fleetvault.client.passkey.Authenticator authenticator);
+
+    /**
+     * Adds a passkey to a PIN-protected backup: recovers the secret with {@code pin} (a success
+     * resets the PIN entry's counter) and registers it on the passkey entry. Returns the recovery's
+     * result if it was not {@link RecoverResult.Recovered}, else the registration's as
+     * {@code Recovered} is closed and the passkey registration's outcome is reported.
+     */
+    CompletionStage<RegisterResult> addPasskey(String user, Pin pin, dev.fleetvault.client.passkey.Authenticator authenticator,
+        int guessLimit);
+
+    /** Removes {@code user}'s passkey entry (deletes it; the PIN entry stays). */
+    CompletionStage<DeleteResult> removePasskey(String user);
+
     /** What the first reachable edge reports about the fleet. */
     CompletionStage<FleetStatus> status();
 

@@ -36,4 +36,11 @@ public sealed interface RecoverResult {
      */
     record Unavailable(String reason) implements RecoverResult {
     }
+
+    /**
+     * Passkey entries: the members refused the assertion (another credential, rp id, origin, missing
+     * user verification, ...; PROTOCOL.md 21.6). Nothing was counted.
+     */
+    record PasskeyRefused(int guessesRemaining) implements RecoverResult {
+    }
 }

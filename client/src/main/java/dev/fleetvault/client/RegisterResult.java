@@ -17,4 +17,12 @@ public sealed interface RegisterResult {
      */
     record Unavailable(String reason) implements RegisterResult {
     }
+
+    /**
+     * {@link FleetvaultClient#addPasskey}: the PIN did not unlock the existing backup, so no passkey was added.
+     *
+     * @param recovery what the PIN recovery answered (never {@link RecoverResult.Recovered})
+     */
+    record NotUnlocked(RecoverResult recovery) implements RegisterResult {
+    }
 }

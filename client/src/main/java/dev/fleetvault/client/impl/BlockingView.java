@@ -38,6 +38,28 @@ final class BlockingView implements BlockingFleetvaultClient {
     }
 
     @Override
+    public RegisterResult registerPasskey(String user, dev.fleetvault.client.passkey.Authenticator authenticator,
+        BackupSecret secret, int guessLimit) {
+        return await(client.registerPasskey(user, authenticator, secret, guessLimit));
+    }
+
+    @Override
+    public RecoverResult recoverWithPasskey(String user, dev.fleetvault.client.passkey.Authenticator authenticator) {
+        return await(client.recoverWithPasskey(user, authenticator));
+    }
+
+    @Override
+    public RegisterResult addPasskey(String user, Pin pin, dev.fleetvault.client.passkey.Authenticator authenticator,
+        int guessLimit) {
+        return await(client.addPasskey(user, pin, authenticator, guessLimit));
+    }
+
+    @Override
+    public DeleteResult removePasskey(String user) {
+        return await(client.removePasskey(user));
+    }
+
+    @Override
     public FleetStatus status() {
         return await(client.status());
     }

@@ -28,6 +28,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import com.google.protobuf.ByteString;
+import dev.fleetvault.client.passkey.Authenticator;
+import dev.fleetvault.client.passkey.PasskeyAssertionInfo;
+import dev.fleetvault.client.passkey.PasskeyCredentialInfo;
+import dev.fleetvault.protocol.passkey.PasskeyDerivations;
+import dev.fleetvault.protocol.passkey.PasskeyEntry;
+import dev.fleetvault.protocol.wire.PasskeyAssertion;
+import dev.fleetvault.protocol.wire.PasskeyCredential;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -85,7 +93,8 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
         SecretBytes pinBytes = SecretBytes.wrap(pin.utf8());
         SecretBytes secretBytes = SecretBytes.wrap(secret.copyBytes());
         return token(user)
-            .compose(token -> registerOn(edgeOrder(), 0, userId, pinBytes, secretBytes, guessLimit, token, 0, "no edge tried"))
+            .compose(token -> registerOn(edgeOrder(), 0, r -> Registration.begin(r, options.appId(), userId, pinBytes,
+                secretBytes, guessLimit, random), guessLimit, token, 0, "no edge tried"))
             .andThen(ar -> {
                 pinBytes.wipe();
                 secretBytes.wipe();
@@ -93,14 +102,15 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
             .toCompletionStage();
     }
 
-    private Future<RegisterResult> registerOn(List<Edge> order, int i, byte[] userId, SecretBytes pin, SecretBytes secret,
-        int guessLimit, String token, int conflicts, String lastReason) {
+    private Future<RegisterResult> registerOn(List<Edge> order, int i,
+        java.util.function.Function<RealmConfig, Registration> begin, int guessLimit, String token, int conflicts,
+        String lastReason) {
         if (i >= order.size()) {
             return Future.succeededFuture(new RegisterResult.Unavailable(lastReason));
         }
         Edge edge = order.get(i);
         Future<dev.fleetvault.protocol.flow.RegisterResult> run = realmFor(edge)
-            .compose(r -> work(() -> Registration.begin(r, options.appId(), userId, pin, secret, guessLimit, random)))
+            .compose(r -> work(() -> begin.apply(r)))
             .compose(reg -> work(reg::register1Request)
                 .compose(q -> transport.call(edge, VaultMethod.REGISTER1, q, token))
                 .compose(a -> work(() -> reg.register2Request(a)))
@@ -113,17 +123,82 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
                     return Future.succeededFuture(new RegisterResult.Registered(guessLimit));
                 }
                 if (conflicts < REGISTER_CONFLICT_RETRIES) {
-                    return registerOn(order, i, userId, pin, secret, guessLimit, token, conflicts + 1, lastReason);
+                    return registerOn(order, i, begin, guessLimit, token, conflicts + 1, lastReason);
                 }
                 return Future.succeededFuture(new RegisterResult.Unavailable(
                     "another registration of this user raced this one; try again"));
             }
             String reason = retryReason(ar.cause());
             if (reason != null) {
-                return registerOn(order, i + 1, userId, pin, secret, guessLimit, token, conflicts, reason);
+                return registerOn(order, i + 1, begin, guessLimit, token, conflicts, reason);
             }
             return Future.failedFuture(toPublic(ar.cause()));
         });
+    }
+
+    // ---------------------------------------------------------------- passkeys (PROTOCOL.md 21)
+
+    @Override
+    public CompletionStage<RegisterResult> registerPasskey(String user, Authenticator authenticator, BackupSecret secret,
+        int guessLimit) {
+        java.util.Objects.requireNonNull(authenticator, "authenticator");
+        byte[] userId = userId(user);
+        SecretBytes secretBytes = SecretBytes.wrap(secret.copyBytes());
+        return token(user)
+            .compose(token -> registerOn(edgeOrder(), 0, r -> {
+                PasskeyCredentialInfo c = authenticator.credential();
+                try (SecretBytes prf = SecretBytes.wrap(authenticator.prf(
+                    PasskeyDerivations.prfSalt(r.fleetId(), options.appId(), userId)))) {
+                    return Registration.beginPasskey(r, options.appId(), userId, prf, PasskeyCredential.newBuilder()
+                        .setCredentialId(ByteString.copyFrom(c.credentialId()))
+                        .setSpkiPublicKey(ByteString.copyFrom(c.spkiPublicKey()))
+                        .setPublicKeyAlgorithm(c.algorithm())
+                        .setUserHandle(ByteString.copyFrom(c.userHandle()))
+                        .build(), secretBytes, guessLimit, random);
+                }
+            }, guessLimit, token, 0, "no edge tried"))
+            .andThen(ar -> secretBytes.wipe())
+            .toCompletionStage();
+    }
+
+    @Override
+    public CompletionStage<RecoverResult> recoverWithPasskey(String user, Authenticator authenticator) {
+        java.util.Objects.requireNonNull(authenticator, "authenticator");
+        byte[] userId = userId(user);
+        return token(user)
+            .compose(token -> recoverOn(edgeOrder(), 0, r -> {
+                try (SecretBytes prf = SecretBytes.wrap(authenticator.prf(
+                    PasskeyDerivations.prfSalt(r.fleetId(), options.appId(), userId)))) {
+                    return Recovery.beginPasskey(r, options.appId(), userId, prf, c -> {
+                        PasskeyAssertionInfo a = authenticator.assertion(c.challenge(), c.credentialId(), c.rpId());
+                        return PasskeyAssertion.newBuilder()
+                            .setCredentialId(ByteString.copyFrom(a.credentialId()))
+                            .setAuthenticatorData(ByteString.copyFrom(a.authenticatorData()))
+                            .setClientDataJson(ByteString.copyFrom(a.clientDataJson()))
+                            .setSignature(ByteString.copyFrom(a.signature()))
+                            .setUserHandle(ByteString.copyFrom(a.userHandle()))
+                            .build();
+                    }, random);
+                }
+            }, token, "no edge tried"))
+            .toCompletionStage();
+    }
+
+    @Override
+    public CompletionStage<RegisterResult> addPasskey(String user, Pin pin, Authenticator authenticator, int guessLimit) {
+        return recover(user, pin).thenCompose(r -> {
+            if (!(r instanceof RecoverResult.Recovered rec)) {
+                return java.util.concurrent.CompletableFuture.completedFuture(new RegisterResult.NotUnlocked(r));
+            }
+            BackupSecret secret = rec.secret();
+            return registerPasskey(user, authenticator, secret, guessLimit).whenComplete((x, e) -> secret.close());
+        });
+    }
+
+    @Override
+    public CompletionStage<DeleteResult> removePasskey(String user) {
+        byte[] entry = PasskeyEntry.of(userId(user));
+        return token(user).compose(token -> deleteOn(edgeOrder(), 0, entry, token, "no edge tried")).toCompletionStage();
     }
 
     // ---------------------------------------------------------------- recover
@@ -133,7 +208,8 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
         byte[] userId = userId(user);
         SecretBytes pinBytes = SecretBytes.wrap(pin.utf8());
         return token(user)
-            .compose(token -> recoverOn(edgeOrder(), 0, userId, pinBytes, token, "no edge tried"))
+            .compose(token -> recoverOn(edgeOrder(), 0, r -> Recovery.begin(r, options.appId(), userId, pinBytes, random),
+                token, "no edge tried"))
             .andThen(ar -> pinBytes.wipe())
             .toCompletionStage();
     }
@@ -147,14 +223,14 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
         }
     }
 
-    private Future<RecoverResult> recoverOn(List<Edge> order, int i, byte[] userId, SecretBytes pin, String token,
-        String lastReason) {
+    private Future<RecoverResult> recoverOn(List<Edge> order, int i,
+        java.util.function.Function<RealmConfig, Recovery> begin, String token, String lastReason) {
         if (i >= order.size()) {
             return Future.succeededFuture(new RecoverResult.Unavailable(lastReason));
         }
         Edge edge = order.get(i);
         Future<RecoverResult> run = realmFor(edge)
-            .compose(r -> work(() -> Recovery.begin(r, options.appId(), userId, pin, random)))
+            .compose(r -> work(() -> begin.apply(r)))
             .compose(rec -> guess(edge, order, rec, token));
         return run.transform(ar -> {
             if (ar.succeeded()) {
@@ -172,7 +248,7 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
             }
             String reason = retryReason(e);
             if (reason != null) {
-                return recoverOn(order, i + 1, userId, pin, token, reason);
+                return recoverOn(order, i + 1, begin, token, reason);
             }
             return Future.failedFuture(toPublic(e));
         });
@@ -419,6 +495,8 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
             return new RecoverResult.WrongPin(w.guessesRemaining());
         } else if (r instanceof dev.fleetvault.protocol.flow.RecoverResult.NoGuesses) {
             return new RecoverResult.NoGuesses();
+        } else if (r instanceof dev.fleetvault.protocol.flow.RecoverResult.PasskeyRefused p) {
+            return new RecoverResult.PasskeyRefused(p.guessesRemaining());
         }
         return new RecoverResult.NotRegistered();
     }

@@ -12,6 +12,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import com.google.protobuf.ByteString;
+import dev.fleetvault.protocol.flow.impl.Envelopes;
+import dev.fleetvault.protocol.group.Ecdh;
+import dev.fleetvault.protocol.group.GroupElement;
+import dev.fleetvault.protocol.group.Scalar;
+import dev.fleetvault.protocol.hpke.Hpke;
+import dev.fleetvault.protocol.wire.EdgeMessages;
+import dev.fleetvault.protocol.wire.MemberRequest;
+import dev.fleetvault.protocol.wire.Phase;
+import dev.fleetvault.protocol.wire.Recover1Payload;
+import dev.fleetvault.protocol.wire.Recover1Reply;
+import dev.fleetvault.protocol.wire.ReplyStatus;
+import dev.fleetvault.protocol.wire.WireCodec;
 
 /** Passkey entries (PROTOCOL.md 21) through the in-memory fleet: the member core gates every attempt. */
 class PasskeyFlowTest {
@@ -119,5 +132,46 @@ class PasskeyFlowTest {
     fleet.registerPasskey(USER, auth, SECRET, 5);
     assertThatThrownBy(() -> fleet.recover(ENTRY, "1234".getBytes(UTF_8))).isInstanceOf(FlowException.class);
     assertThat(fleet.counted(ENTRY)).isZero();
+  }
+
+  /** Member 1's core, phase 1, for {@code user}'s entry with {@code payload}: the step it names. */
+  private Recover1Step step(byte[] user, Recover1Payload payload, Envelopes.Sealed[] sealed) {
+    InMemoryFleet.Node node = fleet.node(1);
+    Envelopes.Sealed s = Envelopes.seal(fleet.realm.member(1).hpkePublicKey(), 1, Phase.PHASE_RECOVER1,
+        InMemoryFleet.FLEET_ID, InMemoryFleet.APP_ID, user, payload, fleet.random);
+    sealed[0] = s;
+    MemberRequest req = EdgeMessages.toMember(ByteString.copyFrom(user), s.request());
+    byte[] dh = Ecdh.sharedSecretX(node.hpke.privateKey(), Hpke.parseEnc(node.logic.encForHsm(req)));
+    try (OpenedRequest o = node.logic.open(Phase.PHASE_RECOVER1, req, InMemoryFleet.APP_ID, dh)) {
+      return node.logic.recover1(o, fleet.ledger.view(1, InMemoryFleet.key(user)), fleet.record(1, user));
+    }
+  }
+
+  private static Recover1Payload guess() {
+    return Recover1Payload.newBuilder().setRecordVersion(1).setGeneration(1)
+        .setBlindedElement(ByteString.copyFrom(GroupElement.generator().multiply(Scalar.ofLong(7)).encodeCompressed()))
+        .setNonce(ByteString.copyFrom(new byte[32])).build();
+  }
+
+  @Test
+  void recover1_passkeyEntryWithoutAssertion_passkeyRefusedNothingToCommit() throws Exception {
+    fleet.registerPasskey(USER, auth, SECRET, 5);
+    Envelopes.Sealed[] sealed = new Envelopes.Sealed[1];
+    Recover1Step step = step(ENTRY, guess(), sealed);
+    assertThat(step).isInstanceOf(Recover1Step.Reply.class);
+    Recover1Step.Reply reply = (Recover1Step.Reply) step;
+    assertThat(reply.passkeyRefusal()).contains("no passkey assertion");
+    Recover1Reply r = WireCodec.decode(Recover1Reply.class, Envelopes.openAnswer(sealed[0].answerKey(),
+        Phase.PHASE_RECOVER1, 1, InMemoryFleet.FLEET_ID, InMemoryFleet.APP_ID, ENTRY, reply.response().getAnswer()));
+    assertThat(r.getStatus()).isEqualTo(ReplyStatus.REPLY_STATUS_PASSKEY_REFUSED);
+    assertThat(r.getGuessesRemaining()).isEqualTo(5);
+  }
+
+  @Test
+  void recover1_pinEntryWithAssertion_badRequest() {
+    fleet.register(USER, "1234".getBytes(UTF_8), SECRET, 5);
+    Recover1Payload withAssertion = guess().toBuilder().setPasskeyAssertion(auth.assertion(new byte[32])).build();
+    assertThatThrownBy(() -> step(USER, withAssertion, new Envelopes.Sealed[1]))
+        .isInstanceOf(BadRequestException.class);
   }
 }
