@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
         RegisterCommand.class,
         RecoverCommand.class,
         DeleteCommand.class,
+        AppLinkCommand.class,
         PasskeyCommand.class,
         StatusCommand.class,
         DriversCommand.class,

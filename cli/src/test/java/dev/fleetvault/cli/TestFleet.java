@@ -54,6 +54,14 @@ final class TestFleet implements AutoCloseable {
 
     /** Writes the configuration under {@code dir} without starting anything. */
     static TestFleet configure(Path dir, int basePort) throws Exception {
+        return configure(dir, basePort, false);
+    }
+
+    /**
+     * As {@link #configure(Path, int)}; with {@code passkeys} the app allows passkeys for rp id {@code localhost} from the
+     * origin of member dc1's edge only ({@code http://localhost:<base+1>}).
+     */
+    static TestFleet configure(Path dir, int basePort, boolean passkeys) throws Exception {
         Files.createDirectories(dir);
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -78,7 +86,11 @@ final class TestFleet implements AutoCloseable {
                 .append("      cluster: 127.0.0.1:").append(basePort + 30 + i).append('\n');
         }
         y.append("apps:\n  - id: ").append(APP).append("\n    public_keys: [app.pub.pem]\n");
-        y.append("    passkey:\n      rp_id: app.example\n      origins: [https://app.example]\n");
+        if (passkeys) {
+            y.append("    passkey:\n      rp_id: localhost\n      origins: [http://localhost:").append(basePort + 1).append("]\n");
+        } else {
+            y.append("    passkey:\n      rp_id: app.example\n      origins: [https://app.example]\n");
+        }
         y.append("limits:\n  max_message_bytes: 65536\n  per_user_per_minute: 100000\n"
             + "  per_address_per_minute: 1000000\n  request_timeout_ms: 5000\n");
         y.append("registration:\n  pin_params: [argon2id-v1-default, argon2id-v1-insecure-test-only]\n");
@@ -102,7 +114,12 @@ final class TestFleet implements AutoCloseable {
 
     /** Writes the configuration and starts all three nodes. */
     static TestFleet start(Path dir, int basePort) throws Exception {
-        TestFleet f = configure(dir, basePort);
+        return start(dir, basePort, false);
+    }
+
+    /** Writes the configuration (passkeys allowed for dc1's origin when {@code passkeys}) and starts all three nodes. */
+    static TestFleet start(Path dir, int basePort, boolean passkeys) throws Exception {
+        TestFleet f = configure(dir, basePort, passkeys);
         f.startAll();
         return f;
     }

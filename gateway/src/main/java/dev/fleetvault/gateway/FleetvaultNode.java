@@ -17,6 +17,7 @@ import dev.fleetvault.gateway.edge.GrpcEdge;
 import dev.fleetvault.gateway.edge.WebSocketEdge;
 import dev.fleetvault.gateway.hsm.HsmExecutor;
 import dev.fleetvault.gateway.http.HealthRoutes;
+import dev.fleetvault.gateway.http.WebAppRoutes;
 import dev.fleetvault.gateway.http.NodeMetrics;
 import dev.fleetvault.gateway.impl.DriverOpener;
 import dev.fleetvault.gateway.impl.MemberRuntime;
@@ -237,7 +238,8 @@ public final class FleetvaultNode {
       edge = new EdgeVerticle(member.client(), max,
           new GrpcEdge(edgeService, runtime, metrics),
           new WebSocketEdge(edgeService, runtime, metrics, max),
-          v -> HealthRoutes.client(v, runtime::ready), config.limits());
+          v -> WebAppRoutes.mount(HealthRoutes.client(v, runtime::ready), v, webAppTrustFile()),
+          config.limits());
       metrics.bindQuorum(runtime::quorum);
       return runtime.start().compose(v -> {
         peer = new PeerVerticle(member.peer(), tls, max, tokens, runtime.handler())
@@ -304,6 +306,15 @@ public final class FleetvaultNode {
   /** The member id. */
   public String memberId() {
     return member.id();
+  }
+
+  /**
+   * The trust file the web app at {@code /app} pins: a production node's configured
+   * {@code fleet_bundle.trust}, the development fleet's {@code <data_root>/fleet/trust.json}.
+   */
+  private java.util.Optional<java.nio.file.Path> webAppTrustFile() {
+    return java.util.Optional.of(config.fleetBundle().map(b -> b.trust())
+        .orElse(config.fleetDir().resolve("trust.json")));
   }
 
   /** The member index (1-based, configuration order). */

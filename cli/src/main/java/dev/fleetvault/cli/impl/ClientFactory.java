@@ -99,6 +99,11 @@ public final class ClientFactory {
     }
 
     private static DevTokens tokens(NodeConfig config, ConnectOptions options) {
+        return tokens(config, options, TOKEN_TTL);
+    }
+
+    /** The development token minter of {@code options} (app key file, app id) for {@code config}, tokens valid {@code ttl}. */
+    public static DevTokens tokens(NodeConfig config, ConnectOptions options, Duration ttl) {
         if (config.apps().isEmpty()) {
             throw new CliException(ExitCodes.USAGE, config.source() + " lists no apps, so no token can be minted");
         }
@@ -107,7 +112,7 @@ public final class ClientFactory {
         try {
             String audience = config.apps().stream().filter(a -> a.id().equals(appId)).findFirst()
                 .map(a -> a.audience()).orElse(config.fleetId());
-            return new DevTokens(appId, audience, DevTokens.readPrivateKey(keyFile), TOKEN_TTL, Clock.systemUTC());
+            return new DevTokens(appId, audience, DevTokens.readPrivateKey(keyFile), ttl, Clock.systemUTC());
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, "cannot read the app key " + keyFile + " (give one with --app-key): "
                 + e.getMessage());
