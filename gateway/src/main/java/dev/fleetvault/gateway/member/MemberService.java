@@ -62,7 +62,9 @@ import dev.fleetvault.protocol.passkey.RelyingParty;
  *       and nothing evaluated.</li>
  *   <li>A re-sent phase-1 envelope is answered again (from the {@link ReplayGuard} cache, or
  *       through the ledger, which never counts an attempt id twice); a re-sent phase-2 envelope
- *       gets the ledger's verdict. No refusal here stands in for the ledger.</li>
+ *       gets the answer this member already released for it (the cache: a client's phase-2
+ *       failover to another edge after the first edge's answer was lost), else the ledger's
+ *       verdict. No refusal here stands in for the ledger.</li>
  *   <li>Records are stored only HSM-sealed, with put-if-absent (a registration never overwrites
  *       another's record), checked against the ledger's digest before use; after a newer
  *       registration commits, the superseded version's sealed record is removed.</li>
@@ -207,7 +209,7 @@ public final class MemberService implements MemberHandler {
               : "sealed request: invalid envelope key (enc)"));
     }
     ByteBuffer cacheKey = null;
-    if (phase == Phase.PHASE_RECOVER1) {
+    if (phase == Phase.PHASE_RECOVER1 || phase == Phase.PHASE_RECOVER2) {
       cacheKey = ReplayGuard.key(phase.getNumber(), caller.appId(), request);
       Optional<MemberResponse> again = replays.answered(cacheKey);
       if (again.isPresent()) {
@@ -460,10 +462,15 @@ public final class MemberService implements MemberHandler {
       }
     })).onSuccess(answer -> {
       metrics.evaluated();
-      if (c.cacheKey() != null) {
-        replays.remember(c.cacheKey(), answer);
-      }
+      remember(c, answer);
     });
+  }
+
+  /** Keeps an answer this member sent (phase-1 evaluations, phase-2 releases) for re-sends. */
+  private void remember(Call c, MemberResponse answer) {
+    if (c.cacheKey() != null) {
+      replays.remember(c.cacheKey(), answer);
+    }
   }
 
   private Future<MemberResponse> recover2(Call c, RowView row) {
@@ -481,7 +488,10 @@ public final class MemberService implements MemberHandler {
                 SucceedOutcome ok = LedgerOutcomes.committed(result, "succeed");
                 return crypto.run("release",
                     () -> logic().recover2Release(c.req(), plain, ok.witness()))
-                    .onSuccess(x -> metrics.released());
+                    .onSuccess(answer -> {
+                      metrics.released();
+                      remember(c, answer); // only released shares: a refusal may be transient
+                    });
               });
         }));
   }
@@ -508,8 +518,13 @@ public final class MemberService implements MemberHandler {
       } finally {
         Arrays.fill(e.plaintext(), (byte) 0);
       }
-    }).compose(answer -> answer.isPresent() ? Future.succeededFuture(answer.get())
-        : recover2Final(c, row, entries, i + 1));
+    }).compose(answer -> {
+      if (answer.isPresent()) {
+        remember(c, answer.get());
+        return Future.succeededFuture(answer.get());
+      }
+      return recover2Final(c, row, entries, i + 1);
+    });
   }
 
   // ------------------------------------------------------------------ delete

@@ -11,10 +11,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A cache of this member's phase-1 answers, keyed by SHA-256 of (phase, caller's app, the whole
- * member request): a re-sent phase-1 envelope (a client retry after a lost reply, or an edge
- * replaying what it captured) gets back the very answer it was given the first time, without
- * another HSM call or ledger round.
+ * A cache of this member's phase-1 and phase-2 answers, keyed by SHA-256 of (phase, caller's app,
+ * the whole member request): a re-sent envelope (a client retry after a lost reply, the SDK's
+ * phase-2 failover to another edge, or an edge replaying what it captured) gets back the very
+ * answer it was given the first time, without another HSM call or ledger round. Without it a
+ * phase 2 re-sent after its success had reset the counter would be refused as spent, and the
+ * client would never learn the outcome of a recovery that succeeded.
  *
  * <p>Guarantees:
  * <ul>

@@ -142,6 +142,41 @@ class ReplayTest {
   }
 
   /**
+   * A successful recovery's phase 2 re-sent through another edge (the SDK's failover when the
+   * first edge's answer was lost) gets the shares the members already released for exactly that
+   * request, instead of a refusal as spent: the client learns the secret; nothing is evaluated
+   * and no guess is spent. (Found by the separate-hosts fault campaign: the failover could never
+   * succeed once the success had reset the counter.)
+   */
+  @Test
+  void recover2_resentThroughAnotherEdgeAfterSuccess_sameSecretNothingEvaluated() throws Exception {
+    String user = "phase2-failover";
+    try (VaultTransport t0 = grpc(0); VaultTransport t1 = grpc(1)) {
+      new TestClient(t0, fleet.realm(), fleet::token).register(user, "1470", new byte[] {7, 7, 7}, 3);
+      Recovery rec = Recovery.begin(fleet.realm(), TestClient.APP,
+          user.getBytes(StandardCharsets.UTF_8),
+          SecretBytes.copyOf("1470".getBytes(StandardCharsets.UTF_8)), RANDOM);
+      String token = fleet.token(user);
+      Recover0Response r0 = t0.call("Recover0", rec.recover0Request(), token,
+          Recover0Response.getDefaultInstance()).orThrow();
+      Recover1Request q1 = ((RecoveryStep.Send<Recover1Request>) rec.afterRecover0(r0)).request();
+      Recover1Response r1 = t0.call("Recover1", q1, token, Recover1Response.getDefaultInstance())
+          .orThrow();
+      Recover2Request q2 = ((RecoveryStep.Send<Recover2Request>) rec.afterRecover1(r1)).request();
+      // the first edge's answer is "lost": the members committed the success and reset the count
+      t0.call("Recover2", q2, token, Recover2Response.getDefaultInstance()).orThrow();
+      long before = evaluations();
+      Recover2Response again = t1.call("Recover2", q2, token,
+          Recover2Response.getDefaultInstance()).orThrow();
+      RecoverResult result = rec.afterRecover2(again);
+      assertThat(result).isInstanceOf(RecoverResult.Recovered.class);
+      assertThat(((RecoverResult.Recovered) result).secret().copy()).containsExactly(7, 7, 7);
+      assertThat(evaluations() - before).as("evaluations caused by the re-sent phase 2").isZero();
+      assertFullCounter(t1, user);
+    }
+  }
+
+  /**
    * Replays after every node restarted (the in-memory replay cache is gone): the captured
    * envelopes of a wrong and a successful recovery evaluate nothing and spend no guess; a
    * replay of a counted attempt of the current generation is not counted twice.
