@@ -30,17 +30,6 @@ import java.util.function.Supplier;
  * node that started by itself form an "available" cluster of one.
  *
  * <p>Blocking Infinispan calls run on this store's small worker pool; stages complete there.
- *
- * <p><b>Recovery after a lost majority</b> (quorum/README.md, "Record store: lost majority"): a
- * restarted node joins with a new JGroups address, so Infinispan's own rule (leave degraded mode only
- * when a majority of the last <em>stable</em> topology's addresses is back) never fires after a
- * majority was killed. A watchdog (every second) forces the cache {@code AVAILABLE} when it is degraded
- * while the cluster view holds a majority of the configured fleet, and whenever the view has gained
- * members it runs Infinispan's conflict resolution with {@code PREFERRED_NON_NULL} over every replica
- * (memory and file store) before this node serves again: a record present on any member of the new
- * majority is restored everywhere. Records are written put-if-absent under a key naming user, version
- * and member, and the ledger binds each registration to its record's digest, so "some replica has it"
- * is the right merge rule and no acknowledged record is lost.
  */
 public final class InfinispanRecordStore implements RecordStore, AutoCloseable {
     static final String CACHE = "fleetvault-sealed-records";
@@ -51,9 +40,6 @@ public final class InfinispanRecordStore implements RecordStore, AutoCloseable {
     private final Cache<String, byte[]> cache;
     private final ExecutorService workers;
     private final JChannel channel;
-    private final java.util.concurrent.ScheduledExecutorService watchdog;
-    /** Members in the view when conflicts were last resolved; the store serves only while the view is within it. */
-    private volatile java.util.Set<Object> resolvedFor = java.util.Set.of();
 
     private InfinispanRecordStore(QuorumConfig cfg, DefaultCacheManager manager, Cache<String, byte[]> cache, JChannel channel) {
         this.cfg = cfg;
@@ -61,50 +47,6 @@ public final class InfinispanRecordStore implements RecordStore, AutoCloseable {
         this.manager = manager;
         this.cache = cache;
         this.workers = java.util.concurrent.Executors.newFixedThreadPool(4, RaftLedger.daemon("quorum-records-m" + cfg.memberId()));
-        this.resolvedFor = java.util.Set.copyOf(currentView());
-        this.watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                RaftLedger.daemon("quorum-records-watchdog-m" + cfg.memberId()));
-        watchdog.scheduleWithFixedDelay(this::recover, 1, 1, TimeUnit.SECONDS);
-    }
-
-    private List<Object> currentView() {
-        List<?> m = manager.getMembers();
-        return m == null ? List.of() : List.copyOf(m);
-    }
-
-    /**
-     * The watchdog's step: leave degraded mode once a majority of the configured fleet is in view, then
-     * resolve conflicts once for every view that gained members (see the class comment).
-     */
-    void recover() {
-        try {
-            if (!manager.getStatus().allowInvocations()) return;
-            List<Object> view = currentView();
-            if (view.size() < cfg.majority()) return;
-            org.infinispan.AdvancedCache<String, byte[]> ac = cache.getAdvancedCache();
-            if (ac.getAvailability() != AvailabilityMode.AVAILABLE) {
-                if (manager.isCoordinator()) {
-                    org.slf4j.LoggerFactory.getLogger(InfinispanRecordStore.class).warn(
-                            "m{}: record store degraded with {} of {} members in view: forcing AVAILABLE, then resolving conflicts",
-                            cfg.memberId(), view.size(), cfg.members().size());
-                    ac.setAvailability(AvailabilityMode.AVAILABLE);
-                }
-                return;
-            }
-            if (resolvedFor.containsAll(view)) {
-                resolvedFor = java.util.Set.copyOf(view); // members only left: nothing new to merge
-                return;
-            }
-            org.infinispan.conflict.ConflictManager<String, byte[]> cm = org.infinispan.conflict.ConflictManagerFactory.get(ac);
-            if (cm.isStateTransferInProgress() || cm.isConflictResolutionInProgress()) return;
-            cm.resolveConflicts(org.infinispan.conflict.MergePolicy.PREFERRED_NON_NULL);
-            org.slf4j.LoggerFactory.getLogger(InfinispanRecordStore.class).info(
-                    "m{}: record store conflicts resolved over {} members", cfg.memberId(), view.size());
-            resolvedFor = java.util.Set.copyOf(view);
-        } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(InfinispanRecordStore.class).warn(
-                    "m{}: record store recovery step failed (retried in 1 s): {}", cfg.memberId(), e.toString());
-        }
     }
 
     /** Starts the cache manager and the cache (joins the record-store cluster). */
@@ -117,8 +59,7 @@ public final class InfinispanRecordStore implements RecordStore, AutoCloseable {
         g.jmx().disable();
         ConfigurationBuilder c = new ConfigurationBuilder();
         c.clustering().cacheMode(CacheMode.REPL_SYNC).remoteTimeout(cfg.requestTimeout().toMillis())
-                .partitionHandling().whenSplit(PartitionHandling.DENY_READ_WRITES)
-                .mergePolicy(org.infinispan.conflict.MergePolicy.PREFERRED_NON_NULL);
+                .partitionHandling().whenSplit(PartitionHandling.DENY_READ_WRITES);
         c.persistence().passivation(false).addSoftIndexFileStore()
                 .dataLocation(dir.resolve("data").toString())
                 .indexLocation(dir.resolve("index").toString())
@@ -177,8 +118,7 @@ public final class InfinispanRecordStore implements RecordStore, AutoCloseable {
         if (!manager.getStatus().allowInvocations()) return false;
         List<?> members = manager.getMembers();
         return members != null && members.size() >= cfg.majority()
-                && cache.getAdvancedCache().getAvailability() == AvailabilityMode.AVAILABLE
-                && resolvedFor.containsAll(members);
+                && cache.getAdvancedCache().getAvailability() == AvailabilityMode.AVAILABLE;
     }
 
     private <T> CompletionStage<T> run(Supplier<T> op) {
@@ -220,7 +160,6 @@ public final class InfinispanRecordStore implements RecordStore, AutoCloseable {
 
     @Override
     public void close() {
-        watchdog.shutdownNow();
         workers.shutdown();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
