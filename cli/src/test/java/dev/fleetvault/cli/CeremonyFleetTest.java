@@ -196,7 +196,15 @@ class CeremonyFleetTest {
     private void assertStartRefused(int dc, String bundleFile, String trustFile, String... messages) throws Exception {
         long n = System.nanoTime();
         Path cfgFile = fleet.dc(dc).resolve("refused-" + n + ".yaml");
-        Files.writeString(cfgFile, fleet.configText(dc, bundleFile, trustFile));
+        // the running member keeps its ports: the refused node gets four free ones of its own (a
+        // taken port would be refused first, before the bundle is looked at)
+        String text = fleet.configText(dc, bundleFile, trustFile);
+        int own = fleet.base + dc * 4;
+        int free = Ports.freeBlock(4);
+        for (int k = 0; k < 4; k++) {
+            text = text.replace("127.0.0.1:" + (own + k) + "\n", "127.0.0.1:" + (free + k) + "\n");
+        }
+        Files.writeString(cfgFile, text);
         Path copy = fleet.dc(dc).resolve("copy-" + n);
         Files.createDirectories(copy.resolve("dc" + dc));
         for (String f : List.of("soft-hsm.keys", PeerIdentity.KEY_FILE, PeerIdentity.CERT_FILE)) {

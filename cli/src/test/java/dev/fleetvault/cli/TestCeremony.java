@@ -34,7 +34,7 @@ final class TestCeremony {
 
     /** Runs a ceremony of members dc1..dcN for {@code epoch}; output under {@code dir/name}. */
     Result run(String name, int members, long epoch) throws Exception {
-        StringBuilder y = new StringBuilder("version: 1\ndata_root: data\nfleet:\n  id: cer\n  members:\n");
+        StringBuilder y = new StringBuilder("version: 1\ndevelopment: true\ndata_root: data\nfleet:\n  id: cer\n  members:\n");
         for (int i = 1; i <= members; i++) {
             y.append("    - id: dc").append(i).append("\n      client: 127.0.0.1:").append(47400 + i)
                 .append("\n      peer: 127.0.0.1:").append(47410 + i).append("\n      raft: 127.0.0.1:").append(47420 + i)

@@ -82,7 +82,7 @@ class DistributionIT {
     int base = freeBlock();
     String yaml = Files.readString(home.resolve("config/local.yaml"), StandardCharsets.UTF_8);
     for (int i = 1; i <= 3; i++) {
-      for (int kind = 0; kind < 4; kind++) {
+      for (int kind = 0; kind < 5; kind++) { // client, peer, raft, cluster, admin
         yaml = yaml.replace("127.0.0.1:74" + kind + i, "127.0.0.1:" + (base + kind * 10 + i));
       }
     }
@@ -205,8 +205,8 @@ class DistributionIT {
    */
   private static int freeBlock() {
     for (int tries = 0; tries < 200; tries++) {
-      int base = 29000 + ThreadLocalRandom.current().nextInt(700 / 40) * 40;
-      if (allFree(base + 1, 33) && allFree(base + 101, 33)) {
+      int base = 29000 + ThreadLocalRandom.current().nextInt(700 / 50) * 50;
+      if (allFree(base + 1, 43) && allFree(base + 101, 33)) {
         return base;
       }
     }
