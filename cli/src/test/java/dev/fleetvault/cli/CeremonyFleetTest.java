@@ -145,7 +145,7 @@ class CeremonyFleetTest {
         // dc1's configuration on another HSM holding keys labelled for dc1 that the ceremony never saw
         Path elsewhere = fleet.dc(1).resolve("other-hsm");
         Files.createDirectories(elsewhere);
-        NodeConfig cfg = NodeConfig.load(fleet.config(1), elsewhere);
+        NodeConfig cfg = NodeConfig.load(withOwnPorts(1, Files.readString(fleet.config(1))), elsewhere);
         try (var driver = dev.fleetvault.gateway.impl.DriverOpener.open(cfg, cfg.node("dc1").orElseThrow())) {
             dev.fleetvault.gateway.member.MemberKeys.ensure(driver, "dc1");
         }
@@ -158,7 +158,7 @@ class CeremonyFleetTest {
     void start_hsmWithoutTheMembersKeys_refusesAndGeneratesNone() throws Exception {
         Path empty = fleet.dc(2).resolve("empty-hsm");
         Files.createDirectories(empty);
-        NodeConfig cfg = NodeConfig.load(fleet.config(2), empty);
+        NodeConfig cfg = NodeConfig.load(withOwnPorts(2, Files.readString(fleet.config(2))), empty);
         assertThatThrownBy(() -> FleetvaultNode.startBlocking(cfg, "dc2"))
             .hasStackTraceContaining("member dc2: no key fleetvault.dc2.hpke in this node's HSM");
         try (var driver = dev.fleetvault.gateway.impl.DriverOpener.open(cfg, cfg.node("dc2").orElseThrow())) {
@@ -193,18 +193,26 @@ class CeremonyFleetTest {
      * Starts data center {@code dc}'s node on a copy of its HSM and data (the running node holds the
      * originals) with another bundle or trust file, and expects it to refuse naming {@code messages}.
      */
-    private void assertStartRefused(int dc, String bundleFile, String trustFile, String... messages) throws Exception {
-        long n = System.nanoTime();
-        Path cfgFile = fleet.dc(dc).resolve("refused-" + n + ".yaml");
-        // the running member keeps its ports: the refused node gets four free ones of its own (a
-        // taken port would be refused first, before the bundle is looked at)
-        String text = fleet.configText(dc, bundleFile, trustFile);
+    /**
+     * {@code text} (member {@code dc}'s configuration) written beside dc's own, with dc's four ports
+     * moved to free ones: the running member keeps its ports, and a taken port would be refused
+     * first, before the bundle or the HSM is looked at.
+     */
+    private Path withOwnPorts(int dc, String text) throws Exception {
         int own = fleet.base + dc * 4;
         int free = Ports.freeBlock(4);
         for (int k = 0; k < 4; k++) {
             text = text.replace("127.0.0.1:" + (own + k) + "\n", "127.0.0.1:" + (free + k) + "\n");
         }
-        Files.writeString(cfgFile, text);
+        Path f = fleet.dc(dc).resolve("own-ports-" + System.nanoTime() + ".yaml");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    private void assertStartRefused(int dc, String bundleFile, String trustFile, String... messages) throws Exception {
+        long n = System.nanoTime();
+        Path cfgFile = fleet.dc(dc).resolve("refused-" + n + ".yaml");
+        Files.writeString(cfgFile, Files.readString(withOwnPorts(dc, fleet.configText(dc, bundleFile, trustFile))));
         Path copy = fleet.dc(dc).resolve("copy-" + n);
         Files.createDirectories(copy.resolve("dc" + dc));
         for (String f : List.of("soft-hsm.keys", PeerIdentity.KEY_FILE, PeerIdentity.CERT_FILE)) {
