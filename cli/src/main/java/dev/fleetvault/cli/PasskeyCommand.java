@@ -12,7 +12,6 @@ import dev.fleetvault.client.RegisterResult;
 import dev.fleetvault.client.passkey.Authenticator;
 import dev.fleetvault.client.passkey.PasskeyAssertionInfo;
 import dev.fleetvault.client.passkey.PasskeyCredentialInfo;
-import dev.fleetvault.protocol.wire.WireLimits;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -72,9 +71,7 @@ final class PasskeyCommand {
 
         @Override
         public Integer call() {
-            if (guesses < 1 || guesses > WireLimits.MAX_GUESS_LIMIT) {
-                throw new CliException(ExitCodes.USAGE, "--guesses must be 1.." + WireLimits.MAX_GUESS_LIMIT + ", got " + guesses);
-            }
+            RegisterCommand.checkGuesses(guesses);
             InputFiles.checkUser(user);
             Io io = passkey.parent.io();
             PasskeyCredentialInfo credential = readCredential(credentialFile);

@@ -47,9 +47,7 @@ final class RegisterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (guesses < 1 || guesses > WireLimits.MAX_GUESS_LIMIT) {
-            throw new CliException(ExitCodes.USAGE, "--guesses must be 1.." + WireLimits.MAX_GUESS_LIMIT + ", got " + guesses);
-        }
+        checkGuesses(guesses);
         InputFiles.checkUser(user);
         connect.checkPinParams();
         Io io = parent.io();
@@ -76,6 +74,13 @@ final class RegisterCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "the secret file " + file + ": " + e.getMessage());
         } finally {
             Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    /** Exit 2 (usage) unless {@code guesses} is within the protocol's 1..MAX_GUESS_LIMIT. */
+    static void checkGuesses(int guesses) {
+        if (guesses < 1 || guesses > WireLimits.MAX_GUESS_LIMIT) {
+            throw new CliException(ExitCodes.USAGE, "--guesses must be 1.." + WireLimits.MAX_GUESS_LIMIT + ", got " + guesses);
         }
     }
 }
