@@ -119,6 +119,13 @@ public final class NodeMain {
             }
             case "burst" -> burst(id, ledger, a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]), Integer.parseInt(a[5]));
             case "sum" -> sum(id, node, a[2], Integer.parseInt(a[3]), me);
+            case "records" -> OUT.println(id + " RECORDS " + node.records().available());
+            case "put" -> node.records().putIfAbsent(a[2], Long.parseLong(a[3]), me, a[4].getBytes(StandardCharsets.UTF_8))
+                    .whenComplete((prev, e) -> OUT.println(id + (e != null ? " ERROR " + e
+                            : " PUT " + prev.map(b -> new String(b, StandardCharsets.UTF_8)).orElse("-"))));
+            case "get" -> node.records().get(a[2], Long.parseLong(a[3]), Integer.parseInt(a[4]))
+                    .whenComplete((v, e) -> OUT.println(id + (e != null ? " ERROR " + e
+                            : " GOT " + v.map(b -> new String(b, StandardCharsets.UTF_8)).orElse("-"))));
             default -> OUT.println(id + " ERROR unknown verb " + a[1]);
         }
     }
