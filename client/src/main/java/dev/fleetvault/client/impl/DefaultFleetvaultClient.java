@@ -56,7 +56,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * unreachable before sending, the recovery restarts on the next edge; once the request may have reached the
  * members (lost, {@code no_majority}, {@code timeout}, {@code not_ready}) only the identical request is re-sent,
  * to each other edge and once more to the first, because new envelopes (a new nonce) would be a new guess; when
- * none answers the result is {@code Unavailable}. Phase 2 (after a counted guess) is retried on the other edges
+ * none answers (or too few members evaluated it) the SDK asks what became of the guess with phase 0 naming its
+ * attempt id (PROTOCOL.md 9.1a; {@link #ATTEMPT_CHECK_ROUNDS} rounds on every edge) and the result is
+ * {@code Unavailable} with {@code COUNTED}, {@code NOT_COUNTED} or {@code MAY_HAVE_BEEN_COUNTED}. Phase 2 (after a counted guess) is retried on the other edges
  * with the same sealed request, which spends nothing more. Protocol work (Argon2id, HPKE, proofs) runs on
  * worker threads, never on an event loop.
  */
