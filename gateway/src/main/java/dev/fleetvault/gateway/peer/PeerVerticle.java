@@ -99,7 +99,8 @@ public final class PeerVerticle extends AbstractVerticle {
         .setMaxHeaderSize(16384).setMaxInitialLineLength(4096)
         .setInitialSettings(new io.vertx.core.http.Http2Settings()
             .setMaxConcurrentStreams(limits.maxConcurrentStreams()));
-    server = vertx.createHttpServer(options).requestHandler(grpc);
+    server = new dev.fleetvault.gateway.http.ConnectionLimit(limits.maxConnectionsPerAddress())
+        .guard(vertx.createHttpServer(options)).requestHandler(grpc);
     server.listen().onComplete(ar -> {
       if (ar.succeeded()) {
         actualPort = ar.result().actualPort();
