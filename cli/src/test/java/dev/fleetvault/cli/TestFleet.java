@@ -220,6 +220,18 @@ final class TestFleet implements AutoCloseable {
             .build());
     }
 
+    /** A client over {@code transport} that knows only {@code edges}, with its own call deadline. */
+    FleetvaultClient client(List<Edge> edges, TransportKind transport, java.time.Duration requestTimeout) throws IOException {
+        return FleetvaultClient.create(ClientOptions.builder()
+            .edges(edges)
+            .appId(APP)
+            .transport(transport)
+            .tokens(tokens)
+            .requestTimeout(requestTimeout)
+            .realm(RealmSource.pinned(LocalRealm.read(config(), TEST_PIN_PARAMS)))
+            .build());
+    }
+
     /** The CLI options that point a command at this fleet. */
     List<String> cliArgs() {
         return List.of("--config", configFile.toString(), "--app-key", appKeyFile.toString(), "--pin-params", TEST_PIN_PARAMS);

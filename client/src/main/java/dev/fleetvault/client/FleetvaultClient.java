@@ -39,7 +39,10 @@ public interface FleetvaultClient extends AutoCloseable {
 
     /**
      * Recovers {@code user}'s secret with {@code pin}. A {@code WrongPin} spent one guess; an {@code Unavailable}
-     * that happened before the guess was sent spent none (its reason says when the guess may have been counted).
+     * that happened before the guess was sent spent none. When the guess was sent and its answer was lost, the SDK
+     * asks the members (a free phase 0 naming the attempt, PROTOCOL.md 9.1a, for a few seconds at most) and
+     * {@link RecoverResult.Unavailable#guess()} says {@code COUNTED} (with the guesses left) or {@code NOT_COUNTED}
+     * on the authenticated word of a majority of members, else {@code MAY_HAVE_BEEN_COUNTED}.
      */
     CompletionStage<RecoverResult> recover(String user, Pin pin);
 

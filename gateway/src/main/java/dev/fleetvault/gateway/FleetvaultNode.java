@@ -263,7 +263,7 @@ public final class FleetvaultNode {
       return Future.succeededFuture();
     }
     admin = new dev.fleetvault.gateway.http.AdminVerticle(member.admin(),
-        v -> HealthRoutes.admin(v, metrics, runtime::ready));
+        v -> HealthRoutes.admin(v, metrics, runtime::ready), config.limits().maxConnectionsPerAddress());
     return vertx.deployVerticle(admin).map(id -> {
       adminDeployment = id;
       return null;

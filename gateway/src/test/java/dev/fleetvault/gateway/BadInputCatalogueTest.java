@@ -383,6 +383,9 @@ class BadInputCatalogueTest {
           "raft: 127.0.0.1:27001"));
       case "config.even-members" -> f = TestFleet.writeConfig(dir, 27000, null, 2, TestFleet.TEST_REGISTRATION);
       case "config.duplicate-key" -> Files.writeString(f, y + "limits:\n  max_message_bytes: 1\n");
+      case "config.max-connections-per-address-zero" -> Files.writeString(f, y.contains("\nlimits:\n")
+          ? y.replace("\nlimits:\n", "\nlimits:\n  max_connections_per_address: 0\n")
+          : y + "limits:\n  max_connections_per_address: 0\n");
       case "config.empty-file" -> Files.writeString(f, "");
       case "config.missing-file" -> f = dir.resolve("absent.yaml");
       case "config.directory" -> f = dir;

@@ -29,6 +29,13 @@ public interface Ledger {
     /** Linearizable read of member {@code memberId}'s row for {@code user}. */
     CompletionStage<LedgerResult<RowView>> readRow(String user, int memberId);
 
+    /**
+     * Whether attempt {@code attemptId} is counted on registration {@code (user, version)} in its current
+     * generation, from THIS node's replica as of its last applied entry. Call it after a {@link #readRow} of
+     * {@code user} completed: the answer then reflects at least every command committed before that read.
+     */
+    boolean countedLocally(String user, long version, byte[] attemptId);
+
     /** Whether the ledger sees a majority of members and a leader that serves. */
     boolean majorityReachable();
 }

@@ -62,4 +62,11 @@ public interface MemberLedger {
 
     /** Read of this member's row for {@code user} through the log, answered by THIS node's replica. */
     CompletionStage<LedgerResult<RowView>> readRow(String user);
+
+    /**
+     * Whether attempt {@code attemptId} (32 bytes) is counted on registration {@code (user, version)} in its
+     * current generation, from THIS node's replica (PROTOCOL.md 9.1a). Call it after a {@link #readRow} of
+     * {@code user} completed; the answer reflects at least every command committed before that read.
+     */
+    boolean countedSinceRead(String user, long version, byte[] attemptId);
 }

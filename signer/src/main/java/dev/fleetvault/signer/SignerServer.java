@@ -71,6 +71,31 @@ public final class SignerServer {
      * The signer's listener options: compression, the idle timeout {@link #IDLE_TIMEOUT_MS}, bounded
      * request line and headers, at most 100 concurrent HTTP/2 streams per connection.
      */
+    /** Open connections one remote IP address may hold on the signer API; further ones are closed at once. */
+    public static final int MAX_CONNECTIONS_PER_ADDRESS = 64;
+
+    /**
+     * Installs the per-address connection limit ({@link #MAX_CONNECTIONS_PER_ADDRESS}) on {@code server}: a
+     * connection is counted once the server sees it (its first bytes), freed when it closes.
+     */
+    static io.vertx.core.http.HttpServer limitConnections(io.vertx.core.http.HttpServer server) {
+        java.util.concurrent.ConcurrentHashMap<String, Integer> open = new java.util.concurrent.ConcurrentHashMap<>();
+        return server.connectionHandler(conn -> {
+            String address = conn.remoteAddress() == null ? "?" : String.valueOf(conn.remoteAddress().hostAddress());
+            boolean[] admitted = new boolean[1];
+            open.compute(address, (k, v) -> {
+                int n = v == null ? 0 : v;
+                admitted[0] = n < MAX_CONNECTIONS_PER_ADDRESS;
+                return admitted[0] ? Integer.valueOf(n + 1) : v;
+            });
+            if (!admitted[0]) {
+                conn.close();
+                return;
+            }
+            conn.closeHandler(x -> open.computeIfPresent(address, (k, v) -> v <= 1 ? null : v - 1));
+        });
+    }
+
     static HttpServerOptions listenerOptions(String host, int port) {
         return new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true)
                 .setIdleTimeout(IDLE_TIMEOUT_MS).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
@@ -98,7 +123,7 @@ public final class SignerServer {
         r.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
         Api api = new Api(vertx, service);
         api.routes(r);
-        return vertx.createHttpServer(listenerOptions(host, port)).requestHandler(r).listen()
+        return limitConnections(vertx.createHttpServer(listenerOptions(host, port))).requestHandler(r).listen()
                 .map(s -> new SignerServer(vertx, service, s, resources));
     }
 

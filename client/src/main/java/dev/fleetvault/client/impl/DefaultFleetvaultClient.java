@@ -12,6 +12,7 @@ import dev.fleetvault.client.Pin;
 import dev.fleetvault.client.RecoverResult;
 import dev.fleetvault.client.RegisterResult;
 import dev.fleetvault.client.TransportKind;
+import dev.fleetvault.protocol.flow.AttemptCheck;
 import dev.fleetvault.protocol.flow.Deletion;
 import dev.fleetvault.protocol.flow.FlowException;
 import dev.fleetvault.protocol.flow.InsufficientAnswersException;
@@ -25,6 +26,7 @@ import dev.fleetvault.protocol.wire.StatusRequest;
 import dev.fleetvault.protocol.wire.StatusResponse;
 import dev.fleetvault.protocol.wire.WireVersion;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -54,7 +56,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * unreachable before sending, the recovery restarts on the next edge; once the request may have reached the
  * members (lost, {@code no_majority}, {@code timeout}, {@code not_ready}) only the identical request is re-sent,
  * to each other edge and once more to the first, because new envelopes (a new nonce) would be a new guess; when
- * none answers the result is {@code Unavailable}. Phase 2 (after a counted guess) is retried on the other edges
+ * none answers (or too few members evaluated it) the SDK asks what became of the guess with phase 0 naming its
+ * attempt id (PROTOCOL.md 9.1a; {@link #ATTEMPT_CHECK_ROUNDS} rounds on every edge) and the result is
+ * {@code Unavailable} with {@code COUNTED}, {@code NOT_COUNTED} or {@code MAY_HAVE_BEEN_COUNTED}. Phase 2 (after a counted guess) is retried on the other edges
  * with the same sealed request, which spends nothing more. Protocol work (Argon2id, HPKE, proofs) runs on
  * worker threads, never on an event loop.
  */
@@ -215,13 +219,27 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
     }
 
     /** Marks a failure that happened after the guess may have been counted: never retried elsewhere. */
-    private static final class AfterGuess extends RuntimeException {
+    private static class AfterGuess extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         AfterGuess(Throwable cause) {
             super(cause.getMessage(), cause, false, false);
         }
     }
+
+    /** A failure of phase 1 itself (its answer lost or too few usable): resolvable by an attempt check. */
+    private static final class PhaseOneLost extends AfterGuess {
+        private static final long serialVersionUID = 1L;
+
+        PhaseOneLost(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    /** How many rounds of attempt checks (PROTOCOL.md 9.1a) after a lost phase-1 answer, before "may have been". */
+    static final int ATTEMPT_CHECK_ROUNDS = 4;
+    /** The pause before the first round; it doubles before each further round (0.5 + 1 + 2 + 4 s at most). */
+    static final long ATTEMPT_CHECK_FIRST_DELAY_MS = 500;
 
     private Future<RecoverResult> recoverOn(List<Edge> order, int i,
         java.util.function.Function<RealmConfig, Recovery> begin, String token, String lastReason) {
@@ -231,7 +249,16 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
         Edge edge = order.get(i);
         Future<RecoverResult> run = realmFor(edge)
             .compose(r -> work(() -> begin.apply(r)))
-            .compose(rec -> guess(edge, order, rec, token));
+            .compose(rec -> guess(edge, order, rec, token).recover(e -> {
+                if (e instanceof PhaseOneLost lost && (lost.getCause() instanceof EdgeCallException
+                    || lost.getCause() instanceof InsufficientAnswersException)) {
+                    Optional<AttemptCheck> first = rec.attemptCheck();
+                    if (first.isPresent()) {
+                        return resolveGuess(order, rec, token, lost.getCause().getMessage(), 0);
+                    }
+                }
+                return Future.failedFuture(e);
+            }));
         return run.transform(ar -> {
             if (ar.succeeded()) {
                 worked(edge);
@@ -242,7 +269,8 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
                 Throwable cause = ag.getCause();
                 if (cause instanceof EdgeCallException || cause instanceof InsufficientAnswersException) {
                     return Future.succeededFuture(new RecoverResult.Unavailable(
-                        cause.getMessage() + " (after the guess was sent: it may have been counted)"));
+                        cause.getMessage() + " (after the guess was sent: it may have been counted)",
+                        RecoverResult.Guess.MAY_HAVE_BEEN_COUNTED, -1));
                 }
                 return Future.failedFuture(toPublic(cause));
             }
@@ -279,7 +307,7 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
                         }
                         return Future.failedFuture(new AfterGuess(e));
                     })
-                    .compose(a -> work(() -> rec.afterRecover1(a)).recover(e -> Future.failedFuture(new AfterGuess(e))))
+                    .compose(a -> work(() -> rec.afterRecover1(a)).recover(e -> Future.failedFuture(new PhaseOneLost(e))))
                     .compose(step1 -> {
                         if (step1 instanceof RecoveryStep.Done<?> done) {
                             return Future.succeededFuture(toPublic(done.result()));
@@ -308,7 +336,7 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
     private Future<dev.fleetvault.protocol.wire.Recover1Response> phase1Try(List<Edge> tries, int i,
         dev.fleetvault.protocol.wire.Recover1Request q1, String token, Throwable last) {
         if (i >= tries.size()) {
-            return Future.failedFuture(new AfterGuess(last));
+            return Future.failedFuture(new PhaseOneLost(last));
         }
         return transport.call(tries.get(i), VaultMethod.RECOVER1, q1, token).recover(e -> {
             if (e instanceof EdgeCallException ece && ece.edgeProblem()) {
@@ -316,6 +344,53 @@ public final class DefaultFleetvaultClient implements FleetvaultClient {
             }
             return Future.failedFuture(new AfterGuess(e));
         });
+    }
+
+    /**
+     * After a lost phase-1 answer: asks the members with a free phase 0 naming the attempt id whether they counted
+     * it (PROTOCOL.md 9.1a), on each edge in turn, for {@link #ATTEMPT_CHECK_ROUNDS} rounds with a doubling pause.
+     * Only a majority of authenticated member answers decides ({@link AttemptCheck}); an edge can delay the verdict,
+     * never forge it.
+     */
+    private Future<RecoverResult> resolveGuess(List<Edge> order, Recovery rec, String token, String reason, int round) {
+        if (round >= ATTEMPT_CHECK_ROUNDS) {
+            return Future.succeededFuture(new RecoverResult.Unavailable(reason
+                + " (after the guess was sent: it may have been counted; the members could not say)",
+                RecoverResult.Guess.MAY_HAVE_BEEN_COUNTED, -1));
+        }
+        Promise<Void> pause = Promise.promise();
+        vertx.setTimer(ATTEMPT_CHECK_FIRST_DELAY_MS << round, id -> pause.complete());
+        return pause.future()
+            .compose(v -> checkOn(order, 0, rec, token))
+            .compose(verdict -> {
+                switch (verdict.kind()) {
+                    case COUNTED:
+                        return Future.succeededFuture(new RecoverResult.Unavailable(reason
+                            + " (after the guess was sent: a majority of members counted it; "
+                            + verdict.guessesRemaining() + " guesses left)",
+                            RecoverResult.Guess.COUNTED, verdict.guessesRemaining()));
+                    case NOT_COUNTED:
+                        return Future.succeededFuture(new RecoverResult.Unavailable(reason
+                            + " (after the guess was sent: a majority of members did not count it)",
+                            RecoverResult.Guess.NOT_COUNTED, verdict.guessesRemaining()));
+                    default:
+                        return resolveGuess(order, rec, token, reason, round + 1);
+                }
+            });
+    }
+
+    /** One attempt check on {@code order[i]}, the next edge on a failed call; UNKNOWN when no edge answered. */
+    private Future<AttemptCheck.Verdict> checkOn(List<Edge> order, int i, Recovery rec, String token) {
+        if (i >= order.size()) {
+            return Future.succeededFuture(new AttemptCheck.Verdict(AttemptCheck.Verdict.Kind.UNKNOWN, -1, Set.of()));
+        }
+        AttemptCheck check = rec.attemptCheck().orElseThrow();
+        return work(check::request)
+            .compose(q -> transport.call(order.get(i), VaultMethod.RECOVER0, q, token))
+            .compose(a -> work(() -> check.verdict(a)))
+            .transform(ar -> ar.succeeded() && ar.result().kind() != AttemptCheck.Verdict.Kind.UNKNOWN
+                ? Future.succeededFuture(ar.result())
+                : checkOn(order, i + 1, rec, token));
     }
 
     /** Phase 2 on {@code first}, then on the other edges with the same request (it spends nothing more). */

@@ -171,7 +171,8 @@ public final class NodeConfig {
           l.integer("per_address_per_minute", d.perAddressPerMinute(), 1, 10_000_000),
           l.integer("request_timeout_ms", d.requestTimeoutMs(), 100, 600_000),
           l.integer("idle_timeout_ms", d.idleTimeoutMs(), 1000, 3_600_000),
-          l.integer("max_concurrent_streams", d.maxConcurrentStreams(), 1, 10_000));
+          l.integer("max_concurrent_streams", d.maxConcurrentStreams(), 1, 10_000),
+          l.integer("max_connections_per_address", d.maxConnectionsPerAddress(), 1, 100_000));
       l.finish();
     }
 

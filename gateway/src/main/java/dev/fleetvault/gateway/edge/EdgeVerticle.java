@@ -64,8 +64,7 @@ public final class EdgeVerticle extends AbstractVerticle {
     GrpcServer grpcServer = GrpcServer.server(vertx, grpcOptions);
     grpc.bind(grpcServer);
     Router router = routes.apply(vertx);
-    HttpServerOptions options = serverOptions(bind, maxMessageBytes, limits);
-    server = vertx.createHttpServer(options).requestHandler(req -> route(req, grpcServer, router));
+    server = createServer(vertx, bind, maxMessageBytes, limits).requestHandler(req -> route(req, grpcServer, router));
     server.listen().onComplete(ar -> {
       if (ar.succeeded()) {
         actualPort = ar.result().actualPort();
@@ -130,6 +129,17 @@ public final class EdgeVerticle extends AbstractVerticle {
         .setIdleTimeout(limits.idleTimeoutMs()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
         .setInitialSettings(new io.vertx.core.http.Http2Settings()
             .setMaxConcurrentStreams(limits.maxConcurrentStreams()));
+  }
+
+  /**
+   * The edge's HTTP server: {@link #serverOptions} and at most
+   * {@link LimitsSpec#maxConnectionsPerAddress()} open connections per remote address
+   * ({@link dev.fleetvault.gateway.http.ConnectionLimit}).
+   */
+  public static io.vertx.core.http.HttpServer createServer(io.vertx.core.Vertx vertx, HostPort bind,
+      int maxMessageBytes, LimitsSpec limits) {
+    return new dev.fleetvault.gateway.http.ConnectionLimit(limits.maxConnectionsPerAddress())
+        .guard(vertx.createHttpServer(serverOptions(bind, maxMessageBytes, limits)));
   }
 
   /** The bound port (useful when configured as 0). */

@@ -20,17 +20,30 @@ public final class AdminVerticle extends AbstractVerticle {
   private volatile int actualPort;
   private HttpServer server;
 
+  private final int maxConnectionsPerAddress;
+
   /** @param bind where to listen (port 0: any free port); @param routes builds the router */
   public AdminVerticle(HostPort bind, Function<io.vertx.core.Vertx, Router> routes) {
+    this(bind, routes, dev.fleetvault.gateway.config.LimitsSpec.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+  }
+
+  /**
+   * @param bind where to listen (port 0: any free port)
+   * @param routes builds the router
+   * @param maxConnectionsPerAddress open connections one remote address may hold ({@link ConnectionLimit})
+   */
+  public AdminVerticle(HostPort bind, Function<io.vertx.core.Vertx, Router> routes, int maxConnectionsPerAddress) {
     this.bind = bind;
     this.routes = routes;
+    this.maxConnectionsPerAddress = maxConnectionsPerAddress;
   }
 
   @Override
   public void start(Promise<Void> startPromise) {
     Router router = routes.apply(vertx);
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(bind.host()).setPort(bind.port())
-        .setMaxInitialLineLength(4096).setMaxHeaderSize(8192).setIdleTimeout(30))
+    server = new ConnectionLimit(maxConnectionsPerAddress).guard(vertx.createHttpServer(new HttpServerOptions()
+        .setHost(bind.host()).setPort(bind.port())
+        .setMaxInitialLineLength(4096).setMaxHeaderSize(8192).setIdleTimeout(30)))
         .requestHandler(router);
     server.listen().onComplete(ar -> {
       if (ar.succeeded()) {

@@ -253,8 +253,12 @@ public final class MemberService implements MemberHandler {
       case PHASE_REGISTER2:
         return withRow(c, row -> withRecord(c, row, plain -> register2(c, row, plain)));
       case PHASE_RECOVER0:
+        // an attempt id in the payload is answered from this replica after the read through the log
+        // (PROTOCOL.md 9.1a): counted in the registration's current generation, or not
         return withRow(c, row -> withRecord(c, row, plain -> crypto.run("recover0",
-            () -> logic().recover0(c.req(), LedgerOutcomes.row(row), plain))));
+            () -> logic().recover0(c.req(), LedgerOutcomes.row(row), plain,
+                logic().recover0AttemptId(c.req()).map(id -> row.version() > 0
+                    && ledger.countedSinceRead(c.key(), row.version(), id))))));
       case PHASE_RECOVER1:
         // the record is unsealed BEFORE anything is committed: the core checks a passkey
         // entry's assertion against it before it names the attempt (PROTOCOL.md 21.6)

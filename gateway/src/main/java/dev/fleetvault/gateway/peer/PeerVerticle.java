@@ -91,10 +91,16 @@ public final class PeerVerticle extends AbstractVerticle {
         .setKeyCertOptions(tls.keyCert()).setTrustOptions(tls.serverTrust());
     options.setIdleTimeout(limits.idleTimeoutMs()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
         .setSslHandshakeTimeout(limits.idleTimeoutMs()).setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        // with SNI on, Vert.x reads the ClientHello through Netty's SniHandler, whose handshake timeout runs
+        // from accept: a connection that never sends a ClientHello is closed after idle_timeout_ms (without it
+        // Vert.x 5.0.7 starts the timeout only once a handshake began). No certificate is selected by name:
+        // the one key/certificate serves every name, as before.
+        .setSni(true)
         .setMaxHeaderSize(16384).setMaxInitialLineLength(4096)
         .setInitialSettings(new io.vertx.core.http.Http2Settings()
             .setMaxConcurrentStreams(limits.maxConcurrentStreams()));
-    server = vertx.createHttpServer(options).requestHandler(grpc);
+    server = new dev.fleetvault.gateway.http.ConnectionLimit(limits.maxConnectionsPerAddress())
+        .guard(vertx.createHttpServer(options)).requestHandler(grpc);
     server.listen().onComplete(ar -> {
       if (ar.succeeded()) {
         actualPort = ar.result().actualPort();

@@ -104,9 +104,67 @@ class EdgeConnectionHygieneTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> closedByServer(idle));
   }
 
+  /**
+   * More connections from one address than {@code max_connections_per_address} (here 3): the extra ones are
+   * closed at once, the ones already open still serve requests, and a place freed is taken again.
+   */
+  @Test
+  void createServer_moreConnectionsFromOneAddressThanTheLimit_extraClosedExistingStillServe() throws Exception {
+    LimitsSpec d = LimitsSpec.DEFAULTS;
+    LimitsSpec limits = new LimitsSpec(d.maxMessageBytes(), d.perUserPerMinute(), d.perAddressPerMinute(),
+        d.requestTimeoutMs(), 30_000, d.maxConcurrentStreams(), 3);
+    int port = EdgeVerticle.createServer(vertx, new HostPort("127.0.0.1", 0), 65536, limits)
+        .requestHandler(req -> req.response().end("ok"))
+        .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).actualPort();
+    List<Socket> kept = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Socket s = connect(port);
+      assertThat(get(s)).as("connection %d within the limit", i + 1).startsWith("HTTP/1.1 200");
+      kept.add(s);
+    }
+    // the edge tells HTTP/1.1 from h2c by the first bytes, so a connection is counted once it sends
+    // (a silent one is the idle timeout's, above)
+    for (int i = 0; i < 5; i++) {
+      Socket s = connect(port);
+      assertThat(get(s)).as("extra connection %d", i + 1).doesNotContain("200");
+      assertThat(closedByServer(s)).isTrue();
+    }
+    for (Socket s : kept) {
+      assertThat(get(s)).as("an existing connection still works").startsWith("HTTP/1.1 200");
+    }
+    kept.get(0).close();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      Socket again = connect(port);
+      assertThat(get(again)).startsWith("HTTP/1.1 200");
+    });
+  }
+
+  /** One keep-alive GET on {@code s}; the status line and headers read (empty if the server closed). */
+  private static String get(Socket s) throws IOException {
+    s.setSoTimeout(10_000);
+    s.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream().flush();
+    byte[] buf = new byte[4096];
+    StringBuilder out = new StringBuilder();
+    try {
+      InputStream in = s.getInputStream();
+      while (!out.toString().endsWith("ok")) {
+        int n = in.read(buf);
+        if (n < 0) {
+          break;
+        }
+        out.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
+      }
+    } catch (IOException e) {
+      return out.toString();
+    }
+    return out.toString();
+  }
+
   @Test
   void defaults_idleTimeoutAndStreams_bounded() {
     assertThat(LimitsSpec.DEFAULTS.idleTimeoutMs()).isBetween(1_000, 120_000);
+    assertThat(LimitsSpec.DEFAULTS.maxConnectionsPerAddress()).isBetween(8, 1024);
     assertThat(EdgeVerticle.serverOptions(new HostPort("127.0.0.1", 0), 65536, LimitsSpec.DEFAULTS)
         .getInitialSettings().getMaxConcurrentStreams()).isEqualTo(LimitsSpec.DEFAULTS.maxConcurrentStreams());
   }

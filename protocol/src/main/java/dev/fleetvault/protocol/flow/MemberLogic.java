@@ -25,6 +25,7 @@ import dev.fleetvault.protocol.wire.MemberRequest;
 import dev.fleetvault.protocol.wire.MemberResponse;
 import dev.fleetvault.protocol.wire.PasskeyRecord;
 import dev.fleetvault.protocol.wire.Phase;
+import dev.fleetvault.protocol.wire.AttemptStatus;
 import dev.fleetvault.protocol.wire.Recover0Payload;
 import dev.fleetvault.protocol.wire.Recover0Reply;
 import dev.fleetvault.protocol.wire.Recover1Payload;
@@ -370,13 +371,48 @@ public final class MemberLogic {
    * is not REGISTERED); it must match the row's digest.
    */
   public MemberResponse recover0(OpenedRequest request, LedgerRow row, byte[] recordPlaintext) {
+    return recover0(request, row, recordPlaintext, Optional.empty());
+  }
+
+  /**
+   * The attempt id a phase-0 request asks about (PROTOCOL.md 9.1a), if any: the gateway then
+   * asks its own replica whether that id is counted in the row's registration and current
+   * generation, after the read through the log that gave {@code row}, and passes the answer to
+   * {@link #recover0(OpenedRequest, LedgerRow, byte[], Optional)}.
+   */
+  public Optional<byte[]> recover0AttemptId(OpenedRequest request) {
     expect(request, Phase.PHASE_RECOVER0);
+    Recover0Payload p = (Recover0Payload) request.payload();
+    return p.getAttemptId().isEmpty() ? Optional.empty() : Optional.of(p.getAttemptId().toByteArray());
+  }
+
+  /**
+   * Recover phase 0 as {@link #recover0(OpenedRequest, LedgerRow, byte[])}, answering the
+   * request's attempt id with {@code attemptCounted} (this member's replica: counted in the
+   * current generation or not). The answer carries {@code attempt_status} iff the request named
+   * an attempt id and the row is REGISTERED or NO_GUESSES; {@code attemptCounted} must then be
+   * present.
+   *
+   * @throws IllegalArgumentException if the request names an attempt id and no answer was given
+   */
+  public MemberResponse recover0(OpenedRequest request, LedgerRow row, byte[] recordPlaintext,
+      Optional<Boolean> attemptCounted) {
+    expect(request, Phase.PHASE_RECOVER0);
+    Objects.requireNonNull(attemptCounted, "attemptCounted");
+    boolean asked = !((Recover0Payload) request.payload()).getAttemptId().isEmpty();
     ReplyStatus s = status(row);
+    boolean answers = asked && (s == ReplyStatus.REPLY_STATUS_OK || s == ReplyStatus.REPLY_STATUS_NO_GUESSES);
+    if (answers && attemptCounted.isEmpty()) {
+      throw new IllegalArgumentException("the request asks about an attempt id and no ledger answer was passed");
+    }
+    AttemptStatus attempt = !answers ? AttemptStatus.ATTEMPT_STATUS_UNSPECIFIED
+        : attemptCounted.get() ? AttemptStatus.ATTEMPT_STATUS_COUNTED : AttemptStatus.ATTEMPT_STATUS_NOT_COUNTED;
     if (s != ReplyStatus.REPLY_STATUS_OK) {
-      return respond(request, Recover0Reply.newBuilder().setStatus(s).build());
+      return respond(request, Recover0Reply.newBuilder().setStatus(s).setAttemptStatus(attempt).build());
     }
     MemberRecord record = recordAt(request, row, recordPlaintext);
     return respond(request, Recover0Reply.newBuilder()
+        .setAttemptStatus(attempt)
         .setStatus(ReplyStatus.REPLY_STATUS_OK)
         .setRecordVersion(record.getRecordVersion())
         .setThreshold(record.getThreshold())

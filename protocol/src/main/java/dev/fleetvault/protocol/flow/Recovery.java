@@ -502,6 +502,25 @@ public final class Recovery {
     }
   }
 
+  /**
+   * The attempt id of the guess whose phase-1 request was built and not yet answered (state
+   * after {@link #afterRecover0} returned a Send, before {@link #afterRecover1}): what an
+   * {@link AttemptCheck} asks about when the phase-1 answer was lost. Empty otherwise.
+   */
+  public Optional<byte[]> attemptInFlight() {
+    return state == State.SENT1 && attemptId != null ? Optional.of(attemptId.clone()) : Optional.empty();
+  }
+
+  /**
+   * A check of the current guess's attempt (PROTOCOL.md 9.1a): whether the members counted it,
+   * for when its phase-1 answer was lost. Empty before a phase-1 request was built. Each call
+   * returns a new single-use check; it does not change this recovery.
+   */
+  public Optional<AttemptCheck> attemptCheck() {
+    return attemptId == null ? Optional.empty()
+        : Optional.of(AttemptCheck.of(realm, appId, userId, attemptId, random));
+  }
+
   /** The attempt id of the current guess (after phase 0), for tests; null before. */
   byte[] attemptId() {
     return attemptId == null ? null : attemptId.clone();

@@ -221,7 +221,13 @@ final class InMemoryFleet {
             return logic.register2Committed(req, s.version());
           }
           case PHASE_RECOVER0:
-            return logic.recover0(req, row, record(key, row));
+          {
+            long version = row.version();
+            return logic.recover0(req, row, record(key, row), logic.recover0AttemptId(req).map(id -> {
+              Reg g = ledger.reg(key, version);
+              return g != null && g.counted.contains(ByteString.copyFrom(id));
+            }));
+          }
           case PHASE_RECOVER1: {
             if (staleRowOnce && row.state() == LedgerRow.State.REGISTERED) {
               staleRowOnce = false;

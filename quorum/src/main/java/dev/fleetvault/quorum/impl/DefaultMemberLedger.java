@@ -186,6 +186,12 @@ public final class DefaultMemberLedger implements MemberLedger {
         return ledger.readRow(user, memberId);
     }
 
+    @Override
+    public boolean countedSinceRead(String user, long version, byte[] attemptId) {
+        if (attemptId == null || attemptId.length != 32) throw new IllegalArgumentException("an attempt id is 32 bytes");
+        return ledger.countedLocally(user, version, attemptId);
+    }
+
     // ------------------------------------------------------------------ internals
 
     /** Runs {@code op} after every earlier operation on the same row finished. */

@@ -289,6 +289,16 @@ public final class LedgerStateMachine implements StateMachine {
         return view(user, member);
     }
 
+    /**
+     * Whether attempt {@code attemptId} is counted on registration {@code (user, version)} in its current
+     * generation, as of the last applied entry (local: call after a read through the log to see at least what
+     * that read saw). False when the registration is absent or the id is not in its counted set.
+     */
+    public synchronized boolean countedLocally(String user, long version, byte[] attemptId) {
+        Registration reg = regs.get(new RegKey(user, version));
+        return reg != null && reg.counted.containsKey(new Id(attemptId.clone()));
+    }
+
     /** Local copies of member {@code member}'s rows that are in one of {@code states} (possibly stale; for housekeeping). */
     public synchronized List<RowView> rowsOf(int member, Set<RowState> states) {
         List<RowView> out = new ArrayList<>();

@@ -158,6 +158,11 @@ public final class RaftLedger implements Ledger, AutoCloseable {
     }
 
     @Override
+    public boolean countedLocally(String user, long version, byte[] attemptId) {
+        return sm.countedLocally(user, version, attemptId);
+    }
+
+    @Override
     public boolean majorityReachable() {
         View v = channel.getView();
         return !closed && v != null && v.size() >= cfg.majority() && raft.leader() != null;

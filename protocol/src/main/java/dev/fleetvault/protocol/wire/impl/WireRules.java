@@ -220,9 +220,17 @@ public final class WireRules {
       status("Register2Reply", m.getStatus());
       range("Register2Reply.current_version", m.getCurrentVersion(), 0, WireLimits.MAX_RECORD_VERSION);
     });
-    add(Recover0Payload.class, Recover0Payload.parser(), p, m -> { });
+    add(Recover0Payload.class, Recover0Payload.parser(), p, m -> {
+      if (!m.getAttemptId().isEmpty()) {
+        exact("Recover0Payload.attempt_id", m.getAttemptId(), 32);
+      }
+    });
     add(Recover0Reply.class, Recover0Reply.parser(), r, m -> {
       status("Recover0Reply", m.getStatus());
+      if (m.getAttemptStatus() != dev.fleetvault.protocol.wire.AttemptStatus.ATTEMPT_STATUS_UNSPECIFIED
+          && m.getStatus() != ReplyStatus.REPLY_STATUS_OK && m.getStatus() != ReplyStatus.REPLY_STATUS_NO_GUESSES) {
+        fail("Recover0Reply.attempt_status goes only with status OK or NO_GUESSES");
+      }
       if (m.getStatus() == ReplyStatus.REPLY_STATUS_OK) {
         recordVersion("Recover0Reply.record_version", m.getRecordVersion());
         positive("Recover0Reply.generation", m.getGeneration());

@@ -182,6 +182,12 @@ public final class TtlvDecoder {
                     throw new TtlvException("big integer " + Tag.name(tag) + " at offset " + pos + " has length " + n
                             + ", expected a non-zero multiple of 8");
                 }
+                // KMIP 1.x/2.0 (Big Integer): padded "with the minimal number of leading sign-extended bytes"
+                // to a multiple of 8, so a first 8-byte block that only repeats the sign is not an encoding
+                if (n > 8 && redundantSignBlock(buf, valuePos)) {
+                    throw new TtlvException("big integer " + Tag.name(tag) + " at offset " + pos + " has length " + n
+                            + ": its first 8 bytes are sign padding only (not the minimal encoding)");
+                }
                 byte[] v = new byte[n];
                 System.arraycopy(buf, valuePos, v, 0, n);
                 result = Ttlv.bigInteger(tag, new BigInteger(v));
@@ -211,5 +217,22 @@ public final class TtlvDecoder {
         }
         posRef[0] = next;
         return result;
+    }
+
+    /**
+     * Whether the 8 bytes at {@code at} are all 0x00 (or all 0xFF) and the next byte's top bit agrees: the value
+     * then fits in 8 bytes fewer, which the KMIP spec's minimal sign-extension padding does not allow.
+     */
+    private static boolean redundantSignBlock(byte[] buf, int at) {
+        byte sign = buf[at];
+        if (sign != 0 && sign != (byte) 0xFF) {
+            return false;
+        }
+        for (int i = 1; i < 8; i++) {
+            if (buf[at + i] != sign) {
+                return false;
+            }
+        }
+        return (buf[at + 8] & 0x80) == (sign & 0x80);
     }
 }

@@ -32,6 +32,25 @@ class TtlvDecoderStrictnessTest {
                 .isInstanceOf(TtlvException.class).hasMessageContaining("expected 4");
     }
 
+    /** KMIP Big Integer: padded with the minimal number of sign-extended bytes, so a whole block of sign is refused. */
+    @Test
+    void decode_bigIntegerWithRedundantSignBlock_rejected() {
+        assertThatThrownBy(() -> TtlvDecoder.decode(hex("42002004000000100000000000000000" + "0000000000000001"),
+                TtlvLimits.DEFAULT)).isInstanceOf(TtlvException.class).hasMessageContaining("minimal");
+        assertThatThrownBy(() -> TtlvDecoder.decode(hex("4200200400000010FFFFFFFFFFFFFFFF" + "FFFFFFFFFFFFFFFE"),
+                TtlvLimits.DEFAULT)).isInstanceOf(TtlvException.class).hasMessageContaining("minimal");
+    }
+
+    @Test
+    void decode_bigIntegerNeedingItsSignBlock_accepted() throws Exception {
+        Ttlv positive = TtlvDecoder.decode(hex("42002004000000100000000000000000" + "8000000000000000"), TtlvLimits.DEFAULT);
+        assertThat((java.math.BigInteger) positive.rawObject()).isEqualTo(java.math.BigInteger.ONE.shiftLeft(63));
+        Ttlv negative = TtlvDecoder.decode(hex("4200200400000010FFFFFFFFFFFFFFFF" + "7FFFFFFFFFFFFFFF"), TtlvLimits.DEFAULT);
+        assertThat(((java.math.BigInteger) negative.rawObject()).signum()).isNegative();
+        Ttlv small = TtlvDecoder.decode(hex("42002004000000080000000000000001"), TtlvLimits.DEFAULT);
+        assertThat((java.math.BigInteger) small.rawObject()).isEqualTo(java.math.BigInteger.ONE);
+    }
+
     @Test
     void decode_nonZeroPadding_rejected() {
         assertThatThrownBy(() -> TtlvDecoder.decode(hex("42002002000000040000000800000001"), TtlvLimits.DEFAULT))
