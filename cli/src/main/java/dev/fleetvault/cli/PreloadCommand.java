@@ -43,8 +43,8 @@ final class PreloadCommand implements Callable<Integer> {
     int concurrency;
 
     @Option(names = "--sample", paramLabel = "K", defaultValue = "20",
-        description = "Random users of the whole population to recover afterwards (0: none). Default: ${DEFAULT-VALUE}.")
-    long sample;
+        description = "Distinct random users of the whole population 0..N-1 to recover afterwards (0: none). Default: ${DEFAULT-VALUE}.")
+    int sample;
 
     @Option(names = "--guesses", paramLabel = "L", defaultValue = "10", description = "Guess limit of each registration. Default: ${DEFAULT-VALUE}.")
     int guesses;
@@ -60,7 +60,7 @@ final class PreloadCommand implements Callable<Integer> {
             population = new Population(seed);
             if (from < 0 || to < from || to > 1_000_000_000L) throw new IllegalArgumentException("need 0 <= --from <= --to <= 10^9");
             if (concurrency < 1 || concurrency > 1024) throw new IllegalArgumentException("--concurrency must be 1..1024");
-            if (sample < 0 || (sample > 0 && to == 0)) throw new IllegalArgumentException("--sample needs a population (--to > 0)");
+            if (sample < 0 || sample > Math.min(to, 1_000_000)) throw new IllegalArgumentException("--sample must be 0..min(--to, 10^6)");
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }

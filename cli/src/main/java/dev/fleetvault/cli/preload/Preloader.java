@@ -89,16 +89,18 @@ public final class Preloader {
         });
     }
 
-    /** Recovers {@code count} indices drawn uniformly (with {@code randomSeed}) from {@code 0 .. population-1}. */
-    public Result recoverSample(long populationSize, long count, long randomSeed) throws InterruptedException {
-        if (populationSize < 1 || count < 0) throw new IllegalArgumentException("bad sample");
-        SplittableRandom random = new SplittableRandom(randomSeed);
-        AtomicLong left = new AtomicLong(count);
+    /**
+     * Recovers {@code count} distinct indices drawn uniformly (with {@code randomSeed}) from {@code 0 .. populationSize-1}.
+     * Distinct, because two concurrent recoveries of one user race for that user's ledger row (one of them may be
+     * told to retry), which is not what a scale sample measures.
+     */
+    public Result recoverSample(long populationSize, int count, long randomSeed) throws InterruptedException {
+        if (populationSize < 1 || count < 0 || count > populationSize) throw new IllegalArgumentException("sample must be 0..population");
+        long[] picks = distinct(populationSize, count, new SplittableRandom(randomSeed));
+        AtomicInteger next = new AtomicInteger();
         return run("recover", count, () -> {
-            if (left.getAndDecrement() <= 0) return -1;
-            synchronized (random) {
-                return random.nextLong(populationSize);
-            }
+            int k = next.getAndIncrement();
+            return k < picks.length ? picks[k] : -1;
         }, i -> {
             char[] p = population.pin(i);
             byte[] s = population.secret(i);
@@ -113,6 +115,23 @@ public final class Preloader {
                 Arrays.fill(s, (byte) 0);
             }
         });
+    }
+
+    /** {@code count} distinct values of {@code 0 .. bound-1} (Floyd's algorithm), in random order. */
+    static long[] distinct(long bound, int count, SplittableRandom random) {
+        java.util.LinkedHashSet<Long> chosen = new java.util.LinkedHashSet<>();
+        for (long j = bound - count; j < bound; j++) {
+            long t = random.nextLong(j + 1);
+            if (!chosen.add(t)) chosen.add(j);
+        }
+        long[] out = chosen.stream().mapToLong(Long::longValue).toArray();
+        for (int i = out.length - 1; i > 0; i--) {
+            int k = random.nextInt(i + 1);
+            long x = out[i];
+            out[i] = out[k];
+            out[k] = x;
+        }
+        return out;
     }
 
     private interface Source {
