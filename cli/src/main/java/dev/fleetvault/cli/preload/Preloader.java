@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
  * commands, sealed records and sizes an app's registration produces) with {@code concurrency} callers, and
  * recovers random samples of it, checking every recovered secret byte for byte.
  *
- * <p>Registration of an index that is already registered with the same PIN and secret (a resumed run) registers
- * it again at the next version, which is what the protocol does; the population stays recoverable.
+ * <p>Grow a population with disjoint ranges ({@code --from} = the previous {@code --to}); registering an index
+ * again goes through whatever the protocol does for a re-registration (not measured here).
  */
 public final class Preloader {
     /** Receives progress (called from one thread at most every {@code interval}). */
