@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
         DriversCommand.class,
         ConfigCommand.class,
         BenchCommand.class,
+        PreloadCommand.class,
         dev.fleetvault.cli.audit.BundleCommand.class,
         dev.fleetvault.cli.audit.AuditCommand.class,
         dev.fleetvault.cli.audit.SignerCommand.class,

@@ -442,6 +442,25 @@ class LedgerStateMachineTest {
     }
 
     @Test
+    void snapshot_forgedRegisterThatIsAlsoLatestCommand_refused() throws Exception {
+        // a freshly registered row carries one envelope as both its latest command and its REGISTER; the
+        // snapshot reader verifies it once, and that once must still refuse a forged signature
+        LedgerStateMachine forger = fresh();
+        load(forger, snapshot(registeredAll(3)));
+        LedgerStateMachine.Row row = forger.rows.firstEntry().getValue();
+        byte[] forged = row.lastCommand.clone();
+        forged[forged.length - 5] ^= 1;  // inside the DER signature
+        row.lastCommand = forged;
+        row.registerCommand = forged.clone();
+        byte[] crafted = snapshot(forger);
+        LedgerStateMachine target = fresh();
+
+        assertThat(target.refusalOf(new DataInputStream(new ByteArrayInputStream(crafted)))).contains("signature");
+        assertThatThrownBy(() -> load(target, crafted)).isInstanceOf(IOException.class).hasMessageContaining("signature");
+        assertThat(target.rowCount()).isZero();
+    }
+
+    @Test
     void snapshot_lowerSequenceFromOldState_refused() throws Exception {
         LedgerStateMachine honest = registeredAll(3);
         byte[] old = snapshot(honest);
