@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A guess whose phase-1 answer is lost (PROTOCOL.md 9.1a, P17), on a real 3-node fleet through the SDK: a hostile
+ * A guess whose phase-1 answer is lost (PROTOCOL.md 9.1a, P18), on a real 3-node fleet through the SDK: a hostile
  * edge in front of dc1 ({@link GuessLosingProxy}) swallows the answer after the members committed, drops the
  * guess before any member saw it, or forges the answers of the check. The SDK must report what a majority of
  * members said, never an edge's word.
