@@ -82,6 +82,14 @@ public final class RaftLedger implements Ledger, AutoCloseable {
     private final java.util.Set<Request> active = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
     private volatile long servingTerm = -1;
+    /** Leader side group commit: proposals waiting to be sent to RAFT as one batch entry. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Proposal> proposals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger batchesInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Batch entries proposed to RAFT and not yet completed; more proposals wait and go in the next batch. */
+    static final int MAX_BATCHES_IN_FLIGHT = 4;
+    /** Largest batch entry (bytes), well below FRAG4's and RocksDB's comfortable sizes. */
+    static final int MAX_BATCH_BYTES = 256 * 1024;
     private volatile boolean closed;
 
     RaftLedger(QuorumConfig cfg, JChannel channel, LedgerStateMachine sm) {
@@ -130,14 +138,23 @@ public final class RaftLedger implements Ledger, AutoCloseable {
             key = commandKey(c.memberId(), c.requestId());
             // refused before sending, as every replica would refuse it: such an entry never completes a waiter
             // (only a verified command does), so the caller learns why here
-            CommandVerifier v = sm.verifier();
-            if (!v.knowsEpoch(c.epoch()))
-                return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.UNKNOWN_EPOCH, "epoch " + c.epoch()));
-            if (!v.knowsMember(c.epoch(), c.memberId()))
-                return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.UNKNOWN_MEMBER, "member " + c.memberId()));
-            if (!v.verify(c.epoch(), c.memberId(), command.canonical(), command.signature()))
-                return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.BAD_SIGNATURE,
-                        "signature does not verify for member " + c.memberId()));
+            // the verdict is kept for this replica's apply, which then does not verify the same bytes again
+            switch (sm.verdicts().checkAndKeep(command.encode())) {
+                case VALID -> { }
+                case UNKNOWN_EPOCH -> {
+                    return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.UNKNOWN_EPOCH, "epoch " + c.epoch()));
+                }
+                case UNKNOWN_MEMBER -> {
+                    return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.UNKNOWN_MEMBER, "member " + c.memberId()));
+                }
+                case BAD_SIGNATURE -> {
+                    return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.BAD_SIGNATURE,
+                            "signature does not verify for member " + c.memberId()));
+                }
+                default -> {
+                    return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.MALFORMED, "command does not parse"));
+                }
+            }
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.MALFORMED, "command does not parse"));
         }
@@ -288,12 +305,7 @@ public final class RaftLedger implements Ledger, AutoCloseable {
                 retryLater(req, 5);
                 return;
             }
-            try {
-                attempt = raft.raft().setAsync(req.entry, 0, req.entry.length, null);
-            } catch (RuntimeException e) {
-                retryLater(req, 10);
-                return;
-            }
+            attempt = propose(req.entry);
         } else {
             attempt = forward(leader, req.entry);
         }
@@ -368,14 +380,80 @@ public final class RaftLedger implements Ledger, AutoCloseable {
             reply(from, id, RSP_BUSY, null);
             return;
         }
-        try {
-            raft.raft().setAsync(entry, 0, entry.length, null).whenCompleteAsync((rsp, ex) -> {
-                if (ex == null && rsp != null) reply(from, id, RSP_RESULT, null);
-                else reply(from, id, RSP_NOT_LEADER, null);
-            }, replies);
-        } catch (RuntimeException e) {
-            reply(from, id, RSP_BUSY, null);
+        propose(entry).whenCompleteAsync((rsp, ex) -> {
+            if (ex == null && rsp != null) reply(from, id, RSP_RESULT, null);
+            else reply(from, id, ex instanceof BusyException || ex != null && ex.getCause() instanceof BusyException ? RSP_BUSY : RSP_NOT_LEADER, null);
+        }, replies);
+    }
+
+    // ---------------------------------------------------------------- group commit (leader)
+
+    /** One member command or read waiting on the leader to go into a batch; {@code done} is RAFT's completion (a hint). */
+    private record Proposal(byte[] entry, CompletableFuture<byte[]> done) { }
+
+    /**
+     * Queues {@code entry} (a member command or a read) for the next batch entry on this leader. Signatures inside
+     * are verified ahead on the verification pool from now on. The future completes when RAFT completed the batch
+     * (committed and applied here) or fails when RAFT refused it; as every RAFT completion, a hint only.
+     */
+    private CompletableFuture<byte[]> propose(byte[] entry) {
+        sm.verdicts().prefetch(entry, 0, entry.length);
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        proposals.add(new Proposal(entry, f));
+        drain();
+        return f;
+    }
+
+    /**
+     * Sends queued proposals to RAFT: one batch entry per call of RAFT while fewer than
+     * {@value #MAX_BATCHES_IN_FLIGHT} batches are in flight. An idle leader thus proposes a lone entry at once
+     * (as its own entry, no batch wrapper); a busy one gathers everything that arrived meanwhile into one entry.
+     */
+    private void drain() {
+        for (;;) {
+            if (!draining.compareAndSet(false, true)) return;
+            try {
+                while (batchesInFlight.get() < MAX_BATCHES_IN_FLIGHT && !proposals.isEmpty()) sendBatch();
+            } finally {
+                draining.set(false);
+            }
+            if (proposals.isEmpty() || batchesInFlight.get() >= MAX_BATCHES_IN_FLIGHT) return;
         }
+    }
+
+    private void sendBatch() {
+        java.util.List<Proposal> batch = new java.util.ArrayList<>();
+        int bytes = 3;
+        Proposal p;
+        while (batch.size() < Entries.MAX_BATCH && (p = proposals.peek()) != null
+                && (batch.isEmpty() || bytes + 4 + p.entry().length <= MAX_BATCH_BYTES)) {
+            proposals.poll();
+            batch.add(p);
+            bytes += 4 + p.entry().length;
+        }
+        if (batch.isEmpty()) return;
+        byte[] entry = batch.size() == 1 ? batch.get(0).entry() : Entries.batch(batch.stream().map(Proposal::entry).toList());
+        CompletableFuture<byte[]> r;
+        try {
+            if (closed || !servingAsLeader()) throw new IllegalStateException("not leader");
+            if (raft.raft().processingQueueSize() > QUEUE_LIMIT) {
+                for (Proposal q : batch) q.done().completeExceptionally(new BusyException());
+                return;
+            }
+            r = raft.raft().setAsync(entry, 0, entry.length, null);
+        } catch (RuntimeException e) {
+            for (Proposal q : batch) q.done().completeExceptionally(new NotLeaderException());
+            return;
+        }
+        batchesInFlight.incrementAndGet();
+        r.whenComplete((v, ex) -> {
+            batchesInFlight.decrementAndGet();
+            for (Proposal q : batch) {
+                if (ex == null) q.done().complete(v == null ? new byte[0] : v);
+                else q.done().completeExceptionally(ex);
+            }
+            drain();
+        });
     }
 
     private void reply(Address to, long id, byte code, byte[] rsp) {
@@ -434,6 +512,8 @@ public final class RaftLedger implements Ledger, AutoCloseable {
         if (closed) return;
         closed = true;
         Util.close(channel);
+        for (Proposal p; (p = proposals.poll()) != null; ) p.done().completeExceptionally(new NotLeaderException());
+        sm.close();
         timer.shutdownNow();
         replies.shutdownNow();
         for (CompletableFuture<byte[]> f : forwarded.values()) f.completeExceptionally(new NotLeaderException());
