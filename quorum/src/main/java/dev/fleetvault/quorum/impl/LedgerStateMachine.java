@@ -76,6 +76,9 @@ public final class LedgerStateMachine implements StateMachine {
 
         /** A read entry with {@code nonce} was answered here with {@code answer}. */
         void readApplied(byte[] nonce, byte[] answer);
+
+        /** This replica has applied every entry up to {@code index} (called on the apply thread, after the entry). */
+        default void appliedThrough(long index) { }
     }
 
     private final CommandVerifier verifier;
@@ -113,6 +116,12 @@ public final class LedgerStateMachine implements StateMachine {
     /** Sets the listener that receives this replica's answers. */
     public void listener(Listener l) {
         this.listener = l;
+    }
+
+    /** Called by {@link FleetRaft} on the apply thread once the entry at {@code index} was applied (outside the lock). */
+    void applied(long index) {
+        Listener l = listener;
+        if (l != null) notify(() -> l.appliedThrough(index));
     }
 
     /** Called by {@link FleetRaft} on the apply thread with the log index of the entry about to be applied. */

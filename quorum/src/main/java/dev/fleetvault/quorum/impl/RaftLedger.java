@@ -42,10 +42,11 @@ import java.util.function.Function;
  * The {@link Ledger} of one node on jgroups-raft: a {@link RaftHandle} over its own channel with
  * {@link LedgerStateMachine} and {@link RocksDbLog}.
  *
- * <p>How a request travels: it gets a deadline, an in-flight permit and a <em>local waiter</em> keyed by
- * something unique in its entry (a member command: member id + request id; a read: its random nonce);
- * it is proposed directly if this node is the leader and has committed its own term's no-op, otherwise
- * forwarded (a plain message on the Raft channel) to the leader, which proposes it. A try that meets
+ * <p>How a command travels: it gets a deadline, an in-flight permit and a <em>local waiter</em> keyed by
+ * member id + request id; it is queued for the leader's next batch entry (group commit, see {@link #propose})
+ * if this node is the leader and has committed its own term's no-op, otherwise forwarded (a plain message on
+ * the Raft channel) to the leader, which queues it. Reads do not go through the log: see {@link #readRow}
+ * (read index). A try that meets
  * "not leader"/"busy" or no answer within {@value #TRY_MILLIS} ms is retried against the then-current
  * leader until the deadline; duplicates are harmless because commands are idempotent under their
  * request id and reads and no-ops have no effect.
@@ -63,6 +64,8 @@ public final class RaftLedger implements Ledger, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftLedger.class);
     static final long TRY_MILLIS = 1500;
     private static final byte FWD_REQ = 0x10, FWD_RSP = 0x11;
+    /** Read index: leader's confirmation round (ping/pong), a follower's request for a read index and its answer. */
+    private static final byte RI_PING = 0x12, RI_PONG = 0x13, RI_REQ = 0x14, RI_RSP = 0x15;
     private static final byte RSP_RESULT = 0, RSP_NOT_LEADER = 1, RSP_BUSY = 2;
     /** Leave head room below RAFT's processing queue (about 9k) which throws when full. */
     private static final int QUEUE_LIMIT = 6000;
@@ -110,6 +113,10 @@ public final class RaftLedger implements Ledger, AutoCloseable {
 
             @Override public void readApplied(byte[] nonce, byte[] answer) {
                 complete(readKey(nonce), answer);
+            }
+
+            @Override public void appliedThrough(long index) {
+                applied(index);
             }
         });
         channel.setReceiver(new Receiver() {
@@ -161,17 +168,69 @@ public final class RaftLedger implements Ledger, AutoCloseable {
         return execute(Entries.memberCommand(command.encode()), key, Results::decodeCommand);
     }
 
+    /**
+     * A linearizable read that does not go through the log (read index, see docs/PROTOCOL.md "Ledger reads"):
+     * the leader notes its commit index, then confirms that a majority still follows it in its term with a
+     * round of pings sent after that; this node then waits until its OWN replica applied at least that index and
+     * answers from its own state. On a follower the read index comes from the node its Raft follows as leader, in
+     * its current term. Any doubt (no leader, a changed term, no majority answer within {@value #TRY_MILLIS} ms)
+     * retries until the deadline and then fails; nothing is ever answered from a replica that has not applied the
+     * confirmed index.
+     */
     @Override
     public CompletionStage<LedgerResult<RowView>> readRow(String user, int memberId) {
         if (user.isEmpty() || user.getBytes(StandardCharsets.UTF_8).length > 256 || memberId < 1 || memberId > 255)
             return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.MALFORMED, "bad user or member id"));
-        byte[] nonce = new byte[16];
-        random.nextBytes(nonce);
-        return execute(Entries.read(user, memberId, nonce), readKey(nonce), rsp -> {
-            LedgerResult<CommandOutcome> r = Results.decodeCommand(rsp);
-            return r instanceof LedgerResult.Committed<CommandOutcome> c
-                    ? new LedgerResult.Committed<>(c.outcome().row()) : r.castFailure();
+        if (closed) return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.CLOSED, "node closed"));
+        if (!inFlight.tryAcquire())
+            return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.OVERLOADED,
+                    "more than " + cfg.maxInFlight() + " ledger requests in flight on this node"));
+        CompletableFuture<LedgerResult<RowView>> result = new CompletableFuture<>();
+        long deadline = System.nanoTime() + cfg.requestTimeout().toNanos();
+        CompletableFuture<LedgerResult<RowView>> out = new CompletableFuture<>();
+        result.whenComplete((r, e) -> {
+            inFlight.release();
+            try {
+                callbacks.execute(() -> out.complete(r));  // never completed on JGroups or RAFT threads
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                out.complete(r);
+            }
         });
+        readTry(user, memberId, deadline, result);
+        return out;
+    }
+
+    private void readTry(String user, int memberId, long deadline, CompletableFuture<LedgerResult<RowView>> result) {
+        if (result.isDone()) return;
+        long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (closed) {
+            result.complete(new LedgerResult.Rejected<>(RejectReason.CLOSED, "node closed"));
+            return;
+        }
+        if (remainingMs <= 0) {
+            result.complete(majorityReachable() ? new LedgerResult.Timeout<>() : new LedgerResult.NoMajority<>());
+            return;
+        }
+        Address leader = raft.leader();
+        if (leader == null) {
+            readLater(user, memberId, deadline, result, 20);
+            return;
+        }
+        CompletableFuture<Long> index = leader.equals(channel.getAddress()) ? leaderReadIndex() : remoteReadIndex(leader);
+        index.thenCompose(this::appliedThrough)
+                .orTimeout(Math.min(TRY_MILLIS, remainingMs), TimeUnit.MILLISECONDS)
+                .whenComplete((idx, ex) -> {
+                    if (ex == null) result.complete(new LedgerResult.Committed<>(sm.localRow(user, memberId)));
+                    else readLater(user, memberId, deadline, result, 10);
+                });
+    }
+
+    private void readLater(String user, int memberId, long deadline, CompletableFuture<LedgerResult<RowView>> result, long millis) {
+        try {
+            timer.schedule(() -> readTry(user, memberId, deadline, result), millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.complete(new LedgerResult.Rejected<>(RejectReason.CLOSED, "node closed"));
+        }
     }
 
     @Override
@@ -354,7 +413,23 @@ public final class RaftLedger implements Ledger, AutoCloseable {
         ByteBuffer b = ByteBuffer.wrap(buf, off, len);
         byte kind = b.get();
         long id = b.getLong();
-        if (kind == FWD_REQ) {
+        if (kind == RI_PING && b.remaining() >= 8) {
+            long term = b.getLong();
+            // answered only for the leader this node follows, in its current term
+            if (msg.getSrc() != null && msg.getSrc().equals(raft.leader()) && term == raft.currentTerm()) {
+                try {
+                    channel.send(new BytesMessage(msg.getSrc(), ByteBuffer.allocate(1 + 8 + 8).put(RI_PONG).putLong(id).putLong(term).array()));
+                } catch (Exception e) {
+                    LOG.debug("m{}: read-index pong not sent: {}", cfg.memberId(), e.toString());
+                }
+            }
+        } else if (kind == RI_PONG && b.remaining() >= 8) {
+            onPong(msg.getSrc(), id, b.getLong());
+        } else if (kind == RI_REQ) {
+            if (msg.getSrc() != null) onReadIndexRequest(msg.getSrc(), id);
+        } else if (kind == RI_RSP && b.remaining() >= 16) {
+            if (msg.getSrc() != null) onReadIndexAnswer(msg.getSrc(), id, b.getLong(), b.getLong());
+        } else if (kind == FWD_REQ) {
             byte[] entry = new byte[b.remaining()];
             b.get(entry);
             handleForwarded(msg.getSrc(), id, entry);
@@ -503,6 +578,165 @@ public final class RaftLedger implements Ledger, AutoCloseable {
                 }
             }
         });
+    }
+
+    // ---------------------------------------------------------------- read index
+
+    /** One leadership confirmation round of the leader: the reads waiting for it and the members that answered. */
+    private static final class Round {
+        final long id, term, readIndex;
+        final java.util.List<CompletableFuture<Long>> reads;
+        final java.util.Set<String> acks = new java.util.HashSet<>();
+
+        Round(long id, long term, long readIndex, java.util.List<CompletableFuture<Long>> reads) {
+            this.id = id;
+            this.term = term;
+            this.readIndex = readIndex;
+            this.reads = reads;
+        }
+    }
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<CompletableFuture<Long>> readsWaiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private Round round;  // guarded by this
+    private final Map<Long, CompletableFuture<Long>> remoteReads = new ConcurrentHashMap<>();
+    /** Reads waiting for this replica to apply up to an index, by index. */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, java.util.List<CompletableFuture<Long>>> applyWaiters =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /**
+     * On the leader: a read index confirmed by a majority. Reads that arrive while a round is out wait for the
+     * next one (one round serves them all), so the index they get was noted after they arrived.
+     */
+    CompletableFuture<Long> leaderReadIndex() {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        if (!servingAsLeader()) {
+            f.completeExceptionally(new NotLeaderException());
+            return f;
+        }
+        readsWaiting.add(f);
+        startRound();
+        return f;
+    }
+
+    private synchronized void startRound() {
+        if (round != null || readsWaiting.isEmpty() || closed) return;
+        java.util.List<CompletableFuture<Long>> reads = new java.util.ArrayList<>();
+        for (CompletableFuture<Long> f; (f = readsWaiting.poll()) != null; ) reads.add(f);
+        long term = raft.currentTerm();
+        if (!raft.isLeader() || servingTerm != term) {
+            for (CompletableFuture<Long> f : reads) f.completeExceptionally(new NotLeaderException());
+            return;
+        }
+        // the index is noted BEFORE the pings go out: a majority answering them proves this node was still the
+        // leader of `term` after every read of this round arrived, so nothing newer than `readIndex` was committed then
+        Round r = new Round(random.nextLong(), term, raft.commitIndex(), reads);
+        round = r;
+        if (cfg.majority() <= 1) {
+            finishRound(r);
+            return;
+        }
+        byte[] ping = ByteBuffer.allocate(1 + 8 + 8).put(RI_PING).putLong(r.id).putLong(term).array();
+        View v = channel.getView();
+        if (v != null)
+            for (Address a : v.getMembers())
+                if (!a.equals(channel.getAddress())) {
+                    try {
+                        channel.send(new BytesMessage(a, ping));
+                    } catch (Exception e) {
+                        LOG.debug("m{}: read-index ping not sent: {}", cfg.memberId(), e.toString());
+                    }
+                }
+        try {
+            timer.schedule(() -> failRound(r), TRY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            failRound(r);
+        }
+    }
+
+    private synchronized void onPong(Address from, long id, long term) {
+        Round r = round;
+        if (r == null || r.id != id || r.term != term) return;
+        String rid = org.jgroups.raft.util.Utils.extractRaftId(from);
+        if (rid == null || rid.equals(cfg.self().raftId()) || cfg.members().stream().noneMatch(m -> m.raftId().equals(rid))) return;
+        r.acks.add(rid);
+        if (r.acks.size() + 1 >= cfg.majority()) finishRound(r);
+    }
+
+    private synchronized void finishRound(Round r) {
+        if (round != r) return;
+        round = null;
+        boolean still = raft.isLeader() && raft.currentTerm() == r.term;
+        for (CompletableFuture<Long> f : r.reads) {
+            if (still) f.complete(r.readIndex);
+            else f.completeExceptionally(new NotLeaderException());
+        }
+        startRound();
+    }
+
+    private synchronized void failRound(Round r) {
+        if (round != r) return;
+        round = null;
+        for (CompletableFuture<Long> f : r.reads) f.completeExceptionally(new java.util.concurrent.TimeoutException());
+        startRound();
+    }
+
+    /** On a follower: asks the node its Raft follows for a read index; only that node's answer in this term counts. */
+    private CompletableFuture<Long> remoteReadIndex(Address leader) {
+        long id = random.nextLong();
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        remoteReads.put(id, f);
+        f.whenComplete((x, e) -> remoteReads.remove(id));
+        try {
+            channel.send(new BytesMessage(leader, ByteBuffer.allocate(1 + 8).put(RI_REQ).putLong(id).array()));
+        } catch (Exception e) {
+            f.completeExceptionally(new NotLeaderException());
+        }
+        return f;
+    }
+
+    private void onReadIndexRequest(Address from, long id) {
+        leaderReadIndex().whenComplete((idx, ex) -> {
+            long term = raft.currentTerm();
+            byte[] rsp = ByteBuffer.allocate(1 + 8 + 8 + 8).put(RI_RSP).putLong(id).putLong(term).putLong(ex == null ? idx : -1).array();
+            try {
+                channel.send(new BytesMessage(from, rsp));
+            } catch (Exception e) {
+                LOG.debug("m{}: read-index answer not sent: {}", cfg.memberId(), e.toString());
+            }
+        });
+    }
+
+    private void onReadIndexAnswer(Address from, long id, long term, long index) {
+        CompletableFuture<Long> f = remoteReads.get(id);
+        if (f == null) return;
+        // the same authority this follower gives to AppendEntries: the node it follows, in its current term
+        if (!from.equals(raft.leader()) || term != raft.currentTerm()) return;
+        if (index < 0) f.completeExceptionally(new NotLeaderException());
+        else f.complete(index);
+    }
+
+    /** Completes once this node's own replica has applied at least {@code index}. */
+    private CompletableFuture<Long> appliedThrough(long index) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        // RAFT moves its commit index only after applying the entries (or installing a snapshot) up to it: a lower
+        // bound of what this replica applied (RaftHandle.lastApplied() is the last APPENDED index, not used here)
+        if (raft.commitIndex() >= index) {
+            f.complete(index);
+            return f;
+        }
+        applyWaiters.computeIfAbsent(index, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(f);
+        applied(raft.commitIndex());  // it may have been applied meanwhile
+        return f;
+    }
+
+    /** Called after this replica applied through {@code index} (apply thread): releases the reads waiting for it. */
+    void applied(long index) {
+        if (applyWaiters.isEmpty()) return;
+        var head = applyWaiters.headMap(index, true);
+        for (var e : head.entrySet()) {
+            for (CompletableFuture<Long> f : e.getValue()) f.complete(e.getKey());
+            head.remove(e.getKey(), e.getValue());
+        }
     }
 
     // ---------------------------------------------------------------- lifecycle
