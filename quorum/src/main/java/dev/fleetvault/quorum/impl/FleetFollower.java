@@ -110,6 +110,11 @@ final class FleetFollower extends Follower {
             fresh.add(e);
             index++;
         }
+        if (fresh != null && fleetRaft.stateMachine() instanceof LedgerStateMachine sm) {
+            // signatures inside are verified on the verification pool while the entries wait for their commit
+            for (LogEntry e : fresh)
+                if (!e.internal() && e.command() != null) sm.verdicts().prefetch(e.command(), e.offset(), e.length());
+        }
         if (fresh != null && !fleetRaft.appendAt(freshStart, fresh)) {
             fleetRaft.logger().error("%s: cannot append at %d: log ends at %d", fleetRaft.getAddress(), freshStart, fleetRaft.lastAppended());
             return refuse(new AppendResult(FAIL_ENTRY_NOT_FOUND, verifiedIndex()));

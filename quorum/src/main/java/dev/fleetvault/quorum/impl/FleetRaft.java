@@ -197,6 +197,7 @@ public class FleetRaft extends RAFT {
     protected void applyCommit(long index, boolean serializeResponse) throws Exception {
         if (state_machine instanceof LedgerStateMachine sm) sm.applying(index);
         super.applyCommit(index, serializeResponse);
+        if (state_machine instanceof LedgerStateMachine sm) sm.applied(index);
     }
 
     @Override

@@ -76,9 +76,13 @@ public final class LedgerStateMachine implements StateMachine {
 
         /** A read entry with {@code nonce} was answered here with {@code answer}. */
         void readApplied(byte[] nonce, byte[] answer);
+
+        /** This replica has applied every entry up to {@code index} (called on the apply thread, after the entry). */
+        default void appliedThrough(long index) { }
     }
 
     private final CommandVerifier verifier;
+    private final SignatureVerdicts verdicts;
     final TreeMap<RowKey, Row> rows = new TreeMap<>();
     final TreeMap<RegKey, Registration> regs = new TreeMap<>();
     private long applied;
@@ -86,16 +90,38 @@ public final class LedgerStateMachine implements StateMachine {
     private volatile Listener listener;
 
     public LedgerStateMachine(CommandVerifier verifier) {
+        this(verifier, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** @param verifyThreads threads that verify signatures ahead of apply (0: the apply thread verifies each command itself) */
+    LedgerStateMachine(CommandVerifier verifier, int verifyThreads) {
         this.verifier = verifier;
+        this.verdicts = new SignatureVerdicts(verifier, verifyThreads);
     }
 
     CommandVerifier verifier() {
         return verifier;
     }
 
+    /** The verdicts computed ahead of apply; replicas call {@link SignatureVerdicts#prefetch} as entries arrive. */
+    SignatureVerdicts verdicts() {
+        return verdicts;
+    }
+
+    /** Stops the verification pool. */
+    void close() {
+        verdicts.close();
+    }
+
     /** Sets the listener that receives this replica's answers. */
     public void listener(Listener l) {
         this.listener = l;
+    }
+
+    /** Called by {@link FleetRaft} on the apply thread once the entry at {@code index} was applied (outside the lock). */
+    void applied(long index) {
+        Listener l = listener;
+        if (l != null) notify(() -> l.appliedThrough(index));
     }
 
     /** Called by {@link FleetRaft} on the apply thread with the log index of the entry about to be applied. */
@@ -114,11 +140,35 @@ public final class LedgerStateMachine implements StateMachine {
                 case Entries.NOOP -> new byte[] {Results.OK};
                 case Entries.MEMBER_COMMAND -> applyMemberCommand(data, offset + 1, length - 1, index);
                 case Entries.READ -> applyRead(data, offset + 1, length - 1);
+                case Entries.BATCH -> applyBatch(data, offset, length, index);
                 default -> Results.rejected(RejectReason.MALFORMED, "unknown entry kind");
             };
         } catch (RuntimeException e) {
             return Results.rejected(RejectReason.MALFORMED, "malformed entry");
         }
+    }
+
+    /**
+     * A batch: each of its entries applied in order exactly as if it were its own log entry at this index
+     * (same checks, same answers to the listener). Answers {@code OK}; a batch that does not parse strictly is
+     * refused whole and changes nothing.
+     */
+    private byte[] applyBatch(byte[] data, int off, int len, long index) {
+        java.util.List<byte[]> entries;
+        try {
+            entries = Entries.unbatch(data, off, len);
+        } catch (IllegalArgumentException e) {
+            return Results.rejected(RejectReason.MALFORMED, "malformed batch");
+        }
+        for (byte[] e : entries) {
+            try {
+                if (e[0] == Entries.MEMBER_COMMAND) applyMemberCommand(e, 1, e.length - 1, index);
+                else applyRead(e, 1, e.length - 1);
+            } catch (RuntimeException ex) {
+                // as for a single entry: a malformed entry is refused and changes nothing; the next one is applied
+            }
+        }
+        return new byte[] {Results.OK};
     }
 
     private byte[] applyRead(byte[] data, int off, int len) {
@@ -146,21 +196,26 @@ public final class LedgerStateMachine implements StateMachine {
     private byte[] applyMemberCommand(byte[] data, int off, int len, long index) {
         SignedCommand sc;
         LedgerCommand c;
-        byte[] canonical;
         byte[] envelope;
         try {
             sc = SignedCommand.decode(data, off, len);
-            canonical = sc.canonical();
-            c = LedgerCommand.parse(canonical);
+            c = LedgerCommand.parse(sc.canonical());
             envelope = sc.encode();
         } catch (IllegalArgumentException e) {
             return Results.rejected(RejectReason.MALFORMED, "command does not parse");
         }
-        if (!verifier.knowsEpoch(c.epoch())) return Results.rejected(RejectReason.UNKNOWN_EPOCH, "epoch " + c.epoch());
-        if (!verifier.knowsMember(c.epoch(), c.memberId()))
-            return Results.rejected(RejectReason.UNKNOWN_MEMBER, "member " + c.memberId());
-        if (!verifier.verify(c.epoch(), c.memberId(), canonical, sc.signature()))
-            return Results.rejected(RejectReason.BAD_SIGNATURE, "signature does not verify for member " + c.memberId());
+        // the verdict (parse, epoch, member, signature) is a pure function of the entry's bytes, usually computed
+        // ahead on the verification pool; the apply thread only reads it
+        switch (verdicts.take(java.util.Arrays.copyOfRange(data, off, off + len))) {
+            case VALID -> { }
+            case MALFORMED -> { return Results.rejected(RejectReason.MALFORMED, "command does not parse"); }
+            case UNKNOWN_EPOCH -> { return Results.rejected(RejectReason.UNKNOWN_EPOCH, "epoch " + c.epoch()); }
+            case UNKNOWN_MEMBER -> { return Results.rejected(RejectReason.UNKNOWN_MEMBER, "member " + c.memberId()); }
+            case BAD_SIGNATURE -> {
+                return Results.rejected(RejectReason.BAD_SIGNATURE, "signature does not verify for member " + c.memberId());
+            }
+            default -> throw new IllegalStateException();
+        }
         byte[] answer = applyVerified(c, envelope, index);
         Listener l = listener;
         if (l != null) {

@@ -42,10 +42,11 @@ import java.util.function.Function;
  * The {@link Ledger} of one node on jgroups-raft: a {@link RaftHandle} over its own channel with
  * {@link LedgerStateMachine} and {@link RocksDbLog}.
  *
- * <p>How a request travels: it gets a deadline, an in-flight permit and a <em>local waiter</em> keyed by
- * something unique in its entry (a member command: member id + request id; a read: its random nonce);
- * it is proposed directly if this node is the leader and has committed its own term's no-op, otherwise
- * forwarded (a plain message on the Raft channel) to the leader, which proposes it. A try that meets
+ * <p>How a command travels: it gets a deadline, an in-flight permit and a <em>local waiter</em> keyed by
+ * member id + request id; it is queued for the leader's next batch entry (group commit, see {@link #propose})
+ * if this node is the leader and has committed its own term's no-op, otherwise forwarded (a plain message on
+ * the Raft channel) to the leader, which queues it. Reads do not go through the log: see {@link #readRow}
+ * (read index). A try that meets
  * "not leader"/"busy" or no answer within {@value #TRY_MILLIS} ms is retried against the then-current
  * leader until the deadline; duplicates are harmless because commands are idempotent under their
  * request id and reads and no-ops have no effect.
@@ -63,6 +64,8 @@ public final class RaftLedger implements Ledger, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftLedger.class);
     static final long TRY_MILLIS = 1500;
     private static final byte FWD_REQ = 0x10, FWD_RSP = 0x11;
+    /** Read index: leader's confirmation round (ping/pong), a follower's request for a read index and its answer. */
+    private static final byte RI_PING = 0x12, RI_PONG = 0x13, RI_REQ = 0x14, RI_RSP = 0x15;
     private static final byte RSP_RESULT = 0, RSP_NOT_LEADER = 1, RSP_BUSY = 2;
     /** Leave head room below RAFT's processing queue (about 9k) which throws when full. */
     private static final int QUEUE_LIMIT = 6000;
@@ -82,6 +85,14 @@ public final class RaftLedger implements Ledger, AutoCloseable {
     private final java.util.Set<Request> active = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
     private volatile long servingTerm = -1;
+    /** Leader side group commit: proposals waiting to be sent to RAFT as one batch entry. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Proposal> proposals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger batchesInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Batch entries proposed to RAFT and not yet completed; more proposals wait and go in the next batch. */
+    static final int MAX_BATCHES_IN_FLIGHT = 4;
+    /** Largest batch entry (bytes), well below FRAG4's and RocksDB's comfortable sizes. */
+    static final int MAX_BATCH_BYTES = 256 * 1024;
     private volatile boolean closed;
 
     RaftLedger(QuorumConfig cfg, JChannel channel, LedgerStateMachine sm) {
@@ -102,6 +113,10 @@ public final class RaftLedger implements Ledger, AutoCloseable {
 
             @Override public void readApplied(byte[] nonce, byte[] answer) {
                 complete(readKey(nonce), answer);
+            }
+
+            @Override public void appliedThrough(long index) {
+                applied(index);
             }
         });
         channel.setReceiver(new Receiver() {
@@ -130,31 +145,92 @@ public final class RaftLedger implements Ledger, AutoCloseable {
             key = commandKey(c.memberId(), c.requestId());
             // refused before sending, as every replica would refuse it: such an entry never completes a waiter
             // (only a verified command does), so the caller learns why here
-            CommandVerifier v = sm.verifier();
-            if (!v.knowsEpoch(c.epoch()))
-                return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.UNKNOWN_EPOCH, "epoch " + c.epoch()));
-            if (!v.knowsMember(c.epoch(), c.memberId()))
-                return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.UNKNOWN_MEMBER, "member " + c.memberId()));
-            if (!v.verify(c.epoch(), c.memberId(), command.canonical(), command.signature()))
-                return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.BAD_SIGNATURE,
-                        "signature does not verify for member " + c.memberId()));
+            // the verdict is kept for this replica's apply, which then does not verify the same bytes again
+            switch (sm.verdicts().checkAndKeep(command.encode())) {
+                case VALID -> { }
+                case UNKNOWN_EPOCH -> {
+                    return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.UNKNOWN_EPOCH, "epoch " + c.epoch()));
+                }
+                case UNKNOWN_MEMBER -> {
+                    return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.UNKNOWN_MEMBER, "member " + c.memberId()));
+                }
+                case BAD_SIGNATURE -> {
+                    return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.BAD_SIGNATURE,
+                            "signature does not verify for member " + c.memberId()));
+                }
+                default -> {
+                    return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.MALFORMED, "command does not parse"));
+                }
+            }
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.MALFORMED, "command does not parse"));
         }
         return execute(Entries.memberCommand(command.encode()), key, Results::decodeCommand);
     }
 
+    /**
+     * A linearizable read that does not go through the log (read index, see docs/PROTOCOL.md "Ledger reads"):
+     * the leader notes its commit index, then confirms that a majority still follows it in its term with a
+     * round of pings sent after that; this node then waits until its OWN replica applied at least that index and
+     * answers from its own state. On a follower the read index comes from the node its Raft follows as leader, in
+     * its current term. Any doubt (no leader, a changed term, no majority answer within {@value #TRY_MILLIS} ms)
+     * retries until the deadline and then fails; nothing is ever answered from a replica that has not applied the
+     * confirmed index.
+     */
     @Override
     public CompletionStage<LedgerResult<RowView>> readRow(String user, int memberId) {
         if (user.isEmpty() || user.getBytes(StandardCharsets.UTF_8).length > 256 || memberId < 1 || memberId > 255)
             return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.MALFORMED, "bad user or member id"));
-        byte[] nonce = new byte[16];
-        random.nextBytes(nonce);
-        return execute(Entries.read(user, memberId, nonce), readKey(nonce), rsp -> {
-            LedgerResult<CommandOutcome> r = Results.decodeCommand(rsp);
-            return r instanceof LedgerResult.Committed<CommandOutcome> c
-                    ? new LedgerResult.Committed<>(c.outcome().row()) : r.castFailure();
+        if (closed) return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.CLOSED, "node closed"));
+        if (!inFlight.tryAcquire())
+            return CompletableFuture.completedFuture(new LedgerResult.Rejected<>(RejectReason.OVERLOADED,
+                    "more than " + cfg.maxInFlight() + " ledger requests in flight on this node"));
+        CompletableFuture<LedgerResult<RowView>> result = new CompletableFuture<>();
+        long deadline = System.nanoTime() + cfg.requestTimeout().toNanos();
+        CompletableFuture<LedgerResult<RowView>> out = new CompletableFuture<>();
+        result.whenComplete((r, e) -> {
+            inFlight.release();
+            try {
+                callbacks.execute(() -> out.complete(r));  // never completed on JGroups or RAFT threads
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                out.complete(r);
+            }
         });
+        readTry(user, memberId, deadline, result);
+        return out;
+    }
+
+    private void readTry(String user, int memberId, long deadline, CompletableFuture<LedgerResult<RowView>> result) {
+        if (result.isDone()) return;
+        long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (closed) {
+            result.complete(new LedgerResult.Rejected<>(RejectReason.CLOSED, "node closed"));
+            return;
+        }
+        if (remainingMs <= 0) {
+            result.complete(majorityReachable() ? new LedgerResult.Timeout<>() : new LedgerResult.NoMajority<>());
+            return;
+        }
+        Address leader = raft.leader();
+        if (leader == null) {
+            readLater(user, memberId, deadline, result, 20);
+            return;
+        }
+        CompletableFuture<Long> index = leader.equals(channel.getAddress()) ? leaderReadIndex() : remoteReadIndex(leader);
+        index.thenCompose(this::appliedThrough)
+                .orTimeout(Math.min(TRY_MILLIS, remainingMs), TimeUnit.MILLISECONDS)
+                .whenComplete((idx, ex) -> {
+                    if (ex == null) result.complete(new LedgerResult.Committed<>(sm.localRow(user, memberId)));
+                    else readLater(user, memberId, deadline, result, 10);
+                });
+    }
+
+    private void readLater(String user, int memberId, long deadline, CompletableFuture<LedgerResult<RowView>> result, long millis) {
+        try {
+            timer.schedule(() -> readTry(user, memberId, deadline, result), millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.complete(new LedgerResult.Rejected<>(RejectReason.CLOSED, "node closed"));
+        }
     }
 
     @Override
@@ -293,12 +369,7 @@ public final class RaftLedger implements Ledger, AutoCloseable {
                 retryLater(req, 5);
                 return;
             }
-            try {
-                attempt = raft.raft().setAsync(req.entry, 0, req.entry.length, null);
-            } catch (RuntimeException e) {
-                retryLater(req, 10);
-                return;
-            }
+            attempt = propose(req.entry);
         } else {
             attempt = forward(leader, req.entry);
         }
@@ -347,7 +418,23 @@ public final class RaftLedger implements Ledger, AutoCloseable {
         ByteBuffer b = ByteBuffer.wrap(buf, off, len);
         byte kind = b.get();
         long id = b.getLong();
-        if (kind == FWD_REQ) {
+        if (kind == RI_PING && b.remaining() >= 8) {
+            long term = b.getLong();
+            // answered only for the leader this node follows, in its current term
+            if (msg.getSrc() != null && msg.getSrc().equals(raft.leader()) && term == raft.currentTerm()) {
+                try {
+                    channel.send(new BytesMessage(msg.getSrc(), ByteBuffer.allocate(1 + 8 + 8).put(RI_PONG).putLong(id).putLong(term).array()));
+                } catch (Exception e) {
+                    LOG.debug("m{}: read-index pong not sent: {}", cfg.memberId(), e.toString());
+                }
+            }
+        } else if (kind == RI_PONG && b.remaining() >= 8) {
+            onPong(msg.getSrc(), id, b.getLong());
+        } else if (kind == RI_REQ) {
+            if (msg.getSrc() != null) onReadIndexRequest(msg.getSrc(), id);
+        } else if (kind == RI_RSP && b.remaining() >= 16) {
+            if (msg.getSrc() != null) onReadIndexAnswer(msg.getSrc(), id, b.getLong(), b.getLong());
+        } else if (kind == FWD_REQ) {
             byte[] entry = new byte[b.remaining()];
             b.get(entry);
             handleForwarded(msg.getSrc(), id, entry);
@@ -373,14 +460,80 @@ public final class RaftLedger implements Ledger, AutoCloseable {
             reply(from, id, RSP_BUSY, null);
             return;
         }
-        try {
-            raft.raft().setAsync(entry, 0, entry.length, null).whenCompleteAsync((rsp, ex) -> {
-                if (ex == null && rsp != null) reply(from, id, RSP_RESULT, null);
-                else reply(from, id, RSP_NOT_LEADER, null);
-            }, replies);
-        } catch (RuntimeException e) {
-            reply(from, id, RSP_BUSY, null);
+        propose(entry).whenCompleteAsync((rsp, ex) -> {
+            if (ex == null && rsp != null) reply(from, id, RSP_RESULT, null);
+            else reply(from, id, ex instanceof BusyException || ex != null && ex.getCause() instanceof BusyException ? RSP_BUSY : RSP_NOT_LEADER, null);
+        }, replies);
+    }
+
+    // ---------------------------------------------------------------- group commit (leader)
+
+    /** One member command or read waiting on the leader to go into a batch; {@code done} is RAFT's completion (a hint). */
+    private record Proposal(byte[] entry, CompletableFuture<byte[]> done) { }
+
+    /**
+     * Queues {@code entry} (a member command or a read) for the next batch entry on this leader. Signatures inside
+     * are verified ahead on the verification pool from now on. The future completes when RAFT completed the batch
+     * (committed and applied here) or fails when RAFT refused it; as every RAFT completion, a hint only.
+     */
+    private CompletableFuture<byte[]> propose(byte[] entry) {
+        sm.verdicts().prefetch(entry, 0, entry.length);
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        proposals.add(new Proposal(entry, f));
+        drain();
+        return f;
+    }
+
+    /**
+     * Sends queued proposals to RAFT: one batch entry per call of RAFT while fewer than
+     * {@value #MAX_BATCHES_IN_FLIGHT} batches are in flight. An idle leader thus proposes a lone entry at once
+     * (as its own entry, no batch wrapper); a busy one gathers everything that arrived meanwhile into one entry.
+     */
+    private void drain() {
+        for (;;) {
+            if (!draining.compareAndSet(false, true)) return;
+            try {
+                while (batchesInFlight.get() < MAX_BATCHES_IN_FLIGHT && !proposals.isEmpty()) sendBatch();
+            } finally {
+                draining.set(false);
+            }
+            if (proposals.isEmpty() || batchesInFlight.get() >= MAX_BATCHES_IN_FLIGHT) return;
         }
+    }
+
+    private void sendBatch() {
+        java.util.List<Proposal> batch = new java.util.ArrayList<>();
+        int bytes = 3;
+        Proposal p;
+        while (batch.size() < Entries.MAX_BATCH && (p = proposals.peek()) != null
+                && (batch.isEmpty() || bytes + 4 + p.entry().length <= MAX_BATCH_BYTES)) {
+            proposals.poll();
+            batch.add(p);
+            bytes += 4 + p.entry().length;
+        }
+        if (batch.isEmpty()) return;
+        byte[] entry = batch.size() == 1 ? batch.get(0).entry() : Entries.batch(batch.stream().map(Proposal::entry).toList());
+        CompletableFuture<byte[]> r;
+        try {
+            if (closed || !servingAsLeader()) throw new IllegalStateException("not leader");
+            if (raft.raft().processingQueueSize() > QUEUE_LIMIT) {
+                for (Proposal q : batch) q.done().completeExceptionally(new BusyException());
+                return;
+            }
+            r = raft.raft().setAsync(entry, 0, entry.length, null);
+        } catch (RuntimeException e) {
+            for (Proposal q : batch) q.done().completeExceptionally(new NotLeaderException());
+            return;
+        }
+        batchesInFlight.incrementAndGet();
+        r.whenComplete((v, ex) -> {
+            batchesInFlight.decrementAndGet();
+            for (Proposal q : batch) {
+                if (ex == null) q.done().complete(v == null ? new byte[0] : v);
+                else q.done().completeExceptionally(ex);
+            }
+            drain();
+        });
     }
 
     private void reply(Address to, long id, byte code, byte[] rsp) {
@@ -432,6 +585,165 @@ public final class RaftLedger implements Ledger, AutoCloseable {
         });
     }
 
+    // ---------------------------------------------------------------- read index
+
+    /** One leadership confirmation round of the leader: the reads waiting for it and the members that answered. */
+    private static final class Round {
+        final long id, term, readIndex;
+        final java.util.List<CompletableFuture<Long>> reads;
+        final java.util.Set<String> acks = new java.util.HashSet<>();
+
+        Round(long id, long term, long readIndex, java.util.List<CompletableFuture<Long>> reads) {
+            this.id = id;
+            this.term = term;
+            this.readIndex = readIndex;
+            this.reads = reads;
+        }
+    }
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<CompletableFuture<Long>> readsWaiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private Round round;  // guarded by this
+    private final Map<Long, CompletableFuture<Long>> remoteReads = new ConcurrentHashMap<>();
+    /** Reads waiting for this replica to apply up to an index, by index. */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, java.util.List<CompletableFuture<Long>>> applyWaiters =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /**
+     * On the leader: a read index confirmed by a majority. Reads that arrive while a round is out wait for the
+     * next one (one round serves them all), so the index they get was noted after they arrived.
+     */
+    CompletableFuture<Long> leaderReadIndex() {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        if (!servingAsLeader()) {
+            f.completeExceptionally(new NotLeaderException());
+            return f;
+        }
+        readsWaiting.add(f);
+        startRound();
+        return f;
+    }
+
+    private synchronized void startRound() {
+        if (round != null || readsWaiting.isEmpty() || closed) return;
+        java.util.List<CompletableFuture<Long>> reads = new java.util.ArrayList<>();
+        for (CompletableFuture<Long> f; (f = readsWaiting.poll()) != null; ) reads.add(f);
+        long term = raft.currentTerm();
+        if (!raft.isLeader() || servingTerm != term) {
+            for (CompletableFuture<Long> f : reads) f.completeExceptionally(new NotLeaderException());
+            return;
+        }
+        // the index is noted BEFORE the pings go out: a majority answering them proves this node was still the
+        // leader of `term` after every read of this round arrived, so nothing newer than `readIndex` was committed then
+        Round r = new Round(random.nextLong(), term, raft.commitIndex(), reads);
+        round = r;
+        if (cfg.majority() <= 1) {
+            finishRound(r);
+            return;
+        }
+        byte[] ping = ByteBuffer.allocate(1 + 8 + 8).put(RI_PING).putLong(r.id).putLong(term).array();
+        View v = channel.getView();
+        if (v != null)
+            for (Address a : v.getMembers())
+                if (!a.equals(channel.getAddress())) {
+                    try {
+                        channel.send(new BytesMessage(a, ping));
+                    } catch (Exception e) {
+                        LOG.debug("m{}: read-index ping not sent: {}", cfg.memberId(), e.toString());
+                    }
+                }
+        try {
+            timer.schedule(() -> failRound(r), TRY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            failRound(r);
+        }
+    }
+
+    private synchronized void onPong(Address from, long id, long term) {
+        Round r = round;
+        if (r == null || r.id != id || r.term != term) return;
+        String rid = org.jgroups.raft.util.Utils.extractRaftId(from);
+        if (rid == null || rid.equals(cfg.self().raftId()) || cfg.members().stream().noneMatch(m -> m.raftId().equals(rid))) return;
+        r.acks.add(rid);
+        if (r.acks.size() + 1 >= cfg.majority()) finishRound(r);
+    }
+
+    private synchronized void finishRound(Round r) {
+        if (round != r) return;
+        round = null;
+        boolean still = raft.isLeader() && raft.currentTerm() == r.term;
+        for (CompletableFuture<Long> f : r.reads) {
+            if (still) f.complete(r.readIndex);
+            else f.completeExceptionally(new NotLeaderException());
+        }
+        startRound();
+    }
+
+    private synchronized void failRound(Round r) {
+        if (round != r) return;
+        round = null;
+        for (CompletableFuture<Long> f : r.reads) f.completeExceptionally(new java.util.concurrent.TimeoutException());
+        startRound();
+    }
+
+    /** On a follower: asks the node its Raft follows for a read index; only that node's answer in this term counts. */
+    private CompletableFuture<Long> remoteReadIndex(Address leader) {
+        long id = random.nextLong();
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        remoteReads.put(id, f);
+        f.whenComplete((x, e) -> remoteReads.remove(id));
+        try {
+            channel.send(new BytesMessage(leader, ByteBuffer.allocate(1 + 8).put(RI_REQ).putLong(id).array()));
+        } catch (Exception e) {
+            f.completeExceptionally(new NotLeaderException());
+        }
+        return f;
+    }
+
+    private void onReadIndexRequest(Address from, long id) {
+        leaderReadIndex().whenComplete((idx, ex) -> {
+            long term = raft.currentTerm();
+            byte[] rsp = ByteBuffer.allocate(1 + 8 + 8 + 8).put(RI_RSP).putLong(id).putLong(term).putLong(ex == null ? idx : -1).array();
+            try {
+                channel.send(new BytesMessage(from, rsp));
+            } catch (Exception e) {
+                LOG.debug("m{}: read-index answer not sent: {}", cfg.memberId(), e.toString());
+            }
+        });
+    }
+
+    private void onReadIndexAnswer(Address from, long id, long term, long index) {
+        CompletableFuture<Long> f = remoteReads.get(id);
+        if (f == null) return;
+        // the same authority this follower gives to AppendEntries: the node it follows, in its current term
+        if (!from.equals(raft.leader()) || term != raft.currentTerm()) return;
+        if (index < 0) f.completeExceptionally(new NotLeaderException());
+        else f.complete(index);
+    }
+
+    /** Completes once this node's own replica has applied at least {@code index}. */
+    private CompletableFuture<Long> appliedThrough(long index) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        // RAFT moves its commit index only after applying the entries (or installing a snapshot) up to it: a lower
+        // bound of what this replica applied (RaftHandle.lastApplied() is the last APPENDED index, not used here)
+        if (raft.commitIndex() >= index) {
+            f.complete(index);
+            return f;
+        }
+        applyWaiters.computeIfAbsent(index, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(f);
+        applied(raft.commitIndex());  // it may have been applied meanwhile
+        return f;
+    }
+
+    /** Called after this replica applied through {@code index} (apply thread): releases the reads waiting for it. */
+    void applied(long index) {
+        if (applyWaiters.isEmpty()) return;
+        var head = applyWaiters.headMap(index, true);
+        for (var e : head.entrySet()) {
+            for (CompletableFuture<Long> f : e.getValue()) f.complete(e.getKey());
+            head.remove(e.getKey(), e.getValue());
+        }
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     @Override
@@ -439,6 +751,8 @@ public final class RaftLedger implements Ledger, AutoCloseable {
         if (closed) return;
         closed = true;
         Util.close(channel);
+        for (Proposal p; (p = proposals.poll()) != null; ) p.done().completeExceptionally(new NotLeaderException());
+        sm.close();
         timer.shutdownNow();
         replies.shutdownNow();
         for (CompletableFuture<byte[]> f : forwarded.values()) f.completeExceptionally(new NotLeaderException());
