@@ -1,8 +1,8 @@
 package dev.fleetvault.cli;
 
-import dev.fleetvault.bench.load.LoadGenerator;
-import dev.fleetvault.bench.load.LoadOptions;
-import dev.fleetvault.bench.load.LoadReport;
+import dev.fleetvault.loadgen.LoadGenerator;
+import dev.fleetvault.loadgen.LoadOptions;
+import dev.fleetvault.loadgen.LoadReport;
 import dev.fleetvault.cli.impl.ClientFactory;
 import dev.fleetvault.cli.impl.ProgressBarListener;
 import dev.fleetvault.client.FleetvaultClient;

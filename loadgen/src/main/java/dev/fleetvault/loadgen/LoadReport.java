@@ -1,4 +1,4 @@
-package dev.fleetvault.bench.load;
+package dev.fleetvault.loadgen;
 
 import java.io.PrintStream;
 import java.util.Locale;

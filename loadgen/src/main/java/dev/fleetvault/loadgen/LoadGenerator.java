@@ -1,4 +1,4 @@
-package dev.fleetvault.bench.load;
+package dev.fleetvault.loadgen;
 
 import dev.fleetvault.client.BackupSecret;
 import dev.fleetvault.client.FleetvaultClient;

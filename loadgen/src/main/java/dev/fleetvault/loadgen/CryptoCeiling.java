@@ -1,4 +1,4 @@
-package dev.fleetvault.bench.load;
+package dev.fleetvault.loadgen;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;

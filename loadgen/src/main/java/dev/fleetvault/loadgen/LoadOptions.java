@@ -1,4 +1,4 @@
-package dev.fleetvault.bench.load;
+package dev.fleetvault.loadgen;
 
 import java.time.Duration;
 import java.util.Objects;
