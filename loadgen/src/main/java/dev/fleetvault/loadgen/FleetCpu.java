@@ -42,7 +42,9 @@ public final class FleetCpu {
   }
 
   private final List<URI> metrics;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1: the JDK client's default h2c upgrade on plain http:// is not what the admin listener speaks
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   /** @param metrics the members' {@code http://host:port/metrics} URLs (at least one) */
   public FleetCpu(List<URI> metrics) {
