@@ -1,4 +1,4 @@
 /**
- * JMH microbenchmarks and the load generator.
+ * JMH microbenchmarks (the load generator behind {@code fleetvault bench} is the loadgen module).
  */
 package dev.fleetvault.bench;

@@ -3,10 +3,10 @@ package dev.fleetvault.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fleetvault.bench.load.LoadGenerator;
-import dev.fleetvault.bench.load.LoadOptions;
-import dev.fleetvault.bench.load.LoadReport;
-import dev.fleetvault.bench.load.ProgressListener;
+import dev.fleetvault.loadgen.LoadGenerator;
+import dev.fleetvault.loadgen.LoadOptions;
+import dev.fleetvault.loadgen.LoadReport;
+import dev.fleetvault.loadgen.ProgressListener;
 import dev.fleetvault.client.BackupSecret;
 import dev.fleetvault.client.DeleteResult;
 import dev.fleetvault.client.FleetStatus;

@@ -71,7 +71,10 @@ class DistributionIT {
     try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
       assertThat(lib.map(p -> p.getFileName().toString()))
           .anyMatch(n -> n.startsWith("fleetvault-cli-"))
-          .anyMatch(n -> n.startsWith("fleetvault-driver-soft-"));
+          .anyMatch(n -> n.startsWith("fleetvault-driver-soft-"))
+          .anyMatch(n -> n.startsWith("fleetvault-loadgen-"))
+          // The CLI's load generator ships without the JMH benchmarks (bench/ is not in lib/).
+          .noneMatch(n -> n.startsWith("jmh-") || n.startsWith("fleetvault-bench-"));
     }
 
     Result help = run(List.of(bin.toString(), "--help"), tmp, HELP_DEADLINE);

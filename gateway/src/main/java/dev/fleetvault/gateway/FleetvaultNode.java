@@ -129,6 +129,7 @@ public final class FleetvaultNode {
 
   private static Future<FleetvaultNode> start(Vertx vertx, boolean owns, NodeConfig config,
       String memberId, NodeMetrics metrics) {
+    dev.fleetvault.gateway.impl.JGroupsLogs.install(); // before the ledger's channels exist
     MemberSpec member = config.member(memberId).orElseThrow(() -> new ConfigException(
         config.source() + ": '" + memberId + "' is not a member of fleet " + config.fleetId()));
     NodeSpec spec = config.node(memberId).orElseThrow(() -> new ConfigException(
@@ -244,6 +245,9 @@ public final class FleetvaultNode {
       return runtime.start().compose(v -> {
         peer = new PeerVerticle(member.peer(), tls, max, tokens, runtime.handler())
             .limits(config.limits());
+        // the edge reaches its own member in-process (same checks, no TLS round trip to itself)
+        peers.local(index, (rpc, req, auth) -> PeerVerticle.serve(tokens, runtime.handler(),
+            PeerVerticle.phaseOf(rpc), req, auth));
         return vertx.deployVerticle(peer);
       }).compose(id -> {
         peerDeployment = id;

@@ -1,6 +1,6 @@
 package dev.fleetvault.cli.impl;
 
-import dev.fleetvault.bench.load.ProgressListener;
+import dev.fleetvault.loadgen.ProgressListener;
 import java.io.PrintStream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;

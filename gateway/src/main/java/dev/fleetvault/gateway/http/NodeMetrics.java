@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * {@code fleetvault.member.releases} (masked shares this member released); every
  * {@code fleetvault.*} timer is a Prometheus histogram (buckets 1 ms .. 60 s: quantiles with
  * {@code histogram_quantile()}, aggregable across nodes).
- * Also the JVM and process meters of micrometer-core, {@code fleetvault_build_info}, and the Raft
+ * Also the JVM and process meters of micrometer-core, {@code fleetvault_build_info},
+ * {@code fleetvault_process_info} (pid, JVM start time), and the Raft
  * and HSM pool gauges bound by {@link #bindQuorum} and the HSM executor. The full list is in
  * {@code config/README.md}. No meter carries a user id, a key, a PIN or any other secret: tags are
  * fixed vocabularies (transport, method, outcome, op, command, reason, member).
@@ -49,6 +50,12 @@ public final class NodeMetrics {
     BuildInfo build = BuildInfo.current();
     Gauge.builder("fleetvault.build.info", () -> 1).description("Fleetvault version and commit (value 1)")
         .tag("version", build.version()).tag("commit", build.commit()).register(registry);
+    // Which process this is: members sharing a JVM export the same process meters, and the load
+    // generator counts the fleet's process CPU once per process (pid + JVM start time).
+    Gauge.builder("fleetvault.process.info", () -> 1).description("this node's process: pid and JVM start time (value 1)")
+        .tag("pid", Long.toString(ProcessHandle.current().pid()))
+        .tag("start_millis", Long.toString(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()))
+        .register(registry);
   }
 
   /** Every fleetvault timer publishes histogram buckets (1 ms .. 60 s). */

@@ -38,6 +38,20 @@ public final class PeerClients implements AutoCloseable {
   private final Vertx vertx;
   private final GrpcClient client;
   private final List<MemberSpec> members;
+  /** This node's own member, called in-process (0: none). */
+  private volatile int localIndex;
+  private volatile LocalMember local;
+
+  /**
+   * This node's own member, served in the same process: {@link PeerVerticle#serve} with the node's
+   * token verifier and member handler. Only the transport differs from a remote member.
+   */
+  @FunctionalInterface
+  public interface LocalMember {
+    /** Serves one call as the peer listener would. */
+    Future<MemberResponse> serve(ServiceMethod<MemberResponse, MemberRequest> rpc, MemberRequest request,
+        String authorization);
+  }
 
   /**
    * @param vertx the node's Vert.x
@@ -70,6 +84,21 @@ public final class PeerClients implements AutoCloseable {
     this.members = List.copyOf(members);
   }
 
+  /**
+   * Calls to member {@code index} (this node's own) go to {@code member} in-process instead of over
+   * the network: no TLS, HTTP/2 or protobuf round trip to itself. The member runs the same checks
+   * ({@link PeerVerticle#serve}: its own token verification, user match, wire rules); failures come
+   * back as the same {@link FleetvaultException} codes and messages, and the same deadline applies.
+   */
+  public PeerClients local(int index, LocalMember member) {
+    if (index < 1 || index > members.size()) {
+      throw new IllegalArgumentException("member index " + index + " is not 1.." + members.size());
+    }
+    this.local = java.util.Objects.requireNonNull(member, "member");
+    this.localIndex = index;
+    return this;
+  }
+
   /** Number of members. */
   public int size() {
     return members.size();
@@ -96,7 +125,37 @@ public final class PeerClients implements AutoCloseable {
         }
       }
     });
-    client.request(addr, rpc).compose(req -> {
+    LocalMember self = local;
+    Future<MemberResponse> answer = index == localIndex && self != null
+        ? callLocal(self, rpc, request, token)
+        : callRemote(addr, rpc, request, token, deadline, stream);
+    answer.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        result.tryComplete(ar.result());
+      } else {
+        result.tryFail(ar.cause());
+      }
+    });
+    return result.future();
+  }
+
+  private static Future<MemberResponse> callLocal(LocalMember self,
+      ServiceMethod<MemberResponse, MemberRequest> rpc, MemberRequest request, String token) {
+    Future<MemberResponse> f;
+    try {
+      f = self.serve(rpc, request, token);
+    } catch (RuntimeException e) {
+      f = Future.failedFuture(e);
+    }
+    // the code and message the member would have sent as its gRPC status (Errors.fail)
+    return f.recover(err -> Future.failedFuture(Errors.classify(err)));
+  }
+
+  private Future<MemberResponse> callRemote(SocketAddress addr,
+      ServiceMethod<MemberResponse, MemberRequest> rpc, MemberRequest request, String token,
+      long deadline, AtomicReference<GrpcClientRequest<MemberRequest, MemberResponse>> stream) {
+    return client.request(addr, rpc).compose(req -> {
       stream.set(req);
       if (token != null) {
         req.headers().set("authorization", token);
@@ -114,15 +173,7 @@ public final class PeerClients implements AutoCloseable {
         return ar.succeeded() ? Future.succeededFuture(ar.result())
             : Future.<MemberResponse>failedFuture(ar.cause());
       }));
-    }).onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      if (ar.succeeded()) {
-        result.tryComplete(ar.result());
-      } else {
-        result.tryFail(ar.cause());
-      }
     });
-    return result.future();
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.fleetvault.protocol.wire.MemberRequest;
 import dev.fleetvault.protocol.wire.MemberResponse;
 import dev.fleetvault.protocol.wire.Phase;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
@@ -117,34 +118,58 @@ public final class PeerVerticle extends AbstractVerticle {
       call.invalidMessageHandler(invalid -> Errors.fail(call.response(),
           new FleetvaultException(ErrorCode.BAD_REQUEST, "message could not be decoded")));
       call.exceptionHandler(err -> { });
-      call.last().onSuccess(req -> {
-        try {
-          dev.fleetvault.protocol.wire.WireVersion.check("MemberRequest", req.getVersion(), req.getSuite());
-        } catch (dev.fleetvault.protocol.wire.WireFormatException e) {
-          Errors.fail(call.response(), Errors.wire(e));
-          return;
-        }
-        tokens.verify(call.headers().get("authorization")).compose(caller -> {
-          // the token's user, or that user's passkey entry (PROTOCOL.md 21.1)
-          if (!dev.fleetvault.protocol.passkey.PasskeyEntry.authorizes(caller.userId(),
-              req.getUserId().toByteArray())) {
-            throw new FleetvaultException(ErrorCode.PERMISSION_DENIED,
-                "the token is for another user than user_id");
-          }
-          if (req.getRequest().getMember() == 0) {
-            throw new FleetvaultException(ErrorCode.BAD_REQUEST, "no sealed request");
-          }
-          return member.handle(phase, req, caller);
-        }).onComplete(ar -> {
-          if (ar.succeeded()) {
-            call.response().end(ar.result());
-          } else {
-            Errors.fail(call.response(), ar.cause());
-          }
-        });
-      }).onFailure(err -> Errors.fail(call.response(), new FleetvaultException(
+      call.last().onSuccess(req -> serve(tokens, member, phase, req, call.headers().get("authorization"))
+          .onComplete(ar -> {
+            if (ar.succeeded()) {
+              call.response().end(ar.result());
+            } else {
+              Errors.fail(call.response(), ar.cause());
+            }
+          })).onFailure(err -> Errors.fail(call.response(), new FleetvaultException(
           ErrorCode.BAD_REQUEST, "message could not be decoded")));
     });
+  }
+
+  /**
+   * One forwarded call as every member serves it, whichever way it arrived (this listener, or the
+   * node's own edge in-process, {@link PeerClients#local}): the request's version and suite, the
+   * forwarded token verified here and naming the request's user (or that user's passkey entry), a
+   * sealed request present; then the {@link MemberHandler} (which checks the request's wire rules and
+   * opens the envelope).
+   */
+  public static Future<MemberResponse> serve(TokenVerifier tokens, MemberHandler member, Phase phase,
+      MemberRequest req, String authorization) {
+    try {
+      dev.fleetvault.protocol.wire.WireVersion.check("MemberRequest", req.getVersion(), req.getSuite());
+    } catch (dev.fleetvault.protocol.wire.WireFormatException e) {
+      return Future.failedFuture(Errors.wire(e));
+    }
+    return tokens.verify(authorization).compose(caller -> {
+      // the token's user, or that user's passkey entry (PROTOCOL.md 21.1)
+      if (!dev.fleetvault.protocol.passkey.PasskeyEntry.authorizes(caller.userId(),
+          req.getUserId().toByteArray())) {
+        throw new FleetvaultException(ErrorCode.PERMISSION_DENIED,
+            "the token is for another user than user_id");
+      }
+      if (req.getRequest().getMember() == 0) {
+        throw new FleetvaultException(ErrorCode.BAD_REQUEST, "no sealed request");
+      }
+      return member.handle(phase, req, caller);
+    });
+  }
+
+  /** The phase a {@code Member} service method serves (client or server side), by its full method name. */
+  public static Phase phaseOf(ServiceMethod<?, ?> rpc) {
+    String name = rpc.fullMethodName();
+    for (Object[] m : new Object[][] {
+        {MemberGrpcService.Register1, Phase.PHASE_REGISTER1}, {MemberGrpcService.Register2, Phase.PHASE_REGISTER2},
+        {MemberGrpcService.Recover0, Phase.PHASE_RECOVER0}, {MemberGrpcService.Recover1, Phase.PHASE_RECOVER1},
+        {MemberGrpcService.Recover2, Phase.PHASE_RECOVER2}, {MemberGrpcService.Delete, Phase.PHASE_DELETE}}) {
+      if (((ServiceMethod<?, ?>) m[0]).fullMethodName().equals(name)) {
+        return (Phase) m[1];
+      }
+    }
+    throw new IllegalArgumentException("not a Member service method: " + name);
   }
 
   @Override

@@ -464,22 +464,39 @@ public final class WireRules {
       throw new WireFormatException(UNKNOWN_FIELD,
           path + " has fields " + m.getUnknownFields().asMap().keySet() + " that version 1 does not define");
     }
-    for (Map.Entry<FieldDescriptor, Object> e : m.getAllFields().entrySet()) {
-      FieldDescriptor fd = e.getKey();
-      if (fd.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-        if (fd.isRepeated()) {
-          for (Object o : (List<?>) e.getValue()) {
-            noUnknownFields((Message) o, path + "." + fd.getName());
-          }
-        } else {
-          noUnknownFields((Message) e.getValue(), path + "." + fd.getName());
+    // Only message and enum fields can hide something unknown: walk those (the per-type list is
+    // computed once) instead of getAllFields(), which builds a sorted map of every set field.
+    for (FieldDescriptor fd : nested(m.getDescriptorForType())) {
+      if (fd.isRepeated()) {
+        int n = m.getRepeatedFieldCount(fd);
+        for (int i = 0; i < n; i++) {
+          check(fd, m.getRepeatedField(fd, i), path);
         }
-      } else if (fd.getJavaType() == FieldDescriptor.JavaType.ENUM
-          && ((com.google.protobuf.Descriptors.EnumValueDescriptor) e.getValue()).getIndex() < 0
-          // an ErrorCode a receiver does not know reads as ERROR_CODE_INTERNAL (ErrorCodes.of)
-          && !fd.getEnumType().getName().equals("ErrorCode")) {
-        throw new WireFormatException(UNKNOWN_FIELD, path + "." + fd.getName() + " has an unknown enum value");
+      } else if (m.hasField(fd)) {
+        check(fd, m.getField(fd), path);
       }
     }
+  }
+
+  private static void check(FieldDescriptor fd, Object value, String path) {
+    if (fd.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+      noUnknownFields((Message) value, path + "." + fd.getName());
+    } else if (((com.google.protobuf.Descriptors.EnumValueDescriptor) value).getIndex() < 0
+        // an ErrorCode a receiver does not know reads as ERROR_CODE_INTERNAL (ErrorCodes.of)
+        && !fd.getEnumType().getName().equals("ErrorCode")) {
+      throw new WireFormatException(UNKNOWN_FIELD, path + "." + fd.getName() + " has an unknown enum value");
+    }
+  }
+
+  /** The message- and enum-typed fields of each message type. */
+  private static final java.util.concurrent.ConcurrentMap<com.google.protobuf.Descriptors.Descriptor, List<FieldDescriptor>>
+      NESTED_CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final java.util.function.Function<com.google.protobuf.Descriptors.Descriptor, List<FieldDescriptor>>
+      NESTED_OF = d -> d.getFields().stream().filter(f -> f.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+          || f.getJavaType() == FieldDescriptor.JavaType.ENUM).toList();
+
+  private static List<FieldDescriptor> nested(com.google.protobuf.Descriptors.Descriptor d) {
+    return NESTED_CACHE.computeIfAbsent(d, NESTED_OF);
   }
 }

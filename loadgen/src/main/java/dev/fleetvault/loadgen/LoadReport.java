@@ -1,4 +1,4 @@
-package dev.fleetvault.bench.load;
+package dev.fleetvault.loadgen;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -16,6 +16,8 @@ import org.HdrHistogram.Histogram;
  * @param recoverLatency   latency of the successful recoveries
  * @param recoverSeconds   length of the timed phase as measured
  * @param ceiling          the crypto ceiling measured in the same process
+ * @param main             the timed phase these figures come from (with the fleet's CPU, if read), or null
+ * @param latencyGoal      the three phases of a latency report, or null
  */
 public record LoadReport(
     LoadOptions options,
@@ -25,7 +27,40 @@ public record LoadReport(
     Map<String, Long> outcomes,
     Histogram recoverLatency,
     double recoverSeconds,
-    CryptoCeiling.Result ceiling) {
+    CryptoCeiling.Result ceiling,
+    LoadGenerator.Phase main,
+    LatencyGoal latencyGoal) {
+
+    /**
+     * The latency goal's figures: p99 at half the peak throughput against the unloaded p50.
+     *
+     * @param unloaded one caller, closed loop
+     * @param peak     the given concurrency, closed loop
+     * @param halfPeak open loop at half the peak's throughput, or null when the peak recovered nothing
+     */
+    public record LatencyGoal(LoadGenerator.Phase unloaded, LoadGenerator.Phase peak, LoadGenerator.Phase halfPeak) {
+        /** p99 at half peak divided by the unloaded p50 (NaN when either is missing). */
+        public double ratio() {
+            if (halfPeak == null || halfPeak.latency().getTotalCount() == 0 || unloaded.latency().getTotalCount() == 0) {
+                return Double.NaN;
+            }
+            return (double) halfPeak.latency().getValueAtPercentile(99) / unloaded.latency().getValueAtPercentile(50);
+        }
+    }
+
+    /** The fleet's CPU seconds per successful recovery in the main phase, or NaN when not read. */
+    public double fleetCpuMillisPerRecovery() {
+        if (main == null || main.cpu() == null || recovered == 0) {
+            return Double.NaN;
+        }
+        return main.cpu().cpuSeconds() * 1000 / recovered;
+    }
+
+    /** Server-side crypto CPU per recovery (the ceiling's sum) over the fleet's CPU per recovery; NaN when not read. */
+    public double cryptoEfficiency() {
+        double fleet = fleetCpuMillisPerRecovery();
+        return ceiling == null || Double.isNaN(fleet) || fleet <= 0 ? Double.NaN : ceiling.microsPerRecovery() / 1000 / fleet;
+    }
 
     /** Successful recoveries per second in the timed phase. */
     public double throughput() {
@@ -56,6 +91,28 @@ public record LoadReport(
             out.printf(Locale.ROOT, "  total        %.1f us of server crypto per recovery; %d cores => ceiling %.1f recoveries/s%n",
                 ceiling.microsPerRecovery(), ceiling.cores(), ceiling.recoveriesPerSecond());
             out.printf(Locale.ROOT, "ratio:      measured / ceiling = %.3f (%.1f%%)%n", ratio(), ratio() * 100);
+        }
+        if (main != null && main.cpu() != null) {
+            FleetCpu.Usage u = main.cpu();
+            out.printf(Locale.ROOT, "fleet cpu:  %.1f s in %d process(es) behind %d admin endpoint(s) = %.2f ms per recovery%n",
+                u.cpuSeconds(), u.processes(), u.endpoints(), fleetCpuMillisPerRecovery());
+            if (ceiling != null) {
+                out.printf(Locale.ROOT, "crypto cpu: %.2f ms per recovery (the ceiling's server-side steps)%n", ceiling.microsPerRecovery() / 1000);
+                out.printf(Locale.ROOT, "crypto efficiency: crypto / fleet cpu = %.1f%% (fleet cpu per recovery = %.2fx crypto)%n",
+                    cryptoEfficiency() * 100, 1 / cryptoEfficiency());
+            }
+        }
+        if (latencyGoal != null) {
+            out.println("latency report:");
+            for (LoadGenerator.Phase p : java.util.Arrays.asList(latencyGoal.unloaded(), latencyGoal.peak(), latencyGoal.halfPeak())) {
+                if (p == null) {
+                    continue;
+                }
+                out.printf(Locale.ROOT, "  %-10s concurrency %3d, %s: %.1f recoveries/s, p50 %s  p99 %s  max %s  %s%n", p.name(),
+                    p.concurrency(), p.rate() > 0 ? String.format(Locale.ROOT, "open loop %.1f/s", p.rate()) : "closed loop",
+                    p.throughput(), ms(p.latency(), 50), ms(p.latency(), 99), max(p.latency()), p.outcomes());
+            }
+            out.printf(Locale.ROOT, "  p99 at half peak / unloaded p50 = %.2f (goal <= 3)%n", latencyGoal.ratio());
         }
     }
 

@@ -3,4 +3,4 @@
  * concurrent callers for a fixed time through the client SDK, and reports throughput, latency
  * percentiles (HdrHistogram) and the crypto ceiling measured in the same process.
  */
-package dev.fleetvault.bench.load;
+package dev.fleetvault.loadgen;

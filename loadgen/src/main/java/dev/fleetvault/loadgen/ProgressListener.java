@@ -1,4 +1,4 @@
-package dev.fleetvault.bench.load;
+package dev.fleetvault.loadgen;
 
 /**
  * Receives progress of a load run (the CLI draws a progress bar from it). Called from worker threads,

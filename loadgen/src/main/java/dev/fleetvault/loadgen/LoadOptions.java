@@ -1,4 +1,4 @@
-package dev.fleetvault.bench.load;
+package dev.fleetvault.loadgen;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -13,11 +13,22 @@ import java.util.Objects;
  * @param fleetMembers members in the fleet (n), for the crypto ceiling
  * @param cores        cores the fleet runs on, for the crypto ceiling
  * @param ceilingMillisPerStep measuring time of each step of the crypto ceiling (after its warm-up)
+ * @param rate         recoveries started per second, open loop (at most {@code concurrency} in flight); 0 for a
+ *                     closed loop of {@code concurrency} callers
+ * @param latencyReport run three phases instead of one: unloaded (one caller), peak (closed loop) and half
+ *                     peak (open loop at half the peak's throughput), and report p99 at half peak against the
+ *                     unloaded p50
  */
 public record LoadOptions(int users, int concurrency, Duration duration, int guessLimit, int fleetMembers, int cores,
-                          long ceilingMillisPerStep) {
+                          long ceilingMillisPerStep, double rate, boolean latencyReport) {
     /** Default measuring time per ceiling step. */
     public static final long DEFAULT_CEILING_MILLIS = 1000;
+
+    /** A closed-loop run. */
+    public LoadOptions(int users, int concurrency, Duration duration, int guessLimit, int fleetMembers, int cores,
+                       long ceilingMillisPerStep) {
+        this(users, concurrency, duration, guessLimit, fleetMembers, cores, ceilingMillisPerStep, 0, false);
+    }
 
     /** Options with the default ceiling measuring time. */
     public LoadOptions(int users, int concurrency, Duration duration, int guessLimit, int fleetMembers, int cores) {
@@ -47,6 +58,12 @@ public record LoadOptions(int users, int concurrency, Duration duration, int gue
         }
         if (ceilingMillisPerStep < 1) {
             throw new IllegalArgumentException("ceilingMillisPerStep must be at least 1");
+        }
+        if (!(rate >= 0) || rate > 1_000_000) {
+            throw new IllegalArgumentException("rate must be 0 (closed loop) or a positive number of recoveries per second up to 1000000");
+        }
+        if (latencyReport && rate > 0) {
+            throw new IllegalArgumentException("the latency report finds its own rate (half the peak); give no rate with it");
         }
     }
 }
