@@ -1,5 +1,6 @@
 package dev.fleetvault.bundles;
 
+import dev.fleetvault.protocol.sig.EcdsaP256;
 import dev.fleetvault.bundles.VerificationResult.Accepted;
 import dev.fleetvault.bundles.VerificationResult.Rejected;
 import dev.fleetvault.bundles.impl.Crypto;
@@ -91,7 +92,7 @@ public final class BundleVerifier {
         }
 
         // 3. operator counter-signature
-        if (!Crypto.ecdsaP256Verify(trust.operatorKey(), b.signerSignature(), b.operatorSignature())) {
+        if (!EcdsaP256.verify(trust.operatorKey(), b.signerSignature(), b.operatorSignature())) {
             return new Rejected(Rejection.OPERATOR_SIGNATURE_INVALID,
                     "operator counter-signature does not verify under the pinned key");
         }

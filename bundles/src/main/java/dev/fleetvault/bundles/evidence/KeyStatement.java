@@ -1,5 +1,6 @@
 package dev.fleetvault.bundles.evidence;
 
+import dev.fleetvault.protocol.sig.EcdsaP256;
 import dev.fleetvault.bundles.FormatException;
 import dev.fleetvault.bundles.impl.Codec;
 import dev.fleetvault.bundles.impl.Crypto;
@@ -140,7 +141,7 @@ public record KeyStatement(String fleetId, long epoch, String memberId, String d
     public boolean verifySignature(byte[] derSignature) {
         try {
             java.security.PublicKey k = SpkiKeys.p256FromPoint(signingPublicKey);
-            return Crypto.ecdsaP256Verify(k, signingInput(), derSignature);
+            return EcdsaP256.verify(k, signingInput(), derSignature);
         } catch (RuntimeException e) {
             return false;
         }

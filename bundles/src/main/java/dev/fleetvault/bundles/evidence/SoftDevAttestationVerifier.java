@@ -1,5 +1,6 @@
 package dev.fleetvault.bundles.evidence;
 
+import dev.fleetvault.protocol.sig.EcdsaP256;
 import dev.fleetvault.bundles.impl.Crypto;
 
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,7 @@ public final class SoftDevAttestationVerifier implements AttestationVerifier {
         byte[] signed = text.substring(0, cut).getBytes(StandardCharsets.UTF_8);
         boolean sigOk;
         try {
-            sigOk = Crypto.ecdsaP256Verify(Crypto.p256FromSpki(deviceSpki), signed, sig);
+            sigOk = EcdsaP256.verify(Crypto.p256FromSpki(deviceSpki), signed, sig);
         } catch (IllegalArgumentException e) {
             return Result.fail("device_key is not a P-256 key");
         }

@@ -46,27 +46,6 @@ public final class Crypto {
         }
     }
 
-    /**
-     * SHA256withECDSA (strict ASN.1 DER) verification with a P-256 public key, in Bouncy Castle
-     * (JDK 17's SunEC is several times slower for P-256).
-     */
-    public static boolean ecdsaP256Verify(PublicKey key, byte[] message, byte[] derSignature) {
-        if (!(key instanceof ECPublicKey ec) || derSignature == null || derSignature.length > 80) {
-            return false;
-        }
-        try {
-            org.bouncycastle.math.ec.ECPoint q = P256_DOMAIN.getCurve()
-                    .validatePoint(ec.getW().getAffineX(), ec.getW().getAffineY());
-            java.math.BigInteger[] rs = org.bouncycastle.crypto.signers.StandardDSAEncoding.INSTANCE
-                    .decode(P256_DOMAIN.getN(), derSignature);
-            org.bouncycastle.crypto.signers.ECDSASigner v = new org.bouncycastle.crypto.signers.ECDSASigner();
-            v.init(false, new org.bouncycastle.crypto.params.ECPublicKeyParameters(q, P256_DOMAIN));
-            return v.verifySignature(sha256(message), rs[0], rs[1]);
-        } catch (RuntimeException | java.io.IOException e) {
-            return false;
-        }
-    }
-
     private static final org.bouncycastle.crypto.params.ECDomainParameters P256_DOMAIN;
 
     static {
