@@ -3,6 +3,7 @@ package dev.fleetvault.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.bundles.Bundle;
 import dev.fleetvault.bundles.FleetArtifact;
 import dev.fleetvault.bundles.FleetMember;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.TestInstance;
  * in the log), or whose entry for it does not match its own HSM; a peer with a valid TLS
  * certificate that is not in the artifact is refused on the peer port and both quorum ports.
  */
+@Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CeremonyFleetTest {
     private CeremonyFleet fleet;
