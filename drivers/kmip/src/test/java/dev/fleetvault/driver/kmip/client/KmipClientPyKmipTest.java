@@ -3,7 +3,6 @@ package dev.fleetvault.driver.kmip.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.driver.kmip.testing.PyKmipExtension;
 import dev.fleetvault.driver.kmip.testing.PyKmipServer;
 import dev.fleetvault.driver.kmip.ttlv.KmipEnums.CryptographicAlgorithm;
@@ -41,7 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every client operation against a real PyKMIP 0.10 server. */
-@Tag("process")
+@org.junit.jupiter.api.Tag("process")
 @ExtendWith(PyKmipExtension.class)
 class KmipClientPyKmipTest {
     private static KmipClient client;
