@@ -3,7 +3,7 @@ package dev.fleetvault.bundles;
 import dev.fleetvault.protocol.sig.EcdsaP256;
 import dev.fleetvault.bundles.VerificationResult.Accepted;
 import dev.fleetvault.bundles.VerificationResult.Rejected;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 import dev.fleetvault.bundles.tlog.Checkpoint;
 import dev.fleetvault.bundles.tlog.Cosignature;
 import dev.fleetvault.bundles.tlog.MerkleHash;

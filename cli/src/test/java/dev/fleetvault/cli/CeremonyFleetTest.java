@@ -148,7 +148,7 @@ class CeremonyFleetTest {
         Path elsewhere = fleet.dc(1).resolve("other-hsm");
         Files.createDirectories(elsewhere);
         NodeConfig cfg = NodeConfig.load(withOwnPorts(1, Files.readString(fleet.config(1))), elsewhere);
-        try (var driver = dev.fleetvault.gateway.impl.DriverOpener.open(cfg, cfg.node("dc1").orElseThrow())) {
+        try (var driver = dev.fleetvault.gateway.driver.DriverOpener.open(cfg, cfg.node("dc1").orElseThrow())) {
             dev.fleetvault.gateway.member.MemberKeys.ensure(driver, "dc1");
         }
         assertThatThrownBy(() -> FleetvaultNode.startBlocking(cfg, "dc1"))
@@ -163,7 +163,7 @@ class CeremonyFleetTest {
         NodeConfig cfg = NodeConfig.load(withOwnPorts(2, Files.readString(fleet.config(2))), empty);
         assertThatThrownBy(() -> FleetvaultNode.startBlocking(cfg, "dc2"))
             .hasStackTraceContaining("member dc2: no key fleetvault.dc2.hpke in this node's HSM");
-        try (var driver = dev.fleetvault.gateway.impl.DriverOpener.open(cfg, cfg.node("dc2").orElseThrow())) {
+        try (var driver = dev.fleetvault.gateway.driver.DriverOpener.open(cfg, cfg.node("dc2").orElseThrow())) {
             assertThat(driver.findKey("fleetvault.dc2.sign")).isEmpty();
         }
     }

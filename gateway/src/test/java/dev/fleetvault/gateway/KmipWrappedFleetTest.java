@@ -8,7 +8,7 @@ import dev.fleetvault.driver.kmip.testing.PyKmipExtension;
 import dev.fleetvault.driver.kmip.testing.PyKmipServer;
 import dev.fleetvault.gateway.config.ConfigException;
 import dev.fleetvault.gateway.config.NodeConfig;
-import dev.fleetvault.gateway.impl.DriverOpener;
+import dev.fleetvault.gateway.driver.DriverOpener;
 import dev.fleetvault.gateway.member.impl.WrappedKeyStore;
 import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.Ports;

@@ -2,7 +2,7 @@ package dev.fleetvault.signer;
 
 import org.junit.jupiter.api.Tag;
 import dev.fleetvault.bundles.FleetArtifact;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 import dev.fleetvault.bundles.tlog.Checkpoint;
 import dev.fleetvault.bundles.tlog.MerkleProofs;
 import dev.fleetvault.bundles.tlog.NoteKey;

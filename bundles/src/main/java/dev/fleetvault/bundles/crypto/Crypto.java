@@ -1,4 +1,4 @@
-package dev.fleetvault.bundles.impl;
+package dev.fleetvault.bundles.crypto;
 
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
@@ -12,7 +12,13 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECPoint;
 import java.security.spec.X509EncodedKeySpec;
 
-/** Hashing and signature verification used by the verifiers (no secrets here). */
+/**
+ * Hashing, Ed25519 verification and P-256 key codecs used by the verifiers, the signer and the CLI
+ * (no secrets here). ECDSA P-256 verification is {@link dev.fleetvault.protocol.sig.EcdsaP256}.
+ *
+ * <p>Guarantees: verification is total (malformed keys or signatures give {@code false}, never an
+ * exception); {@link #equal} is constant-time; stateless and thread-safe.
+ */
 public final class Crypto {
     private Crypto() {
     }

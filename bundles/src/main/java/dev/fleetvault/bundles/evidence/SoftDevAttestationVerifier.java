@@ -1,7 +1,7 @@
 package dev.fleetvault.bundles.evidence;
 
 import dev.fleetvault.protocol.sig.EcdsaP256;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -93,6 +93,6 @@ public final class SoftDevAttestationVerifier implements AttestationVerifier {
     }
 
     private static String fingerprint(byte[] spki) {
-        return "sha256:" + dev.fleetvault.bundles.impl.Codec.hex(Crypto.sha256(spki)).substring(0, 16);
+        return "sha256:" + dev.fleetvault.bundles.codec.Codec.hex(Crypto.sha256(spki)).substring(0, 16);
     }
 }
