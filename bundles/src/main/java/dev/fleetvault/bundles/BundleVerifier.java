@@ -1,8 +1,9 @@
 package dev.fleetvault.bundles;
 
+import dev.fleetvault.protocol.sig.EcdsaP256;
 import dev.fleetvault.bundles.VerificationResult.Accepted;
 import dev.fleetvault.bundles.VerificationResult.Rejected;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 import dev.fleetvault.bundles.tlog.Checkpoint;
 import dev.fleetvault.bundles.tlog.Cosignature;
 import dev.fleetvault.bundles.tlog.MerkleHash;
@@ -91,7 +92,7 @@ public final class BundleVerifier {
         }
 
         // 3. operator counter-signature
-        if (!Crypto.ecdsaP256Verify(trust.operatorKey(), b.signerSignature(), b.operatorSignature())) {
+        if (!EcdsaP256.verify(trust.operatorKey(), b.signerSignature(), b.operatorSignature())) {
             return new Rejected(Rejection.OPERATOR_SIGNATURE_INVALID,
                     "operator counter-signature does not verify under the pinned key");
         }

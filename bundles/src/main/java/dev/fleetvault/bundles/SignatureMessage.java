@@ -112,7 +112,7 @@ public record SignatureMessage(int ciphersuite, String namespace, long timestamp
     @Override
     public String toString() {
         return "SignatureMessage[" + namespace + " epoch=" + epoch + " digest="
-                + dev.fleetvault.bundles.impl.Codec.hex(digest) + " ts=" + timestampMillis + "]";
+                + dev.fleetvault.bundles.codec.Codec.hex(digest) + " ts=" + timestampMillis + "]";
     }
 
 }

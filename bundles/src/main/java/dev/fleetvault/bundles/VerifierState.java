@@ -1,6 +1,6 @@
 package dev.fleetvault.bundles;
 
-import dev.fleetvault.bundles.impl.Codec;
+import dev.fleetvault.bundles.codec.Codec;
 import dev.fleetvault.bundles.json.CanonicalJson;
 import dev.fleetvault.bundles.json.JsonMap;
 import dev.fleetvault.bundles.tlog.MerkleHash;

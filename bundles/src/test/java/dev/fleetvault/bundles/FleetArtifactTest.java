@@ -114,7 +114,7 @@ class FleetArtifactTest {
 
     @Test
     void signatureMessage_docExample_matchesProtocolDoc() {
-        byte[] d = dev.fleetvault.bundles.impl.Crypto.sha256("example artifact".getBytes(StandardCharsets.UTF_8));
+        byte[] d = dev.fleetvault.bundles.crypto.Crypto.sha256("example artifact".getBytes(StandardCharsets.UTF_8));
         SignatureMessage m = new SignatureMessage(SignatureMessage.CIPHERSUITE_ED25519_V1, FleetArtifact.NAMESPACE,
                 1767225600000L, 1, d);
         assertThat(java.util.HexFormat.of().formatHex(m.encode())).isEqualTo(

@@ -1,6 +1,6 @@
 package dev.fleetvault.bundles;
 
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 import dev.fleetvault.bundles.tlog.Checkpoint;
 import dev.fleetvault.bundles.tlog.MerkleTree;
 import dev.fleetvault.bundles.tlog.NoteKey;

@@ -5,7 +5,7 @@ import dev.fleetvault.driver.spi.DriverPath;
 import dev.fleetvault.driver.spi.Drivers;
 import dev.fleetvault.driver.spi.HsmDriverProvider;
 import dev.fleetvault.driver.spi.HsmException;
-import dev.fleetvault.gateway.impl.DriverOpener;
+import dev.fleetvault.gateway.driver.DriverOpener;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

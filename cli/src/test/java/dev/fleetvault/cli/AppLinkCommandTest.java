@@ -2,12 +2,14 @@ package dev.fleetvault.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code fleetvault app-link}: the web app's address with a token for the user in the fragment. */
+@Tag("process")
 class AppLinkCommandTest {
 
     @Test

@@ -3,6 +3,7 @@ package dev.fleetvault.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.bundles.evidence.EvidencePolicy;
 import dev.fleetvault.bundles.Bundle;
 import dev.fleetvault.bundles.BundleEnvelope;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.TestInstance;
  * The SDK sealing to a realm it took from a validation bundle that the real signer issued for the fleet's
  * keys and the SDK verified against pinned keys; a forged or mis-signed bundle makes it seal nothing.
  */
+@Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BundleRealmTest {
     private TestFleet fleet;

@@ -3,6 +3,7 @@ package dev.fleetvault.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import com.google.protobuf.ByteString;
 import dev.fleetvault.bundles.evidence.EvidencePolicy;
 import dev.fleetvault.bundles.Bundle;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * keys; a client that has seen the new epoch refuses the old bundle; {@code bundle verify --edge} and
  * {@code audit --signer} pass on the running fleet and fail on a tampered one.
  */
+@Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BundleRotationTest {

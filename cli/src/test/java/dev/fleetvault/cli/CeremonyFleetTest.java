@@ -3,6 +3,7 @@ package dev.fleetvault.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.bundles.Bundle;
 import dev.fleetvault.bundles.FleetArtifact;
 import dev.fleetvault.bundles.FleetMember;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.TestInstance;
  * in the log), or whose entry for it does not match its own HSM; a peer with a valid TLS
  * certificate that is not in the artifact is refused on the peer port and both quorum ports.
  */
+@Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CeremonyFleetTest {
     private CeremonyFleet fleet;
@@ -146,7 +148,7 @@ class CeremonyFleetTest {
         Path elsewhere = fleet.dc(1).resolve("other-hsm");
         Files.createDirectories(elsewhere);
         NodeConfig cfg = NodeConfig.load(withOwnPorts(1, Files.readString(fleet.config(1))), elsewhere);
-        try (var driver = dev.fleetvault.gateway.impl.DriverOpener.open(cfg, cfg.node("dc1").orElseThrow())) {
+        try (var driver = dev.fleetvault.gateway.driver.DriverOpener.open(cfg, cfg.node("dc1").orElseThrow())) {
             dev.fleetvault.gateway.member.MemberKeys.ensure(driver, "dc1");
         }
         assertThatThrownBy(() -> FleetvaultNode.startBlocking(cfg, "dc1"))
@@ -161,7 +163,7 @@ class CeremonyFleetTest {
         NodeConfig cfg = NodeConfig.load(withOwnPorts(2, Files.readString(fleet.config(2))), empty);
         assertThatThrownBy(() -> FleetvaultNode.startBlocking(cfg, "dc2"))
             .hasStackTraceContaining("member dc2: no key fleetvault.dc2.hpke in this node's HSM");
-        try (var driver = dev.fleetvault.gateway.impl.DriverOpener.open(cfg, cfg.node("dc2").orElseThrow())) {
+        try (var driver = dev.fleetvault.gateway.driver.DriverOpener.open(cfg, cfg.node("dc2").orElseThrow())) {
             assertThat(driver.findKey("fleetvault.dc2.sign")).isEmpty();
         }
     }

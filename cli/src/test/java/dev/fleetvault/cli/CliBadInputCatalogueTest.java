@@ -2,6 +2,7 @@ package dev.fleetvault.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.CsvFileSource;
  * resources): each command line must end within a deadline with its exit code and a clear message,
  * never hang on a FIFO nor exhaust memory on {@code /dev/zero}.
  */
+@Tag("process")
 class CliBadInputCatalogueTest {
   static Path dir;
   static ExecutorService runner;

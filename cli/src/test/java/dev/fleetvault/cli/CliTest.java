@@ -2,6 +2,7 @@ package dev.fleetvault.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** The {@code fleetvault} commands in-process against a real fleet: exit codes, messages, files. */
+@Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CliTest {
     private static final AtomicInteger USERS = new AtomicInteger();

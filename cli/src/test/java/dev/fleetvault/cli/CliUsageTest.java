@@ -2,11 +2,13 @@ package dev.fleetvault.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** Command-line handling that needs no fleet: help, usage errors, bad files. */
+@Tag("process")
 class CliUsageTest {
 
     @Test

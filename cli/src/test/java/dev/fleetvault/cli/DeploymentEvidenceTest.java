@@ -3,6 +3,7 @@ package dev.fleetvault.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import com.sun.net.httpserver.HttpServer;
 import dev.fleetvault.bundles.Bundle;
 import dev.fleetvault.bundles.BundleEnvelope;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.TestInstance;
  * (the bundle's signatures and log inclusion under pinned keys, the artifact naming the package), from a URL,
  * with {@code --rebuild}; and the SDK's default evidence policy refusing artifacts it must not seal to.
  */
+@Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeploymentEvidenceTest {
     private static final String NS = FleetArtifact.NAMESPACE;

@@ -3,6 +3,7 @@ package dev.fleetvault.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.loadgen.LoadGenerator;
 import dev.fleetvault.loadgen.LoadOptions;
 import dev.fleetvault.loadgen.LoadReport;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * End to end through the SDK on a real three-node fleet on 127.0.0.1, over gRPC and over WebSocket:
  * register, recover byte for byte, wrong PIN counting, lockout, delete, status, and the load generator.
  */
+@Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EndToEndTest {
     private static final AtomicInteger USERS = new AtomicInteger();

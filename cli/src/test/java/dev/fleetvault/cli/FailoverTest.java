@@ -2,6 +2,7 @@ package dev.fleetvault.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.client.BackupSecret;
 import dev.fleetvault.client.FleetStatus;
 import dev.fleetvault.client.FleetvaultClient;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * Data centers going down: with one node stopped the SDK works through the other edges (gRPC and
  * WebSocket); with two stopped it reports Unavailable and no guess is spent.
  */
+@Tag("process")
 class FailoverTest {
     private static final byte[] SECRET = "failover secret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     private TestFleet fleet;

@@ -2,6 +2,7 @@ package dev.fleetvault.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.client.BackupSecret;
 import dev.fleetvault.client.FleetvaultClient;
 import dev.fleetvault.client.Pin;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * logged (DEBUG, file under the build directory) and every file in the data directory is scanned for the
  * PIN and the secret, raw and in hex and base64.
  */
+@Tag("process")
 class NoSecretsInLogsTest {
     private static final String PIN = "Pq7-zebra-4411";
     private static final byte[] SECRET = "FV-SECRET-5f1c2b9e-known-plaintext-for-scan".getBytes(StandardCharsets.UTF_8);

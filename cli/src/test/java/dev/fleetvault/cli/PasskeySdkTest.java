@@ -2,6 +2,7 @@ package dev.fleetvault.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.client.BackupSecret;
 import dev.fleetvault.client.FleetvaultClient;
 import dev.fleetvault.client.Pin;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * The SDK's passkey operations (PROTOCOL.md 21.1, 21.9) against a real 3-node fleet: add a passkey
  * to a PIN-protected backup, recover with either, remove the passkey.
  */
+@Tag("process")
 class PasskeySdkTest {
     private static final byte[] SECRET = "passkey sdk secret".getBytes(StandardCharsets.UTF_8);
     private TestFleet fleet;

@@ -2,6 +2,7 @@ package dev.fleetvault.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** {@code fleetvault up}, stopped and started again on the same data, keeps the registered users. */
+@Tag("process")
 class UpRestartTest {
 
     /** A running {@code fleetvault up} in a thread of this JVM. */

@@ -2,6 +2,7 @@ package dev.fleetvault.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.client.BackupSecret;
 import dev.fleetvault.client.FleetvaultClient;
 import dev.fleetvault.client.Pin;
@@ -29,6 +30,7 @@ import org.openqa.selenium.support.ui.Select;
  * shows the JavaScript client speaks the same protocol as the Java reference. Every screen is saved under
  * {@code target/webapp-screenshots/} and checked (not blank, the expected words on it), also at phone width.
  */
+@Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebAppBrowserTest {
     static final Duration WAIT = Duration.ofSeconds(60);

@@ -2,6 +2,7 @@ package dev.fleetvault.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.openqa.selenium.support.ui.Select;
  * another origin (the page on dc2's edge), one for another attempt (another challenge), a replayed one, one by
  * another credential. Screenshots under {@code target/webapp-screenshots/}.
  */
+@Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebAppPasskeyBrowserTest {
     static final Duration WAIT = Duration.ofSeconds(90);

@@ -2,6 +2,7 @@ package dev.fleetvault.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * temporary directory) until every edge answers {@code /readyz} 200, then stop it. No Maven and no source
  * tree: the working directory is the temporary directory and PATH holds only the JVM and the system.
  */
+@Tag("process")
 class DistributionIT {
   /** Deadlines are generous: the machine may be loaded; nothing here asserts on timing. */
   private static final Duration HELP_DEADLINE = Duration.ofSeconds(60);

@@ -19,7 +19,7 @@ import dev.fleetvault.gateway.hsm.HsmExecutor;
 import dev.fleetvault.gateway.http.HealthRoutes;
 import dev.fleetvault.gateway.http.WebAppRoutes;
 import dev.fleetvault.gateway.http.NodeMetrics;
-import dev.fleetvault.gateway.impl.DriverOpener;
+import dev.fleetvault.gateway.driver.DriverOpener;
 import dev.fleetvault.gateway.impl.MemberRuntime;
 import dev.fleetvault.gateway.member.MemberKeys;
 import dev.fleetvault.gateway.fleet.ArtifactPeerKeys;

@@ -3,6 +3,7 @@ package dev.fleetvault.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import com.google.protobuf.ByteString;
 import dev.fleetvault.gateway.edge.VaultMethod;
 import dev.fleetvault.gateway.support.EdgeError;
@@ -54,6 +55,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Who may call, bad input on both transports, and a misbehaving edge: every refusal has a
  * clear code, changes nothing, and the node keeps serving.
  */
+@Tag("process")
 class AdversarialTest {
   static TestFleet fleet;
   static Vertx vertx;

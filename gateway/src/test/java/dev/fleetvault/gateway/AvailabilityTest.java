@@ -3,6 +3,7 @@ package dev.fleetvault.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.support.EdgeError;
 import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.TestClient;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Members going down: one down still serves; two down refuses and spends nothing. */
+@Tag("process")
 class AvailabilityTest {
   @TempDir
   Path dir;

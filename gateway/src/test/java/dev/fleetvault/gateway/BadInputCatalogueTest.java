@@ -2,6 +2,7 @@ package dev.fleetvault.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import dev.fleetvault.gateway.config.ConfigException;
@@ -61,6 +62,7 @@ import org.junit.jupiter.params.provider.CsvFileSource;
  * endpoint case aims at one registered user; afterwards the node still serves, and at the end
  * that user has lost no guess and still recovers.
  */
+@Tag("process")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BadInputCatalogueTest {
   static final String USER = "catalogue-user";

@@ -2,6 +2,7 @@ package dev.fleetvault.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.Reply;
 import dev.fleetvault.gateway.support.TestFleet;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A 3-node fleet answers health, readiness, metrics and status on every edge. */
+@Tag("process")
 class EdgeSmokeTest {
   static TestFleet fleet;
   static Vertx vertx;

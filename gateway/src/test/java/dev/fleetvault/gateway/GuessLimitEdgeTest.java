@@ -2,6 +2,7 @@ package dev.fleetvault.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.support.EdgeError;
 import dev.fleetvault.gateway.support.TestClient;
 import dev.fleetvault.gateway.support.TestFleet;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * registration. Evaluations are counted with the members' own node metrics
  * ({@code fleetvault.member.evaluations}).
  */
+@Tag("process")
 class GuessLimitEdgeTest {
   @TempDir
   static Path dir;

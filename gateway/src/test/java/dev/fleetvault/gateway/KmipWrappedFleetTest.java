@@ -3,11 +3,12 @@ package dev.fleetvault.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.driver.kmip.testing.PyKmipExtension;
 import dev.fleetvault.driver.kmip.testing.PyKmipServer;
 import dev.fleetvault.gateway.config.ConfigException;
 import dev.fleetvault.gateway.config.NodeConfig;
-import dev.fleetvault.gateway.impl.DriverOpener;
+import dev.fleetvault.gateway.driver.DriverOpener;
 import dev.fleetvault.gateway.member.impl.WrappedKeyStore;
 import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.Ports;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.Test;
  * Also: the same HSM with the default {@code in_hsm} is refused naming the wrapped option.
  * Skipped loudly without PyKMIP; fails under CI=true / FLEETVAULT_REQUIRE_HSM=1.
  */
+@Tag("process")
 class KmipWrappedFleetTest {
   static final List<PyKmipServer> servers = new ArrayList<>();
   static Path dir;

@@ -2,6 +2,7 @@ package dev.fleetvault.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.SharedFleet;
 import dev.fleetvault.gateway.support.TestClient;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * the node logs and every file of the fleet's data directory for the PIN, the secret, and
  * their hex and base64 forms.
  */
+@Tag("process")
 class NoSecretsInLogsTest {
   @Test
   void registerRecover_knownPinAndSecret_neverInLogsOrData() throws Exception {

@@ -2,6 +2,7 @@ package dev.fleetvault.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.support.Ports;
 import dev.fleetvault.gateway.support.TestFleet;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A node process whose start fails exits with code 1 instead of hanging: here a soft driver
  * (which has EC) configured with {@code member_keys: wrapped}, refused after the driver opened.
  */
+@Tag("process")
 class NodeMainStartFailureTest {
   @TempDir
   Path dir;

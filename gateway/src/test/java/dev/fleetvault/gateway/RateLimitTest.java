@@ -2,6 +2,7 @@ package dev.fleetvault.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.Reply;
 import dev.fleetvault.gateway.support.TestClient;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * keep their own budget, and another edge keeps its own buckets. Budgets: 3 requests per user and 8 per
  * address per minute, so the test's few seconds regain less than one token.
  */
+@Tag("process")
 class RateLimitTest {
   private static final SecureRandom RANDOM = new SecureRandom();
 

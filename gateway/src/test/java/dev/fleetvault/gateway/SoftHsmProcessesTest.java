@@ -3,6 +3,7 @@ package dev.fleetvault.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.config.NodeConfig;
 import dev.fleetvault.gateway.support.EdgeError;
 import dev.fleetvault.gateway.support.GrpcTransport;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * development fleet directory instead of the ceremony's bundle): kill -9 of one during a recovery loop, later
  * recoveries succeed; restarted, it rejoins and serves.
  */
+@Tag("process")
 class SoftHsmProcessesTest {
   private static final Logger LOG = LoggerFactory.getLogger(SoftHsmProcessesTest.class);
   static final Path LIB = Path.of("/usr/lib/softhsm/libsofthsm2.so");

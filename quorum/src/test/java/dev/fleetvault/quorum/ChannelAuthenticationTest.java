@@ -1,5 +1,6 @@
 package dev.fleetvault.quorum;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.quorum.impl.DefaultQuorumNode;
 import org.jgroups.JChannel;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * the wrong TLS identity, and checks that neither channel's view ever grows past {m1, m2}, that the
  * intruder sees only itself, and that the ledger state and commit index of the members are unchanged.
  */
+@Tag("process")
 @Timeout(300)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChannelAuthenticationTest extends QuorumTestBase {

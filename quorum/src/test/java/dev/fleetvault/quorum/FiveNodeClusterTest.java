@@ -1,5 +1,6 @@
 package dev.fleetvault.quorum;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -9,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Five nodes in one JVM: two down still commits, three down gives NoMajority with no effect. */
+@Tag("process")
 @Timeout(240)
 class FiveNodeClusterTest extends QuorumTestBase {
 

@@ -1,5 +1,6 @@
 package dev.fleetvault.quorum;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.quorum.impl.DefaultMemberLedger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * subsets. Property: exactly L attempts are granted for the registration, no guess is left to any row, and a
  * row is destroyed once its member was granted every counted guess.
  */
+@Tag("process")
 @Timeout(300)
 class GuessLimitConcurrencyTest extends QuorumTestBase {
     private static final int ATTEMPTS = 1000;

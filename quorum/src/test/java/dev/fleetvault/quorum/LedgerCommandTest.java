@@ -1,5 +1,6 @@
 package dev.fleetvault.quorum;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -8,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Canonical command bytes: exact round trip, strict parsing, limits. */
+@Tag("process")
 class LedgerCommandTest extends QuorumTestBase {
 
     @Test

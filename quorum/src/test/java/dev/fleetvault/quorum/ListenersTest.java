@@ -1,5 +1,6 @@
 package dev.fleetvault.quorum;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the wildcard address. Read from {@code /proc/net/tcp{,6}}, restricted to this JVM's own sockets
  * ({@code /proc/self/fd}), before and after a 3-node cluster starts.
  */
+@Tag("process")
 @Timeout(240)
 class ListenersTest extends QuorumTestBase {
 

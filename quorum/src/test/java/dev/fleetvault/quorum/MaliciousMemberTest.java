@@ -1,5 +1,6 @@
 package dev.fleetvault.quorum;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.protocol.flow.CommitWitness;
 import dev.fleetvault.quorum.impl.DefaultQuorumNode;
 import dev.fleetvault.quorum.impl.Forgery;
@@ -39,6 +40,7 @@ import static org.awaitility.Awaitility.await;
  * per registration per generation (tallied from the witnesses it received) and no counter on an honest
  * replica ever goes down.
  */
+@Tag("process")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(300)
 class MaliciousMemberTest extends QuorumTestBase {

@@ -1,5 +1,6 @@
 package dev.fleetvault.quorum;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -11,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** A node cut off by DISCARD refuses every attempt; after the merge all ledgers are identical. */
+@Tag("process")
 @Timeout(240)
 class PartitionTest extends QuorumTestBase {
 

@@ -1,5 +1,6 @@
 package dev.fleetvault.quorum;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** A 3-node cluster in one JVM: commits with all up, with a minority down, and NoMajority with a majority down. */
+@Tag("process")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(180)
 class ThreeNodeClusterTest extends QuorumTestBase {

@@ -1,5 +1,6 @@
 package dev.fleetvault.quorum;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.quorum.impl.DefaultQuorumNode;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
@@ -33,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * traffic that follows passes through (and is copied by) the relays. The same run on the explicit
  * plaintext test mode shows the probe does see the user id when the channels are not encrypted.
  */
+@Tag("process")
 @Timeout(300)
 class WireProbeTest extends QuorumTestBase {
 

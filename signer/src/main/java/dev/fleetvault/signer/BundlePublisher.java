@@ -7,7 +7,7 @@ import dev.fleetvault.bundles.FleetArtifact;
 import dev.fleetvault.bundles.TrustAnchors;
 import dev.fleetvault.bundles.VerificationResult;
 import dev.fleetvault.bundles.VerifierState;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 
 import java.io.IOException;
 import java.time.Clock;

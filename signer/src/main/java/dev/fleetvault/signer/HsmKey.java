@@ -7,6 +7,7 @@ import dev.fleetvault.driver.spi.HsmException;
 import dev.fleetvault.driver.spi.KeyHandle;
 import dev.fleetvault.driver.spi.KeySpec;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.Arrays;
@@ -28,6 +29,21 @@ public final class HsmKey implements AutoCloseable {
         this.driver = driver;
         this.handle = handle;
         this.spec = spec;
+    }
+
+    /**
+     * Opens the key named by a key file: a strict YAML file with exactly {@code key_label} and an
+     * {@code hsm:} section (the operator key of {@code fleetvault bundle}). Unknown keys are refused
+     * with the file name; relative driver paths resolve against the file's directory.
+     *
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if the file is not such a YAML document
+     */
+    public static HsmKey openKeyFile(Path config, KeySpec spec, boolean create) throws IOException, HsmException {
+        dev.fleetvault.signer.impl.StrictYaml y = dev.fleetvault.signer.impl.StrictYaml.load(config);
+        y.rejectUnknown("key_label", "hsm");
+        return open(y.section("hsm").raw(), config + ": hsm", config.toAbsolutePath().getParent(),
+                y.string("key_label"), spec, create);
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.fleetvault.signer;
 import dev.fleetvault.bundles.Bundle;
 import dev.fleetvault.bundles.BundleEnvelope;
 import dev.fleetvault.bundles.FormatException;
-import dev.fleetvault.bundles.impl.Codec;
+import dev.fleetvault.bundles.codec.Codec;
 import dev.fleetvault.bundles.json.CanonicalJson;
 import dev.fleetvault.bundles.json.JsonMap;
 import dev.fleetvault.bundles.tlog.MerkleProofs;
@@ -92,7 +92,7 @@ public final class SignerClient {
             ns.add((String) o);
         }
         return new Info(NoteKey.parseVkey(m.string("vkey")),
-                dev.fleetvault.bundles.impl.Crypto.p256FromSpki(m.base64("operator_public_key", -1)), ns,
+                dev.fleetvault.bundles.crypto.Crypto.p256FromSpki(m.base64("operator_public_key", -1)), ns,
                 m.nonNegative("tree_size"));
     }
 

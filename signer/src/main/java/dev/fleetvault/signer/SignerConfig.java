@@ -1,7 +1,7 @@
 package dev.fleetvault.signer;
 
 import dev.fleetvault.bundles.FleetArtifact;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 import dev.fleetvault.bundles.tlog.NoteKey;
 import dev.fleetvault.signer.impl.StrictYaml;
 

@@ -1,7 +1,7 @@
 package dev.fleetvault.signer;
 
 import dev.fleetvault.bundles.FormatException;
-import dev.fleetvault.bundles.impl.Codec;
+import dev.fleetvault.bundles.codec.Codec;
 import dev.fleetvault.bundles.json.CanonicalJson;
 import dev.fleetvault.bundles.json.JsonMap;
 import dev.fleetvault.bundles.tlog.NoteKey;

@@ -1,12 +1,13 @@
 package dev.fleetvault.signer;
 
+import dev.fleetvault.protocol.sig.EcdsaP256;
 import dev.fleetvault.bundles.Bundle;
 import dev.fleetvault.bundles.BundleEnvelope;
 import dev.fleetvault.bundles.FleetArtifact;
 import dev.fleetvault.bundles.FormatException;
 import dev.fleetvault.bundles.SignatureMessage;
-import dev.fleetvault.bundles.impl.Codec;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.codec.Codec;
+import dev.fleetvault.bundles.crypto.Crypto;
 import dev.fleetvault.bundles.json.CanonicalJson;
 import dev.fleetvault.bundles.json.JsonMap;
 import dev.fleetvault.bundles.tlog.Checkpoint;
@@ -196,7 +197,7 @@ public final class SignerService implements AutoCloseable {
         byte[] msg = new byte[PUBLISH_LABEL.length + body.length];
         System.arraycopy(PUBLISH_LABEL, 0, msg, 0, PUBLISH_LABEL.length);
         System.arraycopy(body, 0, msg, PUBLISH_LABEL.length, body.length);
-        if (signature == null || !Crypto.ecdsaP256Verify(operatorKey, msg, signature)) {
+        if (signature == null || !EcdsaP256.verify(operatorKey, msg, signature)) {
             throw new SignerException(Reason.UNAUTHENTICATED, "missing or invalid operator signature");
         }
     }
@@ -305,7 +306,7 @@ public final class SignerService implements AutoCloseable {
                     throw new SignerException(Reason.BAD_REQUEST, "artifact: " + ex.getMessage());
                 }
             }
-            if (!Crypto.ecdsaP256Verify(operatorKey, e.signature(), operatorSignature)) {
+            if (!EcdsaP256.verify(operatorKey, e.signature(), operatorSignature)) {
                 throw new SignerException(Reason.UNAUTHENTICATED, "counter-signature does not verify under the operator key");
             }
             Attachment old = attachments.get(e.index());

@@ -1,7 +1,8 @@
 package dev.fleetvault.signer;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.bundles.FleetArtifact;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 import dev.fleetvault.bundles.tlog.Checkpoint;
 import dev.fleetvault.bundles.tlog.MerkleProofs;
 import dev.fleetvault.bundles.tlog.NoteKey;
@@ -33,6 +34,7 @@ import static org.assertj.core.api.Assertions.fail;
  * publishes: after a restart every acknowledged entry is there, unchanged, at its index, under a
  * checkpoint consistent with the last acknowledged one.
  */
+@Tag("process")
 class SignerCrashTest {
     @TempDir
     Path dir;

@@ -7,7 +7,7 @@ import dev.fleetvault.bundles.Rejection;
 import dev.fleetvault.bundles.TrustAnchors;
 import dev.fleetvault.bundles.VerificationResult;
 import dev.fleetvault.bundles.VerifierState;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 import dev.fleetvault.bundles.tlog.Cosignature;
 import dev.fleetvault.bundles.tlog.MerkleHash;
 import dev.fleetvault.bundles.tlog.MerkleProofs;

@@ -1,7 +1,7 @@
 package dev.fleetvault.signer;
 
 import dev.fleetvault.bundles.FleetArtifact;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 import dev.fleetvault.bundles.tlog.Checkpoint;
 import dev.fleetvault.bundles.tlog.SignedNote;
 import dev.fleetvault.driver.spi.KeySpec;

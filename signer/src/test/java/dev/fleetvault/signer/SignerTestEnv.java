@@ -3,7 +3,7 @@ package dev.fleetvault.signer;
 import dev.fleetvault.bundles.FleetArtifact;
 import dev.fleetvault.bundles.FleetMember;
 import dev.fleetvault.bundles.TrustAnchors;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 import dev.fleetvault.bundles.tlog.NoteKey;
 import dev.fleetvault.driver.spi.HsmException;
 import dev.fleetvault.driver.spi.KeySpec;

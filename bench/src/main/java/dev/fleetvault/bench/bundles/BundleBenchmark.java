@@ -9,7 +9,7 @@ import dev.fleetvault.bundles.SignatureMessage;
 import dev.fleetvault.bundles.TrustAnchors;
 import dev.fleetvault.bundles.VerificationResult;
 import dev.fleetvault.bundles.VerifierState;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 import dev.fleetvault.bundles.tlog.Checkpoint;
 import dev.fleetvault.bundles.tlog.MerkleHash;
 import dev.fleetvault.bundles.tlog.MerkleProofs;

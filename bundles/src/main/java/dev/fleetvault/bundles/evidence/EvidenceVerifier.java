@@ -5,8 +5,8 @@ import dev.fleetvault.bundles.FleetMember;
 import dev.fleetvault.bundles.FormatException;
 import dev.fleetvault.bundles.evidence.EvidenceReport.Check;
 import dev.fleetvault.bundles.evidence.EvidenceReport.Status;
-import dev.fleetvault.bundles.impl.Codec;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.codec.Codec;
+import dev.fleetvault.bundles.crypto.Crypto;
 
 import java.util.ArrayList;
 import java.util.Arrays;

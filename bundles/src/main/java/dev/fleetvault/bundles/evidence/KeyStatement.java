@@ -1,8 +1,9 @@
 package dev.fleetvault.bundles.evidence;
 
+import dev.fleetvault.protocol.sig.EcdsaP256;
 import dev.fleetvault.bundles.FormatException;
-import dev.fleetvault.bundles.impl.Codec;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.codec.Codec;
+import dev.fleetvault.bundles.crypto.Crypto;
 import dev.fleetvault.bundles.json.CanonicalJson;
 import dev.fleetvault.bundles.json.JsonMap;
 
@@ -140,7 +141,7 @@ public record KeyStatement(String fleetId, long epoch, String memberId, String d
     public boolean verifySignature(byte[] derSignature) {
         try {
             java.security.PublicKey k = SpkiKeys.p256FromPoint(signingPublicKey);
-            return Crypto.ecdsaP256Verify(k, signingInput(), derSignature);
+            return EcdsaP256.verify(k, signingInput(), derSignature);
         } catch (RuntimeException e) {
             return false;
         }

@@ -1,6 +1,7 @@
 package dev.fleetvault.bundles.evidence;
 
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.protocol.sig.EcdsaP256;
+import dev.fleetvault.bundles.crypto.Crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -66,7 +67,7 @@ public final class SoftDevAttestationVerifier implements AttestationVerifier {
         byte[] signed = text.substring(0, cut).getBytes(StandardCharsets.UTF_8);
         boolean sigOk;
         try {
-            sigOk = Crypto.ecdsaP256Verify(Crypto.p256FromSpki(deviceSpki), signed, sig);
+            sigOk = EcdsaP256.verify(Crypto.p256FromSpki(deviceSpki), signed, sig);
         } catch (IllegalArgumentException e) {
             return Result.fail("device_key is not a P-256 key");
         }
@@ -92,6 +93,6 @@ public final class SoftDevAttestationVerifier implements AttestationVerifier {
     }
 
     private static String fingerprint(byte[] spki) {
-        return "sha256:" + dev.fleetvault.bundles.impl.Codec.hex(Crypto.sha256(spki)).substring(0, 16);
+        return "sha256:" + dev.fleetvault.bundles.codec.Codec.hex(Crypto.sha256(spki)).substring(0, 16);
     }
 }

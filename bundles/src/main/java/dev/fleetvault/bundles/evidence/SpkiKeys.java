@@ -1,7 +1,7 @@
 package dev.fleetvault.bundles.evidence;
 
 import dev.fleetvault.bundles.FormatException;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 
 import java.math.BigInteger;
 import java.security.AlgorithmParameters;

@@ -1,7 +1,7 @@
 package dev.fleetvault.bundles.tlog;
 
 import dev.fleetvault.bundles.FormatException;
-import dev.fleetvault.bundles.impl.Codec;
+import dev.fleetvault.bundles.codec.Codec;
 
 import java.util.Arrays;
 import java.util.Base64;

@@ -1,6 +1,6 @@
 package dev.fleetvault.bundles.tlog;
 
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.fleetvault.bundles.tlog;
 
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 
 /**
  * RFC 9162 (§2.1.1) Merkle tree hashing with SHA-256: leaf hash {@code SHA-256(0x00 || d)},

@@ -1,8 +1,8 @@
 package dev.fleetvault.bundles.tlog;
 
 import dev.fleetvault.bundles.FormatException;
-import dev.fleetvault.bundles.impl.Codec;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.codec.Codec;
+import dev.fleetvault.bundles.crypto.Crypto;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

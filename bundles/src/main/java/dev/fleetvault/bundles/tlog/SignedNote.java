@@ -116,7 +116,7 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
         String name = rest.substring(0, sp);
         byte[] raw;
         try {
-            raw = dev.fleetvault.bundles.impl.Codec.b64Decode(rest.substring(sp + 1));
+            raw = dev.fleetvault.bundles.codec.Codec.b64Decode(rest.substring(sp + 1));
         } catch (IllegalArgumentException e) {
             throw new FormatException("signature is not canonical base64");
         }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fleetvault.bundles.FleetArtifact;
 import dev.fleetvault.bundles.FleetMember;
 import dev.fleetvault.bundles.evidence.EvidenceReport.Status;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;

@@ -4,7 +4,7 @@ import dev.fleetvault.bundles.FleetArtifact;
 import dev.fleetvault.bundles.FormatException;
 import dev.fleetvault.bundles.TrustAnchors;
 import dev.fleetvault.bundles.VerifierState;
-import dev.fleetvault.bundles.impl.Codec;
+import dev.fleetvault.bundles.codec.Codec;
 import dev.fleetvault.bundles.json.CanonicalJson;
 import dev.fleetvault.cli.CliException;
 import dev.fleetvault.cli.ExitCodes;

@@ -17,7 +17,6 @@ import dev.fleetvault.signer.HsmKey;
 import dev.fleetvault.signer.SignerClient;
 import dev.fleetvault.signer.SignerConfig;
 import dev.fleetvault.signer.SignerService;
-import dev.fleetvault.signer.impl.StrictYaml;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -285,10 +284,7 @@ public final class BundleCommand implements Runnable {
 
         static HsmKey open(Path config, boolean create) {
             try {
-                StrictYaml y = StrictYaml.load(config);
-                y.rejectUnknown("key_label", "hsm");
-                return HsmKey.open(y.section("hsm").raw(), config + ": hsm", config.toAbsolutePath().getParent(),
-                        y.string("key_label"), KeySpec.EC_P256, create);
+                return HsmKey.openKeyFile(config, KeySpec.EC_P256, create);
             } catch (IOException | IllegalArgumentException e) {
                 throw new CliException(ExitCodes.USAGE, "bad operator config " + config + ": " + e.getMessage());
             } catch (HsmException e) {

@@ -4,8 +4,8 @@ import dev.fleetvault.bundles.Bundle;
 import dev.fleetvault.bundles.FleetArtifact;
 import dev.fleetvault.bundles.FleetMember;
 import dev.fleetvault.bundles.FormatException;
-import dev.fleetvault.bundles.impl.Codec;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.codec.Codec;
+import dev.fleetvault.bundles.crypto.Crypto;
 import dev.fleetvault.bundles.tlog.Checkpoint;
 import dev.fleetvault.bundles.tlog.SignedNote;
 

@@ -26,7 +26,7 @@ import dev.fleetvault.gateway.config.MemberSpec;
 import dev.fleetvault.gateway.config.NodeConfig;
 import dev.fleetvault.gateway.config.NodeSpec;
 import dev.fleetvault.gateway.config.PeerTlsSpec;
-import dev.fleetvault.gateway.impl.DriverOpener;
+import dev.fleetvault.gateway.driver.DriverOpener;
 import dev.fleetvault.gateway.member.MemberKeys;
 import dev.fleetvault.gateway.peer.PeerIdentity;
 import picocli.CommandLine.Command;

@@ -3,7 +3,7 @@ package dev.fleetvault.cli.audit;
 import dev.fleetvault.bundles.Bundle;
 import dev.fleetvault.bundles.FleetArtifact;
 import dev.fleetvault.bundles.FleetMember;
-import dev.fleetvault.bundles.impl.Crypto;
+import dev.fleetvault.bundles.crypto.Crypto;
 import dev.fleetvault.signer.SignerClient;
 import dev.fleetvault.signer.SignerConfig;
 import dev.fleetvault.signer.SignerServer;

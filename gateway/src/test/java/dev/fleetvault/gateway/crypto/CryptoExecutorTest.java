@@ -2,6 +2,7 @@ package dev.fleetvault.gateway.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.LocalFleet;
 import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.SharedFleet;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The CPU-bound crypto steps run on the node's crypto worker pool, never on an event loop. */
+@Tag("process")
 class CryptoExecutorTest {
   static Vertx vertx;
 

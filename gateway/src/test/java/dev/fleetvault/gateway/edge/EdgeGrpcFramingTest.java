@@ -2,6 +2,7 @@ package dev.fleetvault.gateway.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.LocalFleet;
 import dev.fleetvault.gateway.support.SharedFleet;
 import io.vertx.core.MultiMap;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * the bytes received). A frame flagged compressed without {@code grpc-encoding} is not yet answered
  * (disabled test below).
  */
+@Tag("process")
 class EdgeGrpcFramingTest {
   private Vertx vertx;
   private HttpClient http;

@@ -2,6 +2,7 @@ package dev.fleetvault.gateway.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.support.TestFleet;
 import dev.fleetvault.protocol.health.HealthCheckRequest;
 import dev.fleetvault.protocol.health.HealthCheckResponse;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The edge answers the standard grpc.health.v1 Health/Check from the node's readiness. */
+@Tag("process")
 class GrpcHealthTest {
   static TestFleet fleet;
   static Vertx vertx;

@@ -2,6 +2,7 @@ package dev.fleetvault.gateway.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.FleetDirectory;
 import dev.fleetvault.gateway.config.NodeConfig;
 import dev.fleetvault.gateway.support.EdgeError;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * response or a clear edge error within the edge's deadline, never a hang), and recoveries succeed
  * once the fleet has noticed (failure detection, a new Raft leader when dc3 led).
  */
+@Tag("process")
 class FrozenMemberTest {
   private static final Logger LOG = LoggerFactory.getLogger(FrozenMemberTest.class);
   /** How long the member stays frozen at most (the answers must come inside this window). */

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.support.EdgeError;
 import dev.fleetvault.gateway.support.TestClient;
 import dev.fleetvault.gateway.support.TestFleet;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * "Nothing counted" is read from the members' own evaluation meters and from the guesses the
  * members report afterwards.
  */
+@Tag("process")
 class PasskeyGateTest {
   private static final byte[] SECRET = "a 32-byte backup key, for real!!".getBytes(UTF_8);
   private static final int UP_UV = SoftwareAuthenticator.UP | SoftwareAuthenticator.UV;

@@ -2,6 +2,7 @@ package dev.fleetvault.gateway.member;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import com.google.protobuf.ByteString;
 import dev.fleetvault.gateway.edge.VaultMethod;
 import dev.fleetvault.gateway.support.EvilEdge;
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  * by every member with a clear error and store nothing; no superseded sealed record is left in
  * the store.
  */
+@Tag("process")
 class RegistrationTest {
   static final SecureRandom RANDOM = new SecureRandom();
   @TempDir

@@ -2,6 +2,7 @@ package dev.fleetvault.gateway.member;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.FleetvaultNode;
 import dev.fleetvault.gateway.impl.MemberRuntime;
 import dev.fleetvault.gateway.support.Reply;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * edge after the success reset the counter, and checks with the members' node metrics that
  * nothing was evaluated, and with the next wrong PIN that no guess was spent.
  */
+@Tag("process")
 class ReplayTest {
   static final SecureRandom RANDOM = new SecureRandom();
   @TempDir

@@ -2,6 +2,7 @@ package dev.fleetvault.gateway.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.config.MemberSpec;
 import dev.fleetvault.gateway.support.TestFleet;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 14.4: the peer listener applies the node's connection hygiene to a TLS connection that
  * sends nothing, not even a ClientHello ({@code limits.idle_timeout_ms}, here 1 s): it is closed.
  */
+@Tag("process")
 class PeerConnectionHygieneTest {
   @TempDir
   Path dir;

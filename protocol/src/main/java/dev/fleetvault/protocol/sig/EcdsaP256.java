@@ -1,10 +1,12 @@
 package dev.fleetvault.protocol.sig;
 
+import dev.fleetvault.protocol.group.Ecdh;
 import dev.fleetvault.protocol.group.GroupElement;
 import dev.fleetvault.protocol.group.P256;
 import dev.fleetvault.protocol.group.Scalar;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.security.PublicKey;
 import java.util.Arrays;
 import java.util.Objects;
 import org.bouncycastle.asn1.ASN1EncodableVector;
@@ -22,6 +24,12 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 /**
  * ECDSA over P-256 with SHA-256 ("SHA256withECDSA"), signatures as ASN.1 DER
  * {@code SEQUENCE { r INTEGER, s INTEGER }} — the format HSM drivers return.
+ *
+ * <p>This is the only ECDSA verifier in Fleetvault: Raft command signatures (quorum), operator
+ * counter-signatures and key statements (bundles), the signer's operator checks and the clients
+ * all call it, so every replica and every verifier accepts exactly the same byte strings.
+ * Signatures are ASN.1 DER everywhere in the protocol (PROTOCOL.md §13); there is no raw
+ * {@code r || s} form and no low-S rule.
  *
  * <h2>Guarantees</h2>
  * <ul>
@@ -51,6 +59,25 @@ public final class EcdsaP256 {
     ECDSASigner signer = new ECDSASigner();
     signer.init(false, new ECPublicKeyParameters(publicKey.toPoint(), P256.DOMAIN));
     return signer.verifySignature(sha256(message), rs[0], rs[1]);
+  }
+
+  /**
+   * {@link #verify(GroupElement, byte[], byte[])} with a JCA public key (for instance one an HSM
+   * driver returned). False, never an exception, if {@code publicKey} is null or not a valid
+   * P-256 key with a named-curve X.509 encoding.
+   */
+  public static boolean verify(PublicKey publicKey, byte[] message, byte[] derSignature) {
+    Objects.requireNonNull(message, "message");
+    if (publicKey == null) {
+      return false;
+    }
+    GroupElement q;
+    try {
+      q = Ecdh.fromJca(publicKey);
+    } catch (RuntimeException e) {
+      return false;
+    }
+    return verify(q, message, derSignature);
   }
 
   /** Deterministic (RFC 6979) signature in DER with a software private key. */

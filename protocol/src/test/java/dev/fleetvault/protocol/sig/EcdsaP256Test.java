@@ -57,4 +57,21 @@ class EcdsaP256Test {
     v.update(MSG);
     assertThat(v.verify(ours)).isTrue();
   }
+
+  @Test
+  void verify_jcaKey_trueForP256AndFalseForOtherOrMissingKeys() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair kp = g.generateKeyPair();
+    Signature s = Signature.getInstance("SHA256withECDSA");
+    s.initSign(kp.getPrivate());
+    s.update(MSG);
+    byte[] sig = s.sign();
+    assertThat(EcdsaP256.verify(kp.getPublic(), MSG, sig)).isTrue();
+    assertThat(EcdsaP256.verify(kp.getPublic(), MSG, Arrays.copyOf(sig, sig.length + 1))).isFalse();
+    assertThat(EcdsaP256.verify((java.security.PublicKey) null, MSG, sig)).isFalse();
+    KeyPairGenerator g384 = KeyPairGenerator.getInstance("EC");
+    g384.initialize(new ECGenParameterSpec("secp384r1"));
+    assertThat(EcdsaP256.verify(g384.generateKeyPair().getPublic(), MSG, sig)).isFalse();
+  }
 }

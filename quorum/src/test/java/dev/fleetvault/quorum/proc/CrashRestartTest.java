@@ -1,5 +1,6 @@
 package dev.fleetvault.quorum.proc;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.quorum.QuorumTestBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * FileBasedLog, and a node whose data directory is rolled back. No acknowledged attempt is lost or
  * counted twice; every node comes back with the full state and keeps committing.
  */
+@Tag("process")
 class CrashRestartTest extends QuorumTestBase {
     private static final Duration READY = Duration.ofSeconds(120);
     private static final Duration CALL = Duration.ofSeconds(60);

@@ -1,7 +1,7 @@
 package dev.fleetvault.signer.impl;
 
 import dev.fleetvault.bundles.SignatureMessage;
-import dev.fleetvault.bundles.impl.Codec;
+import dev.fleetvault.bundles.codec.Codec;
 import dev.fleetvault.bundles.json.CanonicalJson;
 import dev.fleetvault.bundles.json.JsonMap;
 import dev.fleetvault.signer.SignerService;

@@ -3,6 +3,7 @@ package dev.fleetvault.systest.campaign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.client.Edge;
 import dev.fleetvault.client.FleetStatus;
 import dev.fleetvault.client.FleetvaultClient;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Timeout;
  * <p>Scenarios known to fail on today's code (issue 14) run only with {@code -Dfleetvault.systest.issue14=true};
  * otherwise they are skipped loudly, naming the issue.
  */
+@Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultCampaignIT {

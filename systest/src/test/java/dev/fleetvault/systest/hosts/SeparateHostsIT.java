@@ -2,6 +2,7 @@ package dev.fleetvault.systest.hosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.client.BackupSecret;
 import dev.fleetvault.client.Edge;
 import dev.fleetvault.client.FleetvaultClient;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * serving (registration and recovery succeed); with the link back, that host rejoins and its own edge serves the
  * registration made while it was away.
  */
+@Tag("process")
 class SeparateHostsIT {
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(8);
   static final Duration CALL_DEADLINE = Duration.ofSeconds(40);

@@ -3,6 +3,7 @@ package dev.fleetvault.driver.kmip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.driver.kmip.client.KmipClient;
 import dev.fleetvault.driver.kmip.client.KmipException;
 import dev.fleetvault.driver.kmip.impl.KmipHsmDriver;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the driver itself hands out nothing secret and that the driver's warning about the server is
  * true.
  */
+@Tag("process")
 @ExtendWith(PyKmipExtension.class)
 class KmipDriverContractTest extends HsmDriverContract {
 

@@ -3,6 +3,7 @@ package dev.fleetvault.driver.kmip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.driver.kmip.testing.PyKmipExtension;
 import dev.fleetvault.driver.kmip.testing.PyKmipServer;
 import dev.fleetvault.driver.spi.Capability;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** KMIP-specific driver behaviour on PyKMIP beyond the shared contract. */
+@Tag("process")
 @ExtendWith(PyKmipExtension.class)
 class KmipDriverPyKmipTest {
 

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every client operation against a real PyKMIP 0.10 server. */
+@org.junit.jupiter.api.Tag("process")
 @ExtendWith(PyKmipExtension.class)
 class KmipClientPyKmipTest {
     private static KmipClient client;

@@ -3,6 +3,7 @@ package dev.fleetvault.driver.pkcs11.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.driver.spi.DriverSettings;
 import dev.fleetvault.driver.spi.Drivers;
 import dev.fleetvault.driver.spi.HsmDriver;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * Switching a node from the soft driver to PKCS#11 changes only its configuration: one piece of
  * code, written against the SPI, runs against both config sections.
  */
+@Tag("process")
 class DriverSwitchTest {
 
   private static final List<String> ALLOWED = List.of("dev.fleetvault.driver.soft.SoftDriverProvider",

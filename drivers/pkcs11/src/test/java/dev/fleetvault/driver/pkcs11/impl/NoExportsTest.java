@@ -2,6 +2,7 @@ package dev.fleetvault.driver.pkcs11.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * with a message naming the flag and the alternative, {@code slot} works, and {@code describe()}
  * says why it knows less.
  */
+@Tag("process")
 class NoExportsTest {
 
   @BeforeAll

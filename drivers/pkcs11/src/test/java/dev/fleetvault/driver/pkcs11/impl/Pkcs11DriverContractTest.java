@@ -3,6 +3,7 @@ package dev.fleetvault.driver.pkcs11.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.driver.pkcs11.Pkcs11DriverProvider;
 import dev.fleetvault.driver.spi.DriverSettings;
 import dev.fleetvault.driver.spi.Drivers;
@@ -26,6 +27,7 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.SecretKeySpec;
 
 /** The driver contract on the PKCS#11 driver against a real SoftHSM2 token. */
+@Tag("process")
 class Pkcs11DriverContractTest extends HsmDriverContract {
 
   private final Map<String, String> freshTokens = new ConcurrentHashMap<>();

@@ -3,6 +3,7 @@ package dev.fleetvault.driver.pkcs11.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.driver.spi.Capability;
 import dev.fleetvault.driver.spi.HsmDriver;
 import dev.fleetvault.driver.spi.HsmException;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** Key provenance read back from a real SoftHSM2 token: generated keys are local and never extractable, an imported one is not local. */
+@Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Pkcs11KeyProvenanceTest {
 

@@ -3,6 +3,7 @@ package dev.fleetvault.driver.pkcs11.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import dev.fleetvault.driver.spi.DeviceInfo;
 import dev.fleetvault.driver.spi.HsmDriver;
 import dev.fleetvault.driver.spi.HsmException;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** PKCS#11 behaviour beyond the contract, on real SoftHSM2: slot lookup, device facts, back-pressure. */
+@Tag("process")
 @SuppressWarnings("try")
 class Pkcs11TokenTest {
 

@@ -1,4 +1,4 @@
-package dev.fleetvault.gateway.impl;
+package dev.fleetvault.gateway.driver;
 
 import dev.fleetvault.driver.spi.DriverPath;
 import dev.fleetvault.driver.spi.DriverSettings;
@@ -21,6 +21,10 @@ import java.util.Map;
  * classes, substitutes {@code ${data_dir}} (the node's data directory) and {@code ${config_dir}}
  * (the config file's directory) in string settings, and hands the rest to the driver, which
  * checks its own keys strictly. Blocking.
+ *
+ * <p>Guarantees: no provider class outside {@code hsm.allowed_providers} is instantiated; a
+ * failure names the setting or provider that caused it; shared by the node and the CLI
+ * ({@code fleetvault drivers}, ceremonies) so both open a driver the same way.
  */
 public final class DriverOpener {
   /** Providers allowed when the config names none. */

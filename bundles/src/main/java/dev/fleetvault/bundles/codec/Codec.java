@@ -1,9 +1,16 @@
-package dev.fleetvault.bundles.impl;
+package dev.fleetvault.bundles.codec;
 
 import java.util.Base64;
 import java.util.HexFormat;
 
-/** Hex and base64 codecs that accept only one (canonical) spelling of each byte string. */
+/**
+ * Hex and base64 codecs that accept only one (canonical) spelling of each byte string.
+ *
+ * <p>Guarantees: decoders reject every non-canonical spelling (upper-case hex, odd length, base64
+ * without padding or with non-zero trailing bits) with {@link IllegalArgumentException}, so one byte
+ * string has exactly one text form in every signed or hashed document (artifacts, bundles, audit
+ * log entries). Stateless and thread-safe. Used by bundles, the signer and the CLI.
+ */
 public final class Codec {
     private static final HexFormat HEX = HexFormat.of();
 

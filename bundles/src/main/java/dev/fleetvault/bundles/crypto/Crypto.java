@@ -1,4 +1,4 @@
-package dev.fleetvault.bundles.impl;
+package dev.fleetvault.bundles.crypto;
 
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
@@ -12,7 +12,13 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECPoint;
 import java.security.spec.X509EncodedKeySpec;
 
-/** Hashing and signature verification used by the verifiers (no secrets here). */
+/**
+ * Hashing, Ed25519 verification and P-256 key codecs used by the verifiers, the signer and the CLI
+ * (no secrets here). ECDSA P-256 verification is {@link dev.fleetvault.protocol.sig.EcdsaP256}.
+ *
+ * <p>Guarantees: verification is total (malformed keys or signatures give {@code false}, never an
+ * exception); {@link #equal} is constant-time; stateless and thread-safe.
+ */
 public final class Crypto {
     private Crypto() {
     }
@@ -42,27 +48,6 @@ public final class Crypto {
             v.update(message, 0, message.length);
             return v.verifySignature(signature);
         } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /**
-     * SHA256withECDSA (strict ASN.1 DER) verification with a P-256 public key, in Bouncy Castle
-     * (JDK 17's SunEC is several times slower for P-256).
-     */
-    public static boolean ecdsaP256Verify(PublicKey key, byte[] message, byte[] derSignature) {
-        if (!(key instanceof ECPublicKey ec) || derSignature == null || derSignature.length > 80) {
-            return false;
-        }
-        try {
-            org.bouncycastle.math.ec.ECPoint q = P256_DOMAIN.getCurve()
-                    .validatePoint(ec.getW().getAffineX(), ec.getW().getAffineY());
-            java.math.BigInteger[] rs = org.bouncycastle.crypto.signers.StandardDSAEncoding.INSTANCE
-                    .decode(P256_DOMAIN.getN(), derSignature);
-            org.bouncycastle.crypto.signers.ECDSASigner v = new org.bouncycastle.crypto.signers.ECDSASigner();
-            v.init(false, new org.bouncycastle.crypto.params.ECPublicKeyParameters(q, P256_DOMAIN));
-            return v.verifySignature(sha256(message), rs[0], rs[1]);
-        } catch (RuntimeException | java.io.IOException e) {
             return false;
         }
     }
