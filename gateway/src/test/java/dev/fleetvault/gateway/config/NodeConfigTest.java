@@ -59,6 +59,23 @@ class NodeConfigTest {
         .hasMessageContaining("limits.max_message_bytes").hasMessageContaining("integer");
   }
 
+  /**
+   * YAML 1.1 tags {@code 81_92}, {@code 0x10} and {@code 1:30} as integers: in an HSM
+   * driver's settings they are a configuration error at that key, never a raw
+   * NumberFormatException (a finding of the configuration fuzzer).
+   */
+  @Test
+  void load_oddIntegerFormsInHsmSettings_refusedNamingKeyOrAccepted() throws Exception {
+    for (String odd : new String[] {"0x1_0", "0b10", "1:30", "99999999999999999999"}) {
+      Path f = variant("kdf_memory_kib: 8192", "kdf_memory_kib: " + odd);
+      assertThatThrownBy(() -> NodeConfig.load(f)).as(odd).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("kdf_memory_kib").hasMessageContaining("decimal integer");
+    }
+    Path grouped = variant("kdf_memory_kib: 8192", "kdf_memory_kib: 8_1_92");
+    assertThat(NodeConfig.load(grouped).nodes().get(0).hsm().settings())
+        .containsEntry("kdf_memory_kib", 8192L);
+  }
+
   @Test
   void load_badHostPort_namesKey() throws Exception {
     Path f = variant("client: 127.0.0.1:7402", "client: 127.0.0.1");

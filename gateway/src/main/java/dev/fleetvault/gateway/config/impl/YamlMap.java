@@ -175,7 +175,7 @@ public final class YamlMap {
       Tag tag = v.getTag();
       String text = ((ScalarNode) v).getValue();
       if (Tag.INT.equals(tag)) {
-        out.put(e.getKey(), Long.parseLong(text));
+        out.put(e.getKey(), m.decimal(v, text, e.getKey()));
       } else if (Tag.BOOL.equals(tag)) {
         out.put(e.getKey(), Boolean.parseBoolean(text));
       } else if (Tag.NULL.equals(tag)) {
@@ -232,18 +232,27 @@ public final class YamlMap {
   }
 
   private int toInt(Node n, String key, int min, int max) {
-    String text = scalar(n, key, Tag.INT, "an integer");
-    long v;
-    try {
-      v = Long.parseLong(text.replace("_", ""));
-    } catch (NumberFormatException e) {
-      throw error(n, "key '" + qualified(key) + "' must be a decimal integer");
-    }
+    long v = decimal(n, scalar(n, key, Tag.INT, "an integer"), key);
     if (v < min || v > max) {
       throw error(n, "key '" + qualified(key) + "' must be between " + min + " and " + max
           + ", got " + v);
     }
     return (int) v;
+  }
+
+  /**
+   * A YAML integer as a long. YAML 1.1 also tags hexadecimal, octal, binary and base-60
+   * forms, and digits with underscores in odd places, as integers; only plain decimal
+   * (underscores allowed as digit separators) is accepted, and anything else, or a value
+   * outside the range of a long, is a configuration error at that key, never a raw
+   * {@link NumberFormatException}.
+   */
+  private long decimal(Node n, String text, String key) {
+    try {
+      return Long.parseLong(text.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw error(n, "key '" + qualified(key) + "' must be a decimal integer");
+    }
   }
 
   private SequenceNode sequence(Node n, String key) {
