@@ -6,13 +6,13 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
 
 /**
- * Fuzz target: the parsers of what an edge hands a client or auditor: {@link Bundle#parse},
- * {@link BundleEnvelope#parse} and {@link FleetArtifact#parse}.
+ * Fuzz target: the parsers of what an edge hands a client or auditor: {@link Bundle#parse}, {@link
+ * BundleEnvelope#parse} and {@link FleetArtifact#parse}.
  *
- * <p>Input: byte 0 picks the parser (modulo 3), the rest is the document. Property: each returns
- * a value or throws {@link FormatException} (the module's documented exception), nothing else; a
- * parsed value re-encodes to a document that parses to the same value (for the artifact, which
- * must be canonical, to exactly the input).
+ * <p>Input: byte 0 picks the parser (modulo 3), the rest is the document. Property: each returns a
+ * value or throws {@link FormatException} (the module's documented exception), nothing else; a
+ * parsed value re-encodes to a document that parses to the same value (for the artifact, which must
+ * be canonical, to exactly the input).
  */
 class BundleFormatsFuzzTest {
   @FuzzTest

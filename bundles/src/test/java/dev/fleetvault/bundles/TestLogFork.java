@@ -1,14 +1,16 @@
 package dev.fleetvault.bundles;
 
-/** A fork of a {@link TestLog}: same keys, the first {@code keep} entries, then a different history. */
+/**
+ * A fork of a {@link TestLog}: same keys, the first {@code keep} entries, then a different history.
+ */
 final class TestLogFork {
-    final TestLog log;
+  final TestLog log;
 
-    TestLogFork(TestLog original, int keep) {
-        this.log = original.forkKeeping(keep);
-    }
+  TestLogFork(TestLog original, int keep) {
+    this.log = original.forkKeeping(keep);
+  }
 
-    Bundle publish(FleetArtifact a) {
-        return log.publish(a);
-    }
+  Bundle publish(FleetArtifact a) {
+    return log.publish(a);
+  }
 }

@@ -5,18 +5,17 @@ import java.security.Signature;
 
 /** Small helpers for forgeries. */
 final class TestLogOps {
-    private TestLogOps() {
-    }
+  private TestLogOps() {}
 
-    static byte[] signWithFreshKey(byte[] msg) {
-        try {
-            KeyPair k = TestLog.ecKeyPair();
-            Signature s = Signature.getInstance("SHA256withECDSA");
-            s.initSign(k.getPrivate());
-            s.update(msg);
-            return s.sign();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+  static byte[] signWithFreshKey(byte[] msg) {
+    try {
+      KeyPair k = TestLog.ecKeyPair();
+      Signature s = Signature.getInstance("SHA256withECDSA");
+      s.initSign(k.getPrivate());
+      s.update(msg);
+      return s.sign();
+    } catch (Exception e) {
+      throw new AssertionError(e);
     }
+  }
 }

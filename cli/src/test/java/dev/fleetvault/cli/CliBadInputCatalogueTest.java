@@ -2,7 +2,6 @@ package dev.fleetvault.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Tag;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -13,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvFileSource;
 
@@ -38,11 +38,13 @@ class CliBadInputCatalogueTest {
     Files.createDirectories(dir.resolve("dir"));
     Process mk = new ProcessBuilder("mkfifo", dir.resolve("fifo").toString()).inheritIO().start();
     assertThat(mk.waitFor()).isZero();
-    runner = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "cli-catalogue");
-      t.setDaemon(true); // a hung command must not keep the test JVM alive
-      return t;
-    });
+    runner =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "cli-catalogue");
+              t.setDaemon(true); // a hung command must not keep the test JVM alive
+              return t;
+            });
   }
 
   @AfterAll
@@ -52,15 +54,16 @@ class CliBadInputCatalogueTest {
 
   @ParameterizedTest(name = "{0}: fleetvault {1} -> exit {3}")
   @CsvFileSource(resources = "CliBadInputCatalogue.csv", delimiter = '|')
-  void commandLine_refusedWithExitCodeAndMessage(String id, String args, String stdin, int exit, String stderr)
-      throws Exception {
-    String[] argv = args.replace("{secret}", dir.resolve("secret").toString())
-        .replace("{empty}", dir.resolve("empty").toString())
-        .replace("{garbage}", dir.resolve("garbage").toString())
-        .replace("{dir}", dir.resolve("dir").toString())
-        .replace("{fifo}", dir.resolve("fifo").toString())
-        .replace("{missing}", dir.resolve("missing").toString())
-        .split(" ");
+  void commandLine_refusedWithExitCodeAndMessage(
+      String id, String args, String stdin, int exit, String stderr) throws Exception {
+    String[] argv =
+        args.replace("{secret}", dir.resolve("secret").toString())
+            .replace("{empty}", dir.resolve("empty").toString())
+            .replace("{garbage}", dir.resolve("garbage").toString())
+            .replace("{dir}", dir.resolve("dir").toString())
+            .replace("{fifo}", dir.resolve("fifo").toString())
+            .replace("{missing}", dir.resolve("missing").toString())
+            .split(" ");
     String in = stdin == null ? "" : stdin.replace("\\n", "\n");
     Future<CliRun> f = runner.submit(() -> CliRun.run(in, argv));
     CliRun r;

@@ -2,7 +2,6 @@ package dev.fleetvault.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Tag;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,40 +22,45 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The operator's path: unpack {@code fleetvault-VERSION.tar.gz} into a temporary directory and run it with
- * only a JVM — {@code bin/fleetvault --help}, then a three-member local fleet from the unpacked
- * {@code config/local.yaml} (ports moved to a free block of the dist test range 29000-29799, data in the
- * temporary directory) until every edge answers {@code /readyz} 200, then stop it. No Maven and no source
- * tree: the working directory is the temporary directory and PATH holds only the JVM and the system.
+ * The operator's path: unpack {@code fleetvault-VERSION.tar.gz} into a temporary directory and run
+ * it with only a JVM — {@code bin/fleetvault --help}, then a three-member local fleet from the
+ * unpacked {@code config/local.yaml} (ports moved to a free block of the dist test range
+ * 29000-29799, data in the temporary directory) until every edge answers {@code /readyz} 200, then
+ * stop it. No Maven and no source tree: the working directory is the temporary directory and PATH
+ * holds only the JVM and the system.
  */
 @Tag("process")
 class DistributionIT {
   /** Deadlines are generous: the machine may be loaded; nothing here asserts on timing. */
   private static final Duration HELP_DEADLINE = Duration.ofSeconds(60);
+
   private static final Duration READY_DEADLINE = Duration.ofSeconds(150);
   private static final Duration STOP_DEADLINE = Duration.ofSeconds(30);
   private static final String VENDOR_PROVIDER = "com.example.hsm.ExampleDriverProvider";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void tarball_unpacked_runsHelpAndAThreeMemberFleet() throws Exception {
     String tarball = System.getProperty("fleetvault.dist.tarball");
     String name = System.getProperty("fleetvault.dist.name");
-    assertThat(tarball).as("system property fleetvault.dist.tarball (set by the dist POM)").isNotNull();
+    assertThat(tarball)
+        .as("system property fleetvault.dist.tarball (set by the dist POM)")
+        .isNotNull();
     assertThat(Path.of(tarball)).exists();
 
     // Unpack with the system tar, as an operator would.
     Path install = tmp.resolve("install");
     Files.createDirectories(install);
-    Result untar = run(List.of("tar", "-xzf", tarball, "-C", install.toString()), tmp, HELP_DEADLINE);
+    Result untar =
+        run(List.of("tar", "-xzf", tarball, "-C", install.toString()), tmp, HELP_DEADLINE);
     assertThat(untar.exit).as("tar: %s", untar.output).isZero();
     Path home = install.resolve(name);
     Path bin = home.resolve("bin/fleetvault");
@@ -92,9 +96,11 @@ class DistributionIT {
       }
     }
     assertThat(yaml).doesNotContain("127.0.0.1:74");
-    // A vendor's driver jar dropped into drivers/: scanned by every node, refused (not allow-listed, and its
+    // A vendor's driver jar dropped into drivers/: scanned by every node, refused (not
+    // allow-listed, and its
     // class is absent), and the fleet still starts on the soft driver.
-    try (JarOutputStream j = new JarOutputStream(Files.newOutputStream(home.resolve("drivers/vendor-example.jar")))) {
+    try (JarOutputStream j =
+        new JarOutputStream(Files.newOutputStream(home.resolve("drivers/vendor-example.jar")))) {
       j.putNextEntry(new JarEntry("META-INF/services/dev.fleetvault.driver.spi.HsmDriverProvider"));
       j.write((VENDOR_PROVIDER + "\n").getBytes(StandardCharsets.UTF_8));
       j.closeEntry();
@@ -106,27 +112,37 @@ class DistributionIT {
     Files.writeString(config, yaml, StandardCharsets.UTF_8);
     Path log = tmp.resolve("up.log");
 
-    ProcessBuilder pb = new ProcessBuilder(bin.toString(), "up", "--config", config.toString(),
-        "--data-root", data.toString())
-        .directory(tmp.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                bin.toString(), "up", "--config", config.toString(), "--data-root", data.toString())
+            .directory(tmp.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     isolate(pb.environment());
     Process up = pb.start();
     try {
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient http =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(5))
+              .build();
       long deadline = System.nanoTime() + READY_DEADLINE.toNanos();
       List<Integer> waiting = new ArrayList<>(List.of(base + 1, base + 2, base + 3));
-      // Up when every edge answers /readyz 200 and `up` has printed its banner (after the local signer published).
+      // Up when every edge answers /readyz 200 and `up` has printed its banner (after the local
+      // signer published).
       boolean banner = false;
       while (!waiting.isEmpty() || !banner) {
-        assertThat(up.isAlive()).as("fleetvault up exited early (%s): %s", exitOf(up), tail(log)).isTrue();
+        assertThat(up.isAlive())
+            .as("fleetvault up exited early (%s): %s", exitOf(up), tail(log))
+            .isTrue();
         assertThat(System.nanoTime() - deadline)
-            .as("not up within %s (edges not ready: %s, banner printed: %s): %s", READY_DEADLINE, waiting, banner, tail(log))
+            .as(
+                "not up within %s (edges not ready: %s, banner printed: %s): %s",
+                READY_DEADLINE, waiting, banner, tail(log))
             .isNegative();
         waiting.removeIf(port -> ready(http, port));
-        banner = Files.readString(log, StandardCharsets.UTF_8).contains("fleetvault: local fleet up");
+        banner =
+            Files.readString(log, StandardCharsets.UTF_8).contains("fleetvault: local fleet up");
         if (!waiting.isEmpty() || !banner) {
           Thread.sleep(500);
         }
@@ -135,17 +151,24 @@ class DistributionIT {
       for (int i = 1; i <= 3; i++) {
         assertThat(out).contains("edge dc" + i + "  127.0.0.1:" + (base + i));
       }
-      assertThat(out).contains("HSM driver directory").contains("vendor-example.jar").contains(VENDOR_PROVIDER);
+      assertThat(out)
+          .contains("HSM driver directory")
+          .contains("vendor-example.jar")
+          .contains(VENDOR_PROVIDER);
     } finally {
       stop(up);
     }
     assertThat(data.resolve("fleet")).isDirectory();
   }
 
-  /** Only the JVM running this test and the system directories on PATH; no Maven home, no project variables. */
+  /**
+   * Only the JVM running this test and the system directories on PATH; no Maven home, no project
+   * variables.
+   */
   private static void isolate(Map<String, String> env) {
     String javaBin = Path.of(System.getProperty("java.home"), "bin").toString();
-    env.keySet().removeIf(k -> k.startsWith("MAVEN") || k.startsWith("M2") || k.startsWith("FLEETVAULT"));
+    env.keySet()
+        .removeIf(k -> k.startsWith("MAVEN") || k.startsWith("M2") || k.startsWith("FLEETVAULT"));
     env.put("JAVA_HOME", System.getProperty("java.home"));
     env.put("PATH", javaBin + ":/usr/bin:/bin");
     env.put("FLEETVAULT_JAVA_OPTS", "-Xmx512m");
@@ -153,8 +176,13 @@ class DistributionIT {
 
   private static boolean ready(HttpClient http, int port) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-          .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                  .timeout(Duration.ofSeconds(10))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200;
     } catch (IOException e) {
       return false;
@@ -192,8 +220,11 @@ class DistributionIT {
 
   private static Result run(List<String> command, Path dir, Duration deadline) throws Exception {
     Path out = Files.createTempFile(dir, "run", ".log");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(out.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile());
     isolate(pb.environment());
     Process p = pb.start();
     if (!p.waitFor(deadline.toSeconds(), TimeUnit.SECONDS)) {
@@ -205,8 +236,8 @@ class DistributionIT {
   }
 
   /**
-   * A block in the dist test range 29000-29799 where base+1..+33 (edges, peers, raft, cluster) and the
-   * JGroups FD_SOCK2 ports (+100) are free on loopback.
+   * A block in the dist test range 29000-29799 where base+1..+33 (edges, peers, raft, cluster) and
+   * the JGroups FD_SOCK2 ports (+100) are free on loopback.
    */
   private static int freeBlock() {
     for (int tries = 0; tries < 200; tries++) {

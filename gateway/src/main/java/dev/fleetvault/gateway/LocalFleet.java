@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Every node of a multi-node configuration file (e.g. {@code config/local.yaml}) started in
- * this JVM, each on its own Vert.x instance with its own HSM driver and quorum participant, as
- * if in separate data centers. Used by {@code fleetvault up} and by tests. DEVELOPMENT ONLY:
- * refused unless the file says {@code development: true}.
+ * Every node of a multi-node configuration file (e.g. {@code config/local.yaml}) started in this
+ * JVM, each on its own Vert.x instance with its own HSM driver and quorum participant, as if in
+ * separate data centers. Used by {@code fleetvault up} and by tests. DEVELOPMENT ONLY: refused
+ * unless the file says {@code development: true}.
  */
 @SuppressWarnings("try") // close() waits for the nodes and may be interrupted
 public final class LocalFleet implements AutoCloseable {
@@ -42,9 +42,11 @@ public final class LocalFleet implements AutoCloseable {
   /** Starts all nodes of {@code config}; blocks until all are up (or stops them and throws). */
   public static LocalFleet start(NodeConfig config) throws Exception {
     if (!config.development()) {
-      throw new dev.fleetvault.gateway.config.ConfigException(config.source() + ": the in-JVM "
-          + "local fleet is for development only (development: true); a production fleet runs "
-          + "one node per data center (fleetvault node)");
+      throw new dev.fleetvault.gateway.config.ConfigException(
+          config.source()
+              + ": the in-JVM "
+              + "local fleet is for development only (development: true); a production fleet runs "
+              + "one node per data center (fleetvault node)");
     }
     LocalFleet fleet = new LocalFleet(config);
     List<Future<FleetvaultNode>> starts = new ArrayList<>();
@@ -59,8 +61,10 @@ public final class LocalFleet implements AutoCloseable {
           f.result().close();
         }
       }
-      Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
-          ? e.getCause() : e;
+      Throwable cause =
+          e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+              ? e.getCause()
+              : e;
       throw new IllegalStateException("local fleet failed to start: " + cause.getMessage(), cause);
     }
     for (Future<FleetvaultNode> f : starts) {
@@ -111,8 +115,8 @@ public final class LocalFleet implements AutoCloseable {
   }
 
   /**
-   * Every node (also nodes started later) serves its validation bundle from {@code source}
-   * (e.g. a {@link dev.fleetvault.gateway.edge.SignerBundleSource} of the local signer).
+   * Every node (also nodes started later) serves its validation bundle from {@code source} (e.g. a
+   * {@link dev.fleetvault.gateway.edge.SignerBundleSource} of the local signer).
    */
   public synchronized void serveBundles(dev.fleetvault.gateway.edge.BundleSource source) {
     bundles = source;
@@ -122,9 +126,9 @@ public final class LocalFleet implements AutoCloseable {
   }
 
   /**
-   * Fleet rotation, member side: every running node generates a new HPKE key in its HSM
-   * ({@link FleetvaultNode#rotateHpkeKey()}); returns the new public keys by member id. The
-   * caller then publishes the new epoch's bundle (the members' directory entries are updated).
+   * Fleet rotation, member side: every running node generates a new HPKE key in its HSM ({@link
+   * FleetvaultNode#rotateHpkeKey()}); returns the new public keys by member id. The caller then
+   * publishes the new epoch's bundle (the members' directory entries are updated).
    */
   public Map<String, byte[]> rotateHpkeKeys() throws Exception {
     List<FleetvaultNode> all;

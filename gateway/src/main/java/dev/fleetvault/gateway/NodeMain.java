@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Process entry point for one node (the CLI's {@code fleetvault node} does the same):
- * {@code NodeMain --config FILE [--member ID] [--data DIR]}. Without {@code --member} the file
- * must start exactly one node. Prints {@code READY <member> <client host:port>} once serving and
- * runs until killed; exit code 2 on bad arguments or configuration, 1 on start-up failure.
+ * Process entry point for one node (the CLI's {@code fleetvault node} does the same): {@code
+ * NodeMain --config FILE [--member ID] [--data DIR]}. Without {@code --member} the file must start
+ * exactly one node. Prints {@code READY <member> <client host:port>} once serving and runs until
+ * killed; exit code 2 on bad arguments or configuration, 1 on start-up failure.
  */
 public final class NodeMain {
   private NodeMain() {}
@@ -20,9 +20,15 @@ public final class NodeMain {
     String member = null;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
-        case "--config": config = Path.of(args[i + 1]); break;
-        case "--member": member = args[i + 1]; break;
-        case "--data": data = Path.of(args[i + 1]); break;
+        case "--config":
+          config = Path.of(args[i + 1]);
+          break;
+        case "--member":
+          member = args[i + 1];
+          break;
+        case "--data":
+          data = Path.of(args[i + 1]);
+          break;
         default:
           System.err.println("unknown option " + args[i]);
           System.exit(2);
@@ -58,14 +64,17 @@ public final class NodeMain {
     System.out.println("READY " + member + " " + node.clientAddress());
     System.out.flush();
     CountDownLatch done = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        node.close();
-      } catch (Exception ignored) {
-        // exiting anyway
-      }
-      done.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    node.close();
+                  } catch (Exception ignored) {
+                    // exiting anyway
+                  }
+                  done.countDown();
+                }));
     done.await();
   }
 }

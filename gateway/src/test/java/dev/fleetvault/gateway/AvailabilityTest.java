@@ -3,7 +3,6 @@ package dev.fleetvault.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.support.EdgeError;
 import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.TestClient;
@@ -17,14 +16,14 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Members going down: one down still serves; two down refuses and spends nothing. */
 @Tag("process")
 class AvailabilityTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   TestFleet fleet;
   Vertx vertx;
 
@@ -57,12 +56,20 @@ class AvailabilityTest {
   /** Phase 0 is free: poll it until every member answers again after the restarts. */
   private void awaitAllMembersAnswer(VaultTransport t, String user) throws Exception {
     for (int i = 0; i < 120; i++) {
-      var req = dev.fleetvault.protocol.flow.Recovery.begin(fleet.realm(), dev.fleetvault.gateway.support.TestClient.APP,
-          user.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-          dev.fleetvault.protocol.secret.SecretBytes.copyOf(new byte[] {0}),
-          new java.security.SecureRandom()).recover0Request();
-      var r = t.call("Recover0", req, fleet.token(user),
-          dev.fleetvault.protocol.wire.Recover0Response.getDefaultInstance());
+      var req =
+          dev.fleetvault.protocol.flow.Recovery.begin(
+                  fleet.realm(),
+                  dev.fleetvault.gateway.support.TestClient.APP,
+                  user.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                  dev.fleetvault.protocol.secret.SecretBytes.copyOf(new byte[] {0}),
+                  new java.security.SecureRandom())
+              .recover0Request();
+      var r =
+          t.call(
+              "Recover0",
+              req,
+              fleet.token(user),
+              dev.fleetvault.protocol.wire.Recover0Response.getDefaultInstance());
       if (r.ok() && r.body().getResultsList().stream().allMatch(m -> m.hasAnswer())) {
         return;
       }
@@ -79,7 +86,8 @@ class AvailabilityTest {
     }
 
     fleet.fleet().stopNode("dc1");
-    try (VaultTransport g = grpc("dc2"); VaultTransport w = ws("dc3")) {
+    try (VaultTransport g = grpc("dc2");
+        VaultTransport w = ws("dc3")) {
       assertThat(client(g).recover("erin", "5555")).isInstanceOf(RecoverResult.Recovered.class);
       assertThat(client(w).recover("erin", "5555")).isInstanceOf(RecoverResult.Recovered.class);
       assertThat(client(g).register("frank", "7777", new byte[] {7}, 5))
@@ -88,14 +96,19 @@ class AvailabilityTest {
     }
 
     fleet.fleet().stopNode("dc2");
-    try (VaultTransport g = grpc("dc3"); VaultTransport w = ws("dc3")) {
+    try (VaultTransport g = grpc("dc3");
+        VaultTransport w = ws("dc3")) {
       for (VaultTransport t : new VaultTransport[] {g, w}) {
-        assertThatThrownBy(() -> client(t).recover("erin", "0000")).as(t.name())
-            .isInstanceOfSatisfying(EdgeError.class, e -> {
-              assertThat(e.status).isEqualTo("UNAVAILABLE");
-              assertThat(e.code).isEqualTo("no_majority");
-            });
-        assertThatThrownBy(() -> client(t).recover("erin", "5555")).as(t.name())
+        assertThatThrownBy(() -> client(t).recover("erin", "0000"))
+            .as(t.name())
+            .isInstanceOfSatisfying(
+                EdgeError.class,
+                e -> {
+                  assertThat(e.status).isEqualTo("UNAVAILABLE");
+                  assertThat(e.code).isEqualTo("no_majority");
+                });
+        assertThatThrownBy(() -> client(t).recover("erin", "5555"))
+            .as(t.name())
             .isInstanceOf(EdgeError.class);
       }
     }
@@ -104,7 +117,8 @@ class AvailabilityTest {
     fleet.fleet().startNode("dc2");
     try (VaultTransport g = grpc("dc1")) {
       awaitAllMembersAnswer(g, "erin");
-      assertThat(client(g).recover("erin", "0000")).as("no guess was spent while unavailable")
+      assertThat(client(g).recover("erin", "0000"))
+          .as("no guess was spent while unavailable")
           .isEqualTo(new RecoverResult.WrongPin(4));
       assertThat(client(g).recover("frank", "7777")).isInstanceOf(RecoverResult.Recovered.class);
     }

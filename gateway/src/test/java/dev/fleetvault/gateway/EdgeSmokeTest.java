@@ -2,7 +2,6 @@ package dev.fleetvault.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.Reply;
 import dev.fleetvault.gateway.support.TestFleet;
@@ -15,6 +14,7 @@ import io.vertx.core.http.HttpMethod;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A 3-node fleet answers health, readiness, metrics and status on every edge. */
@@ -40,9 +40,14 @@ class EdgeSmokeTest {
     HttpClient http = vertx.createHttpClient();
     try {
       return http.request(HttpMethod.GET, port, "127.0.0.1", uri)
-          .compose(r -> r.send().compose(resp -> resp.body()
-              .map(b -> resp.statusCode() + " " + b.toString())))
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          .compose(
+              r ->
+                  r.send()
+                      .compose(
+                          resp -> resp.body().map(b -> resp.statusCode() + " " + b.toString())))
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
     } finally {
       http.close();
     }
@@ -50,15 +55,24 @@ class EdgeSmokeTest {
 
   private static int post(int port, String uri, String contentType, byte[] body, boolean h2)
       throws Exception {
-    HttpClient http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
-        .setProtocolVersion(h2 ? io.vertx.core.http.HttpVersion.HTTP_2
-            : io.vertx.core.http.HttpVersion.HTTP_1_1).setHttp2ClearTextUpgrade(false));
+    HttpClient http =
+        vertx.createHttpClient(
+            new io.vertx.core.http.HttpClientOptions()
+                .setProtocolVersion(
+                    h2
+                        ? io.vertx.core.http.HttpVersion.HTTP_2
+                        : io.vertx.core.http.HttpVersion.HTTP_1_1)
+                .setHttp2ClearTextUpgrade(false));
     try {
       return http.request(HttpMethod.POST, port, "127.0.0.1", uri)
-          .compose(r -> r.putHeader("content-type", contentType)
-              .send(io.vertx.core.buffer.Buffer.buffer(body))
-              .compose(resp -> resp.body().map(b -> resp.statusCode())))
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          .compose(
+              r ->
+                  r.putHeader("content-type", contentType)
+                      .send(io.vertx.core.buffer.Buffer.buffer(body))
+                      .compose(resp -> resp.body().map(b -> resp.statusCode())))
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
     } finally {
       http.close();
     }
@@ -75,8 +89,14 @@ class EdgeSmokeTest {
     // what a browser's grpc-web client sends, binary and text
     assertThat(post(port, uri, "application/grpc-web+proto", framed, false)).isEqualTo(415);
     assertThat(post(port, uri, "application/grpc-web", framed, false)).isEqualTo(415);
-    assertThat(post(port, uri, "application/grpc-web-text", java.util.Base64.getEncoder()
-        .encode(framed), false)).isEqualTo(415);
+    assertThat(
+            post(
+                port,
+                uri,
+                "application/grpc-web-text",
+                java.util.Base64.getEncoder().encode(framed),
+                false))
+        .isEqualTo(415);
     // gRPC with the JSON codec over HTTP/2
     byte[] json = "{\"version\":1,\"suite\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] jsonFramed = new byte[5 + json.length];
@@ -87,8 +107,12 @@ class EdgeSmokeTest {
     assertThat(post(port, uri, "application/json", json, false)).isEqualTo(404);
     // while plain gRPC still answers
     try (GrpcTransport t = new GrpcTransport(vertx, "127.0.0.1", port)) {
-      t.call("Status", StatusRequest.newBuilder().setVersion(1).setSuite(1).build(), null,
-          StatusResponse.getDefaultInstance()).orThrow();
+      t.call(
+              "Status",
+              StatusRequest.newBuilder().setVersion(1).setSuite(1).build(),
+              null,
+              StatusResponse.getDefaultInstance())
+          .orThrow();
     }
   }
 
@@ -115,18 +139,38 @@ class EdgeSmokeTest {
   void metrics_prometheusText_hasFleetvaultAndVertxMeters() throws Exception {
     int port = fleet.fleet().edges().get(0).port();
     try (GrpcTransport t = new GrpcTransport(vertx, "127.0.0.1", port)) {
-      t.call("Status", StatusRequest.newBuilder().setVersion(1).setSuite(1).build(), null,
-          StatusResponse.getDefaultInstance()).orThrow();
+      t.call(
+              "Status",
+              StatusRequest.newBuilder().setVersion(1).setSuite(1).build(),
+              null,
+              StatusResponse.getDefaultInstance())
+          .orThrow();
     }
-    assertThat(get(port, "/metrics")).as("metrics are not served on the client port").startsWith("404");
-    int admin = fleet.fleet().node(fleet.fleet().edges().get(0).memberId()).adminAddress().orElseThrow().port();
+    assertThat(get(port, "/metrics"))
+        .as("metrics are not served on the client port")
+        .startsWith("404");
+    int admin =
+        fleet
+            .fleet()
+            .node(fleet.fleet().edges().get(0).memberId())
+            .adminAddress()
+            .orElseThrow()
+            .port();
     String m = get(admin, "/metrics");
-    assertThat(m).startsWith("200").contains("fleetvault_requests_seconds")
-        .contains("fleetvault_requests_seconds_bucket{").contains("le=\"0.001\"")
-        .contains("vertx_http_server").contains("fleetvault_build_info{")
-        .contains("fleetvault_raft_term").contains("fleetvault_raft_commit_index")
-        .contains("fleetvault_raft_apply_lag").contains("fleetvault_hsm_pool_in_flight")
-        .contains("fleetvault_hsm_healthy").contains("jvm_memory_used_bytes").contains("process_uptime_seconds");
+    assertThat(m)
+        .startsWith("200")
+        .contains("fleetvault_requests_seconds")
+        .contains("fleetvault_requests_seconds_bucket{")
+        .contains("le=\"0.001\"")
+        .contains("vertx_http_server")
+        .contains("fleetvault_build_info{")
+        .contains("fleetvault_raft_term")
+        .contains("fleetvault_raft_commit_index")
+        .contains("fleetvault_raft_apply_lag")
+        .contains("fleetvault_hsm_pool_in_flight")
+        .contains("fleetvault_hsm_healthy")
+        .contains("jvm_memory_used_bytes")
+        .contains("process_uptime_seconds");
     assertThat(get(admin, "/healthz")).startsWith("200");
     assertThat(get(admin, "/readyz")).startsWith("200");
   }
@@ -144,7 +188,9 @@ class EdgeSmokeTest {
         assertThat(s.getMembers()).isEqualTo(3);
         assertThat(s.getThreshold()).isEqualTo(2);
         assertThat(s.getReachableMembersList()).containsExactly(1, 2, 3);
-        assertThat(s.getLeader()).as("%s: the Raft leader's member number", t.name()).isBetween(1, 3);
+        assertThat(s.getLeader())
+            .as("%s: the Raft leader's member number", t.name())
+            .isBetween(1, 3);
       }
     }
   }
@@ -159,11 +205,19 @@ class EdgeSmokeTest {
     try (GrpcTransport g = new GrpcTransport(vertx, e.host(), e.port());
         WsTransport w = new WsTransport(vertx, e.host(), e.port())) {
       java.nio.file.Files.write(file, v1);
-      assertThat(g.call("Status", req, null, StatusResponse.getDefaultInstance()).orThrow()
-          .getValidationBundle().toByteArray()).isEqualTo(v1);
+      assertThat(
+              g.call("Status", req, null, StatusResponse.getDefaultInstance())
+                  .orThrow()
+                  .getValidationBundle()
+                  .toByteArray())
+          .isEqualTo(v1);
       java.nio.file.Files.write(file, v2);
-      assertThat(w.call("Status", req, null, StatusResponse.getDefaultInstance()).orThrow()
-          .getValidationBundle().toByteArray()).isEqualTo(v2);
+      assertThat(
+              w.call("Status", req, null, StatusResponse.getDefaultInstance())
+                  .orThrow()
+                  .getValidationBundle()
+                  .toByteArray())
+          .isEqualTo(v2);
     } finally {
       java.nio.file.Files.deleteIfExists(file);
     }

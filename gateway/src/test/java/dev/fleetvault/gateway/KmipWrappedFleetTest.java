@@ -3,7 +3,6 @@ package dev.fleetvault.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.driver.kmip.testing.PyKmipExtension;
 import dev.fleetvault.driver.kmip.testing.PyKmipServer;
 import dev.fleetvault.gateway.config.ConfigException;
@@ -35,14 +34,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue #7: a 3-member fleet on the {@code kmip} driver against three real PyKMIP 0.10 servers
- * (one per member, no EC) with {@code hsm.member_keys: wrapped}: register, recover, wrong PINs
- * count down, and a restarted node opens its sealed EC keys through its KMIP server again.
- * Also: the same HSM with the default {@code in_hsm} is refused naming the wrapped option.
- * Skipped loudly without PyKMIP; fails under CI=true / FLEETVAULT_REQUIRE_HSM=1.
+ * Issue #7: a 3-member fleet on the {@code kmip} driver against three real PyKMIP 0.10 servers (one
+ * per member, no EC) with {@code hsm.member_keys: wrapped}: register, recover, wrong PINs count
+ * down, and a restarted node opens its sealed EC keys through its KMIP server again. Also: the same
+ * HSM with the default {@code in_hsm} is refused naming the wrapped option. Skipped loudly without
+ * PyKMIP; fails under CI=true / FLEETVAULT_REQUIRE_HSM=1.
  */
 @Tag("process")
 class KmipWrappedFleetTest {
@@ -61,13 +61,15 @@ class KmipWrappedFleetTest {
     List<CompletableFuture<PyKmipServer>> starting = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
       Path d = Files.createDirectories(dir.resolve("pykmip-dc" + i));
-      starting.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          return PyKmipServer.start(d);
-        } catch (Exception e) {
-          throw new IllegalStateException("PyKMIP did not start in " + d, e);
-        }
-      }));
+      starting.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return PyKmipServer.start(d);
+                } catch (Exception e) {
+                  throw new IllegalStateException("PyKMIP did not start in " + d, e);
+                }
+              }));
     }
     for (CompletableFuture<PyKmipServer> f : starting) {
       servers.add(f.get(3, TimeUnit.MINUTES));
@@ -75,10 +77,15 @@ class KmipWrappedFleetTest {
     yaml = writeConfig(dir.resolve("fleet.yaml"), "      member_keys: wrapped\n");
     fleet = LocalFleet.start(yaml);
     vertx = Vertx.vertx();
-    String pem = Files.readString(TestFleet.repo()
-        .resolve("config/dev-app-jwt.DEVELOPMENT-ONLY.key.pem"), StandardCharsets.US_ASCII);
-    tokens = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(pem)));
+    String pem =
+        Files.readString(
+            TestFleet.repo().resolve("config/dev-app-jwt.DEVELOPMENT-ONLY.key.pem"),
+            StandardCharsets.US_ASCII);
+    tokens =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(pem)));
   }
 
   @AfterAll
@@ -99,22 +106,34 @@ class KmipWrappedFleetTest {
   static Path writeConfig(Path file, String hsmExtra) throws Exception {
     Path cfgDir = TestFleet.repo().resolve("config");
     int base = Ports.freeBlock(12);
-    StringBuilder y = new StringBuilder("version: 1\ndevelopment: true\ndata_root: data\nfleet:\n  id: kmip-test\n"
-        + "  members:\n");
+    StringBuilder y =
+        new StringBuilder(
+            "version: 1\ndevelopment: true\ndata_root: data\nfleet:\n  id: kmip-test\n"
+                + "  members:\n");
     for (int i = 0; i < 3; i++) {
       int b = base + i * 4;
-      y.append("    - id: dc").append(i + 1).append("\n      client: 127.0.0.1:").append(b)
-          .append("\n      peer: 127.0.0.1:").append(b + 1)
-          .append("\n      raft: 127.0.0.1:").append(b + 2)
-          .append("\n      cluster: 127.0.0.1:").append(b + 3).append('\n');
+      y.append("    - id: dc")
+          .append(i + 1)
+          .append("\n      client: 127.0.0.1:")
+          .append(b)
+          .append("\n      peer: 127.0.0.1:")
+          .append(b + 1)
+          .append("\n      raft: 127.0.0.1:")
+          .append(b + 2)
+          .append("\n      cluster: 127.0.0.1:")
+          .append(b + 3)
+          .append('\n');
     }
     y.append("apps:\n  - id: dev-app\n    public_keys: [")
-        .append(cfgDir.resolve("dev-app-jwt.DEVELOPMENT-ONLY.pub.pem")).append("]\n")
+        .append(cfgDir.resolve("dev-app-jwt.DEVELOPMENT-ONLY.pub.pem"))
+        .append("]\n")
         .append("limits:\n  request_timeout_ms: 30000\n  per_user_per_minute: 100000\n")
         .append(TestFleet.TEST_REGISTRATION)
         .append("nodes:\n");
     for (int i = 0; i < 3; i++) {
-      y.append("  - member: dc").append(i + 1).append('\n')
+      y.append("  - member: dc")
+          .append(i + 1)
+          .append('\n')
           .append("    hsm:\n      driver: kmip\n      timeout_ms: 30000\n")
           .append("      allowed_providers: [dev.fleetvault.driver.kmip.KmipDriverProvider]\n")
           .append(hsmExtra)
@@ -129,8 +148,11 @@ class KmipWrappedFleetTest {
   }
 
   String token(String user) {
-    return tokens.generateToken(new JsonObject().put("sub", user).put("iss", "dev-app"),
-        new JWTOptions().setAlgorithm("ES256").setExpiresInSeconds(300)
+    return tokens.generateToken(
+        new JsonObject().put("sub", user).put("iss", "dev-app"),
+        new JWTOptions()
+            .setAlgorithm("ES256")
+            .setExpiresInSeconds(300)
             .setAudience(java.util.List.of("kmip-test")));
   }
 
@@ -142,8 +164,10 @@ class KmipWrappedFleetTest {
       FleetDirectory.Entry e = d.read(m.id()).orElseThrow();
       keys.add(MemberKey.of(e.index(), e.hpkePublic()));
     }
-    return new TestClient(t, RealmConfig.of(c.fleetId(), c.threshold(), keys,
-        TestFleet.TEST_PIN_PARAMS), this::token);
+    return new TestClient(
+        t,
+        RealmConfig.of(c.fleetId(), c.threshold(), keys, TestFleet.TEST_PIN_PARAMS),
+        this::token);
   }
 
   VaultTransport edge(int i) {
@@ -154,7 +178,8 @@ class KmipWrappedFleetTest {
   @Test
   void recover_wrappedKeysOnPyKmip_returnsSecretAndWrongPinCountsDown() throws Exception {
     byte[] secret = "backup key on KMIP \u0000\u00ff".getBytes(StandardCharsets.UTF_8);
-    try (VaultTransport t = edge(0); VaultTransport t2 = edge(2)) {
+    try (VaultTransport t = edge(0);
+        VaultTransport t2 = edge(2)) {
       assertThat(client(t).register("kim", "1357", secret, 5))
           .isInstanceOf(RegisterResult.Registered.class);
       RecoverResult r = client(t2).recover("kim", "1357");
@@ -166,8 +191,9 @@ class KmipWrappedFleetTest {
     for (int i = 1; i <= 3; i++) {
       Path data = fleet.config().node("dc" + i).orElseThrow().dataDir();
       for (String k : new String[] {"hpke", "sign"}) {
-        Path f = data.resolve(WrappedKeyStore.DIR).resolve("fleetvault.dc" + i + "." + k
-            + ".sealed.json");
+        Path f =
+            data.resolve(WrappedKeyStore.DIR)
+                .resolve("fleetvault.dc" + i + "." + k + ".sealed.json");
         assertThat(f).as("sealed %s key of dc%d", k, i).isRegularFile();
         assertThat(Files.readString(f)).doesNotContain("PRIVATE KEY");
       }
@@ -184,7 +210,8 @@ class KmipWrappedFleetTest {
     byte[] before = fleet.node("dc3").keys().hpkePublic();
     fleet.stopNode("dc3");
     fleet.startNode("dc3");
-    assertThat(fleet.node("dc3").keys().hpkePublic()).as("same HPKE key after restart")
+    assertThat(fleet.node("dc3").keys().hpkePublic())
+        .as("same HPKE key after restart")
         .isEqualTo(before);
     try (VaultTransport t = edge(2)) {
       assertThat(client(t).recover("lee", "0000")).isEqualTo(new RecoverResult.WrongPin(4));

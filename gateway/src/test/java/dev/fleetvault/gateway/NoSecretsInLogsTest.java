@@ -2,7 +2,6 @@ package dev.fleetvault.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.SharedFleet;
 import dev.fleetvault.gateway.support.TestClient;
@@ -21,12 +20,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A full register / recover (right and wrong PIN) with a known PIN and secret, then a scan of
- * the node logs and every file of the fleet's data directory for the PIN, the secret, and
- * their hex and base64 forms.
+ * A full register / recover (right and wrong PIN) with a known PIN and secret, then a scan of the
+ * node logs and every file of the fleet's data directory for the PIN, the secret, and their hex and
+ * base64 forms.
  */
 @Tag("process")
 class NoSecretsInLogsTest {
@@ -54,15 +54,23 @@ class NoSecretsInLogsTest {
     }
 
     List<byte[]> needles = new ArrayList<>();
-    for (byte[] s : new byte[][] {secret, pin.getBytes(StandardCharsets.UTF_8),
-        wrong.getBytes(StandardCharsets.UTF_8)}) {
+    for (byte[] s :
+        new byte[][] {
+          secret, pin.getBytes(StandardCharsets.UTF_8), wrong.getBytes(StandardCharsets.UTF_8)
+        }) {
       needles.add(s);
       needles.add(HexFormat.of().formatHex(s).getBytes(StandardCharsets.US_ASCII));
       needles.add(HexFormat.of().withUpperCase().formatHex(s).getBytes(StandardCharsets.US_ASCII));
-      needles.add(Base64.getEncoder().withoutPadding().encodeToString(s)
-          .getBytes(StandardCharsets.US_ASCII));
-      needles.add(Base64.getUrlEncoder().withoutPadding().encodeToString(s)
-          .getBytes(StandardCharsets.US_ASCII));
+      needles.add(
+          Base64.getEncoder()
+              .withoutPadding()
+              .encodeToString(s)
+              .getBytes(StandardCharsets.US_ASCII));
+      needles.add(
+          Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(s)
+              .getBytes(StandardCharsets.US_ASCII));
     }
     List<Path> files = new ArrayList<>();
     Path log = Path.of(System.getProperty("fleetvault.buildDir", "target"), "gateway-test.log");

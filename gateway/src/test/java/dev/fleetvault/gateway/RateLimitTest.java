@@ -2,7 +2,6 @@ package dev.fleetvault.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.Reply;
 import dev.fleetvault.gateway.support.TestClient;
@@ -19,21 +18,21 @@ import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The per-user and per-address token buckets of an edge, end to end: once a bucket is empty the edge
- * answers {@code rate_limited} (gRPC RESOURCE_EXHAUSTED) before anything reaches a member, other users
- * keep their own budget, and another edge keeps its own buckets. Budgets: 3 requests per user and 8 per
- * address per minute, so the test's few seconds regain less than one token.
+ * The per-user and per-address token buckets of an edge, end to end: once a bucket is empty the
+ * edge answers {@code rate_limited} (gRPC RESOURCE_EXHAUSTED) before anything reaches a member,
+ * other users keep their own budget, and another edge keeps its own buckets. Budgets: 3 requests
+ * per user and 8 per address per minute, so the test's few seconds regain less than one token.
  */
 @Tag("process")
 class RateLimitTest {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   TestFleet fleet;
   Vertx vertx;
 
@@ -50,8 +49,14 @@ class RateLimitTest {
   }
 
   private Reply<Recover0Response> recover0(VaultTransport t, String user) throws Exception {
-    var request = Recovery.begin(fleet.realm(), TestClient.APP, user.getBytes(StandardCharsets.UTF_8),
-        SecretBytes.copyOf(new byte[] {1, 2, 3, 4}), RANDOM).recover0Request();
+    var request =
+        Recovery.begin(
+                fleet.realm(),
+                TestClient.APP,
+                user.getBytes(StandardCharsets.UTF_8),
+                SecretBytes.copyOf(new byte[] {1, 2, 3, 4}),
+                RANDOM)
+            .recover0Request();
     return t.call("Recover0", request, fleet.token(user), Recover0Response.getDefaultInstance());
   }
 
@@ -68,7 +73,9 @@ class RateLimitTest {
       assertThat(refused.message()).contains("for this user").doesNotContain("ann");
 
       for (int i = 0; i < 3; i++) {
-        assertThat(recover0(g, "bob").ok()).as("bob has his own budget, request %d", i + 1).isTrue();
+        assertThat(recover0(g, "bob").ok())
+            .as("bob has his own budget, request %d", i + 1)
+            .isTrue();
       }
       assertThat(recover0(g, "cat").ok()).as("the address's 8th request").isTrue();
       Reply<Recover0Response> byAddress = recover0(g, "cat");

@@ -2,7 +2,6 @@ package dev.fleetvault.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.TestClient;
 import dev.fleetvault.gateway.support.TestFleet;
@@ -16,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -45,8 +45,10 @@ class RecoveryFlowTest {
   static VaultTransport open(String kind, int edge) throws Exception {
     LocalFleet.Edge e = fleet.fleet().edges().get(edge);
     switch (kind) {
-      case "grpc": return new GrpcTransport(vertx, e.host(), e.port());
-      default: return new WsTransport(vertx, e.host(), e.port());
+      case "grpc":
+        return new GrpcTransport(vertx, e.host(), e.port());
+      default:
+        return new WsTransport(vertx, e.host(), e.port());
     }
   }
 
@@ -59,7 +61,8 @@ class RecoveryFlowTest {
   void recover_rightPin_returnsSecretByteForByte(String kind) throws Exception {
     String user = "alice-" + kind;
     byte[] secret = ("backup key of " + user + " \u0000\u00ff").getBytes(StandardCharsets.UTF_8);
-    try (VaultTransport t = open(kind, 0); VaultTransport t2 = open(kind, 2)) {
+    try (VaultTransport t = open(kind, 0);
+        VaultTransport t2 = open(kind, 2)) {
       RegisterResult reg = client(t).register(user, "1234", secret, 5);
       assertThat(reg).isInstanceOf(RegisterResult.Registered.class);
       RecoverResult r = client(t2).recover(user, "1234");
@@ -80,7 +83,8 @@ class RecoveryFlowTest {
       assertThat(c.recover(user, "2222")).isEqualTo(new RecoverResult.WrongPin(2));
       RecoverResult ok = c.recover(user, "2468");
       assertThat(ok).isInstanceOf(RecoverResult.Recovered.class);
-      assertThat(c.recover(user, "0000")).as("success resets the counter")
+      assertThat(c.recover(user, "0000"))
+          .as("success resets the counter")
           .isEqualTo(new RecoverResult.WrongPin(4));
     }
   }
@@ -127,12 +131,14 @@ class RecoveryFlowTest {
       TestClient c = client(t);
       for (String user : new String[] {nfc, "a b-" + kind, max}) {
         byte[] secret = ("secret of " + user.substring(0, 5)).getBytes(StandardCharsets.UTF_8);
-        assertThat(c.register(user, "1357", secret, 5)).as(user)
+        assertThat(c.register(user, "1357", secret, 5))
+            .as(user)
             .isInstanceOf(RegisterResult.Registered.class);
         RecoverResult r = c.recover(user, "1357");
         assertThat(((RecoverResult.Recovered) r).secret().copy()).as(user).isEqualTo(secret);
       }
-      assertThat(c.recover(nfd, "1357")).as("the NFD spelling is another user")
+      assertThat(c.recover(nfd, "1357"))
+          .as("the NFD spelling is another user")
           .isInstanceOf(RecoverResult.NotRegistered.class);
     }
   }

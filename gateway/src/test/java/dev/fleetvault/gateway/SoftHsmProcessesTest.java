@@ -3,7 +3,6 @@ package dev.fleetvault.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.config.NodeConfig;
 import dev.fleetvault.gateway.support.EdgeError;
 import dev.fleetvault.gateway.support.GrpcTransport;
@@ -28,24 +27,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Three separate node processes on SoftHSM2 from {@code config/softhsm-3dc/} (ports and data
- * moved into the test's range and temp dir; as a development fleet on loopback, peers from the
- * development fleet directory instead of the ceremony's bundle): kill -9 of one during a recovery loop, later
- * recoveries succeed; restarted, it rejoins and serves.
+ * Three separate node processes on SoftHSM2 from {@code config/softhsm-3dc/} (ports and data moved
+ * into the test's range and temp dir; as a development fleet on loopback, peers from the
+ * development fleet directory instead of the ceremony's bundle): kill -9 of one during a recovery
+ * loop, later recoveries succeed; restarted, it rejoins and serves.
  */
 @Tag("process")
 class SoftHsmProcessesTest {
   private static final Logger LOG = LoggerFactory.getLogger(SoftHsmProcessesTest.class);
   static final Path LIB = Path.of("/usr/lib/softhsm/libsofthsm2.so");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   final Process[] procs = new Process[3];
   Vertx vertx;
 
@@ -63,13 +62,16 @@ class SoftHsmProcessesTest {
 
   static void requireSoftHsm() {
     boolean present = Files.exists(LIB) && Files.isExecutable(Path.of("/usr/bin/softhsm2-util"));
-    boolean required = "true".equals(System.getenv("CI"))
-        || "1".equals(System.getenv("FLEETVAULT_REQUIRE_HSM"));
+    boolean required =
+        "true".equals(System.getenv("CI")) || "1".equals(System.getenv("FLEETVAULT_REQUIRE_HSM"));
     if (!present && required) {
       fail("SoftHSM2 is required (CI / FLEETVAULT_REQUIRE_HSM) but " + LIB + " is missing");
     }
-    Assumptions.assumeTrue(present, "SKIPPED LOUDLY: SoftHSM2 not installed ("
-        + LIB + "); install softhsm2 to run the three-process test");
+    Assumptions.assumeTrue(
+        present,
+        "SKIPPED LOUDLY: SoftHSM2 not installed ("
+            + LIB
+            + "); install softhsm2 to run the three-process test");
   }
 
   private Path writeConfig(int i, int base) throws Exception {
@@ -86,10 +88,14 @@ class SoftHsmProcessesTest {
     assertThat(from).isPositive();
     text = text.substring(0, from) + "development: true\n" + text.substring(to + 1);
     // this test's client stretches PINs with the cheap test parameters: allow them here only
-    text = text.replace("pin_params: [argon2id-v1-default]",
-        "pin_params: [argon2id-v1-default, " + TestFleet.TEST_PIN_PARAMS + "]");
-    text = text.replace("../dev-app-jwt.DEVELOPMENT-ONLY.pub.pem",
-        TestFleet.repo().resolve("config/dev-app-jwt.DEVELOPMENT-ONLY.pub.pem").toString());
+    text =
+        text.replace(
+            "pin_params: [argon2id-v1-default]",
+            "pin_params: [argon2id-v1-default, " + TestFleet.TEST_PIN_PARAMS + "]");
+    text =
+        text.replace(
+            "../dev-app-jwt.DEVELOPMENT-ONLY.pub.pem",
+            TestFleet.repo().resolve("config/dev-app-jwt.DEVELOPMENT-ONLY.pub.pem").toString());
     Path f = dir.resolve("dc" + i + ".yaml");
     Files.writeString(f, text, StandardCharsets.UTF_8);
     return f;
@@ -100,8 +106,18 @@ class SoftHsmProcessesTest {
     Files.createDirectories(tokens);
     Path conf = dir.resolve("hsm-dc" + i + "/softhsm2.conf");
     Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\n");
-    ProcessBuilder pb = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label",
-        "fleetvault-dc" + i, "--so-pin", "0000", "--pin", "1234").redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "softhsm2-util",
+                "--init-token",
+                "--free",
+                "--label",
+                "fleetvault-dc" + i,
+                "--so-pin",
+                "0000",
+                "--pin",
+                "1234")
+            .redirectErrorStream(true);
     pb.environment().put("SOFTHSM2_CONF", conf.toString());
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -109,12 +125,21 @@ class SoftHsmProcessesTest {
   }
 
   private CompletableFuture<String> launch(int i, Path config) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-        "--add-exports", "jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED",
-        "-Dfleetvault.buildDir=" + dir.resolve("log-dc" + i), "-cp",
-        System.getProperty("java.class.path"), NodeMain.class.getName(), "--config",
-        config.toString(), "--data", dir.resolve("data").toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "--add-exports",
+                "jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED",
+                "-Dfleetvault.buildDir=" + dir.resolve("log-dc" + i),
+                "-cp",
+                System.getProperty("java.class.path"),
+                NodeMain.class.getName(),
+                "--config",
+                config.toString(),
+                "--data",
+                dir.resolve("data").toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     Map<String, String> env = pb.environment();
     env.put("SOFTHSM2_CONF", dir.resolve("hsm-dc" + i + "/softhsm2.conf").toString());
@@ -122,22 +147,27 @@ class SoftHsmProcessesTest {
     Process p = pb.start();
     procs[i - 1] = p;
     CompletableFuture<String> ready = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          if (line.startsWith("READY ")) {
-            ready.complete(line);
-          } else if (line.contains("ERROR") || line.contains("failed to start")) {
-            LOG.info("dc{}: {}", i, line);
-          }
-        }
-        ready.completeExceptionally(new AssertionError("dc" + i + " exited: " + p.waitFor()));
-      } catch (Exception e) {
-        ready.completeExceptionally(e);
-      }
-    }, "node-dc" + i + "-out");
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  if (line.startsWith("READY ")) {
+                    ready.complete(line);
+                  } else if (line.contains("ERROR") || line.contains("failed to start")) {
+                    LOG.info("dc{}: {}", i, line);
+                  }
+                }
+                ready.completeExceptionally(
+                    new AssertionError("dc" + i + " exited: " + p.waitFor()));
+              } catch (Exception e) {
+                ready.completeExceptionally(e);
+              }
+            },
+            "node-dc" + i + "-out");
     t.setDaemon(true);
     t.start();
     return ready;
@@ -172,8 +202,9 @@ class SoftHsmProcessesTest {
     RegisterResult reg = null;
     for (int i = 0; i < 60 && reg == null; i++) {
       try {
-        reg = new TestClient(edges.get(0), realm, tokens::token)
-            .register("hsm-user", "1593", "hsm secret".getBytes(StandardCharsets.UTF_8), 10);
+        reg =
+            new TestClient(edges.get(0), realm, tokens::token)
+                .register("hsm-user", "1593", "hsm secret".getBytes(StandardCharsets.UTF_8), 10);
       } catch (EdgeError e) {
         LOG.info("-- waiting for a quorum: {}", e.getMessage());
         Thread.sleep(1000);
@@ -207,7 +238,8 @@ class SoftHsmProcessesTest {
         Thread.sleep(1000);
       }
     }
-    assertThat(afterRejoin).as("dc2 serves again after the restart")
+    assertThat(afterRejoin)
+        .as("dc2 serves again after the restart")
         .isEqualTo(new RecoverResult.WrongPin(9));
     assertThat(viaDc2.recover("hsm-user", "1593")).isInstanceOf(RecoverResult.Recovered.class);
     for (VaultTransport t : edges) {
@@ -215,8 +247,9 @@ class SoftHsmProcessesTest {
     }
   }
 
-  private RecoverResult recoverWithFailover(List<VaultTransport> edges, int round,
-      RealmConfig realm, TestFleetTokens tokens) throws Exception {
+  private RecoverResult recoverWithFailover(
+      List<VaultTransport> edges, int round, RealmConfig realm, TestFleetTokens tokens)
+      throws Exception {
     Exception last = null;
     for (int k = 0; k < edges.size() * 3; k++) {
       VaultTransport t = edges.get((round + k) % edges.size());
@@ -247,17 +280,25 @@ class SoftHsmProcessesTest {
     private final io.vertx.ext.auth.jwt.JWTAuth jwt;
 
     TestFleetTokens() throws Exception {
-      String pem = Files.readString(TestFleet.repo()
-          .resolve("config/dev-app-jwt.DEVELOPMENT-ONLY.key.pem"));
-      jwt = io.vertx.ext.auth.jwt.JWTAuth.create(v, new io.vertx.ext.auth.jwt.JWTAuthOptions()
-          .addPubSecKey(new io.vertx.ext.auth.PubSecKeyOptions().setAlgorithm("ES256")
-              .setBuffer(pem)));
+      String pem =
+          Files.readString(TestFleet.repo().resolve("config/dev-app-jwt.DEVELOPMENT-ONLY.key.pem"));
+      jwt =
+          io.vertx.ext.auth.jwt.JWTAuth.create(
+              v,
+              new io.vertx.ext.auth.jwt.JWTAuthOptions()
+                  .addPubSecKey(
+                      new io.vertx.ext.auth.PubSecKeyOptions()
+                          .setAlgorithm("ES256")
+                          .setBuffer(pem)));
     }
 
     String token(String user) {
-      return jwt.generateToken(new io.vertx.core.json.JsonObject().put("sub", user)
-          .put("iss", "dev-app"), new io.vertx.ext.auth.JWTOptions().setAlgorithm("ES256")
-          .setExpiresInSeconds(600).setAudience(java.util.List.of("softhsm-3dc")));
+      return jwt.generateToken(
+          new io.vertx.core.json.JsonObject().put("sub", user).put("iss", "dev-app"),
+          new io.vertx.ext.auth.JWTOptions()
+              .setAlgorithm("ES256")
+              .setExpiresInSeconds(600)
+              .setAudience(java.util.List.of("softhsm-3dc")));
     }
   }
 }

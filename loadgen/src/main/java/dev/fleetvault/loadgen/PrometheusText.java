@@ -6,17 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal reader of the Prometheus text exposition format (version 0.0.4): the samples of one metric
- * name with their labels. Comment lines ({@code # HELP}, {@code # TYPE}) and other metrics are skipped;
- * a sample line that cannot be read is an error naming the line, never silently dropped.
+ * A minimal reader of the Prometheus text exposition format (version 0.0.4): the samples of one
+ * metric name with their labels. Comment lines ({@code # HELP}, {@code # TYPE}) and other metrics
+ * are skipped; a sample line that cannot be read is an error naming the line, never silently
+ * dropped.
  */
 final class PrometheusText {
   /** One sample: its labels (in order of appearance) and its value. */
-  record Sample(Map<String, String> labels, double value) {
-  }
+  record Sample(Map<String, String> labels, double value) {}
 
-  private PrometheusText() {
-  }
+  private PrometheusText() {}
 
   /** Every sample of {@code metric} in {@code text}. */
   static List<Sample> samples(String text, String metric) {
@@ -41,12 +40,13 @@ final class PrometheusText {
       }
       double value;
       try {
-        value = switch (fields[0]) {
-          case "+Inf" -> Double.POSITIVE_INFINITY;
-          case "-Inf" -> Double.NEGATIVE_INFINITY;
-          case "NaN" -> Double.NaN;
-          default -> Double.parseDouble(fields[0]);
-        };
+        value =
+            switch (fields[0]) {
+              case "+Inf" -> Double.POSITIVE_INFINITY;
+              case "-Inf" -> Double.NEGATIVE_INFINITY;
+              case "NaN" -> Double.NaN;
+              default -> Double.parseDouble(fields[0]);
+            };
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("metric line with a bad value: " + line);
       }
@@ -55,7 +55,10 @@ final class PrometheusText {
     return out;
   }
 
-  /** Reads {@code {a="x",b="y"}} from the start of {@code s}; returns the index of the closing brace. */
+  /**
+   * Reads {@code {a="x",b="y"}} from the start of {@code s}; returns the index of the closing
+   * brace.
+   */
   private static int parseLabels(String s, Map<String, String> labels, String line) {
     int i = 1;
     while (true) {

@@ -34,11 +34,11 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Throughput of the driver operations the vault uses per request — seal, unseal (64-byte record,
- * 32-byte aad), ECDSA P-256 sign (64-byte command) and ECDH — on the soft driver and on the
- * PKCS#11 driver over SoftHSM2, through the SPI exactly as the gateway calls them. Run with
- * {@code -t 1} and {@code -t 2}. The PKCS#11 case needs {@code SOFTHSM2_CONF} set in the
- * environment of the JMH launcher (forks inherit it) to a writable path; setup writes that file
- * and a fresh token directory beside it.
+ * 32-byte aad), ECDSA P-256 sign (64-byte command) and ECDH — on the soft driver and on the PKCS#11
+ * driver over SoftHSM2, through the SPI exactly as the gateway calls them. Run with {@code -t 1}
+ * and {@code -t 2}. The PKCS#11 case needs {@code SOFTHSM2_CONF} set in the environment of the JMH
+ * launcher (forks inherit it) to a writable path; setup writes that file and a fresh token
+ * directory beside it.
  *
  * <pre>
  * SOFTHSM2_CONF=/tmp/fv-bench/softhsm2.conf java -cp 'bench/target/classes:bench/target/lib/*' \
@@ -48,7 +48,9 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = "--add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED")
+@Fork(
+    value = 1,
+    jvmArgsAppend = "--add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED")
 public class DriverBenchmark {
 
   private static final Path SOFTHSM_LIB = Path.of("/usr/lib/softhsm/libsofthsm2.so");
@@ -88,8 +90,12 @@ public class DriverBenchmark {
       settings.put("pin_file", pinFile.toString());
     }
     settings.put("borrow_timeout", "30s");
-    Drivers drivers = Drivers.load(List.of("dev.fleetvault.driver.soft.SoftDriverProvider",
-        "dev.fleetvault.driver.pkcs11.Pkcs11DriverProvider"), "benchmark allow-list");
+    Drivers drivers =
+        Drivers.load(
+            List.of(
+                "dev.fleetvault.driver.soft.SoftDriverProvider",
+                "dev.fleetvault.driver.pkcs11.Pkcs11DriverProvider"),
+            "benchmark allow-list");
     driver = drivers.open(driverId, DriverSettings.of("benchmark", settings, workDir, env));
     aes = driver.generateKey(KeySpec.AES_256, "bench-seal");
     ec = driver.generateKey(KeySpec.EC_P256, "bench-id");
@@ -105,8 +111,9 @@ public class DriverBenchmark {
   private Path prepareSoftHsm() throws IOException, InterruptedException {
     String conf = System.getenv("SOFTHSM2_CONF");
     if (conf == null || !Files.isRegularFile(SOFTHSM_LIB)) {
-      throw new IllegalStateException("the pkcs11 benchmark needs SoftHSM2 and SOFTHSM2_CONF set in the launcher's"
-          + " environment (a writable path; setup writes it), e.g. SOFTHSM2_CONF=/tmp/fv-bench/softhsm2.conf");
+      throw new IllegalStateException(
+          "the pkcs11 benchmark needs SoftHSM2 and SOFTHSM2_CONF set in the launcher's"
+              + " environment (a writable path; setup writes it), e.g. SOFTHSM2_CONF=/tmp/fv-bench/softhsm2.conf");
     }
     Path confPath = Path.of(conf);
     Path tokens = confPath.toAbsolutePath().getParent().resolve("tokens");
@@ -118,9 +125,22 @@ public class DriverBenchmark {
       }
     }
     Files.createDirectories(tokens);
-    Files.writeString(confPath, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
-    Process p = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", TOKEN, "--so-pin", "so-" + PIN,
-        "--pin", PIN).redirectErrorStream(true).start();
+    Files.writeString(
+        confPath,
+        "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+    Process p =
+        new ProcessBuilder(
+                "softhsm2-util",
+                "--init-token",
+                "--free",
+                "--label",
+                TOKEN,
+                "--so-pin",
+                "so-" + PIN,
+                "--pin",
+                PIN)
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
       throw new IOException("softhsm2-util failed: " + out);

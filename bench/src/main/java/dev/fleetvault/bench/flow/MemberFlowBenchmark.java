@@ -4,13 +4,13 @@ import com.google.protobuf.ByteString;
 import dev.fleetvault.protocol.flow.CommitWitness;
 import dev.fleetvault.protocol.flow.LedgerKeys;
 import dev.fleetvault.protocol.flow.LedgerRow;
-import dev.fleetvault.protocol.flow.MemberRecords;
 import dev.fleetvault.protocol.flow.MemberLogic;
-import dev.fleetvault.protocol.flow.RegistrationPolicy;
+import dev.fleetvault.protocol.flow.MemberRecords;
 import dev.fleetvault.protocol.flow.OpenedRequest;
 import dev.fleetvault.protocol.flow.Recover1Step;
 import dev.fleetvault.protocol.flow.Recover2Step;
 import dev.fleetvault.protocol.flow.Register2Step;
+import dev.fleetvault.protocol.flow.RegistrationPolicy;
 import dev.fleetvault.protocol.flow.impl.Derive;
 import dev.fleetvault.protocol.flow.impl.Envelopes;
 import dev.fleetvault.protocol.flow.impl.RegistrationMath;
@@ -44,12 +44,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Single-thread CPU cost of one member's whole step per phase (fleet n = 5, t = 3), as the
- * gateway runs it minus the I/O: envelope check, ECDH (in software here; an HSM does it in
- * production — see {@code openFromDh} for the CPU left to the node then), HPKE open, the
- * member logic, and sealing the answer. Ledger commits and record unsealing are not included.
+ * Single-thread CPU cost of one member's whole step per phase (fleet n = 5, t = 3), as the gateway
+ * runs it minus the I/O: envelope check, ECDH (in software here; an HSM does it in production — see
+ * {@code openFromDh} for the CPU left to the node then), HPKE open, the member logic, and sealing
+ * the answer. Ledger commits and record unsealing are not included.
  *
  * <h2>Guarantees</h2>
+ *
  * Measures only; asserts nothing. Each op does identical work (fixed envelopes).
  */
 @State(Scope.Thread)
@@ -82,8 +83,13 @@ public class MemberFlowBenchmark {
     int n = 5;
     int t = 3;
     key = HpkeKeyPair.generate(rnd);
-    logic = new MemberLogic(1, key.publicKey().encodeUncompressed(), FLEET,
-        RegistrationPolicy.production(n).allowingTestPinParams(), rnd);
+    logic =
+        new MemberLogic(
+            1,
+            key.publicKey().encodeUncompressed(),
+            FLEET,
+            RegistrationPolicy.production(n).allowingTestPinParams(),
+            rnd);
     List<Scalar> k = new ArrayList<>();
     List<Scalar> d = new ArrayList<>();
     for (int j = 0; j < t; j++) {
@@ -92,10 +98,22 @@ public class MemberFlowBenchmark {
     }
     byte[] salt = new byte[32];
     rnd.nextBytes(salt);
-    Map<Integer, Register2Payload> payloads = RegistrationMath.payloads(
-        SecretBytes.copyOf("1234".getBytes(StandardCharsets.UTF_8)), SecretBytes.copyOf(new byte[32]),
-        new RegistrationMath.Inputs(USER, FLEET, Argon2idParameters.ARGON2ID_V1_INSECURE_TEST_ONLY, 1, 10, n, t, salt,
-            k, d, new byte[12]));
+    Map<Integer, Register2Payload> payloads =
+        RegistrationMath.payloads(
+            SecretBytes.copyOf("1234".getBytes(StandardCharsets.UTF_8)),
+            SecretBytes.copyOf(new byte[32]),
+            new RegistrationMath.Inputs(
+                USER,
+                FLEET,
+                Argon2idParameters.ARGON2ID_V1_INSECURE_TEST_ONLY,
+                1,
+                10,
+                n,
+                t,
+                salt,
+                k,
+                d,
+                new byte[12]));
     MemberRequest reg = request(Phase.PHASE_REGISTER2, payloads.get(1));
     try (OpenedRequest o = logic.open(Phase.PHASE_REGISTER2, reg, APP, dh(reg))) {
       record = ((Register2Step.Store) logic.register2(o, LedgerRow.absent(), null)).recordBytes();
@@ -104,20 +122,44 @@ public class MemberFlowBenchmark {
     row = new LedgerRow(LedgerRow.State.REGISTERED, 1, digest, 1, 10);
     recover0 = request(Phase.PHASE_RECOVER0, Recover0Payload.getDefaultInstance());
     byte[] b = GroupElement.generator().multiply(Scalar.random(rnd)).encodeCompressed();
-    recover1 = request(Phase.PHASE_RECOVER1, Recover1Payload.newBuilder().setRecordVersion(1).setGeneration(1)
-        .setBlindedElement(ByteString.copyFrom(b)).setNonce(ByteString.copyFrom(new byte[32])).build());
+    recover1 =
+        request(
+            Phase.PHASE_RECOVER1,
+            Recover1Payload.newBuilder()
+                .setRecordVersion(1)
+                .setGeneration(1)
+                .setBlindedElement(ByteString.copyFrom(b))
+                .setNonce(ByteString.copyFrom(new byte[32]))
+                .build());
     dh1 = dh(recover1);
     try (OpenedRequest o = logic.open(Phase.PHASE_RECOVER1, recover1, APP, dh1)) {
       byte[] id = ((Recover1Step.CommitAttempt) logic.recover1(o, row, record)).attemptId();
-      grant = Mint.MINT.witness(CommitWitness.Kind.ATTEMPT_GRANTED, 1, LedgerKeys.of(APP, USER), 1, digest, 1, id, 9,
-          false, 1);
+      grant =
+          Mint.MINT.witness(
+              CommitWitness.Kind.ATTEMPT_GRANTED,
+              1,
+              LedgerKeys.of(APP, USER),
+              1,
+              digest,
+              1,
+              id,
+              9,
+              false,
+              1);
     }
-    recover2 = request(Phase.PHASE_RECOVER2, Recover2Payload.newBuilder().setRecordVersion(1)
-        .setAttemptId(ByteString.copyFrom(new byte[32])).setUnlockTag(MemberRecords.decode(record).getUnlockTag()).build());
+    recover2 =
+        request(
+            Phase.PHASE_RECOVER2,
+            Recover2Payload.newBuilder()
+                .setRecordVersion(1)
+                .setAttemptId(ByteString.copyFrom(new byte[32]))
+                .setUnlockTag(MemberRecords.decode(record).getUnlockTag())
+                .build());
   }
 
   private MemberRequest request(Phase phase, com.google.protobuf.Message payload) {
-    return EdgeMessages.toMember(ByteString.copyFrom(USER),
+    return EdgeMessages.toMember(
+        ByteString.copyFrom(USER),
         Envelopes.seal(key.publicKey(), 1, phase, FLEET, APP, USER, payload, rnd).request());
   }
 

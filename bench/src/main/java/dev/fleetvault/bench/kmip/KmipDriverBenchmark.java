@@ -37,62 +37,79 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class KmipDriverBenchmark {
-    private PyKmipBenchServer server;
-    private HsmDriver driver;
-    private KmipClient client;
-    private KeyHandle seal;
-    private KeyHandle rsa;
-    private byte[] record;
-    private byte[] aad;
-    private byte[] sealed;
-    private String rsaPrivateId;
+  private PyKmipBenchServer server;
+  private HsmDriver driver;
+  private KmipClient client;
+  private KeyHandle seal;
+  private KeyHandle rsa;
+  private byte[] record;
+  private byte[] aad;
+  private byte[] sealed;
+  private String rsaPrivateId;
 
-    @Setup(Level.Trial)
-    public void start() throws Exception {
-        Path dir = Files.createTempDirectory("fleetvault-kmip-bench-");
-        server = PyKmipBenchServer.start(dir);
-        driver = new KmipDriverProvider().open(DriverSettings.of("bench", server.driverSettings(8), dir));
-        seal = driver.generateKey(KeySpec.AES_256, "bench-seal-" + UUID.randomUUID().toString().substring(0, 8));
-        rsa = driver.generateKey(KeySpec.RSA_2048, "bench-rsa-" + UUID.randomUUID().toString().substring(0, 8));
-        rsaPrivateId = rsa.keyId().substring("kmip:".length()).split("\\|")[0];
-        record = new byte[64];
-        aad = "user-1|v1|dc1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        sealed = driver.seal(seal, record, aad);
-        client = KmipClient.connect(KmipClientConfig.builder("127.0.0.1", server.port(),
-                KmipTls.fromPem(dir.resolve("client.crt"), dir.resolve("client.key"), dir.resolve("ca.crt")))
-                .maxConnections(8).build());
-        System.out.println("[kmip bench] capabilities: " + driver.capabilities()
-                + (driver.capabilities().contains(Capability.SIGN_RSA_PSS) ? "" : " (no SIGN_RSA_PSS: PyKMIP uses max PSS salt)"));
-    }
+  @Setup(Level.Trial)
+  public void start() throws Exception {
+    Path dir = Files.createTempDirectory("fleetvault-kmip-bench-");
+    server = PyKmipBenchServer.start(dir);
+    driver =
+        new KmipDriverProvider().open(DriverSettings.of("bench", server.driverSettings(8), dir));
+    seal =
+        driver.generateKey(
+            KeySpec.AES_256, "bench-seal-" + UUID.randomUUID().toString().substring(0, 8));
+    rsa =
+        driver.generateKey(
+            KeySpec.RSA_2048, "bench-rsa-" + UUID.randomUUID().toString().substring(0, 8));
+    rsaPrivateId = rsa.keyId().substring("kmip:".length()).split("\\|")[0];
+    record = new byte[64];
+    aad = "user-1|v1|dc1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    sealed = driver.seal(seal, record, aad);
+    client =
+        KmipClient.connect(
+            KmipClientConfig.builder(
+                    "127.0.0.1",
+                    server.port(),
+                    KmipTls.fromPem(
+                        dir.resolve("client.crt"),
+                        dir.resolve("client.key"),
+                        dir.resolve("ca.crt")))
+                .maxConnections(8)
+                .build());
+    System.out.println(
+        "[kmip bench] capabilities: "
+            + driver.capabilities()
+            + (driver.capabilities().contains(Capability.SIGN_RSA_PSS)
+                ? ""
+                : " (no SIGN_RSA_PSS: PyKMIP uses max PSS salt)"));
+  }
 
-    @TearDown(Level.Trial)
-    public void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
-        if (driver != null) {
-            driver.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+  @TearDown(Level.Trial)
+  public void stop() throws Exception {
+    if (client != null) {
+      client.close();
     }
+    if (driver != null) {
+      driver.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
 
-    /** Seal a 64-byte record: one KMIP Encrypt round trip. */
-    @Benchmark
-    public byte[] seal64() throws Exception {
-        return driver.seal(seal, record, aad);
-    }
+  /** Seal a 64-byte record: one KMIP Encrypt round trip. */
+  @Benchmark
+  public byte[] seal64() throws Exception {
+    return driver.seal(seal, record, aad);
+  }
 
-    /** Unseal a 64-byte record: one KMIP Decrypt round trip. */
-    @Benchmark
-    public byte[] unseal64() throws Exception {
-        return driver.unseal(seal, sealed, aad);
-    }
+  /** Unseal a 64-byte record: one KMIP Decrypt round trip. */
+  @Benchmark
+  public byte[] unseal64() throws Exception {
+    return driver.unseal(seal, sealed, aad);
+  }
 
-    /** RSA-2048 PSS SHA-256 signature by the server (KMIP Sign through the client). */
-    @Benchmark
-    public byte[] signRsaPssClient() throws Exception {
-        return client.sign(rsaPrivateId, CryptographicParameters.rsaPssSha256(-1), record);
-    }
+  /** RSA-2048 PSS SHA-256 signature by the server (KMIP Sign through the client). */
+  @Benchmark
+  public byte[] signRsaPssClient() throws Exception {
+    return client.sign(rsaPrivateId, CryptographicParameters.rsaPssSha256(-1), record);
+  }
 }

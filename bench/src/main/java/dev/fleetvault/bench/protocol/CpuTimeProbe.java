@@ -8,11 +8,12 @@ import java.util.concurrent.Callable;
 
 /**
  * Thread-CPU-time per operation of the same steps as {@link ProtocolPrimitivesBenchmark}: a
- * cross-check of the JMH figures on a machine shared with other work, where wall-clock
- * averages are inflated by waiting for a CPU. Run:
- * {@code java -cp "bench/target/*:bench/target/lib/*" dev.fleetvault.bench.protocol.CpuTimeProbe}.
+ * cross-check of the JMH figures on a machine shared with other work, where wall-clock averages are
+ * inflated by waiting for a CPU. Run: {@code java -cp "bench/target/*:bench/target/lib/*"
+ * dev.fleetvault.bench.protocol.CpuTimeProbe}.
  *
  * <h2>Guarantees</h2>
+ *
  * Measurement only; prints one line per step (CPU µs/op, median of 5 rounds).
  */
 public final class CpuTimeProbe {

@@ -34,13 +34,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Single-thread cost of the protocol's cryptographic steps (software, Bouncy Castle P-256), for
- * a fleet of n = 5, t = 3. Server side: member evaluation ({@code k_i·B}), DLEQ proof, HPKE open
- * of a 200-byte envelope (with the ECDH in software, and from an ECDH result as when the HSM does
- * it). Client side: blind, verify one member proof, combine t answers (verifying them) and
- * finalize, HPKE seal. Plus Argon2id with the default parameter set and ECDSA verify.
+ * Single-thread cost of the protocol's cryptographic steps (software, Bouncy Castle P-256), for a
+ * fleet of n = 5, t = 3. Server side: member evaluation ({@code k_i·B}), DLEQ proof, HPKE open of a
+ * 200-byte envelope (with the ECDH in software, and from an ECDH result as when the HSM does it).
+ * Client side: blind, verify one member proof, combine t answers (verifying them) and finalize,
+ * HPKE seal. Plus Argon2id with the default parameter set and ECDSA verify.
  *
  * <h2>Guarantees</h2>
+ *
  * Measures only; asserts nothing. Inputs are fixed per trial so each op does identical work.
  */
 @State(Scope.Thread)
@@ -105,8 +106,14 @@ public class ProtocolPrimitivesBenchmark {
   /** Server: the DLEQ proof for (G, K_i, B, Z_i) alone. */
   @Benchmark
   public DleqProof dleqProve() {
-    return Dleq.generate(OprfMode.VOPRF, share.share(), GroupElement.generator(), share.commitment(),
-        List.of(blindedElement), List.of(z), rnd);
+    return Dleq.generate(
+        OprfMode.VOPRF,
+        share.share(),
+        GroupElement.generator(),
+        share.commitment(),
+        List.of(blindedElement),
+        List.of(z),
+        rnd);
   }
 
   /** Server: evaluation + proof, what a member computes per guess. */
@@ -124,7 +131,8 @@ public class ProtocolPrimitivesBenchmark {
   /** Server: HPKE setup from an ECDH result (the HSM did the ECDH) + open; excludes the ECDH. */
   @Benchmark
   public byte[] hpkeOpenFromDh() throws AEADBadTagException {
-    try (HpkeRecipientContext ctx = Hpke.setupBaseRecipientFromDh(envelope.enc(), member.publicKey(), dh, INFO)) {
+    try (HpkeRecipientContext ctx =
+        Hpke.setupBaseRecipientFromDh(envelope.enc(), member.publicKey(), dh, INFO)) {
       return ctx.open(AAD, envelope.ciphertext());
     }
   }
@@ -163,8 +171,8 @@ public class ProtocolPrimitivesBenchmark {
   @Benchmark
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public SecretBytes argon2idDefault() {
-    return dev.fleetvault.protocol.pin.Argon2id.stretchPin(pin, salt,
-        dev.fleetvault.protocol.pin.Argon2idParameters.ARGON2ID_V1_DEFAULT);
+    return dev.fleetvault.protocol.pin.Argon2id.stretchPin(
+        pin, salt, dev.fleetvault.protocol.pin.Argon2idParameters.ARGON2ID_V1_DEFAULT);
   }
 
   /** Quorum/gateway: verify one member-signed command (ECDSA P-256, software). */

@@ -1,2 +1,5 @@
-/** Scale benchmarks: what one user costs the ledger's replicated state (heap, snapshot bytes, snapshot install time). */
+/**
+ * Scale benchmarks: what one user costs the ledger's replicated state (heap, snapshot bytes,
+ * snapshot install time).
+ */
 package dev.fleetvault.bench.scale;

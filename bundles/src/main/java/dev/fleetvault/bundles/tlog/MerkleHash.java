@@ -7,26 +7,26 @@ import dev.fleetvault.bundles.crypto.Crypto;
  * interior node {@code SHA-256(0x01 || left || right)}, empty tree {@code SHA-256("")}.
  */
 public final class MerkleHash {
-    /** Hash length in bytes. */
-    public static final int SIZE = 32;
-    private static final byte[] LEAF_PREFIX = {0};
-    private static final byte[] NODE_PREFIX = {1};
+  /** Hash length in bytes. */
+  public static final int SIZE = 32;
 
-    private MerkleHash() {
-    }
+  private static final byte[] LEAF_PREFIX = {0};
+  private static final byte[] NODE_PREFIX = {1};
 
-    /** The root of the empty tree, SHA-256 of the empty string. */
-    public static byte[] empty() {
-        return Crypto.sha256();
-    }
+  private MerkleHash() {}
 
-    /** {@code SHA-256(0x00 || entry)}. */
-    public static byte[] leaf(byte[] entry) {
-        return Crypto.sha256(LEAF_PREFIX, entry);
-    }
+  /** The root of the empty tree, SHA-256 of the empty string. */
+  public static byte[] empty() {
+    return Crypto.sha256();
+  }
 
-    /** {@code SHA-256(0x01 || left || right)}. */
-    public static byte[] node(byte[] left, byte[] right) {
-        return Crypto.sha256(NODE_PREFIX, left, right);
-    }
+  /** {@code SHA-256(0x00 || entry)}. */
+  public static byte[] leaf(byte[] entry) {
+    return Crypto.sha256(LEAF_PREFIX, entry);
+  }
+
+  /** {@code SHA-256(0x01 || left || right)}. */
+  public static byte[] node(byte[] left, byte[] right) {
+    return Crypto.sha256(NODE_PREFIX, left, right);
+  }
 }

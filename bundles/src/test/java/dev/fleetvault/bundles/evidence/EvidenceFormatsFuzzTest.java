@@ -7,9 +7,9 @@ import dev.fleetvault.bundles.FormatException;
 import java.util.Arrays;
 
 /**
- * Fuzz target: the ceremony evidence files an auditor reads from an untrusted directory:
- * {@link EvidenceManifest#parse}, {@link KeyStatement#parseSigned}, {@link Transcript#parse} and
- * {@link WitnessSignature#parseAll}.
+ * Fuzz target: the ceremony evidence files an auditor reads from an untrusted directory: {@link
+ * EvidenceManifest#parse}, {@link KeyStatement#parseSigned}, {@link Transcript#parse} and {@link
+ * WitnessSignature#parseAll}.
  *
  * <p>Input: byte 0 picks the parser (modulo 4), the rest is the file. Property: each returns a
  * value or throws {@link FormatException}; parsed manifests, statements and transcripts re-encode

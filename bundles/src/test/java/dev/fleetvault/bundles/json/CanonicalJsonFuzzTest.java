@@ -25,7 +25,8 @@ class CanonicalJsonFuzzTest {
     }
     if (value != null) {
       byte[] canonical = CanonicalJson.encode(value);
-      assertThat(CanonicalJson.encode(CanonicalJson.parseCanonical(canonical))).isEqualTo(canonical);
+      assertThat(CanonicalJson.encode(CanonicalJson.parseCanonical(canonical)))
+          .isEqualTo(canonical);
     }
     try {
       Object strict = CanonicalJson.parseCanonical(input);

@@ -11,10 +11,10 @@ import java.util.List;
  * Fuzz target: RFC 9162 proof verification ({@link MerkleProofs}) on proofs, sizes and roots an
  * attacker chooses, checked against a real tree.
  *
- * <p>Property: verification never throws and never loops (proofs are bounded by
- * {@link MerkleProofs#MAX_PROOF_HASHES}); a proof the real tree produced verifies; a fuzzed proof
- * verifies only if it implies the real root (for inclusion: {@code rootFromInclusionProof} equals
- * the tree's root), so no forged proof is accepted for another root.
+ * <p>Property: verification never throws and never loops (proofs are bounded by {@link
+ * MerkleProofs#MAX_PROOF_HASHES}); a proof the real tree produced verifies; a fuzzed proof verifies
+ * only if it implies the real root (for inclusion: {@code rootFromInclusionProof} equals the tree's
+ * root), so no forged proof is accepted for another root.
  */
 class MerkleProofsFuzzTest {
   @FuzzTest
@@ -39,17 +39,24 @@ class MerkleProofsFuzzTest {
     boolean ok = MerkleProofs.verifyInclusion(index, size, leaf, proof, root);
     assertThat(ok).isEqualTo(implied != null && java.util.Arrays.equals(implied, root));
     if (index >= 0 && index < size) {
-      assertThat(MerkleProofs.verifyInclusion(index, size, leaf, tree.inclusionProof(index, size), root))
-          .as("honest inclusion proof for %d of %d", index, size).isTrue();
+      assertThat(
+              MerkleProofs.verifyInclusion(
+                  index, size, leaf, tree.inclusionProof(index, size), root))
+          .as("honest inclusion proof for %d of %d", index, size)
+          .isTrue();
     }
 
     byte[] firstRoot = first >= 1 && first <= size ? tree.root(first) : in.consumeBytes(32);
     boolean consistent = MerkleProofs.verifyConsistency(first, size, firstRoot, root, proof);
     if (first >= 1 && first <= size) {
-      assertThat(MerkleProofs.verifyConsistency(first, size, firstRoot, root, tree.consistencyProof(first, size)))
-          .as("honest consistency proof %d -> %d", first, size).isTrue();
+      assertThat(
+              MerkleProofs.verifyConsistency(
+                  first, size, firstRoot, root, tree.consistencyProof(first, size)))
+          .as("honest consistency proof %d -> %d", first, size)
+          .isTrue();
       if (consistent && first < size) {
-        // a fuzzed proof may only be accepted if it is the one real proof (RFC 9162 proofs are unique)
+        // a fuzzed proof may only be accepted if it is the one real proof (RFC 9162 proofs are
+        // unique)
         List<byte[]> honest = tree.consistencyProof(first, size);
         assertThat(proof).hasSameSizeAs(honest);
       }

@@ -8,9 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Fuzz target: the audit log's text formats, read from an untrusted log or edge:
- * {@link SignedNote#parse}, {@link Checkpoint#fromNoteText}, {@link NoteKey#parseVkey},
- * {@link TilePath#parse} and {@link Tiles#parseEntryBundle}.
+ * Fuzz target: the audit log's text formats, read from an untrusted log or edge: {@link
+ * SignedNote#parse}, {@link Checkpoint#fromNoteText}, {@link NoteKey#parseVkey}, {@link
+ * TilePath#parse} and {@link Tiles#parseEntryBundle}.
  *
  * <p>Input: byte 0 picks the parser (modulo 5), the rest is the input. Property: each returns a
  * value or throws {@link FormatException}; signed notes, checkpoints, vkeys and tile paths format

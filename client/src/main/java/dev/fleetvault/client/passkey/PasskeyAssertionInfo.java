@@ -4,11 +4,15 @@ import java.util.Objects;
 
 /**
  * A WebAuthn assertion as a platform returns it from {@code get()} (PROTOCOL.md 21.5): the exact
- * bytes of {@code rawId}, {@code authenticatorData}, {@code clientDataJSON}, {@code signature}
- * and {@code userHandle} (empty if none).
+ * bytes of {@code rawId}, {@code authenticatorData}, {@code clientDataJSON}, {@code signature} and
+ * {@code userHandle} (empty if none).
  */
-public record PasskeyAssertionInfo(byte[] credentialId, byte[] authenticatorData, byte[] clientDataJson,
-    byte[] signature, byte[] userHandle) {
+public record PasskeyAssertionInfo(
+    byte[] credentialId,
+    byte[] authenticatorData,
+    byte[] clientDataJson,
+    byte[] signature,
+    byte[] userHandle) {
   public PasskeyAssertionInfo {
     credentialId = Objects.requireNonNull(credentialId, "credentialId").clone();
     authenticatorData = Objects.requireNonNull(authenticatorData, "authenticatorData").clone();

@@ -15,9 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SDK against the conformance vectors (protocol/src/test/resources/conformance): the frames
- * its WebSocket transport sends are the golden bytes, it reads every golden answer and error
- * frame to the documented code, and its gRPC error mapping is the documented one.
+ * The SDK against the conformance vectors (protocol/src/test/resources/conformance): the frames its
+ * WebSocket transport sends are the golden bytes, it reads every golden answer and error frame to
+ * the documented code, and its gRPC error mapping is the documented one.
  */
 class ConformanceSdkTest {
   private static final Edge EDGE = new Edge("127.0.0.1", 1);
@@ -47,8 +47,12 @@ class ConformanceSdkTest {
       byte[] bytes = hex(e.getValue());
       if (key.startsWith("golden ") && key.endsWith(".ws-request")) {
         WsRequest golden = WsRequest.parseFrom(bytes);
-        byte[] sdk = WsEdgeTransport.requestFrame(golden.getId(), golden.getMethod(),
-            golden.getToken().isEmpty() ? null : golden.getToken(), golden.getBody().toByteArray());
+        byte[] sdk =
+            WsEdgeTransport.requestFrame(
+                golden.getId(),
+                golden.getMethod(),
+                golden.getToken().isEmpty() ? null : golden.getToken(),
+                golden.getBody().toByteArray());
         assertThat(sdk).as(key).isEqualTo(bytes);
         checked++;
       } else if (key.startsWith("golden ") && key.endsWith(".ws-response")) {
@@ -62,15 +66,16 @@ class ConformanceSdkTest {
           }
         } else {
           String method = r.getMethod();
-          VaultMethod<?, ?> m = switch (method) {
-            case "Register1" -> VaultMethod.REGISTER1;
-            case "Register2" -> VaultMethod.REGISTER2;
-            case "Recover0" -> VaultMethod.RECOVER0;
-            case "Recover1" -> VaultMethod.RECOVER1;
-            case "Recover2" -> VaultMethod.RECOVER2;
-            case "Delete" -> VaultMethod.DELETE;
-            default -> VaultMethod.STATUS;
-          };
+          VaultMethod<?, ?> m =
+              switch (method) {
+                case "Register1" -> VaultMethod.REGISTER1;
+                case "Register2" -> VaultMethod.REGISTER2;
+                case "Recover0" -> VaultMethod.RECOVER0;
+                case "Recover1" -> VaultMethod.RECOVER1;
+                case "Recover2" -> VaultMethod.RECOVER2;
+                case "Delete" -> VaultMethod.DELETE;
+                default -> VaultMethod.STATUS;
+              };
           WireCodec.decode(m.responseType(), r.getBody().toByteArray());
         }
         checked++;
@@ -88,8 +93,11 @@ class ConformanceSdkTest {
         assertThat(GrpcEdgeTransport.code(status, name)).isEqualTo(name);
         // without the trailer (a proxy's answer) a code of the same status
         String fallback = GrpcEdgeTransport.code(status, null);
-        assertThat(vectors().get("error " + fallback)[5]).as(name).isEqualTo(String.valueOf(status));
-        EdgeCallException ece = new EdgeCallException(EDGE, EdgeCallException.Kind.REFUSED, name, "x");
+        assertThat(vectors().get("error " + fallback)[5])
+            .as(name)
+            .isEqualTo(String.valueOf(status));
+        EdgeCallException ece =
+            new EdgeCallException(EDGE, EdgeCallException.Kind.REFUSED, name, "x");
         assertThat(ece.edgeProblem()).as(name).isEqualTo(status == 14);
       }
     }

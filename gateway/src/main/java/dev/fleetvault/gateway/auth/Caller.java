@@ -18,8 +18,8 @@ public record Caller(String appId, String userId, long expiresAtSeconds) {
    */
   public String recordKey() {
     try {
-      return dev.fleetvault.protocol.flow.LedgerKeys.of(appId,
-          userId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return dev.fleetvault.protocol.flow.LedgerKeys.of(
+          appId, userId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
       throw new dev.fleetvault.gateway.errors.FleetvaultException(
           dev.fleetvault.gateway.errors.ErrorCode.BAD_REQUEST, "caller: " + e.getMessage());
@@ -36,7 +36,8 @@ public record Caller(String appId, String userId, long expiresAtSeconds) {
   public String recordKeyFor(byte[] userId) {
     if (!dev.fleetvault.protocol.passkey.PasskeyEntry.authorizes(this.userId, userId)) {
       throw new dev.fleetvault.gateway.errors.FleetvaultException(
-          dev.fleetvault.gateway.errors.ErrorCode.PERMISSION_DENIED, "the token is for another user than user_id");
+          dev.fleetvault.gateway.errors.ErrorCode.PERMISSION_DENIED,
+          "the token is for another user than user_id");
     }
     try {
       return dev.fleetvault.protocol.flow.LedgerKeys.of(appId, userId);

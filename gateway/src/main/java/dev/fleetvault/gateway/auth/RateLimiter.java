@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Token-bucket rate limits by key (user or client address): each key may spend
- * {@code perMinute} requests in a burst and regains them at {@code perMinute/60} per second.
- * Memory is bounded: the least recently used keys are forgotten beyond {@code maxKeys}
- * (a forgotten key starts again with a full bucket). Thread-safe.
+ * Token-bucket rate limits by key (user or client address): each key may spend {@code perMinute}
+ * requests in a burst and regains them at {@code perMinute/60} per second. Memory is bounded: the
+ * least recently used keys are forgotten beyond {@code maxKeys} (a forgotten key starts again with
+ * a full bucket). Thread-safe.
  */
 public final class RateLimiter {
   private final double capacity;
@@ -16,7 +16,9 @@ public final class RateLimiter {
   private final LongSupplier clock;
   private final Map<String, Bucket> buckets;
 
-  /** @param perMinute burst size and refill per minute; @param maxKeys keys remembered */
+  /**
+   * @param perMinute burst size and refill per minute; @param maxKeys keys remembered
+   */
   public RateLimiter(int perMinute, int maxKeys) {
     this(perMinute, maxKeys, System::nanoTime);
   }

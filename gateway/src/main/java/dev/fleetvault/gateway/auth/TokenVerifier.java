@@ -21,22 +21,23 @@ import java.util.Map;
 
 /**
  * Verifies app tokens (PROTOCOL.md section 15): compact JWS, {@code alg} ES256, signed by one of
- * the issuing app's configured keys; {@code iss} names a configured app; {@code aud} is that
- * app's audience (a string, or an array holding it; default the fleet id); {@code sub} is the
- * user id as a string whose UTF-8 encoding is 1-128 bytes (any characters; compared with
- * {@code user_id} byte for byte, never normalised); {@code iat} and {@code exp} are required,
- * {@code iat} not in the future and {@code exp} not in the past (30 s leeway each), and
- * {@code exp - iat} at most the app's maximum lifetime (default 24 h). Anything else fails with
- * {@link ErrorCode#UNAUTHENTICATED}, before the signature is checked and before anything is
- * remembered. The signature
- * check runs on the node's {@link CryptoExecutor}, never on the event loop; a token already verified
- * on this node is answered from {@link VerifiedTokens} until its {@code exp}.
+ * the issuing app's configured keys; {@code iss} names a configured app; {@code aud} is that app's
+ * audience (a string, or an array holding it; default the fleet id); {@code sub} is the user id as
+ * a string whose UTF-8 encoding is 1-128 bytes (any characters; compared with {@code user_id} byte
+ * for byte, never normalised); {@code iat} and {@code exp} are required, {@code iat} not in the
+ * future and {@code exp} not in the past (30 s leeway each), and {@code exp - iat} at most the
+ * app's maximum lifetime (default 24 h). Anything else fails with {@link
+ * ErrorCode#UNAUTHENTICATED}, before the signature is checked and before anything is remembered.
+ * The signature check runs on the node's {@link CryptoExecutor}, never on the event loop; a token
+ * already verified on this node is answered from {@link VerifiedTokens} until its {@code exp}.
  */
 public final class TokenVerifier {
   /** Longest token accepted. */
   public static final int MAX_TOKEN_CHARS = 4096;
+
   /** Leeway on {@code iat} and {@code exp}, seconds. */
   public static final long LEEWAY_SECONDS = 30;
+
   private final Map<String, JWTAuth> byIssuer = new HashMap<>();
   private final Map<String, AppSpec> apps = new HashMap<>();
   private final java.time.Clock clock;
@@ -58,7 +59,8 @@ public final class TokenVerifier {
    * @param crypto the worker pool signatures are verified on
    * @param verified the cache of tokens this node verified
    */
-  public TokenVerifier(Vertx vertx, List<AppSpec> apps, CryptoExecutor crypto, VerifiedTokens verified) {
+  public TokenVerifier(
+      Vertx vertx, List<AppSpec> apps, CryptoExecutor crypto, VerifiedTokens verified) {
     this(vertx, apps, crypto, verified, java.time.Clock.systemUTC());
   }
 
@@ -69,15 +71,21 @@ public final class TokenVerifier {
    * @param verified the cache of tokens this node verified
    * @param clock the time {@code iat}/{@code exp} are checked against
    */
-  public TokenVerifier(Vertx vertx, List<AppSpec> apps, CryptoExecutor crypto, VerifiedTokens verified,
+  public TokenVerifier(
+      Vertx vertx,
+      List<AppSpec> apps,
+      CryptoExecutor crypto,
+      VerifiedTokens verified,
       java.time.Clock clock) {
     this.crypto = crypto;
     this.verified = verified;
     this.clock = clock;
     for (AppSpec app : apps) {
       this.apps.put(app.id(), app);
-      JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
-          .setIssuer(app.id()).setLeeway(30).setIgnoreExpiration(false));
+      JWTAuthOptions options =
+          new JWTAuthOptions()
+              .setJWTOptions(
+                  new JWTOptions().setIssuer(app.id()).setLeeway(30).setIgnoreExpiration(false));
       for (String pem : app.publicKeyPems()) {
         options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(pem));
       }
@@ -88,7 +96,8 @@ public final class TokenVerifier {
   /** Verifies a bare token or an {@code Authorization} value ("Bearer ..."). */
   public Future<Caller> verify(String token) {
     if (token == null || token.isEmpty()) {
-      return fail("a token is required (gRPC metadata 'authorization: Bearer <jws>', or WsRequest.token)");
+      return fail(
+          "a token is required (gRPC metadata 'authorization: Bearer <jws>', or WsRequest.token)");
     }
     if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
       token = token.substring(7).trim();
@@ -109,7 +118,9 @@ public final class TokenVerifier {
     try {
       header = new JsonObject(strictUtf8(Base64.getUrlDecoder().decode(parts[0])));
       claims = new JsonObject(strictUtf8(Base64.getUrlDecoder().decode(parts[1])));
-    } catch (IllegalArgumentException | DecodeException | java.nio.charset.CharacterCodingException e) {
+    } catch (IllegalArgumentException
+        | DecodeException
+        | java.nio.charset.CharacterCodingException e) {
       return fail("token is not a compact JWS");
     }
     if (!"ES256".equals(header.getValue("alg"))) {
@@ -137,8 +148,10 @@ public final class TokenVerifier {
       return fail("token issued in the future ('iat')");
     }
     if (exp < iat || exp - iat > app.maxTokenLifetimeSeconds()) {
-      return fail("token lifetime (exp - iat) is longer than this fleet accepts ("
-          + app.maxTokenLifetimeSeconds() + " s)");
+      return fail(
+          "token lifetime (exp - iat) is longer than this fleet accepts ("
+              + app.maxTokenLifetimeSeconds()
+              + " s)");
     }
     if (exp + LEEWAY_SECONDS < now) {
       return fail("token expired");
@@ -152,14 +165,16 @@ public final class TokenVerifier {
     String verifiedToken = token;
     TokenCredentials credentials = new TokenCredentials(token);
     // vertx-auth-jwt verifies on the calling thread: call it on the crypto pool.
-    return crypto.run("jwt", () -> auth.authenticate(credentials))
+    return crypto
+        .run("jwt", () -> auth.authenticate(credentials))
         .compose(authenticated -> authenticated)
         .recover(e -> fail("token rejected: bad signature or expired"))
-        .map(u -> {
-          Caller caller = new Caller(appId, userId, exp);
-          verified.remember(verifiedToken, caller);
-          return caller;
-        });
+        .map(
+            u -> {
+              Caller caller = new Caller(appId, userId, exp);
+              verified.remember(verifiedToken, caller);
+              return caller;
+            });
   }
 
   /** {@code aud} is the audience itself, or an array of strings holding it (RFC 7519 4.1.3). */
@@ -185,9 +200,11 @@ public final class TokenVerifier {
     if (sub.isEmpty()) {
       return false;
     }
-    java.nio.charset.CharsetEncoder enc = StandardCharsets.UTF_8.newEncoder()
-        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.charset.CharsetEncoder enc =
+        StandardCharsets.UTF_8
+            .newEncoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
     try {
       int len = enc.encode(java.nio.CharBuffer.wrap(sub)).remaining();
       return len >= 1 && len <= dev.fleetvault.protocol.wire.WireLimits.MAX_USER_ID;
@@ -197,10 +214,12 @@ public final class TokenVerifier {
   }
 
   private static String strictUtf8(byte[] b) throws java.nio.charset.CharacterCodingException {
-    return StandardCharsets.UTF_8.newDecoder()
+    return StandardCharsets.UTF_8
+        .newDecoder()
         .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
         .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-        .decode(java.nio.ByteBuffer.wrap(b)).toString();
+        .decode(java.nio.ByteBuffer.wrap(b))
+        .toString();
   }
 
   private static <T> Future<T> fail(String message) {

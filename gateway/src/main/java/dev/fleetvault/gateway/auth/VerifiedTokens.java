@@ -17,9 +17,9 @@ import java.util.function.LongSupplier;
  * <p>Guarantees: an entry is keyed by the SHA-256 of the exact token text, so only a byte-identical
  * token hits; it answers the {@link Caller} its own successful verification produced, and only
  * while the token's {@code exp} lies in the future (no leeway: a token within the verifier's leeway
- * goes through full verification again). Failed verifications are never stored. At most
- * {@code maxEntries} tokens are kept (least recently used forgotten). The cache holds token digests,
- * never tokens. Thread-safe.
+ * goes through full verification again). Failed verifications are never stored. At most {@code
+ * maxEntries} tokens are kept (least recently used forgotten). The cache holds token digests, never
+ * tokens. Thread-safe.
  */
 public final class VerifiedTokens {
   private final LongSupplier epochSeconds;
@@ -64,8 +64,9 @@ public final class VerifiedTokens {
 
   private static String digest(String token) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(token.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }

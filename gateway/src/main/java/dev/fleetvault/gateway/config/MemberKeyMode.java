@@ -1,8 +1,8 @@
 package dev.fleetvault.gateway.config;
 
 /**
- * Where a member's two EC P-256 keys (HPKE/ECDH and command signing) live; YAML
- * {@code nodes[].hsm.member_keys}. The record-sealing AES-256 key is always inside the HSM.
+ * Where a member's two EC P-256 keys (HPKE/ECDH and command signing) live; YAML {@code
+ * nodes[].hsm.member_keys}. The record-sealing AES-256 key is always inside the HSM.
  *
  * <p>There is no automatic choice and no fallback: a mode that does not fit the device stops
  * start-up with a message naming the other mode.
@@ -16,10 +16,10 @@ public enum MemberKeyMode {
   IN_HSM("in_hsm"),
   /**
    * {@code wrapped}: only for HSMs WITHOUT EC P-256 (e.g. PyKMIP). The node generates the EC keys
-   * in software, stores their PKCS#8 encodings sealed under the HSM's AES-256 key in its data
-   * dir, and unseals them through the HSM into process memory at start-up. Cost: while the node
-   * runs, the EC private keys are in its memory (ECDH and ECDSA happen outside the HSM); at rest
-   * they are only as safe as the HSM key that seals them.
+   * in software, stores their PKCS#8 encodings sealed under the HSM's AES-256 key in its data dir,
+   * and unseals them through the HSM into process memory at start-up. Cost: while the node runs,
+   * the EC private keys are in its memory (ECDH and ECDSA happen outside the HSM); at rest they are
+   * only as safe as the HSM key that seals them.
    */
   WRAPPED("wrapped");
 

@@ -19,19 +19,20 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A parsed, validated Fleetvault configuration file (strict YAML; the schema is in
- * {@code config/README.md}). One file describes the whole fleet (its members and their
- * addresses), the apps allowed to call it, request limits, and the node(s) this file starts:
- * one for a production node, all members for the local development fleet.
+ * A parsed, validated Fleetvault configuration file (strict YAML; the schema is in {@code
+ * config/README.md}). One file describes the whole fleet (its members and their addresses), the
+ * apps allowed to call it, request limits, and the node(s) this file starts: one for a production
+ * node, all members for the local development fleet.
  *
- * <p>Guarantees: an unknown key, a missing required key, a wrong type, a duplicate member or a
- * node naming an unknown member throws {@link ConfigException} naming the file, line and key.
- * Relative paths are resolved against the file's directory ({@code data_root}) or the node's
- * data directory (driver settings). Instances are immutable.
+ * <p>Guarantees: an unknown key, a missing required key, a wrong type, a duplicate member or a node
+ * naming an unknown member throws {@link ConfigException} naming the file, line and key. Relative
+ * paths are resolved against the file's directory ({@code data_root}) or the node's data directory
+ * (driver settings). Instances are immutable.
  */
 public final class NodeConfig {
   /** The only schema version this code reads. */
   public static final int VERSION = 1;
+
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 
   private final Path source;
@@ -46,9 +47,18 @@ public final class NodeConfig {
   private final boolean development;
   private final FleetBundleSpec fleetBundle;
 
-  private NodeConfig(Path source, String fleetId, Path dataRoot, List<MemberSpec> members,
-      List<AppSpec> apps, LimitsSpec limits, List<NodeSpec> nodes, Path bundleFile,
-      RegistrationSpec registration, boolean development, FleetBundleSpec fleetBundle) {
+  private NodeConfig(
+      Path source,
+      String fleetId,
+      Path dataRoot,
+      List<MemberSpec> members,
+      List<AppSpec> apps,
+      LimitsSpec limits,
+      List<NodeSpec> nodes,
+      Path bundleFile,
+      RegistrationSpec registration,
+      boolean development,
+      FleetBundleSpec fleetBundle) {
     this.development = development;
     this.fleetBundle = fleetBundle;
     this.bundleFile = bundleFile;
@@ -79,8 +89,10 @@ public final class NodeConfig {
     if (version != VERSION) {
       throw root.errorAt("version", "this Fleetvault reads version " + VERSION + " only");
     }
-    Path dataRoot = dataRootOverride != null ? dataRootOverride.toAbsolutePath().normalize()
-        : base.resolve(root.string("data_root", "../data")).normalize();
+    Path dataRoot =
+        dataRootOverride != null
+            ? dataRootOverride.toAbsolutePath().normalize()
+            : base.resolve(root.string("data_root", "../data")).normalize();
     if (dataRootOverride != null) {
       root.string("data_root", "");
     }
@@ -95,9 +107,15 @@ public final class NodeConfig {
       if (!seen.add(id)) {
         throw m.errorAt("id", "member id '" + id + "' appears twice");
       }
-      MemberSpec spec = new MemberSpec(id, m.string("data_center", id), m.hostPort("client"),
-          m.hostPort("peer"), m.hostPort("raft"), m.hostPort("cluster"),
-          m.hostPortOrNull("admin"));
+      MemberSpec spec =
+          new MemberSpec(
+              id,
+              m.string("data_center", id),
+              m.hostPort("client"),
+              m.hostPort("peer"),
+              m.hostPort("raft"),
+              m.hostPort("cluster"),
+              m.hostPortOrNull("admin"));
       String[] keys = {"client", "peer", "raft", "cluster", "admin"};
       HostPort[] addrs = {spec.client(), spec.peer(), spec.raft(), spec.cluster(), spec.admin()};
       for (int k = 0; k < keys.length; k++) {
@@ -106,16 +124,22 @@ public final class NodeConfig {
         }
         String owner = listeners.putIfAbsent(addrs[k], id + "." + keys[k]);
         if (owner != null) {
-          throw m.errorAt(keys[k], addrs[k].host() + ":" + addrs[k].port() + " is already "
-              + owner + "; every listener needs its own port");
+          throw m.errorAt(
+              keys[k],
+              addrs[k].host()
+                  + ":"
+                  + addrs[k].port()
+                  + " is already "
+                  + owner
+                  + "; every listener needs its own port");
         }
       }
       members.add(spec);
       m.finish();
     }
     if (members.size() < 3 || members.size() % 2 == 0) {
-      throw fleet.errorAt("members", "a fleet needs an odd number of members, at least 3; got "
-          + members.size());
+      throw fleet.errorAt(
+          "members", "a fleet needs an odd number of members, at least 3; got " + members.size());
     }
     fleet.finish();
 
@@ -123,7 +147,8 @@ public final class NodeConfig {
     for (YamlMap a : root.maps("apps")) {
       String id = a.string("id");
       if (id.isEmpty() || id.contains("/")) {
-        throw a.errorAt("id", "an app id is 1 or more characters without '/' (record keys are app/user)");
+        throw a.errorAt(
+            "id", "an app id is 1 or more characters without '/' (record keys are app/user)");
       }
       List<PublicKey> keys = new ArrayList<>();
       List<String> pems = new ArrayList<>();
@@ -134,8 +159,9 @@ public final class NodeConfig {
           keys.add(parseP256PublicKey(pem));
           pems.add(pem);
         } catch (IOException | RuntimeException e) {
-          throw a.errorAt("public_keys", "cannot read a P-256 public key (PEM) from " + keyFile
-              + ": " + e.getMessage());
+          throw a.errorAt(
+              "public_keys",
+              "cannot read a P-256 public key (PEM) from " + keyFile + ": " + e.getMessage());
         }
       }
       if (keys.isEmpty()) {
@@ -145,14 +171,21 @@ public final class NodeConfig {
       if (audience.isEmpty()) {
         throw a.errorAt("audience", "the token audience must not be empty");
       }
-      long maxLifetime = a.integer("max_token_lifetime_seconds",
-          (int) AppSpec.DEFAULT_MAX_TOKEN_LIFETIME, 60, 7 * 24 * 3600);
-      java.util.Optional<dev.fleetvault.protocol.passkey.RelyingParty> passkey = java.util.Optional.empty();
+      long maxLifetime =
+          a.integer(
+              "max_token_lifetime_seconds",
+              (int) AppSpec.DEFAULT_MAX_TOKEN_LIFETIME,
+              60,
+              7 * 24 * 3600);
+      java.util.Optional<dev.fleetvault.protocol.passkey.RelyingParty> passkey =
+          java.util.Optional.empty();
       YamlMap pk = a.mapOrNull("passkey");
       if (pk != null) {
         try {
-          passkey = java.util.Optional.of(new dev.fleetvault.protocol.passkey.RelyingParty(pk.string("rp_id"),
-              pk.strings("origins")));
+          passkey =
+              java.util.Optional.of(
+                  new dev.fleetvault.protocol.passkey.RelyingParty(
+                      pk.string("rp_id"), pk.strings("origins")));
         } catch (IllegalArgumentException e) {
           throw a.errorAt("passkey", e.getMessage());
         }
@@ -166,13 +199,15 @@ public final class NodeConfig {
     YamlMap l = root.mapOrNull("limits");
     if (l != null) {
       LimitsSpec d = LimitsSpec.DEFAULTS;
-      limits = new LimitsSpec(l.integer("max_message_bytes", d.maxMessageBytes(), 1024, 4 << 20),
-          l.integer("per_user_per_minute", d.perUserPerMinute(), 1, 1_000_000),
-          l.integer("per_address_per_minute", d.perAddressPerMinute(), 1, 10_000_000),
-          l.integer("request_timeout_ms", d.requestTimeoutMs(), 100, 600_000),
-          l.integer("idle_timeout_ms", d.idleTimeoutMs(), 1000, 3_600_000),
-          l.integer("max_concurrent_streams", d.maxConcurrentStreams(), 1, 10_000),
-          l.integer("max_connections_per_address", d.maxConnectionsPerAddress(), 1, 100_000));
+      limits =
+          new LimitsSpec(
+              l.integer("max_message_bytes", d.maxMessageBytes(), 1024, 4 << 20),
+              l.integer("per_user_per_minute", d.perUserPerMinute(), 1, 1_000_000),
+              l.integer("per_address_per_minute", d.perAddressPerMinute(), 1, 10_000_000),
+              l.integer("request_timeout_ms", d.requestTimeoutMs(), 100, 600_000),
+              l.integer("idle_timeout_ms", d.idleTimeoutMs(), 1000, 3_600_000),
+              l.integer("max_concurrent_streams", d.maxConcurrentStreams(), 1, 10_000),
+              l.integer("max_connections_per_address", d.maxConnectionsPerAddress(), 1, 100_000));
       l.finish();
     }
 
@@ -193,19 +228,32 @@ public final class NodeConfig {
       String keyMode = h.string("member_keys", MemberKeyMode.IN_HSM.yaml());
       MemberKeyMode memberKeys = MemberKeyMode.parse(keyMode);
       if (memberKeys == null) {
-        throw h.errorAt("member_keys", "must be in_hsm (EC keys inside the HSM, the default) or "
-            + "wrapped (only for HSMs without EC P-256), got '" + keyMode + "'");
+        throw h.errorAt(
+            "member_keys",
+            "must be in_hsm (EC keys inside the HSM, the default) or "
+                + "wrapped (only for HSMs without EC P-256), got '"
+                + keyMode
+                + "'");
       }
-      HsmSpec hsm = new HsmSpec(h.string("driver"), h.strings("allowed_providers"),
-          h.plainScalars("settings"), h.integer("workers", 0, 0, 1024),
-          h.integer("queue", 256, 0, 100_000), h.integer("timeout_ms", 10_000, 10, 600_000),
-          memberKeys);
+      HsmSpec hsm =
+          new HsmSpec(
+              h.string("driver"),
+              h.strings("allowed_providers"),
+              h.plainScalars("settings"),
+              h.integer("workers", 0, 0, 1024),
+              h.integer("queue", 256, 0, 100_000),
+              h.integer("timeout_ms", 10_000, 10, 600_000),
+              memberKeys);
       h.finish();
       PeerTlsSpec tls = PeerTlsSpec.GENERATED;
       YamlMap t = n.mapOrNull("peer_tls");
       if (t != null) {
-        tls = new PeerTlsSpec(false, readable(t, "ca_cert", base), readable(t, "cert", base),
-            readable(t, "key", base));
+        tls =
+            new PeerTlsSpec(
+                false,
+                readable(t, "ca_cert", base),
+                readable(t, "cert", base),
+                readable(t, "key", base));
         t.finish();
       }
       nodes.add(new NodeSpec(member, dataDir, hsm, tls));
@@ -217,35 +265,59 @@ public final class NodeConfig {
     FleetBundleSpec fleetBundle = fleetBundle(root.mapOrNull("fleet_bundle"), base);
     if (development) {
       if (fleetBundle != null) {
-        throw root.errorAt("fleet_bundle", "a development fleet (development: true) learns its "
-            + "peers from the development fleet directory; remove fleet_bundle or development");
+        throw root.errorAt(
+            "fleet_bundle",
+            "a development fleet (development: true) learns its "
+                + "peers from the development fleet directory; remove fleet_bundle or development");
       }
       for (MemberSpec m : members) {
         for (HostPort hp : List.of(m.client(), m.peer(), m.raft(), m.cluster())) {
           if (!isLoopback(hp.host())) {
-            throw root.errorAt("development", "development: true is for a fleet on this machine "
-                + "only, but member " + m.id() + " listens on " + hp + " (not a loopback address); "
-                + "a production fleet starts from the key ceremony (fleet_bundle:)");
+            throw root.errorAt(
+                "development",
+                "development: true is for a fleet on this machine "
+                    + "only, but member "
+                    + m.id()
+                    + " listens on "
+                    + hp
+                    + " (not a loopback address); "
+                    + "a production fleet starts from the key ceremony (fleet_bundle:)");
           }
         }
       }
     } else {
       if (fleetBundle == null) {
-        throw root.errorAt("fleet_bundle", "a production node learns its peers only from the "
-            + "fleet's signed bundle: add fleet_bundle: (trust, and file or signer; see "
-            + "config/README.md), or set development: true for a loopback-only development fleet");
+        throw root.errorAt(
+            "fleet_bundle",
+            "a production node learns its peers only from the "
+                + "fleet's signed bundle: add fleet_bundle: (trust, and file or signer; see "
+                + "config/README.md), or set development: true for a loopback-only development fleet");
       }
       for (NodeSpec n : nodes) {
         if ("soft".equals(n.hsm().driver()) && !fleetBundle.allowSoftDriver()) {
-          throw root.errorAt("nodes", "node " + n.member() + " uses the software HSM driver, which "
-              + "is for development only (development: true), or for tests with "
-              + "fleet_bundle.allow_soft_driver: true");
+          throw root.errorAt(
+              "nodes",
+              "node "
+                  + n.member()
+                  + " uses the software HSM driver, which "
+                  + "is for development only (development: true), or for tests with "
+                  + "fleet_bundle.allow_soft_driver: true");
         }
       }
     }
     root.finish();
-    return new NodeConfig(abs, fleetId, dataRoot, members, apps, limits, nodes, bundleFile,
-        registration, development, fleetBundle);
+    return new NodeConfig(
+        abs,
+        fleetId,
+        dataRoot,
+        members,
+        apps,
+        limits,
+        nodes,
+        bundleFile,
+        registration,
+        development,
+        fleetBundle);
   }
 
   private static FleetBundleSpec fleetBundle(YamlMap b, Path base) {
@@ -256,7 +328,8 @@ public final class NodeConfig {
     String file = b.string("file", null);
     String signer = b.string("signer", null);
     if ((file == null) == (signer == null)) {
-      throw b.errorAt(file == null ? "file" : "signer",
+      throw b.errorAt(
+          file == null ? "file" : "signer",
           "give exactly one of file (the bundle JSON) and signer (the signer's URL)");
     }
     java.net.URI signerUri = null;
@@ -275,9 +348,15 @@ public final class NodeConfig {
     if (b.has("witnesses")) {
       for (String w : b.strings("witnesses")) {
         int eq = w.indexOf('=');
-        if (eq <= 0 || eq == w.length() - 1 || !w.substring(0, eq).matches("[A-Za-z0-9._-]{1,64}")) {
-          throw b.errorAt("witnesses", "each witness is NAME=PUBLIC_KEY_FILE (the name it signed "
-              + "the ceremony with), got '" + w + "'");
+        if (eq <= 0
+            || eq == w.length() - 1
+            || !w.substring(0, eq).matches("[A-Za-z0-9._-]{1,64}")) {
+          throw b.errorAt(
+              "witnesses",
+              "each witness is NAME=PUBLIC_KEY_FILE (the name it signed "
+                  + "the ceremony with), got '"
+                  + w
+                  + "'");
         }
         if (witnesses.put(w.substring(0, eq), base.resolve(w.substring(eq + 1)).normalize())
             != null) {
@@ -286,17 +365,26 @@ public final class NodeConfig {
       }
     }
     if (evidence != null && witnesses.isEmpty()) {
-      throw b.errorAt("witnesses", "evidence is checked against the ceremony's witnesses: list "
-          + "NAME=PUBLIC_KEY_FILE");
+      throw b.errorAt(
+          "witnesses",
+          "evidence is checked against the ceremony's witnesses: list " + "NAME=PUBLIC_KEY_FILE");
     }
-    int quorum = b.integer("witness_quorum", witnesses.size(), witnesses.isEmpty() ? 0 : 1,
-        Math.max(witnesses.size(), 0));
+    int quorum =
+        b.integer(
+            "witness_quorum",
+            witnesses.size(),
+            witnesses.isEmpty() ? 0 : 1,
+            Math.max(witnesses.size(), 0));
     boolean soft = b.bool("allow_soft_driver", false);
     b.finish();
-    return new FleetBundleSpec(trust, java.util.Optional.ofNullable(file)
-        .map(f -> base.resolve(f).normalize()), java.util.Optional.ofNullable(signerUri),
-        java.util.Optional.ofNullable(evidence).map(e -> base.resolve(e).normalize()), witnesses,
-        quorum, soft);
+    return new FleetBundleSpec(
+        trust,
+        java.util.Optional.ofNullable(file).map(f -> base.resolve(f).normalize()),
+        java.util.Optional.ofNullable(signerUri),
+        java.util.Optional.ofNullable(evidence).map(e -> base.resolve(e).normalize()),
+        witnesses,
+        quorum,
+        soft);
   }
 
   /** Whether {@code host} is (or resolves only to) a loopback address. */
@@ -335,7 +423,9 @@ public final class NodeConfig {
     return new RegistrationSpec(max, params);
   }
 
-  /** The file named by {@code key}, resolved against {@code base}; refused now if it cannot be read. */
+  /**
+   * The file named by {@code key}, resolved against {@code base}; refused now if it cannot be read.
+   */
   private static Path readable(YamlMap m, String key, Path base) {
     Path p = base.resolve(m.string(key)).normalize();
     if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
@@ -356,8 +446,9 @@ public final class NodeConfig {
   public static PublicKey parseP256PublicKey(String pem) {
     String b64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
     try {
-      PublicKey k = KeyFactory.getInstance("EC")
-          .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
+      PublicKey k =
+          KeyFactory.getInstance("EC")
+              .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
       if (!(k instanceof ECPublicKey)
           || ((ECPublicKey) k).getParams().getCurve().getField().getFieldSize() != 256) {
         throw new IllegalArgumentException("not a P-256 key");
@@ -406,8 +497,8 @@ public final class NodeConfig {
   }
 
   /**
-   * The fleet directory shared by the nodes of a development fleet (generated CA, published
-   * member public keys): {@code data_root/fleet}.
+   * The fleet directory shared by the nodes of a development fleet (generated CA, published member
+   * public keys): {@code data_root/fleet}.
    */
   public Path fleetDir() {
     return dataRoot.resolve("fleet");
@@ -438,7 +529,9 @@ public final class NodeConfig {
     return limits;
   }
 
-  /** What members accept in a registration ({@code registration:}; production defaults if absent). */
+  /**
+   * What members accept in a registration ({@code registration:}; production defaults if absent).
+   */
   public RegistrationSpec registration() {
     return registration;
   }
@@ -455,7 +548,14 @@ public final class NodeConfig {
 
   @Override
   public String toString() {
-    return "NodeConfig[" + source + ", fleet " + fleetId + ", " + members.size() + " members, "
-        + nodes.size() + " nodes here]";
+    return "NodeConfig["
+        + source
+        + ", fleet "
+        + fleetId
+        + ", "
+        + members.size()
+        + " members, "
+        + nodes.size()
+        + " nodes here]";
   }
 }

@@ -9,15 +9,15 @@ import java.util.function.Consumer;
 
 /**
  * Runs CPU-bound crypto steps (HPKE open/seal, OPRF evaluation with its DLEQ proof, record
- * decoding, ES256 token verification) on a named Vert.x worker pool, so the event loop never
- * blocks on them.
+ * decoding, ES256 token verification) on a named Vert.x worker pool, so the event loop never blocks
+ * on them.
  *
- * <p>Guarantees: one pool per node (created once, sized to the available cores by default,
- * closed by {@link #close()}); it is separate from the HSM executor, whose admission limit and
- * timeout are unchanged. Steps are not ordered against each other (each request's steps are
- * ordered by its own future chain). The returned future completes on the caller's Vert.x
- * context, with the step's result or exactly the exception the step threw (no wrapping), so
- * callers keep their error mapping.
+ * <p>Guarantees: one pool per node (created once, sized to the available cores by default, closed
+ * by {@link #close()}); it is separate from the HSM executor, whose admission limit and timeout are
+ * unchanged. Steps are not ordered against each other (each request's steps are ordered by its own
+ * future chain). The returned future completes on the caller's Vert.x context, with the step's
+ * result or exactly the exception the step threw (no wrapping), so callers keep their error
+ * mapping.
  */
 public final class CryptoExecutor implements AutoCloseable {
   /** Test hook: told the step name on the thread that runs it. Package-private on purpose. */
@@ -47,13 +47,15 @@ public final class CryptoExecutor implements AutoCloseable {
    * Vert.x context (the result hops back to it).
    */
   public <T> Future<T> run(String op, Callable<T> step) {
-    return executor.executeBlocking(() -> {
-      Consumer<String> o = observer;
-      if (o != null) {
-        o.accept(op);
-      }
-      return step.call();
-    }, false);
+    return executor.executeBlocking(
+        () -> {
+          Consumer<String> o = observer;
+          if (o != null) {
+            o.accept(op);
+          }
+          return step.call();
+        },
+        false);
   }
 
   /** Closes the worker pool. */

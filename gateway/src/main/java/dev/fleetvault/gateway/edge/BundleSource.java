@@ -3,11 +3,11 @@ package dev.fleetvault.gateway.edge;
 import com.google.protobuf.ByteString;
 
 /**
- * Hook for the validation bundle carried in field 15 of every answer (PROTOCOL.md 13.9): given
- * the epoch and audit-log tree size the client says it holds, returns the encoded envelope to
- * send, consistent from that size, or empty when none can be served. The edge asks
- * {@link #bundleFor(long, long)} for every answer; a fan-out answer leaves the envelope out when
- * {@link #isCurrent} says the client already holds exactly that epoch and checkpoint.
+ * Hook for the validation bundle carried in field 15 of every answer (PROTOCOL.md 13.9): given the
+ * epoch and audit-log tree size the client says it holds, returns the encoded envelope to send,
+ * consistent from that size, or empty when none can be served. The edge asks {@link
+ * #bundleFor(long, long)} for every answer; a fan-out answer leaves the envelope out when {@link
+ * #isCurrent} says the client already holds exactly that epoch and checkpoint.
  */
 @FunctionalInterface
 public interface BundleSource {
@@ -26,15 +26,17 @@ public interface BundleSource {
     return bundleFor(knownEpoch);
   }
 
-  /** True when {@link #bundleFor(long, long)} may do I/O: the edge then calls it off the event loop. */
+  /**
+   * True when {@link #bundleFor(long, long)} may do I/O: the edge then calls it off the event loop.
+   */
   default boolean mayBlock() {
     return false;
   }
 
   /**
-   * True when {@code envelope} (from {@link #bundleFor(long, long)}) tells a client holding
-   * {@code knownEpoch} at {@code knownTreeSize} nothing new: same epoch, and a checkpoint of
-   * that very size. Default: never (the envelope is always sent).
+   * True when {@code envelope} (from {@link #bundleFor(long, long)}) tells a client holding {@code
+   * knownEpoch} at {@code knownTreeSize} nothing new: same epoch, and a checkpoint of that very
+   * size. Default: never (the envelope is always sent).
    */
   default boolean isCurrent(ByteString envelope, long knownEpoch, long knownTreeSize) {
     return false;

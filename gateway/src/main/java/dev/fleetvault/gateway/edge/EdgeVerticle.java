@@ -1,8 +1,7 @@
 package dev.fleetvault.gateway.edge;
 
-import dev.fleetvault.gateway.config.LimitsSpec;
-
 import dev.fleetvault.gateway.config.HostPort;
+import dev.fleetvault.gateway.config.LimitsSpec;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServer;
@@ -14,16 +13,16 @@ import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 
 /**
- * The client edge's one HTTP server: gRPC ({@code content-type: application/grpc} or
- * {@code application/grpc+proto}, HTTP/2 cleartext or HTTP/1.1 upgrade), the WebSocket at
- * {@code /v1/ws}, and the plain routes ({@code /healthz /readyz /metrics}). Completes its start
- * promise from {@code listen}.
+ * The client edge's one HTTP server: gRPC ({@code content-type: application/grpc} or {@code
+ * application/grpc+proto}, HTTP/2 cleartext or HTTP/1.1 upgrade), the WebSocket at {@code /v1/ws},
+ * and the plain routes ({@code /healthz /readyz /metrics}). Completes its start promise from {@code
+ * listen}.
  *
- * <p>gRPC-Web ({@code application/grpc-web*}), gRPC with the JSON codec
- * ({@code application/grpc+json}) and HTTP/JSON transcoding, which Vert.x 5's gRPC server
- * enables by default, are turned off (PROTOCOL.md section 4.3): the protocol has one encoding
- * and two transports, and a browser uses the WebSocket. Such requests get HTTP 415 with
- * {@code accept: application/grpc}.
+ * <p>gRPC-Web ({@code application/grpc-web*}), gRPC with the JSON codec ({@code
+ * application/grpc+json}) and HTTP/JSON transcoding, which Vert.x 5's gRPC server enables by
+ * default, are turned off (PROTOCOL.md section 4.3): the protocol has one encoding and two
+ * transports, and a browser uses the WebSocket. Such requests get HTTP 415 with {@code accept:
+ * application/grpc}.
  */
 public final class EdgeVerticle extends AbstractVerticle {
   private final HostPort bind;
@@ -43,8 +42,13 @@ public final class EdgeVerticle extends AbstractVerticle {
    * @param routes builds the plain HTTP routes
    * @param limits idle and header timeouts, connections per address, HTTP/2 streams
    */
-  public EdgeVerticle(HostPort bind, int maxMessageBytes, GrpcEdge grpc, WebSocketEdge ws,
-      java.util.function.Function<io.vertx.core.Vertx, Router> routes, LimitsSpec limits) {
+  public EdgeVerticle(
+      HostPort bind,
+      int maxMessageBytes,
+      GrpcEdge grpc,
+      WebSocketEdge ws,
+      java.util.function.Function<io.vertx.core.Vertx, Router> routes,
+      LimitsSpec limits) {
     this.limits = limits;
     this.bind = bind;
     this.maxMessageBytes = maxMessageBytes;
@@ -64,15 +68,20 @@ public final class EdgeVerticle extends AbstractVerticle {
     GrpcServer grpcServer = GrpcServer.server(vertx, grpcOptions);
     grpc.bind(grpcServer);
     Router router = routes.apply(vertx);
-    server = createServer(vertx, bind, maxMessageBytes, limits).requestHandler(req -> route(req, grpcServer, router));
-    server.listen().onComplete(ar -> {
-      if (ar.succeeded()) {
-        actualPort = ar.result().actualPort();
-        startPromise.complete();
-      } else {
-        startPromise.fail(ar.cause());
-      }
-    });
+    server =
+        createServer(vertx, bind, maxMessageBytes, limits)
+            .requestHandler(req -> route(req, grpcServer, router));
+    server
+        .listen()
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                actualPort = ar.result().actualPort();
+                startPromise.complete();
+              } else {
+                startPromise.fail(ar.cause());
+              }
+            });
   }
 
   private void route(HttpServerRequest req, GrpcServer grpcServer, Router router) {
@@ -81,19 +90,27 @@ public final class EdgeVerticle extends AbstractVerticle {
       String encoding = req.getHeader("grpc-encoding");
       if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
         // PROTOCOL.md 4.1: no compression (a compressed frame could also inflate past every limit)
-        req.response().putHeader("content-type", "application/grpc")
-            .putHeader("grpc-accept-encoding", "identity").putHeader("grpc-status", "3")
-            .putHeader("grpc-message", "grpc-encoding " + encoding.replaceAll("[^A-Za-z0-9_.-]", "?")
-                + " is not supported: send uncompressed frames")
-            .putHeader("fleetvault-error", "bad_request").end();
+        req.response()
+            .putHeader("content-type", "application/grpc")
+            .putHeader("grpc-accept-encoding", "identity")
+            .putHeader("grpc-status", "3")
+            .putHeader(
+                "grpc-message",
+                "grpc-encoding "
+                    + encoding.replaceAll("[^A-Za-z0-9_.-]", "?")
+                    + " is not supported: send uncompressed frames")
+            .putHeader("fleetvault-error", "bad_request")
+            .end();
       } else if (isGrpcProto(ct)) {
         grpcServer.handle(req);
       } else {
-        req.response().setStatusCode(415).putHeader("accept", "application/grpc")
+        req.response()
+            .setStatusCode(415)
+            .putHeader("accept", "application/grpc")
             .end("only application/grpc (protobuf) is served; see PROTOCOL.md section 4.3");
       }
     } else if ("/v1/ws".equals(req.path())) {
-      req.toWebSocket().onSuccess(ws::serve).onFailure(err -> { });
+      req.toWebSocket().onSuccess(ws::serve).onFailure(err -> {});
     } else {
       router.handle(req);
     }
@@ -115,29 +132,35 @@ public final class EdgeVerticle extends AbstractVerticle {
   }
 
   /**
-   * The edge listener's options: h2c for gRPC, frame and header bounds, and connection hygiene
-   * from {@code limits} — a connection with no bytes in either direction for
-   * {@link LimitsSpec#idleTimeoutMs()} is closed (idle sockets and half-sent requests included),
-   * and an HTTP/2 connection may open at most {@link LimitsSpec#maxConcurrentStreams()} streams.
+   * The edge listener's options: h2c for gRPC, frame and header bounds, and connection hygiene from
+   * {@code limits} — a connection with no bytes in either direction for {@link
+   * LimitsSpec#idleTimeoutMs()} is closed (idle sockets and half-sent requests included), and an
+   * HTTP/2 connection may open at most {@link LimitsSpec#maxConcurrentStreams()} streams.
    */
-  public static HttpServerOptions serverOptions(HostPort bind, int maxMessageBytes, LimitsSpec limits) {
-    return new HttpServerOptions().setHost(bind.host()).setPort(bind.port())
+  public static HttpServerOptions serverOptions(
+      HostPort bind, int maxMessageBytes, LimitsSpec limits) {
+    return new HttpServerOptions()
+        .setHost(bind.host())
+        .setPort(bind.port())
         .setHttp2ClearTextEnabled(true)
         .setMaxWebSocketFrameSize(maxMessageBytes * 2)
         .setMaxWebSocketMessageSize(maxMessageBytes * 2)
-        .setMaxInitialLineLength(4096).setMaxHeaderSize(16384)
-        .setIdleTimeout(limits.idleTimeoutMs()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
-        .setInitialSettings(new io.vertx.core.http.Http2Settings()
-            .setMaxConcurrentStreams(limits.maxConcurrentStreams()));
+        .setMaxInitialLineLength(4096)
+        .setMaxHeaderSize(16384)
+        .setIdleTimeout(limits.idleTimeoutMs())
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setInitialSettings(
+            new io.vertx.core.http.Http2Settings()
+                .setMaxConcurrentStreams(limits.maxConcurrentStreams()));
   }
 
   /**
-   * The edge's HTTP server: {@link #serverOptions} and at most
-   * {@link LimitsSpec#maxConnectionsPerAddress()} open connections per remote address
-   * ({@link dev.fleetvault.gateway.http.ConnectionLimit}).
+   * The edge's HTTP server: {@link #serverOptions} and at most {@link
+   * LimitsSpec#maxConnectionsPerAddress()} open connections per remote address ({@link
+   * dev.fleetvault.gateway.http.ConnectionLimit}).
    */
-  public static io.vertx.core.http.HttpServer createServer(io.vertx.core.Vertx vertx, HostPort bind,
-      int maxMessageBytes, LimitsSpec limits) {
+  public static io.vertx.core.http.HttpServer createServer(
+      io.vertx.core.Vertx vertx, HostPort bind, int maxMessageBytes, LimitsSpec limits) {
     return new dev.fleetvault.gateway.http.ConnectionLimit(limits.maxConnectionsPerAddress())
         .guard(vertx.createHttpServer(serverOptions(bind, maxMessageBytes, limits)));
   }

@@ -10,20 +10,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the validation bundle (a signed {@code BundleEnvelope}, canonical JSON, as published by
- * the operator) from a file, on every answer, re-read when the file changes. The client
- * verifies it; the node only carries it. A missing or oversized file serves nothing and is
- * logged once per change.
+ * the operator) from a file, on every answer, re-read when the file changes. The client verifies
+ * it; the node only carries it. A missing or oversized file serves nothing and is logged once per
+ * change.
  */
 public final class FileBundleSource implements BundleSource {
   /** The largest bundle carried (protocol WireLimits.MAX_VALIDATION_BUNDLE). */
   public static final int MAX_BYTES = dev.fleetvault.protocol.wire.WireLimits.MAX_VALIDATION_BUNDLE;
+
   private static final Logger LOG = LoggerFactory.getLogger(FileBundleSource.class);
   private final Path file;
   private FileTime seen;
   private long seenSize = -1;
   private ByteString bytes = ByteString.EMPTY;
 
-  /** @param file the envelope file */
+  /**
+   * @param file the envelope file
+   */
   public FileBundleSource(Path file) {
     this.file = file;
   }
@@ -37,8 +40,8 @@ public final class FileBundleSource implements BundleSource {
         seen = t;
         seenSize = size;
         if (size > MAX_BYTES) {
-          LOG.error("validation bundle {} is {} bytes, more than {}; not served", file, size,
-              MAX_BYTES);
+          LOG.error(
+              "validation bundle {} is {} bytes, more than {}; not served", file, size, MAX_BYTES);
           bytes = ByteString.EMPTY;
         } else {
           bytes = ByteString.copyFrom(Files.readAllBytes(file));

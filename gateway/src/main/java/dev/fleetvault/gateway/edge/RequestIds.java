@@ -8,15 +8,16 @@ import org.slf4j.MDC;
 
 /**
  * Request ids for logs: every client request gets one ({@link #next()}), and the edge runs each of
- * the request's handlers with it in the SLF4J MDC under {@value #MDC_KEY} ({@link #run},
- * {@link #wrap}), restoring what was there after, so log lines of one request can be found
- * together even though a Vert.x event loop interleaves many requests. An id is a per-process
- * random prefix and a counter: it identifies a request in this node's logs and says nothing
- * about the user, the token or the payload.
+ * the request's handlers with it in the SLF4J MDC under {@value #MDC_KEY} ({@link #run}, {@link
+ * #wrap}), restoring what was there after, so log lines of one request can be found together even
+ * though a Vert.x event loop interleaves many requests. An id is a per-process random prefix and a
+ * counter: it identifies a request in this node's logs and says nothing about the user, the token
+ * or the payload.
  */
 public final class RequestIds {
   /** The MDC key ({@code %X{request_id}} in a logback pattern; a field of the JSON log format). */
   public static final String MDC_KEY = "request_id";
+
   private static final String PREFIX;
   private static final AtomicLong SEQ = new AtomicLong();
 

@@ -18,17 +18,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the fleet's validation bundle as the independent signer hands it out: the envelope
- * {@code GET {signer}/namespaces/fleetvault.fleet_keys.v1/envelope?from=<knownTreeSize>}
- * (latest bundle, inclusion proof against the latest checkpoint, consistency proof from the
- * client's last tree size), carried verbatim. The node does not verify it (the client does);
- * it only checks that the bytes parse as an envelope whose consistency base is the size asked.
+ * Serves the fleet's validation bundle as the independent signer hands it out: the envelope {@code
+ * GET {signer}/namespaces/fleetvault.fleet_keys.v1/envelope?from=<knownTreeSize>} (latest bundle,
+ * inclusion proof against the latest checkpoint, consistency proof from the client's last tree
+ * size), carried verbatim. The node does not verify it (the client does); it only checks that the
+ * bytes parse as an envelope whose consistency base is the size asked.
  *
- * <p><b>Guarantees.</b> {@link #bundleFor(long, long)} blocks (JDK HttpClient, bounded by
- * {@code timeout}): call it off the event loop; {@link #bundleFor(long)} never blocks. Envelopes are cached per tree size until the signer's {@code /checkpoint}
- * changes (polled at most every {@code refresh}). When the signer is unreachable, refuses, or
- * the client's size is beyond the log (the signer answers 400), nothing is served: the client
- * then refuses to seal (never an envelope from another base, which would hide a rollback).
+ * <p><b>Guarantees.</b> {@link #bundleFor(long, long)} blocks (JDK HttpClient, bounded by {@code
+ * timeout}): call it off the event loop; {@link #bundleFor(long)} never blocks. Envelopes are
+ * cached per tree size until the signer's {@code /checkpoint} changes (polled at most every {@code
+ * refresh}). When the signer is unreachable, refuses, or the client's size is beyond the log (the
+ * signer answers 400), nothing is served: the client then refuses to seal (never an envelope from
+ * another base, which would hide a rollback).
  */
 public final class SignerBundleSource implements BundleSource {
   private static final Logger LOG = LoggerFactory.getLogger(SignerBundleSource.class);
@@ -37,18 +38,20 @@ public final class SignerBundleSource implements BundleSource {
   private final Duration timeout;
   private final long refreshNanos;
   private final HttpClient http;
-  private final Map<Long, ByteString> cache = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, ByteString> eldest) {
-      return size() > MAX_CACHED;
-    }
-  };
-  private final Map<ByteString, long[]> facts = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<ByteString, long[]> eldest) {
-      return size() > MAX_CACHED;
-    }
-  };
+  private final Map<Long, ByteString> cache =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, ByteString> eldest) {
+          return size() > MAX_CACHED;
+        }
+      };
+  private final Map<ByteString, long[]> facts =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteString, long[]> eldest) {
+          return size() > MAX_CACHED;
+        }
+      };
   private byte[] checkpoint;
   private long checkedAt;
   private boolean failing;
@@ -80,8 +83,8 @@ public final class SignerBundleSource implements BundleSource {
 
   /**
    * Without a tree size (callers that cannot block and know no size): the last envelope fetched
-   * from tree size 0, without any I/O or locking; empty until one was fetched. The edge's
-   * answers use {@link #bundleFor(long, long)} (off the event loop) instead.
+   * from tree size 0, without any I/O or locking; empty until one was fetched. The edge's answers
+   * use {@link #bundleFor(long, long)} (off the event loop) instead.
    */
   @Override
   public ByteString bundleFor(long knownEpoch) {
@@ -107,8 +110,10 @@ public final class SignerBundleSource implements BundleSource {
       try {
         BundleEnvelope env = BundleEnvelope.parse(envelope.toByteArray());
         long epoch = FleetArtifact.parse(env.bundle().artifact()).epoch();
-        long size = dev.fleetvault.bundles.tlog.Checkpoint.fromNoteText(
-            dev.fleetvault.bundles.tlog.SignedNote.parse(env.bundle().checkpoint()).text()).treeSize();
+        long size =
+            dev.fleetvault.bundles.tlog.Checkpoint.fromNoteText(
+                    dev.fleetvault.bundles.tlog.SignedNote.parse(env.bundle().checkpoint()).text())
+                .treeSize();
         facts = new long[] {epoch, size};
       } catch (RuntimeException e) {
         return false;
@@ -131,23 +136,30 @@ public final class SignerBundleSource implements BundleSource {
       if (cached != null) {
         return cached;
       }
-      HttpResponse<byte[]> r = get("/namespaces/" + FleetArtifact.NAMESPACE
-          + "/envelope?from=" + knownTreeSize);
+      HttpResponse<byte[]> r =
+          get("/namespaces/" + FleetArtifact.NAMESPACE + "/envelope?from=" + knownTreeSize);
       if (r.statusCode() != 200) {
-        LOG.info("signer {} has no envelope from tree size {} (HTTP {})", base, knownTreeSize,
+        LOG.info(
+            "signer {} has no envelope from tree size {} (HTTP {})",
+            base,
+            knownTreeSize,
             r.statusCode());
         return ByteString.EMPTY;
       }
       byte[] body = r.body();
       if (body.length > WireLimits.MAX_VALIDATION_BUNDLE) {
-        LOG.error("signer envelope is {} bytes, more than {}; not served", body.length,
+        LOG.error(
+            "signer envelope is {} bytes, more than {}; not served",
+            body.length,
             WireLimits.MAX_VALIDATION_BUNDLE);
         return ByteString.EMPTY;
       }
       BundleEnvelope env = BundleEnvelope.parse(body);
       if (env.consistencyFrom() != knownTreeSize) {
-        LOG.error("signer answered an envelope from {} for from={}; not served",
-            env.consistencyFrom(), knownTreeSize);
+        LOG.error(
+            "signer answered an envelope from {} for from={}; not served",
+            env.consistencyFrom(),
+            knownTreeSize);
         return ByteString.EMPTY;
       }
       ByteString bytes = ByteString.copyFrom(body);
@@ -195,8 +207,9 @@ public final class SignerBundleSource implements BundleSource {
   }
 
   private HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET()
-        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
   }
 
   @Override

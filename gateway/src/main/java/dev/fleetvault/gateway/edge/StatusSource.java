@@ -14,7 +14,10 @@ public interface StatusSource {
     return status(knownBundleEpoch);
   }
 
-  /** Whether this node can serve ({@code /readyz}, gRPC {@code grpc.health.v1.Health/Check}); true unless overridden. */
+  /**
+   * Whether this node can serve ({@code /readyz}, gRPC {@code grpc.health.v1.Health/Check}); true
+   * unless overridden.
+   */
   default Future<Boolean> ready() {
     return Future.succeededFuture(true);
   }

@@ -11,7 +11,9 @@ import java.util.Objects;
 public final class SwitchableBundleSource implements BundleSource {
   private volatile BundleSource delegate;
 
-  /** @param initial the source used until {@link #set(BundleSource)} */
+  /**
+   * @param initial the source used until {@link #set(BundleSource)}
+   */
   public SwitchableBundleSource(BundleSource initial) {
     this.delegate = Objects.requireNonNull(initial, "initial");
   }

@@ -28,57 +28,146 @@ import java.util.function.Function;
 
 /**
  * The fan-out methods of the client-facing {@code Vault} service (all but {@code Status}),
- * described once so that gRPC and WebSocket share one implementation: how to parse the
- * request, read its common fields, build the response, and which {@code Member} rpc and
- * {@link Phase} it forwards to.
+ * described once so that gRPC and WebSocket share one implementation: how to parse the request,
+ * read its common fields, build the response, and which {@code Member} rpc and {@link Phase} it
+ * forwards to.
  */
 public enum VaultMethod {
   /** Register, round 1. */
-  REGISTER1("Register1", Phase.PHASE_REGISTER1, Register1Request.parser(), MemberGrpcClient.Register1,
-      m -> view(((Register1Request) m).getVersion(), ((Register1Request) m).getSuite(),
-          ((Register1Request) m).getUserId(), ((Register1Request) m).getRequestsList(),
-          ((Register1Request) m).getKnownBundleEpoch(), ((Register1Request) m).getKnownTreeSize()),
-      (r, b) -> Register1Response.newBuilder().setVersion(1).setSuite(1).addAllResults(r)
-          .setValidationBundle(b).build()),
+  REGISTER1(
+      "Register1",
+      Phase.PHASE_REGISTER1,
+      Register1Request.parser(),
+      MemberGrpcClient.Register1,
+      m ->
+          view(
+              ((Register1Request) m).getVersion(),
+              ((Register1Request) m).getSuite(),
+              ((Register1Request) m).getUserId(),
+              ((Register1Request) m).getRequestsList(),
+              ((Register1Request) m).getKnownBundleEpoch(),
+              ((Register1Request) m).getKnownTreeSize()),
+      (r, b) ->
+          Register1Response.newBuilder()
+              .setVersion(1)
+              .setSuite(1)
+              .addAllResults(r)
+              .setValidationBundle(b)
+              .build()),
   /** Register, round 2 (commits through consensus). */
-  REGISTER2("Register2", Phase.PHASE_REGISTER2, Register2Request.parser(), MemberGrpcClient.Register2,
-      m -> view(((Register2Request) m).getVersion(), ((Register2Request) m).getSuite(),
-          ((Register2Request) m).getUserId(), ((Register2Request) m).getRequestsList(),
-          ((Register2Request) m).getKnownBundleEpoch(), ((Register2Request) m).getKnownTreeSize()),
-      (r, b) -> Register2Response.newBuilder().setVersion(1).setSuite(1).addAllResults(r)
-          .setValidationBundle(b).build()),
+  REGISTER2(
+      "Register2",
+      Phase.PHASE_REGISTER2,
+      Register2Request.parser(),
+      MemberGrpcClient.Register2,
+      m ->
+          view(
+              ((Register2Request) m).getVersion(),
+              ((Register2Request) m).getSuite(),
+              ((Register2Request) m).getUserId(),
+              ((Register2Request) m).getRequestsList(),
+              ((Register2Request) m).getKnownBundleEpoch(),
+              ((Register2Request) m).getKnownTreeSize()),
+      (r, b) ->
+          Register2Response.newBuilder()
+              .setVersion(1)
+              .setSuite(1)
+              .addAllResults(r)
+              .setValidationBundle(b)
+              .build()),
   /** Recover, phase 0 (free). */
-  RECOVER0("Recover0", Phase.PHASE_RECOVER0, Recover0Request.parser(), MemberGrpcClient.Recover0,
-      m -> view(((Recover0Request) m).getVersion(), ((Recover0Request) m).getSuite(),
-          ((Recover0Request) m).getUserId(), ((Recover0Request) m).getRequestsList(),
-          ((Recover0Request) m).getKnownBundleEpoch(), ((Recover0Request) m).getKnownTreeSize()),
-      (r, b) -> Recover0Response.newBuilder().setVersion(1).setSuite(1).addAllResults(r)
-          .setValidationBundle(b).build()),
+  RECOVER0(
+      "Recover0",
+      Phase.PHASE_RECOVER0,
+      Recover0Request.parser(),
+      MemberGrpcClient.Recover0,
+      m ->
+          view(
+              ((Recover0Request) m).getVersion(),
+              ((Recover0Request) m).getSuite(),
+              ((Recover0Request) m).getUserId(),
+              ((Recover0Request) m).getRequestsList(),
+              ((Recover0Request) m).getKnownBundleEpoch(),
+              ((Recover0Request) m).getKnownTreeSize()),
+      (r, b) ->
+          Recover0Response.newBuilder()
+              .setVersion(1)
+              .setSuite(1)
+              .addAllResults(r)
+              .setValidationBundle(b)
+              .build()),
   /** Recover, phase 1 (the counted guess). */
-  RECOVER1("Recover1", Phase.PHASE_RECOVER1, Recover1Request.parser(), MemberGrpcClient.Recover1,
-      m -> view(((Recover1Request) m).getVersion(), ((Recover1Request) m).getSuite(),
-          ((Recover1Request) m).getUserId(), ((Recover1Request) m).getRequestsList(),
-          ((Recover1Request) m).getKnownBundleEpoch(), ((Recover1Request) m).getKnownTreeSize()),
-      (r, b) -> Recover1Response.newBuilder().setVersion(1).setSuite(1).addAllResults(r)
-          .setValidationBundle(b).build()),
+  RECOVER1(
+      "Recover1",
+      Phase.PHASE_RECOVER1,
+      Recover1Request.parser(),
+      MemberGrpcClient.Recover1,
+      m ->
+          view(
+              ((Recover1Request) m).getVersion(),
+              ((Recover1Request) m).getSuite(),
+              ((Recover1Request) m).getUserId(),
+              ((Recover1Request) m).getRequestsList(),
+              ((Recover1Request) m).getKnownBundleEpoch(),
+              ((Recover1Request) m).getKnownTreeSize()),
+      (r, b) ->
+          Recover1Response.newBuilder()
+              .setVersion(1)
+              .setSuite(1)
+              .addAllResults(r)
+              .setValidationBundle(b)
+              .build()),
   /** Recover, phase 2 (unlock tags). */
-  RECOVER2("Recover2", Phase.PHASE_RECOVER2, Recover2Request.parser(), MemberGrpcClient.Recover2,
-      m -> view(((Recover2Request) m).getVersion(), ((Recover2Request) m).getSuite(),
-          ((Recover2Request) m).getUserId(), ((Recover2Request) m).getRequestsList(),
-          ((Recover2Request) m).getKnownBundleEpoch(), ((Recover2Request) m).getKnownTreeSize()),
-      (r, b) -> Recover2Response.newBuilder().setVersion(1).setSuite(1).addAllResults(r)
-          .setValidationBundle(b).build()),
+  RECOVER2(
+      "Recover2",
+      Phase.PHASE_RECOVER2,
+      Recover2Request.parser(),
+      MemberGrpcClient.Recover2,
+      m ->
+          view(
+              ((Recover2Request) m).getVersion(),
+              ((Recover2Request) m).getSuite(),
+              ((Recover2Request) m).getUserId(),
+              ((Recover2Request) m).getRequestsList(),
+              ((Recover2Request) m).getKnownBundleEpoch(),
+              ((Recover2Request) m).getKnownTreeSize()),
+      (r, b) ->
+          Recover2Response.newBuilder()
+              .setVersion(1)
+              .setSuite(1)
+              .addAllResults(r)
+              .setValidationBundle(b)
+              .build()),
   /** Delete. */
-  DELETE("Delete", Phase.PHASE_DELETE, DeleteRequest.parser(), MemberGrpcClient.Delete,
-      m -> view(((DeleteRequest) m).getVersion(), ((DeleteRequest) m).getSuite(),
-          ((DeleteRequest) m).getUserId(), ((DeleteRequest) m).getRequestsList(),
-          ((DeleteRequest) m).getKnownBundleEpoch(), ((DeleteRequest) m).getKnownTreeSize()),
-      (r, b) -> DeleteResponse.newBuilder().setVersion(1).setSuite(1).addAllResults(r)
-          .setValidationBundle(b).build());
+  DELETE(
+      "Delete",
+      Phase.PHASE_DELETE,
+      DeleteRequest.parser(),
+      MemberGrpcClient.Delete,
+      m ->
+          view(
+              ((DeleteRequest) m).getVersion(),
+              ((DeleteRequest) m).getSuite(),
+              ((DeleteRequest) m).getUserId(),
+              ((DeleteRequest) m).getRequestsList(),
+              ((DeleteRequest) m).getKnownBundleEpoch(),
+              ((DeleteRequest) m).getKnownTreeSize()),
+      (r, b) ->
+          DeleteResponse.newBuilder()
+              .setVersion(1)
+              .setSuite(1)
+              .addAllResults(r)
+              .setValidationBundle(b)
+              .build());
 
   /** The common fields of every fan-out request. */
-  public record RequestView(int version, int suite, ByteString userId,
-      List<SealedRequest> requests, long knownBundleEpoch, long knownTreeSize) {}
+  public record RequestView(
+      int version,
+      int suite,
+      ByteString userId,
+      List<SealedRequest> requests,
+      long knownBundleEpoch,
+      long knownTreeSize) {}
 
   private final String rpcName;
   private final Phase phase;
@@ -87,8 +176,12 @@ public enum VaultMethod {
   private final Function<Message, RequestView> view;
   private final BiFunction<List<MemberResult>, ByteString, Message> response;
 
-  VaultMethod(String rpcName, Phase phase, Parser<? extends Message> parser,
-      ServiceMethod<MemberResponse, MemberRequest> memberRpc, Function<Message, RequestView> view,
+  VaultMethod(
+      String rpcName,
+      Phase phase,
+      Parser<? extends Message> parser,
+      ServiceMethod<MemberResponse, MemberRequest> memberRpc,
+      Function<Message, RequestView> view,
       BiFunction<List<MemberResult>, ByteString, Message> response) {
     this.rpcName = rpcName;
     this.phase = phase;
@@ -98,8 +191,13 @@ public enum VaultMethod {
     this.response = response;
   }
 
-  private static RequestView view(int version, int suite, ByteString user,
-      List<SealedRequest> requests, long epoch, long treeSize) {
+  private static RequestView view(
+      int version,
+      int suite,
+      ByteString user,
+      List<SealedRequest> requests,
+      long epoch,
+      long treeSize) {
     return new RequestView(version, suite, user, requests, epoch, treeSize);
   }
 

@@ -4,13 +4,17 @@ import dev.fleetvault.protocol.wire.ErrorCodes;
 import io.vertx.grpc.common.GrpcStatus;
 
 /**
- * Every error a node reports: the node's view of common.proto's {@code ErrorCode}, with the
- * one mapping to wire names (the gRPC trailer {@code fleetvault-error}) and gRPC statuses in
- * {@link ErrorCodes}; WebSocket error frames carry {@link #proto()}. Codes never change meaning; new ones may be added. "Wrong PIN", "no guesses" and "not
- * registered" are not errors: they are results inside the answers.
+ * Every error a node reports: the node's view of common.proto's {@code ErrorCode}, with the one
+ * mapping to wire names (the gRPC trailer {@code fleetvault-error}) and gRPC statuses in {@link
+ * ErrorCodes}; WebSocket error frames carry {@link #proto()}. Codes never change meaning; new ones
+ * may be added. "Wrong PIN", "no guesses" and "not registered" are not errors: they are results
+ * inside the answers.
  */
 public enum ErrorCode {
-  /** Missing, malformed, unknown-issuer, badly signed, expired, wrong-audience or too long-lived token. */
+  /**
+   * Missing, malformed, unknown-issuer, badly signed, expired, wrong-audience or too long-lived
+   * token.
+   */
   UNAUTHENTICATED(dev.fleetvault.protocol.wire.ErrorCode.ERROR_CODE_UNAUTHENTICATED),
   /** The token is valid but does not allow this request. */
   PERMISSION_DENIED(dev.fleetvault.protocol.wire.ErrorCode.ERROR_CODE_PERMISSION_DENIED),

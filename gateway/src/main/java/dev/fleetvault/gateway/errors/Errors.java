@@ -8,13 +8,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that turns failures into what the caller sees: gRPC status + trailer
- * {@code fleetvault-error}, or a WebSocket error frame. Unknown failures become
- * {@link ErrorCode#INTERNAL} with a generic message; their detail goes to the log only.
+ * The one place that turns failures into what the caller sees: gRPC status + trailer {@code
+ * fleetvault-error}, or a WebSocket error frame. Unknown failures become {@link ErrorCode#INTERNAL}
+ * with a generic message; their detail goes to the log only.
  */
 public final class Errors {
   /** The gRPC trailer (and, for trailers-only error responses, header) carrying the stable code. */
   public static final String TRAILER = dev.fleetvault.protocol.wire.ErrorCodes.TRAILER;
+
   private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
 
   private Errors() {}
@@ -22,7 +23,8 @@ public final class Errors {
   /** Classifies any failure. */
   public static FleetvaultException classify(Throwable t) {
     Throwable c = t;
-    while ((c instanceof CompletionException || c instanceof java.util.concurrent.ExecutionException)
+    while ((c instanceof CompletionException
+            || c instanceof java.util.concurrent.ExecutionException)
         && c.getCause() != null) {
       c = c.getCause();
     }
@@ -32,13 +34,15 @@ public final class Errors {
     if (c instanceof dev.fleetvault.protocol.wire.WireFormatException) {
       return wire((dev.fleetvault.protocol.wire.WireFormatException) c);
     }
-    if (c instanceof java.net.ConnectException || c instanceof java.nio.channels.ClosedChannelException
+    if (c instanceof java.net.ConnectException
+        || c instanceof java.nio.channels.ClosedChannelException
         || c instanceof io.vertx.core.http.HttpClosedException
         || c instanceof io.vertx.core.http.StreamResetException) {
       return new FleetvaultException(ErrorCode.NOT_READY, "member unreachable");
     }
-    if (c instanceof TimeoutException || c instanceof io.vertx.core.VertxException
-        && String.valueOf(c.getMessage()).contains("imeout")) {
+    if (c instanceof TimeoutException
+        || c instanceof io.vertx.core.VertxException
+            && String.valueOf(c.getMessage()).contains("imeout")) {
       return new FleetvaultException(ErrorCode.TIMEOUT, "timed out; safe to retry");
     }
     LOG.warn("internal error mapped to 'internal'", c);
@@ -50,12 +54,13 @@ public final class Errors {
     ErrorCode code = ErrorCode.of(dev.fleetvault.protocol.wire.ErrorCodes.of(e));
     switch (code) {
       case UNSUPPORTED_VERSION:
-        return new FleetvaultException(code, "this node speaks version 1, suite 1, frame version 1");
+        return new FleetvaultException(
+            code, "this node speaks version 1, suite 1, frame version 1");
       case TOO_LARGE:
         return new FleetvaultException(code, "message too large");
       default:
-        return new FleetvaultException(code,
-            "malformed request (" + e.reason().name().toLowerCase() + ")");
+        return new FleetvaultException(
+            code, "malformed request (" + e.reason().name().toLowerCase() + ")");
     }
   }
 
@@ -75,8 +80,10 @@ public final class Errors {
   public static dev.fleetvault.protocol.wire.WsError wsError(Throwable t) {
     FleetvaultException e = classify(t);
     String m = e.getMessage() == null ? "" : e.getMessage();
-    return dev.fleetvault.protocol.wire.WsError.newBuilder().setCode(e.code().proto())
-        .setMessage(m.length() > 200 ? m.substring(0, 200) : m).build();
+    return dev.fleetvault.protocol.wire.WsError.newBuilder()
+        .setCode(e.code().proto())
+        .setMessage(m.length() > 200 ? m.substring(0, 200) : m)
+        .build();
   }
 
   /** Maps a gRPC status received from a peer back to a code (for fan-out results). */

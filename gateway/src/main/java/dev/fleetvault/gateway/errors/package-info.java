@@ -1,5 +1,5 @@
 /**
- * Stable error codes and the single mapping from outcomes to gRPC status and WebSocket
- * error frames.
+ * Stable error codes and the single mapping from outcomes to gRPC status and WebSocket error
+ * frames.
  */
 package dev.fleetvault.gateway.errors;

@@ -9,13 +9,15 @@ import java.util.Optional;
 
 /**
  * DEVELOPMENT: peers from the development fleet directory ({@code data_root/fleet/members}),
- * waiting for each member's node to publish. Whoever can write that directory can swap a
- * member's keys: only for {@code development: true} fleets on one machine.
+ * waiting for each member's node to publish. Whoever can write that directory can swap a member's
+ * keys: only for {@code development: true} fleets on one machine.
  */
 public final class DirectoryPeerKeys implements PeerKeys {
   private final FleetDirectory dir;
 
-  /** @param dir the development fleet directory */
+  /**
+   * @param dir the development fleet directory
+   */
   public DirectoryPeerKeys(FleetDirectory dir) {
     this.dir = dir;
   }
@@ -28,8 +30,11 @@ public final class DirectoryPeerKeys implements PeerKeys {
       Optional<FleetDirectory.Entry> e = dir.read(m.id());
       while (e.isEmpty()) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("member " + m.id() + " never published its keys to "
-              + "the development fleet directory (is its node running?)");
+          throw new IllegalStateException(
+              "member "
+                  + m.id()
+                  + " never published its keys to "
+                  + "the development fleet directory (is its node running?)");
         }
         Thread.sleep(100);
         e = dir.read(m.id());

@@ -7,12 +7,16 @@ package dev.fleetvault.gateway.fleet;
 public final class FleetBundleException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** @param message what failed */
+  /**
+   * @param message what failed
+   */
   public FleetBundleException(String message) {
     super(message);
   }
 
-  /** @param message what failed @param cause the underlying error */
+  /**
+   * @param message what failed @param cause the underlying error
+   */
   public FleetBundleException(String message, Throwable cause) {
     super(message, cause);
   }

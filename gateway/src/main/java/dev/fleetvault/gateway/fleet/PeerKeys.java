@@ -24,13 +24,15 @@ public interface PeerKeys {
    * @param tlsCertificate the certificate the member must present on the peer and quorum ports
    *     (absent in development)
    */
-  record Peer(String id, PublicKey signingPublic, byte[] hpkePublic,
+  record Peer(
+      String id,
+      PublicKey signingPublic,
+      byte[] hpkePublic,
       Optional<X509Certificate> tlsCertificate) {}
 
   /**
-   * The keys of {@code members}, in that order; blocks up to {@code timeout} where the source
-   * fills in over time (the development directory). Fails naming the member whose keys are
-   * missing.
+   * The keys of {@code members}, in that order; blocks up to {@code timeout} where the source fills
+   * in over time (the development directory). Fails naming the member whose keys are missing.
    */
   List<Peer> peers(List<MemberSpec> members, Duration timeout) throws Exception;
 }

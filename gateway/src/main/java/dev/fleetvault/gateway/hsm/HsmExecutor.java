@@ -16,14 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every blocking HSM driver call on a named Vert.x worker pool sized to the driver's
- * session pool, so the event loop never blocks.
+ * Runs every blocking HSM driver call on a named Vert.x worker pool sized to the driver's session
+ * pool, so the event loop never blocks.
  *
- * <p>Guarantees: at most {@code workers + queue} calls are admitted at once; one more fails at
- * once with {@link ErrorCode#HSM_BUSY} (RESOURCE_EXHAUSTED) instead of waiting. A call not
- * finished within {@code timeoutMs} fails with {@link ErrorCode#TIMEOUT} (the worker finishes
- * it in the background and its result is dropped). Driver exceptions are mapped to stable codes;
- * their details are logged, never returned. Latency is recorded as {@code fleetvault.hsm.calls}.
+ * <p>Guarantees: at most {@code workers + queue} calls are admitted at once; one more fails at once
+ * with {@link ErrorCode#HSM_BUSY} (RESOURCE_EXHAUSTED) instead of waiting. A call not finished
+ * within {@code timeoutMs} fails with {@link ErrorCode#TIMEOUT} (the worker finishes it in the
+ * background and its result is dropped). Driver exceptions are mapped to stable codes; their
+ * details are logged, never returned. Latency is recorded as {@code fleetvault.hsm.calls}.
  */
 public final class HsmExecutor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HsmExecutor.class);
@@ -33,8 +33,12 @@ public final class HsmExecutor implements AutoCloseable {
   private final int admitted;
   private final long timeoutMs;
   private final AtomicInteger inFlight = new AtomicInteger();
-  /** False from a call that found the device unavailable, broken or silent until the next success. */
+
+  /**
+   * False from a call that found the device unavailable, broken or silent until the next success.
+   */
   private volatile boolean healthy = true;
+
   private final MeterRegistry registry;
   private final String name;
 
@@ -47,31 +51,43 @@ public final class HsmExecutor implements AutoCloseable {
    * @param timeoutMs per-call timeout
    * @param registry where latency goes
    */
-  public HsmExecutor(Vertx vertx, String name, HsmDriver driver, int workers, int queue,
-      long timeoutMs, MeterRegistry registry) {
+  public HsmExecutor(
+      Vertx vertx,
+      String name,
+      HsmDriver driver,
+      int workers,
+      int queue,
+      long timeoutMs,
+      MeterRegistry registry) {
     int size = workers > 0 ? workers : Math.max(1, driver.maxConcurrentSessions());
     this.vertx = vertx;
     this.name = name;
     this.driver = driver;
-    this.executor = vertx.createSharedWorkerExecutor(name, size, Math.max(timeoutMs * 4, 60_000),
-        TimeUnit.MILLISECONDS);
+    this.executor =
+        vertx.createSharedWorkerExecutor(
+            name, size, Math.max(timeoutMs * 4, 60_000), TimeUnit.MILLISECONDS);
     this.admitted = size + queue;
     this.timeoutMs = timeoutMs;
     this.registry = registry;
-    io.micrometer.core.instrument.Gauge.builder("fleetvault.hsm.pool.in.flight", inFlight, AtomicInteger::get)
-        .description("HSM calls running or queued").register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            "fleetvault.hsm.pool.in.flight", inFlight, AtomicInteger::get)
+        .description("HSM calls running or queued")
+        .register(registry);
     io.micrometer.core.instrument.Gauge.builder("fleetvault.hsm.pool.workers", () -> size)
-        .description("HSM worker threads").register(registry);
+        .description("HSM worker threads")
+        .register(registry);
     io.micrometer.core.instrument.Gauge.builder("fleetvault.hsm.pool.capacity", () -> admitted)
-        .description("HSM calls admitted at once (workers + queue); more are refused busy").register(registry);
+        .description("HSM calls admitted at once (workers + queue); more are refused busy")
+        .register(registry);
     io.micrometer.core.instrument.Gauge.builder("fleetvault.hsm.healthy", () -> healthy ? 1 : 0)
-        .description("0 after a call found the HSM unavailable, failing or silent, until one succeeds")
+        .description(
+            "0 after a call found the HSM unavailable, failing or silent, until one succeeds")
         .register(registry);
   }
 
   /**
-   * Whether the HSM answered the last call that reached it: false after a timeout or an
-   * UNAVAILABLE / DEVICE_ERROR / CLOSED failure, true again after the next success.
+   * Whether the HSM answered the last call that reached it: false after a timeout or an UNAVAILABLE
+   * / DEVICE_ERROR / CLOSED failure, true again after the next success.
    */
   public boolean healthy() {
     return healthy;
@@ -87,31 +103,40 @@ public final class HsmExecutor implements AutoCloseable {
     if (inFlight.incrementAndGet() > admitted) {
       inFlight.decrementAndGet();
       count(op, "busy");
-      return Future.failedFuture(new FleetvaultException(ErrorCode.HSM_BUSY,
-          "the HSM queue is full; retry later"));
+      return Future.failedFuture(
+          new FleetvaultException(ErrorCode.HSM_BUSY, "the HSM queue is full; retry later"));
     }
     Promise<T> promise = Promise.promise();
     long start = System.nanoTime();
-    long timer = vertx.setTimer(timeoutMs, id -> {
-      if (promise.tryFail(new FleetvaultException(ErrorCode.TIMEOUT,
-          "the HSM did not answer in time; safe to retry"))) {
-        healthy = false;
-        LOG.warn("{}: HSM call '{}' timed out after {} ms", name, op, timeoutMs);
-      }
-    });
-    executor.<T>executeBlocking(() -> call.apply(driver), false).onComplete(ar -> {
-      inFlight.decrementAndGet();
-      vertx.cancelTimer(timer);
-      Timer.builder("fleetvault.hsm.calls").tag("op", op)
-          .tag("outcome", ar.succeeded() ? "ok" : "error").register(registry)
-          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-      if (ar.succeeded()) {
-        healthy = true;
-        promise.tryComplete(ar.result());
-      } else {
-        promise.tryFail(map(op, ar.cause()));
-      }
-    });
+    long timer =
+        vertx.setTimer(
+            timeoutMs,
+            id -> {
+              if (promise.tryFail(
+                  new FleetvaultException(
+                      ErrorCode.TIMEOUT, "the HSM did not answer in time; safe to retry"))) {
+                healthy = false;
+                LOG.warn("{}: HSM call '{}' timed out after {} ms", name, op, timeoutMs);
+              }
+            });
+    executor
+        .<T>executeBlocking(() -> call.apply(driver), false)
+        .onComplete(
+            ar -> {
+              inFlight.decrementAndGet();
+              vertx.cancelTimer(timer);
+              Timer.builder("fleetvault.hsm.calls")
+                  .tag("op", op)
+                  .tag("outcome", ar.succeeded() ? "ok" : "error")
+                  .register(registry)
+                  .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+              if (ar.succeeded()) {
+                healthy = true;
+                promise.tryComplete(ar.result());
+              } else {
+                promise.tryFail(map(op, ar.cause()));
+              }
+            });
     return promise.future();
   }
 
@@ -125,7 +150,8 @@ public final class HsmExecutor implements AutoCloseable {
     }
     if (t instanceof HsmException) {
       HsmException e = (HsmException) t;
-      if (e.kind() == HsmException.Kind.UNAVAILABLE || e.kind() == HsmException.Kind.DEVICE_ERROR
+      if (e.kind() == HsmException.Kind.UNAVAILABLE
+          || e.kind() == HsmException.Kind.DEVICE_ERROR
           || e.kind() == HsmException.Kind.CLOSED) {
         healthy = false;
       }
@@ -134,12 +160,18 @@ public final class HsmExecutor implements AutoCloseable {
           return new FleetvaultException(ErrorCode.HSM_BUSY, "the HSM is busy; retry later");
         case UNAVAILABLE:
           LOG.warn("{}: HSM unavailable during '{}': {}", name, op, e.getMessage());
-          return new FleetvaultException(ErrorCode.TIMEOUT, "the HSM is unavailable; safe to retry");
+          return new FleetvaultException(
+              ErrorCode.TIMEOUT, "the HSM is unavailable; safe to retry");
         case INVALID_INPUT:
           return new FleetvaultException(ErrorCode.BAD_REQUEST, "invalid input (" + op + ")");
         default:
-          LOG.error("{}: HSM call '{}' failed: kind {} vendor {}", name, op, e.kind(),
-              e.vendorName().orElse("-"), e);
+          LOG.error(
+              "{}: HSM call '{}' failed: kind {} vendor {}",
+              name,
+              op,
+              e.kind(),
+              e.vendorName().orElse("-"),
+              e);
           return new FleetvaultException(ErrorCode.INTERNAL, "HSM error");
       }
     }

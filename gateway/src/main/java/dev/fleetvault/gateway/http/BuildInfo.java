@@ -6,11 +6,11 @@ import java.util.Properties;
 
 /**
  * The version and commit this build was made from, read from {@code fleetvault-build.properties}
- * (filled in by Maven: {@code project.version} and {@code -Dfleetvault.commit=<hash>}, else
- * {@code unknown}). Never fails: a missing or unfilled file gives {@code unknown}.
+ * (filled in by Maven: {@code project.version} and {@code -Dfleetvault.commit=<hash>}, else {@code
+ * unknown}). Never fails: a missing or unfilled file gives {@code unknown}.
  *
  * @param version the project version
- * @param commit  the source commit, or {@code unknown}
+ * @param commit the source commit, or {@code unknown}
  */
 public record BuildInfo(String version, String commit) {
 
@@ -28,6 +28,8 @@ public record BuildInfo(String version, String commit) {
   }
 
   private static String clean(String v) {
-    return v == null || v.isBlank() || v.startsWith("${") || !v.matches("[A-Za-z0-9._+-]{1,64}") ? "unknown" : v;
+    return v == null || v.isBlank() || v.startsWith("${") || !v.matches("[A-Za-z0-9._+-]{1,64}")
+        ? "unknown"
+        : v;
   }
 }

@@ -6,39 +6,45 @@ import org.jgroups.logging.LogFactory;
 import org.jgroups.logging.Slf4jLogImpl;
 
 /**
- * JGroups and jgroups-raft logging through SLF4J, formatting a message only when its level is enabled.
+ * JGroups and jgroups-raft logging through SLF4J, formatting a message only when its level is
+ * enabled.
  *
- * <p>JGroups' own {@link Slf4jLogImpl} runs {@code String.format} on every {@code trace/debug(format, args)}
- * call before SLF4J drops it, and jgroups-raft calls {@code log.trace("%s: received %s", ...)} for every
- * Raft message without a level guard: under load that formatting (and the {@code toString} of every
- * AppendEntries request and response) cost the node more CPU than the ledger's own work. This factory
- * hands JGroups the same SLF4J loggers with the level checked first; the output, when a level is enabled,
- * is unchanged.
+ * <p>JGroups' own {@link Slf4jLogImpl} runs {@code String.format} on every {@code
+ * trace/debug(format, args)} call before SLF4J drops it, and jgroups-raft calls {@code
+ * log.trace("%s: received %s", ...)} for every Raft message without a level guard: under load that
+ * formatting (and the {@code toString} of every AppendEntries request and response) cost the node
+ * more CPU than the ledger's own work. This factory hands JGroups the same SLF4J loggers with the
+ * level checked first; the output, when a level is enabled, is unchanged.
  *
  * <h2>Guarantees</h2>
- * {@link #install()} is idempotent and keeps a factory someone else installed. Loggers JGroups created
- * before it (protocols of channels already built) keep JGroups' default.
+ *
+ * {@link #install()} is idempotent and keeps a factory someone else installed. Loggers JGroups
+ * created before it (protocols of channels already built) keep JGroups' default.
  */
 public final class JGroupsLogs {
-  private JGroupsLogs() {
-  }
+  private JGroupsLogs() {}
 
-  /** Installs the level-checking factory unless SLF4J is absent or another custom factory is set. */
+  /**
+   * Installs the level-checking factory unless SLF4J is absent or another custom factory is set.
+   */
   public static synchronized void install() {
-    if (LogFactory.getCustomLogFactory() != null || !LogFactory.IS_SLF4J_AVAILABLE || LogFactory.useJdkLogger()) {
+    if (LogFactory.getCustomLogFactory() != null
+        || !LogFactory.IS_SLF4J_AVAILABLE
+        || LogFactory.useJdkLogger()) {
       return;
     }
-    LogFactory.setCustomLogFactory(new CustomLogFactory() {
-      @Override
-      public Log getLog(Class<?> clazz) {
-        return new Checked(clazz.getName());
-      }
+    LogFactory.setCustomLogFactory(
+        new CustomLogFactory() {
+          @Override
+          public Log getLog(Class<?> clazz) {
+            return new Checked(clazz.getName());
+          }
 
-      @Override
-      public Log getLog(String category) {
-        return new Checked(category);
-      }
-    });
+          @Override
+          public Log getLog(String category) {
+            return new Checked(category);
+          }
+        });
   }
 
   /** {@link Slf4jLogImpl} whose formatting calls check the level before formatting. */

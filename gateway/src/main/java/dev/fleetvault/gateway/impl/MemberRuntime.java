@@ -33,12 +33,14 @@ import org.slf4j.LoggerFactory;
 /**
  * What the member role needs beyond the transports: takes every member's public keys from its
  * {@link dev.fleetvault.gateway.fleet.PeerKeys} (the verified fleet artifact in production; the
- * development fleet directory, waiting for each node to publish, in development), starts this node's quorum participant (ledger +
- * record store) with the members' HSM command keys, builds the member service whose ledger
- * commands are signed by this member's HSM key, and answers status and readiness.
+ * development fleet directory, waiting for each node to publish, in development), starts this
+ * node's quorum participant (ledger + record store) with the members' HSM command keys, builds the
+ * member service whose ledger commands are signed by this member's HSM key, and answers status and
+ * readiness.
  */
 public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSource {
   private static final Logger LOG = LoggerFactory.getLogger(MemberRuntime.class);
+
   /** How long a node waits for the other members' public keys and a quorum on start. */
   public static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
@@ -60,8 +62,16 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
       dev.fleetvault.gateway.edge.BundleSource.NONE;
 
   /** Wires the parts; nothing starts until {@link #start()}. */
-  public MemberRuntime(Vertx vertx, NodeConfig config, NodeSpec spec, MemberSpec member, int index,
-      HsmExecutor hsm, CryptoExecutor crypto, MemberKeys keys, NodeMetrics metrics) {
+  public MemberRuntime(
+      Vertx vertx,
+      NodeConfig config,
+      NodeSpec spec,
+      MemberSpec member,
+      int index,
+      HsmExecutor hsm,
+      CryptoExecutor crypto,
+      MemberKeys keys,
+      NodeMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
     this.spec = spec;
@@ -71,47 +81,80 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
     this.crypto = crypto;
     this.keys = keys;
     this.metrics = metrics;
-    this.probe = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(500)
-        .setIdleTimeout(5));
+    this.probe =
+        vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(500).setIdleTimeout(5));
   }
 
   /** Starts the quorum participant and the member service. */
   public Future<Void> start() {
     var context = vertx.getOrCreateContext();
-    return vertx.executeBlocking(() -> {
-      List<QuorumMember> members = new ArrayList<>();
-      List<dev.fleetvault.gateway.fleet.PeerKeys.Peer> peers = java.util.Objects.requireNonNull(
-          peerKeys, "peer keys not set").peers(config.members(), START_TIMEOUT);
-      for (int i = 0; i < config.members().size(); i++) {
-        MemberSpec m = config.members().get(i);
-        members.add(new QuorumMember(i + 1, m.raft().host(), m.cluster().port(), m.raft().port(),
-            peers.get(i).signingPublic()));
-      }
-      QuorumConfig qc = QuorumConfig.of(index, 1L, members, member.raft().host(),
-          spec.dataDir().resolve("quorum")).withStartTimeout(START_TIMEOUT)
-          .withChannelSecurity(java.util.Objects.requireNonNull(channelSecurity,
-              "quorum channel security not set"));
-      LOG.info("member {} joining the quorum", member.id());
-      return QuorumNode.start(qc);
-    }).map(node -> {
-      quorum = node;
-      CommandSigner signer = bytes -> hsm.call("sign", d -> d.sign(keys.sign(), bytes))
-          .toCompletionStage();
-      service = new MemberService(index, new MemberLogic(index, keys.hpkePublic(),
-          config.fleetId(), dev.fleetvault.gateway.member.RegistrationPolicies.of(
-              config.registration(), config.members().size()), new SecureRandom()),
-          hsm, crypto, keys, node.memberLedger(signer), node.records(),
-          node::majorityReachable, metrics, context,
-          app -> config.apps().stream().filter(a -> a.id().equals(app)).findFirst()
-              .flatMap(dev.fleetvault.gateway.config.AppSpec::passkey));
-      return null;
-    });
+    return vertx
+        .executeBlocking(
+            () -> {
+              List<QuorumMember> members = new ArrayList<>();
+              List<dev.fleetvault.gateway.fleet.PeerKeys.Peer> peers =
+                  java.util.Objects.requireNonNull(peerKeys, "peer keys not set")
+                      .peers(config.members(), START_TIMEOUT);
+              for (int i = 0; i < config.members().size(); i++) {
+                MemberSpec m = config.members().get(i);
+                members.add(
+                    new QuorumMember(
+                        i + 1,
+                        m.raft().host(),
+                        m.cluster().port(),
+                        m.raft().port(),
+                        peers.get(i).signingPublic()));
+              }
+              QuorumConfig qc =
+                  QuorumConfig.of(
+                          index,
+                          1L,
+                          members,
+                          member.raft().host(),
+                          spec.dataDir().resolve("quorum"))
+                      .withStartTimeout(START_TIMEOUT)
+                      .withChannelSecurity(
+                          java.util.Objects.requireNonNull(
+                              channelSecurity, "quorum channel security not set"));
+              LOG.info("member {} joining the quorum", member.id());
+              return QuorumNode.start(qc);
+            })
+        .map(
+            node -> {
+              quorum = node;
+              CommandSigner signer =
+                  bytes -> hsm.call("sign", d -> d.sign(keys.sign(), bytes)).toCompletionStage();
+              service =
+                  new MemberService(
+                      index,
+                      new MemberLogic(
+                          index,
+                          keys.hpkePublic(),
+                          config.fleetId(),
+                          dev.fleetvault.gateway.member.RegistrationPolicies.of(
+                              config.registration(), config.members().size()),
+                          new SecureRandom()),
+                      hsm,
+                      crypto,
+                      keys,
+                      node.memberLedger(signer),
+                      node.records(),
+                      node::majorityReachable,
+                      metrics,
+                      context,
+                      app ->
+                          config.apps().stream()
+                              .filter(a -> a.id().equals(app))
+                              .findFirst()
+                              .flatMap(dev.fleetvault.gateway.config.AppSpec::passkey));
+              return null;
+            });
   }
 
   /**
-   * Rotates this member's HPKE key: new envelopes open with {@code handle} (public key
-   * {@code publicKey}, 65-byte uncompressed); the current key is kept as the previous one for
-   * sessions already sealed to it. No-op before {@link #start()} completed.
+   * Rotates this member's HPKE key: new envelopes open with {@code handle} (public key {@code
+   * publicKey}, 65-byte uncompressed); the current key is kept as the previous one for sessions
+   * already sealed to it. No-op before {@link #start()} completed.
    */
   public void rotateHpke(dev.fleetvault.driver.spi.KeyHandle handle, byte[] publicKey) {
     MemberService s = service;
@@ -129,8 +172,8 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
   }
 
   /**
-   * Sets where the members' public keys come from (the verified fleet artifact, or the
-   * development fleet directory); required before {@link #start()}.
+   * Sets where the members' public keys come from (the verified fleet artifact, or the development
+   * fleet directory); required before {@link #start()}.
    */
   public void peerKeys(dev.fleetvault.gateway.fleet.PeerKeys keys) {
     this.peerKeys = keys;
@@ -149,10 +192,11 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
     if (q == null) {
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> {
-      q.close();
-      return null;
-    });
+    return vertx.executeBlocking(
+        () -> {
+          q.close();
+          return null;
+        });
   }
 
   /** The member role (refuses with NOT_READY until started). */
@@ -160,8 +204,8 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
     return (phase, request, caller) -> {
       MemberService s = service;
       if (s == null || quorum == null) {
-        return Future.failedFuture(new FleetvaultException(ErrorCode.NOT_READY,
-            "this member is not serving"));
+        return Future.failedFuture(
+            new FleetvaultException(ErrorCode.NOT_READY, "this member is not serving"));
       }
       return s.handle(phase, request, caller);
     };
@@ -186,39 +230,54 @@ public final class MemberRuntime implements dev.fleetvault.gateway.edge.StatusSo
   }
 
   /**
-   * As {@link #status(long)}, with the validation bundle for a client whose last accepted
-   * audit-log checkpoint had {@code knownTreeSize} entries (fetched off the event loop).
+   * As {@link #status(long)}, with the validation bundle for a client whose last accepted audit-log
+   * checkpoint had {@code knownTreeSize} entries (fetched off the event loop).
    */
   @Override
   public Future<StatusResponse> status(long knownBundleEpoch, long knownTreeSize) {
     dev.fleetvault.gateway.edge.BundleSource source = bundles;
-    Future<com.google.protobuf.ByteString> bundle = vertx.executeBlocking(
-        () -> source.bundleFor(knownBundleEpoch, knownTreeSize), false);
+    Future<com.google.protobuf.ByteString> bundle =
+        vertx.executeBlocking(() -> source.bundleFor(knownBundleEpoch, knownTreeSize), false);
     List<Future<Boolean>> probes = new ArrayList<>();
     for (MemberSpec m : config.members()) {
-      probes.add(m == member ? Future.succeededFuture(true) : probe.request(new RequestOptions()
-          .setMethod(HttpMethod.GET).setHost(m.client().host()).setPort(m.client().port())
-          .setURI("/healthz").setTimeout(1000))
-          .compose(req -> req.send()).map(resp -> resp.statusCode() == 200)
-          .otherwise(false));
+      probes.add(
+          m == member
+              ? Future.succeededFuture(true)
+              : probe
+                  .request(
+                      new RequestOptions()
+                          .setMethod(HttpMethod.GET)
+                          .setHost(m.client().host())
+                          .setPort(m.client().port())
+                          .setURI("/healthz")
+                          .setTimeout(1000))
+                  .compose(req -> req.send())
+                  .map(resp -> resp.statusCode() == 200)
+                  .otherwise(false));
     }
     probes.add(bundle.map(x -> true));
-    return Future.join(probes).transform(x -> {
-      probes.remove(probes.size() - 1);
-      StatusResponse.Builder b = StatusResponse.newBuilder().setVersion(1).setSuite(1)
-          .setFleetId(config.fleetId()).setMembers(config.members().size())
-          .setThreshold(config.threshold());
-      for (int i = 0; i < probes.size(); i++) {
-        if (probes.get(i).succeeded() && probes.get(i).result()) {
-          b.addReachableMembers(i + 1);
-        }
-      }
-      QuorumNode q = quorum;
-      b.setMajorityReachable(q != null && q.majorityReachable());
-      b.setLeader(q == null ? 0 : q.leader().orElse(0));
-      b.setValidationBundle(bundle.succeeded() ? bundle.result()
-          : com.google.protobuf.ByteString.EMPTY);
-      return Future.succeededFuture(b.build());
-    });
+    return Future.join(probes)
+        .transform(
+            x -> {
+              probes.remove(probes.size() - 1);
+              StatusResponse.Builder b =
+                  StatusResponse.newBuilder()
+                      .setVersion(1)
+                      .setSuite(1)
+                      .setFleetId(config.fleetId())
+                      .setMembers(config.members().size())
+                      .setThreshold(config.threshold());
+              for (int i = 0; i < probes.size(); i++) {
+                if (probes.get(i).succeeded() && probes.get(i).result()) {
+                  b.addReachableMembers(i + 1);
+                }
+              }
+              QuorumNode q = quorum;
+              b.setMajorityReachable(q != null && q.majorityReachable());
+              b.setLeader(q == null ? 0 : q.leader().orElse(0));
+              b.setValidationBundle(
+                  bundle.succeeded() ? bundle.result() : com.google.protobuf.ByteString.EMPTY);
+              return Future.succeededFuture(b.build());
+            });
   }
 }

@@ -10,14 +10,14 @@ import java.util.Map;
 /**
  * In-memory copies of records destroyed by the attempt that used a registration's last guess at
  * this member, kept only so that phase 2 of exactly that counted attempt can still release the
- * share with the right PIN (the ledger moved the row to no-guesses and the store deleted the
- * sealed record when it counted the attempt). Keyed by (ledger key, attempt id); each entry
- * holds the ATTEMPT_GRANTED witness with {@code lastGuess()} it may be used with, and the
- * member core accepts it only for that attempt.
+ * share with the right PIN (the ledger moved the row to no-guesses and the store deleted the sealed
+ * record when it counted the attempt). Keyed by (ledger key, attempt id); each entry holds the
+ * ATTEMPT_GRANTED witness with {@code lastGuess()} it may be used with, and the member core accepts
+ * it only for that attempt.
  *
- * <p>Guarantees: bounded (oldest forgotten beyond {@code max}), expiring after {@code ttlMs},
- * never persisted: a restart forgets them, which only loses that one last guess. Plaintexts are
- * wiped when an entry is removed, replaced or expires (as far as the JVM allows).
+ * <p>Guarantees: bounded (oldest forgotten beyond {@code max}), expiring after {@code ttlMs}, never
+ * persisted: a restart forgets them, which only loses that one last guess. Plaintexts are wiped
+ * when an entry is removed, replaced or expires (as far as the JVM allows).
  */
 final class FinalRecords {
   /** One kept record: the last-guess witness and the record plaintext it was counted against. */
@@ -40,8 +40,10 @@ final class FinalRecords {
     if (witness.kind() != CommitWitness.Kind.ATTEMPT_GRANTED || !witness.lastGuess()) {
       throw new IllegalArgumentException("only a last-guess grant keeps a final record");
     }
-    Entry old = byKey.put(key(ledgerKey, witness.attemptId()),
-        new Entry(witness, plaintext.clone(), System.currentTimeMillis() + ttlMs));
+    Entry old =
+        byKey.put(
+            key(ledgerKey, witness.attemptId()),
+            new Entry(witness, plaintext.clone(), System.currentTimeMillis() + ttlMs));
     if (old != null) {
       Arrays.fill(old.plaintext(), (byte) 0);
     }
@@ -62,8 +64,11 @@ final class FinalRecords {
         Arrays.fill(e.getValue().plaintext(), (byte) 0);
         it.remove();
       } else if (e.getKey().startsWith(prefix)) {
-        out.add(new Entry(e.getValue().witness(), e.getValue().plaintext().clone(),
-            e.getValue().expiresAt()));
+        out.add(
+            new Entry(
+                e.getValue().witness(),
+                e.getValue().plaintext().clone(),
+                e.getValue().expiresAt()));
       }
     }
     return out;

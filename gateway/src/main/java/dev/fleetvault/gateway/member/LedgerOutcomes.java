@@ -10,8 +10,8 @@ import dev.fleetvault.quorum.RowView;
 /**
  * Maps quorum ledger results and rows to what the member role acts on.
  *
- * <p>Guarantees: a non-committed result always becomes an error naming no secret; only
- * {@link LedgerResult.Committed} yields a value.
+ * <p>Guarantees: a non-committed result always becomes an error naming no secret; only {@link
+ * LedgerResult.Committed} yields a value.
  */
 final class LedgerOutcomes {
   private LedgerOutcomes() {}
@@ -27,8 +27,8 @@ final class LedgerOutcomes {
   /** A non-committed result as an error. */
   static FleetvaultException failure(LedgerResult<?> r, String what) {
     if (r instanceof LedgerResult.NoMajority<?>) {
-      return new FleetvaultException(ErrorCode.NO_MAJORITY,
-          "no majority for " + what + "; nothing was spent, retry later");
+      return new FleetvaultException(
+          ErrorCode.NO_MAJORITY, "no majority for " + what + "; nothing was spent, retry later");
     }
     if (r instanceof LedgerResult.Timeout<?>) {
       return new FleetvaultException(ErrorCode.TIMEOUT, what + " timed out; safe to retry");
@@ -37,21 +37,23 @@ final class LedgerOutcomes {
       RejectReason reason = rej.reason();
       switch (reason) {
         case OVERLOADED:
-          return new FleetvaultException(ErrorCode.HSM_BUSY, "the ledger is overloaded; retry later");
+          return new FleetvaultException(
+              ErrorCode.HSM_BUSY, "the ledger is overloaded; retry later");
         case NOT_COUNTED:
         case STALE_GENERATION:
-          return new FleetvaultException(ErrorCode.REPLAYED,
+          return new FleetvaultException(
+              ErrorCode.REPLAYED,
               "not an attempt counted in the current generation (replayed or stale); nothing released");
         case VERSION_MISMATCH:
-          return new FleetvaultException(ErrorCode.FAILED_PRECONDITION,
-              what + " refused: the record changed; start again");
+          return new FleetvaultException(
+              ErrorCode.FAILED_PRECONDITION, what + " refused: the record changed; start again");
         case VERSION_TOO_LARGE:
-          return new FleetvaultException(ErrorCode.BAD_REQUEST,
-              what + " refused: record version too large");
+          return new FleetvaultException(
+              ErrorCode.BAD_REQUEST, what + " refused: record version too large");
         case NOT_REGISTERED:
         case VERSION_NOT_NEWER:
-          return new FleetvaultException(ErrorCode.FAILED_PRECONDITION,
-              what + " refused: " + reason.name().toLowerCase());
+          return new FleetvaultException(
+              ErrorCode.FAILED_PRECONDITION, what + " refused: " + reason.name().toLowerCase());
         case CLOSED:
           return new FleetvaultException(ErrorCode.NOT_READY, "node is shutting down");
         default:
@@ -66,8 +68,12 @@ final class LedgerOutcomes {
     byte[] none = new byte[0];
     switch (v.state()) {
       case REGISTERED:
-        return new LedgerRow(LedgerRow.State.REGISTERED, v.version(), v.recordDigest(),
-            v.generation(), v.guessesRemaining());
+        return new LedgerRow(
+            LedgerRow.State.REGISTERED,
+            v.version(),
+            v.recordDigest(),
+            v.generation(),
+            v.guessesRemaining());
       case NO_GUESSES:
         return new LedgerRow(LedgerRow.State.NO_GUESSES, v.version(), none, 0, 0);
       case DELETED:

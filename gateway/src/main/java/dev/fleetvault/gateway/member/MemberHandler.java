@@ -7,10 +7,10 @@ import dev.fleetvault.protocol.wire.Phase;
 import io.vertx.core.Future;
 
 /**
- * The member role for one phase of one user's request: opens the sealed request addressed to
- * this member, acts (committing its own signed ledger commands first where a guess or a state
- * change is involved) and seals the answer. The caller's token was already verified by this
- * member (not only by the edge) and the request's user id matched it.
+ * The member role for one phase of one user's request: opens the sealed request addressed to this
+ * member, acts (committing its own signed ledger commands first where a guess or a state change is
+ * involved) and seals the answer. The caller's token was already verified by this member (not only
+ * by the edge) and the request's user id matched it.
  */
 @FunctionalInterface
 public interface MemberHandler {

@@ -10,10 +10,10 @@ import java.security.interfaces.ECPublicKey;
 
 /**
  * One member's three HSM keys, generated inside its HSM on first start and found by label
- * afterwards: {@code fleetvault.<member>.hpke} (P-256, ECDH for opening client envelopes),
- * {@code fleetvault.<member>.sign} (P-256, ECDSA for the member's ledger commands) and
- * {@code fleetvault.<member>.seal} (AES-256-GCM for the member's stored records). No private
- * or secret key material ever leaves the driver.
+ * afterwards: {@code fleetvault.<member>.hpke} (P-256, ECDH for opening client envelopes), {@code
+ * fleetvault.<member>.sign} (P-256, ECDSA for the member's ledger commands) and {@code
+ * fleetvault.<member>.seal} (AES-256-GCM for the member's stored records). No private or secret key
+ * material ever leaves the driver.
  *
  * @param hpke the HPKE/ECDH key
  * @param sign the command-signing key
@@ -21,8 +21,8 @@ import java.security.interfaces.ECPublicKey;
  * @param hpkePublic the HPKE public key, 65-byte uncompressed point
  * @param signPublic the signing public key
  */
-public record MemberKeys(KeyHandle hpke, KeyHandle sign, KeyHandle seal, byte[] hpkePublic,
-    PublicKey signPublic) {
+public record MemberKeys(
+    KeyHandle hpke, KeyHandle sign, KeyHandle seal, byte[] hpkePublic, PublicKey signPublic) {
 
   /** Finds or generates the keys of {@code memberId} (blocking: call on a worker thread). */
   public static MemberKeys ensure(HsmDriver driver, String memberId) throws HsmException {

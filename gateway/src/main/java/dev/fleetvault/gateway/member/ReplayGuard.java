@@ -14,20 +14,21 @@ import java.util.Optional;
  * A cache of this member's phase-1 and phase-2 answers, keyed by SHA-256 of (phase, caller's app,
  * the whole member request): a re-sent envelope (a client retry after a lost reply, the SDK's
  * phase-2 failover to another edge, or an edge replaying what it captured) gets back the very
- * answer it was given the first time, without another HSM call or ledger round. Without it a
- * phase 2 re-sent after its success had reset the counter would be refused as spent, and the
- * client would never learn the outcome of a recovery that succeeded.
+ * answer it was given the first time, without another HSM call or ledger round. Without it a phase
+ * 2 re-sent after its success had reset the counter would be refused as spent, and the client would
+ * never learn the outcome of a recovery that succeeded.
  *
  * <p>Guarantees:
+ *
  * <ul>
- *   <li>A cache only, never the defence: the guess limit is held by the ledger (a re-sent
- *       phase-1 envelope carries the same attempt id, which the ledger never counts twice; a
- *       stale generation is rejected). Whether or not an entry is here, a replay gains no
- *       guess; forgetting entries (restart, eviction beyond {@code max}) changes only cost.</li>
+ *   <li>A cache only, never the defence: the guess limit is held by the ledger (a re-sent phase-1
+ *       envelope carries the same attempt id, which the ledger never counts twice; a stale
+ *       generation is rejected). Whether or not an entry is here, a replay gains no guess;
+ *       forgetting entries (restart, eviction beyond {@code max}) changes only cost.
  *   <li>Holds only answers that were already sent once, byte for byte: it releases nothing the
- *       sender of that envelope did not already receive, and never evaluates.</li>
- *   <li>Bounded: the least recently used entries are forgotten beyond {@code max}. In memory
- *       only; no secret in plaintext (answers are sealed to the client).</li>
+ *       sender of that envelope did not already receive, and never evaluates.
+ *   <li>Bounded: the least recently used entries are forgotten beyond {@code max}. In memory only;
+ *       no secret in plaintext (answers are sealed to the client).
  * </ul>
  */
 final class ReplayGuard {

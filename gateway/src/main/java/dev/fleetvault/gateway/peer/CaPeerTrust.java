@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Trust by fleet CA: a peer is accepted if its chain validates to the CA (and, as a server, names
- * the host called; on the quorum channels, names a member). Development PKI or configured
- * {@code peer_tls} files.
+ * the host called; on the quorum channels, names a member). Development PKI or configured {@code
+ * peer_tls} files.
  */
 final class CaPeerTrust implements PeerTrust {
   private final DevPki.Material tls;
@@ -23,7 +23,8 @@ final class CaPeerTrust implements PeerTrust {
 
   @Override
   public KeyCertOptions keyCert() {
-    return new PemKeyCertOptions().setCertPath(tls.cert().toString())
+    return new PemKeyCertOptions()
+        .setCertPath(tls.cert().toString())
         .setKeyPath(tls.key().toString());
   }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -22,12 +23,11 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.List;
 import java.util.Date;
+import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -45,13 +45,13 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * DEVELOPMENT PKI for the internal {@code Member} service and the quorum's two channels: a fleet
- * CA and one certificate per member (P-256, serverAuth + clientAuth; SANs: the member's hosts -
- * IP addresses as {@code iPAddress}, names as {@code dNSName} - and the member id as a
- * {@code dNSName}), generated once into {@code <fleet dir>/pki/} and reused while it still names
- * every requested host (otherwise re-issued). Private keys are written owner-only (0600). Safe
- * against several node processes starting at once (a file lock serialises generation).
- * Production nodes configure {@code peer_tls} files instead.
+ * DEVELOPMENT PKI for the internal {@code Member} service and the quorum's two channels: a fleet CA
+ * and one certificate per member (P-256, serverAuth + clientAuth; SANs: the member's hosts - IP
+ * addresses as {@code iPAddress}, names as {@code dNSName} - and the member id as a {@code
+ * dNSName}), generated once into {@code <fleet dir>/pki/} and reused while it still names every
+ * requested host (otherwise re-issued). Private keys are written owner-only (0600). Safe against
+ * several node processes starting at once (a file lock serialises generation). Production nodes
+ * configure {@code peer_tls} files instead.
  */
 public final class DevPki {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -62,16 +62,16 @@ public final class DevPki {
   private DevPki() {}
 
   /**
-   * Ensures the fleet CA and {@code memberId}'s certificate for the loopback hosts
-   * {@code 127.0.0.1} and {@code localhost} exist under {@code pkiDir}.
+   * Ensures the fleet CA and {@code memberId}'s certificate for the loopback hosts {@code
+   * 127.0.0.1} and {@code localhost} exist under {@code pkiDir}.
    */
   public static Material ensure(Path pkiDir, String memberId) throws IOException {
     return ensure(pkiDir, memberId, List.of("127.0.0.1", "localhost"));
   }
 
   /**
-   * Ensures the fleet CA and {@code memberId}'s certificate naming every one of {@code hosts}
-   * exist under {@code pkiDir} (an existing certificate missing one of them is re-issued).
+   * Ensures the fleet CA and {@code memberId}'s certificate naming every one of {@code hosts} exist
+   * under {@code pkiDir} (an existing certificate missing one of them is re-issued).
    */
   public static Material ensure(Path pkiDir, String memberId, List<String> hosts)
       throws IOException {
@@ -86,10 +86,19 @@ public final class DevPki {
   }
 
   @SuppressWarnings("try") // the lock is held for the block's duration, never referenced
-  private static Material ensureLocked(Path pkiDir, String memberId, List<String> hosts,
-      Path caCert, Path caKey, Path cert, Path key) throws IOException {
-    try (FileChannel ch = FileChannel.open(pkiDir.resolve(".lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
+  private static Material ensureLocked(
+      Path pkiDir,
+      String memberId,
+      List<String> hosts,
+      Path caCert,
+      Path caKey,
+      Path cert,
+      Path key)
+      throws IOException {
+    try (FileChannel ch =
+            FileChannel.open(
+                pkiDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = ch.lock()) {
       if (!Files.exists(caCert)) {
         KeyPair ca = newKeyPair();
         X500Name name = new X500Name("CN=Fleetvault development fleet CA");
@@ -100,8 +109,15 @@ public final class DevPki {
       if (!Files.exists(cert) || !names(readCert(cert), hosts)) {
         KeyPair caPair = new KeyPair(readCert(caCert).getPublicKey(), readKey(caKey));
         KeyPair kp = newKeyPair();
-        X509Certificate c = sign(new X500Name("CN=Fleetvault development fleet CA"), caPair,
-            new X500Name("CN=" + memberId), kp.getPublic(), false, memberId, hosts);
+        X509Certificate c =
+            sign(
+                new X500Name("CN=Fleetvault development fleet CA"),
+                caPair,
+                new X500Name("CN=" + memberId),
+                kp.getPublic(),
+                false,
+                memberId,
+                hosts);
         write(key, pem(kp.getPrivate()));
         write(cert, pem(c));
       }
@@ -119,22 +135,38 @@ public final class DevPki {
     return g.generateKeyPair();
   }
 
-  private static X509Certificate sign(X500Name issuer, KeyPair issuerKeys, X500Name subject,
-      java.security.PublicKey subjectKey, boolean ca, String memberId, List<String> hosts)
+  private static X509Certificate sign(
+      X500Name issuer,
+      KeyPair issuerKeys,
+      X500Name subject,
+      java.security.PublicKey subjectKey,
+      boolean ca,
+      String memberId,
+      List<String> hosts)
       throws GeneralSecurityException, OperatorCreationException, IOException {
     Instant now = Instant.now();
-    X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer,
-        new BigInteger(64, RANDOM).add(BigInteger.ONE), Date.from(now.minus(Duration.ofHours(1))),
-        Date.from(now.plus(Duration.ofDays(3650))), subject, subjectKey);
+    X509v3CertificateBuilder b =
+        new JcaX509v3CertificateBuilder(
+            issuer,
+            new BigInteger(64, RANDOM).add(BigInteger.ONE),
+            Date.from(now.minus(Duration.ofHours(1))),
+            Date.from(now.plus(Duration.ofDays(3650))),
+            subject,
+            subjectKey);
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
     if (ca) {
-      b.addExtension(Extension.keyUsage, true,
-          new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      b.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     } else {
-      b.addExtension(Extension.keyUsage, true,
+      b.addExtension(
+          Extension.keyUsage,
+          true,
           new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
-      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-          new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+      b.addExtension(
+          Extension.extendedKeyUsage,
+          false,
+          new ExtendedKeyUsage(
+              new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
       List<GeneralName> sans = new ArrayList<>();
       for (String h : hosts) {
         sans.add(new GeneralName(isIp(h) ? GeneralName.iPAddress : GeneralName.dNSName, h));
@@ -142,11 +174,13 @@ public final class DevPki {
       if (!hosts.contains(memberId)) {
         sans.add(new GeneralName(GeneralName.dNSName, memberId));
       }
-      b.addExtension(Extension.subjectAlternativeName, false,
+      b.addExtension(
+          Extension.subjectAlternativeName,
+          false,
           new GeneralNames(sans.toArray(new GeneralName[0])));
     }
-    ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA")
-        .build(issuerKeys.getPrivate());
+    ContentSigner signer =
+        new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());
     return new JcaX509CertificateConverter().getCertificate(b.build(signer));
   }
 
@@ -177,8 +211,9 @@ public final class DevPki {
     StringWriter sw = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
       if (o instanceof PrivateKey) {
-        w.writeObject(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY",
-            ((PrivateKey) o).getEncoded()));
+        w.writeObject(
+            new org.bouncycastle.util.io.pem.PemObject(
+                "PRIVATE KEY", ((PrivateKey) o).getEncoded()));
       } else {
         w.writeObject(o);
       }
@@ -197,9 +232,11 @@ public final class DevPki {
   private static void write(Path file, String text) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString(file.getFileName().toString().endsWith(".key.pem")
-            ? "rw-------" : "rw-r--r--")));
+    Files.createFile(
+        tmp,
+        PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString(
+                file.getFileName().toString().endsWith(".key.pem") ? "rw-------" : "rw-r--r--")));
     Files.writeString(tmp, text, StandardCharsets.US_ASCII);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
@@ -211,8 +248,10 @@ public final class DevPki {
   }
 
   private static PrivateKey readKey(Path file) throws IOException, GeneralSecurityException {
-    String b64 = Files.readString(file, StandardCharsets.US_ASCII)
-        .replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
+    String b64 =
+        Files.readString(file, StandardCharsets.US_ASCII)
+            .replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "")
+            .replaceAll("\\s", "");
     return KeyFactory.getInstance("EC")
         .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
   }

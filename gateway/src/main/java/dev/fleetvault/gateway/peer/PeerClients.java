@@ -22,24 +22,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The edge's client for the other members' internal {@code Member} service: HTTP/2 over
- * mutual TLS (this node's certificate; the peer's certificate must name the host or IP address
- * the member is configured at and, in production, be exactly that member's certificate from the
- * fleet artifact - in development, chain to the fleet CA; see {@link PeerTrust}), one call per member and
- * phase, the caller's app token forwarded as {@code authorization} so that every member checks
- * it itself. A member's gRPC error comes back as a {@link FleetvaultException} with its code.
+ * The edge's client for the other members' internal {@code Member} service: HTTP/2 over mutual TLS
+ * (this node's certificate; the peer's certificate must name the host or IP address the member is
+ * configured at and, in production, be exactly that member's certificate from the fleet artifact -
+ * in development, chain to the fleet CA; see {@link PeerTrust}), one call per member and phase, the
+ * caller's app token forwarded as {@code authorization} so that every member checks it itself. A
+ * member's gRPC error comes back as a {@link FleetvaultException} with its code.
  *
  * <p>Every call has a hard deadline covering connect, TLS handshake, request and answer: a member
- * that accepts the connection but never answers (a frozen process, a black-holed network) fails
- * the call with {@link ErrorCode#TIMEOUT} when the deadline passes, and the HTTP/2 stream is
- * cancelled. The deadline is also sent to the member as {@code grpc-timeout}.
+ * that accepts the connection but never answers (a frozen process, a black-holed network) fails the
+ * call with {@link ErrorCode#TIMEOUT} when the deadline passes, and the HTTP/2 stream is cancelled.
+ * The deadline is also sent to the member as {@code grpc-timeout}.
  */
 public final class PeerClients implements AutoCloseable {
   private final Vertx vertx;
   private final GrpcClient client;
   private final List<MemberSpec> members;
+
   /** This node's own member, called in-process (0: none). */
   private volatile int localIndex;
+
   private volatile LocalMember local;
 
   /**
@@ -49,7 +51,9 @@ public final class PeerClients implements AutoCloseable {
   @FunctionalInterface
   public interface LocalMember {
     /** Serves one call as the peer listener would. */
-    Future<MemberResponse> serve(ServiceMethod<MemberResponse, MemberRequest> rpc, MemberRequest request,
+    Future<MemberResponse> serve(
+        ServiceMethod<MemberResponse, MemberRequest> rpc,
+        MemberRequest request,
         String authorization);
   }
 
@@ -59,8 +63,8 @@ public final class PeerClients implements AutoCloseable {
    * @param members the fleet, in member-index order (index 1 = first)
    * @param maxMessageBytes largest answer accepted
    */
-  public PeerClients(Vertx vertx, DevPki.Material tls, List<MemberSpec> members,
-      int maxMessageBytes) {
+  public PeerClients(
+      Vertx vertx, DevPki.Material tls, List<MemberSpec> members, int maxMessageBytes) {
     this(vertx, PeerTrust.ca(tls), members, maxMessageBytes);
   }
 
@@ -71,16 +75,24 @@ public final class PeerClients implements AutoCloseable {
    * @param members the fleet, in member-index order (index 1 = first)
    * @param maxMessageBytes largest answer accepted
    */
-  public PeerClients(Vertx vertx, PeerTrust tls, List<MemberSpec> members,
-      int maxMessageBytes) {
-    HttpClientOptions http = new HttpClientOptions().setSsl(true).setUseAlpn(true)
-        .setProtocolVersion(HttpVersion.HTTP_2).setVerifyHost(true)
-        .setKeyCertOptions(tls.keyCert())
-        .setTrustOptions(tls.clientTrust(members))
-        .setConnectTimeout(2000);
+  public PeerClients(Vertx vertx, PeerTrust tls, List<MemberSpec> members, int maxMessageBytes) {
+    HttpClientOptions http =
+        new HttpClientOptions()
+            .setSsl(true)
+            .setUseAlpn(true)
+            .setProtocolVersion(HttpVersion.HTTP_2)
+            .setVerifyHost(true)
+            .setKeyCertOptions(tls.keyCert())
+            .setTrustOptions(tls.clientTrust(members))
+            .setConnectTimeout(2000);
     this.vertx = vertx;
-    this.client = GrpcClient.client(vertx, new GrpcClientOptions()
-        .setMaxMessageSize(maxMessageBytes).setScheduleDeadlineAutomatically(true), http);
+    this.client =
+        GrpcClient.client(
+            vertx,
+            new GrpcClientOptions()
+                .setMaxMessageSize(maxMessageBytes)
+                .setScheduleDeadlineAutomatically(true),
+            http);
     this.members = List.copyOf(members);
   }
 
@@ -105,43 +117,64 @@ public final class PeerClients implements AutoCloseable {
   }
 
   /**
-   * Calls {@code rpc} on member {@code index} (1-based) with {@code request}, forwarding
-   * {@code token}; fails with {@link ErrorCode#TIMEOUT} after {@code timeoutMs} whatever the
-   * member or the network does (connect, handshake and answer included).
+   * Calls {@code rpc} on member {@code index} (1-based) with {@code request}, forwarding {@code
+   * token}; fails with {@link ErrorCode#TIMEOUT} after {@code timeoutMs} whatever the member or the
+   * network does (connect, handshake and answer included).
    */
-  public Future<MemberResponse> call(int index, ServiceMethod<MemberResponse, MemberRequest> rpc,
-      MemberRequest request, String token, long timeoutMs) {
+  public Future<MemberResponse> call(
+      int index,
+      ServiceMethod<MemberResponse, MemberRequest> rpc,
+      MemberRequest request,
+      String token,
+      long timeoutMs) {
     MemberSpec m = members.get(index - 1);
     SocketAddress addr = SocketAddress.inetSocketAddress(m.peer().port(), m.peer().host());
     long deadline = Math.max(1, timeoutMs);
     Promise<MemberResponse> result = Promise.promise();
-    AtomicReference<GrpcClientRequest<MemberRequest, MemberResponse>> stream = new AtomicReference<>();
-    long timer = vertx.setTimer(deadline, id -> {
-      if (result.tryFail(new FleetvaultException(ErrorCode.TIMEOUT, "member " + index + " ("
-          + m.id() + ") did not answer within " + deadline + " ms"))) {
-        GrpcClientRequest<MemberRequest, MemberResponse> req = stream.get();
-        if (req != null) {
-          req.cancel();
-        }
-      }
-    });
+    AtomicReference<GrpcClientRequest<MemberRequest, MemberResponse>> stream =
+        new AtomicReference<>();
+    long timer =
+        vertx.setTimer(
+            deadline,
+            id -> {
+              if (result.tryFail(
+                  new FleetvaultException(
+                      ErrorCode.TIMEOUT,
+                      "member "
+                          + index
+                          + " ("
+                          + m.id()
+                          + ") did not answer within "
+                          + deadline
+                          + " ms"))) {
+                GrpcClientRequest<MemberRequest, MemberResponse> req = stream.get();
+                if (req != null) {
+                  req.cancel();
+                }
+              }
+            });
     LocalMember self = local;
-    Future<MemberResponse> answer = index == localIndex && self != null
-        ? callLocal(self, rpc, request, token)
-        : callRemote(addr, rpc, request, token, deadline, stream);
-    answer.onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      if (ar.succeeded()) {
-        result.tryComplete(ar.result());
-      } else {
-        result.tryFail(ar.cause());
-      }
-    });
+    Future<MemberResponse> answer =
+        index == localIndex && self != null
+            ? callLocal(self, rpc, request, token)
+            : callRemote(addr, rpc, request, token, deadline, stream);
+    answer.onComplete(
+        ar -> {
+          vertx.cancelTimer(timer);
+          if (ar.succeeded()) {
+            result.tryComplete(ar.result());
+          } else {
+            result.tryFail(ar.cause());
+          }
+        });
     return result.future();
   }
 
-  private static Future<MemberResponse> callLocal(LocalMember self,
-      ServiceMethod<MemberResponse, MemberRequest> rpc, MemberRequest request, String token) {
+  private static Future<MemberResponse> callLocal(
+      LocalMember self,
+      ServiceMethod<MemberResponse, MemberRequest> rpc,
+      MemberRequest request,
+      String token) {
     Future<MemberResponse> f;
     try {
       f = self.serve(rpc, request, token);
@@ -152,28 +185,49 @@ public final class PeerClients implements AutoCloseable {
     return f.recover(err -> Future.failedFuture(Errors.classify(err)));
   }
 
-  private Future<MemberResponse> callRemote(SocketAddress addr,
-      ServiceMethod<MemberResponse, MemberRequest> rpc, MemberRequest request, String token,
-      long deadline, AtomicReference<GrpcClientRequest<MemberRequest, MemberResponse>> stream) {
-    return client.request(addr, rpc).compose(req -> {
-      stream.set(req);
-      if (token != null) {
-        req.headers().set("authorization", token);
-      }
-      req.timeout(deadline, TimeUnit.MILLISECONDS);
-      return req.send(request).compose(resp -> resp.last().transform(ar -> {
-        GrpcStatus status = resp.status();
-        if (status != null && status != GrpcStatus.OK) {
-          String wire = resp.trailers().get(Errors.TRAILER);
-          ErrorCode code = Errors.fromGrpc(status,
-              wire != null ? wire : resp.headers().get(Errors.TRAILER));
-          String msg = resp.statusMessage() == null ? code.wire() : resp.statusMessage();
-          return Future.<MemberResponse>failedFuture(new FleetvaultException(code, msg));
-        }
-        return ar.succeeded() ? Future.succeededFuture(ar.result())
-            : Future.<MemberResponse>failedFuture(ar.cause());
-      }));
-    });
+  private Future<MemberResponse> callRemote(
+      SocketAddress addr,
+      ServiceMethod<MemberResponse, MemberRequest> rpc,
+      MemberRequest request,
+      String token,
+      long deadline,
+      AtomicReference<GrpcClientRequest<MemberRequest, MemberResponse>> stream) {
+    return client
+        .request(addr, rpc)
+        .compose(
+            req -> {
+              stream.set(req);
+              if (token != null) {
+                req.headers().set("authorization", token);
+              }
+              req.timeout(deadline, TimeUnit.MILLISECONDS);
+              return req.send(request)
+                  .compose(
+                      resp ->
+                          resp.last()
+                              .transform(
+                                  ar -> {
+                                    GrpcStatus status = resp.status();
+                                    if (status != null && status != GrpcStatus.OK) {
+                                      String wire = resp.trailers().get(Errors.TRAILER);
+                                      ErrorCode code =
+                                          Errors.fromGrpc(
+                                              status,
+                                              wire != null
+                                                  ? wire
+                                                  : resp.headers().get(Errors.TRAILER));
+                                      String msg =
+                                          resp.statusMessage() == null
+                                              ? code.wire()
+                                              : resp.statusMessage();
+                                      return Future.<MemberResponse>failedFuture(
+                                          new FleetvaultException(code, msg));
+                                    }
+                                    return ar.succeeded()
+                                        ? Future.succeededFuture(ar.result())
+                                        : Future.<MemberResponse>failedFuture(ar.cause());
+                                  }));
+            });
   }
 
   @Override

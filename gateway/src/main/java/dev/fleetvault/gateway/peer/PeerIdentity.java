@@ -43,21 +43,24 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A member's peer TLS identity made by the key ceremony ({@code fleetvault ceremony member}) on
- * the member's own host: a P-256 key pair and a self-signed certificate (serverAuth + clientAuth;
- * SANs: the hosts of the member's peer, raft and cluster addresses - IP addresses as
- * {@code iPAddress}, names as {@code dNSName} - and the member id as a {@code dNSName}). The
- * private key is written owner-only (0600) to {@code <data_dir>/peer-tls.key.pem} and never
- * leaves the host; the certificate ({@code peer-tls.crt.pem}) goes into the member's signed key
- * statement and from there into the fleet artifact, where every other member pins it.
+ * A member's peer TLS identity made by the key ceremony ({@code fleetvault ceremony member}) on the
+ * member's own host: a P-256 key pair and a self-signed certificate (serverAuth + clientAuth; SANs:
+ * the hosts of the member's peer, raft and cluster addresses - IP addresses as {@code iPAddress},
+ * names as {@code dNSName} - and the member id as a {@code dNSName}). The private key is written
+ * owner-only (0600) to {@code <data_dir>/peer-tls.key.pem} and never leaves the host; the
+ * certificate ({@code peer-tls.crt.pem}) goes into the member's signed key statement and from there
+ * into the fleet artifact, where every other member pins it.
  */
 public final class PeerIdentity {
   /** The private key file, in the node's data directory. */
   public static final String KEY_FILE = "peer-tls.key.pem";
+
   /** The certificate file, in the node's data directory. */
   public static final String CERT_FILE = "peer-tls.crt.pem";
+
   /** How long a ceremony certificate is valid (the artifact's validity is the real bound). */
   public static final Duration VALIDITY = Duration.ofDays(3650);
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private PeerIdentity() {}
@@ -89,8 +92,8 @@ public final class PeerIdentity {
       write(cert, pem("CERTIFICATE", c.getEncoded()), false);
       return c;
     } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
-      throw new IOException("cannot make the peer TLS identity of " + member.id() + ": "
-          + e.getMessage(), e);
+      throw new IOException(
+          "cannot make the peer TLS identity of " + member.id() + ": " + e.getMessage(), e);
     }
   }
 
@@ -100,18 +103,27 @@ public final class PeerIdentity {
   }
 
   private static X509Certificate selfSigned(MemberSpec member, KeyPair kp)
-      throws GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException,
-      IOException {
+      throws GeneralSecurityException,
+          org.bouncycastle.operator.OperatorCreationException,
+          IOException {
     Instant now = Instant.now();
     X500Name name = new X500Name("CN=" + member.id());
-    X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name,
-        new BigInteger(64, RANDOM).add(BigInteger.ONE), Date.from(now.minus(Duration.ofHours(1))),
-        Date.from(now.plus(VALIDITY)), name, kp.getPublic());
+    X509v3CertificateBuilder b =
+        new JcaX509v3CertificateBuilder(
+            name,
+            new BigInteger(64, RANDOM).add(BigInteger.ONE),
+            Date.from(now.minus(Duration.ofHours(1))),
+            Date.from(now.plus(VALIDITY)),
+            name,
+            kp.getPublic());
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-    b.addExtension(Extension.keyUsage, true,
-        new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
-    b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+    b.addExtension(
+        Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+    b.addExtension(
+        Extension.extendedKeyUsage,
+        false,
+        new ExtendedKeyUsage(
+            new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
     List<GeneralName> sans = new ArrayList<>();
     List<String> hosts = hostsOf(member);
     for (String h : hosts) {
@@ -120,10 +132,13 @@ public final class PeerIdentity {
     if (!hosts.contains(member.id())) {
       sans.add(new GeneralName(GeneralName.dNSName, member.id()));
     }
-    b.addExtension(Extension.subjectAlternativeName, false,
+    b.addExtension(
+        Extension.subjectAlternativeName,
+        false,
         new GeneralNames(sans.toArray(new GeneralName[0])));
-    return new JcaX509CertificateConverter().getCertificate(
-        b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+    return new JcaX509CertificateConverter()
+        .getCertificate(
+            b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
   }
 
   private static boolean isIp(String host) {
@@ -132,8 +147,9 @@ public final class PeerIdentity {
 
   /** Parses a DER or PEM certificate. */
   public static X509Certificate readCertificate(byte[] derOrPem) throws GeneralSecurityException {
-    return (X509Certificate) CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(derOrPem));
+    return (X509Certificate)
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(new ByteArrayInputStream(derOrPem));
   }
 
   /** Reads a PKCS#8 PEM EC private key. */
@@ -168,23 +184,29 @@ public final class PeerIdentity {
     v.initVerify(pub);
     v.update(challenge);
     if (!v.verify(sig)) {
-      throw new GeneralSecurityException(what + ": the private key is not the key of the "
-          + "certificate");
+      throw new GeneralSecurityException(
+          what + ": the private key is not the key of the " + "certificate");
     }
   }
 
   /** PEM text of {@code der}. */
   public static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   private static void write(Path file, String text, boolean secret) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
+    Files.createFile(
+        tmp,
+        PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
     Files.writeString(tmp, text, StandardCharsets.US_ASCII);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }

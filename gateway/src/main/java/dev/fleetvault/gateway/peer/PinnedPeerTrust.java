@@ -27,12 +27,11 @@ import javax.net.ssl.X509KeyManager;
 
 /**
  * Production peer trust from the fleet artifact: this node presents exactly its own member
- * certificate from the artifact (with the private key the ceremony left in its data directory),
- * and accepts a peer only if the peer's leaf certificate is byte-for-byte the artifact's
- * certificate of the member it is: when calling, the member configured at the address called
- * (host verification on as well); when called, and on the quorum channels, one of the
- * artifact's members. No CA is trusted; a valid certificate that the artifact does not list is
- * refused during the TLS handshake.
+ * certificate from the artifact (with the private key the ceremony left in its data directory), and
+ * accepts a peer only if the peer's leaf certificate is byte-for-byte the artifact's certificate of
+ * the member it is: when calling, the member configured at the address called (host verification on
+ * as well); when called, and on the quorum channels, one of the artifact's members. No CA is
+ * trusted; a valid certificate that the artifact does not list is refused during the TLS handshake.
  */
 public final class PinnedPeerTrust implements PeerTrust {
   private final PrivateKey key;
@@ -105,7 +104,8 @@ public final class PinnedPeerTrust implements PeerTrust {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
       ks.setKeyEntry("member", key, pass, new X509Certificate[] {own});
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, pass);
       for (KeyManager km : kmf.getKeyManagers()) {
         if (km instanceof X509KeyManager x) {
@@ -146,17 +146,17 @@ public final class PinnedPeerTrust implements PeerTrust {
   }
 
   /**
-   * PKIX to the member certificates as anchors (with the JDK's host verification), then: the
-   * leaf must equal the certificate of the member at the address called (client side, when
-   * {@code byAddress} is not empty) or of some member (server side).
+   * PKIX to the member certificates as anchors (with the JDK's host verification), then: the leaf
+   * must equal the certificate of the member at the address called (client side, when {@code
+   * byAddress} is not empty) or of some member (server side).
    */
   static final class Pinned extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager pkix;
     private final Map<String, X509Certificate> byAddress;
     private final List<byte[]> all;
 
-    Pinned(X509ExtendedTrustManager pkix, Map<String, X509Certificate> byAddress,
-        List<byte[]> all) {
+    Pinned(
+        X509ExtendedTrustManager pkix, Map<String, X509Certificate> byAddress, List<byte[]> all) {
       this.pkix = pkix;
       this.byAddress = Map.copyOf(byAddress);
       this.all = List.copyOf(all);
@@ -173,8 +173,10 @@ public final class PinnedPeerTrust implements PeerTrust {
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
         throws CertificateException {
       pkix.checkServerTrusted(chain, authType, socket);
-      String where = socket == null || socket.getInetAddress() == null ? null
-          : addressKey(socket.getInetAddress().getHostAddress(), socket.getPort());
+      String where =
+          socket == null || socket.getInetAddress() == null
+              ? null
+              : addressKey(socket.getInetAddress().getHostAddress(), socket.getPort());
       requireMemberAt(chain, where);
     }
 
@@ -189,8 +191,10 @@ public final class PinnedPeerTrust implements PeerTrust {
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
         throws CertificateException {
       pkix.checkServerTrusted(chain, authType, engine);
-      String where = engine == null || engine.getPeerHost() == null ? null
-          : addressKey(engine.getPeerHost(), engine.getPeerPort());
+      String where =
+          engine == null || engine.getPeerHost() == null
+              ? null
+              : addressKey(engine.getPeerHost(), engine.getPeerPort());
       requireMemberAt(chain, where);
     }
 
@@ -221,13 +225,17 @@ public final class PinnedPeerTrust implements PeerTrust {
       }
       X509Certificate expected = where == null ? null : byAddress.get(where);
       if (expected == null) {
-        throw new CertificateException("no fleet member is configured at " + where
-            + "; refusing the peer");
+        throw new CertificateException(
+            "no fleet member is configured at " + where + "; refusing the peer");
       }
       if (!MessageDigest.isEqual(expected.getEncoded(), leaf(chain))) {
-        throw new CertificateException("the peer at " + where + " presented "
-            + chain[0].getSubjectX500Principal() + ", not the certificate the fleet artifact "
-            + "lists for the member at that address");
+        throw new CertificateException(
+            "the peer at "
+                + where
+                + " presented "
+                + chain[0].getSubjectX500Principal()
+                + ", not the certificate the fleet artifact "
+                + "lists for the member at that address");
       }
     }
 
@@ -238,8 +246,10 @@ public final class PinnedPeerTrust implements PeerTrust {
           return;
         }
       }
-      throw new CertificateException("peer certificate " + chain[0].getSubjectX500Principal()
-          + " is not the certificate of any member in the fleet artifact");
+      throw new CertificateException(
+          "peer certificate "
+              + chain[0].getSubjectX500Principal()
+              + " is not the certificate of any member in the fleet artifact");
     }
 
     private static byte[] leaf(X509Certificate[] chain) throws CertificateException {

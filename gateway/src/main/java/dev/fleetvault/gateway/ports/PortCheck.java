@@ -14,12 +14,11 @@ import java.util.Optional;
 
 /**
  * Checks, before a node starts anything, that every port its member entry names can be bound:
- * {@code client}, {@code peer}, {@code raft}, {@code cluster} and {@code admin}. A taken port
- * fails start-up at once with a message naming the port, what it is for, and the process that
- * holds it where Linux says ({@link PortOwners}), instead of the quorum retrying its join forever.
- * Port 0 (any free port) is not checked. The check binds and releases each port, so a process
- * that takes the port between the check and the real bind is still caught there, by the listener's
- * own error.
+ * {@code client}, {@code peer}, {@code raft}, {@code cluster} and {@code admin}. A taken port fails
+ * start-up at once with a message naming the port, what it is for, and the process that holds it
+ * where Linux says ({@link PortOwners}), instead of the quorum retrying its join forever. Port 0
+ * (any free port) is not checked. The check binds and releases each port, so a process that takes
+ * the port between the check and the real bind is still caught there, by the listener's own error.
  */
 public final class PortCheck {
   private PortCheck() {}
@@ -44,13 +43,30 @@ public final class PortCheck {
         continue;
       }
       Optional<String> problem = tryBind(hp);
-      problem.ifPresent(p -> taken.add("fleet.members[" + m.id() + "]." + e.getKey() + " " + hp + ": " + p
-          + PortOwners.describe(hp.port()).map(o -> " (held by " + o + ")").orElse("")));
+      problem.ifPresent(
+          p ->
+              taken.add(
+                  "fleet.members["
+                      + m.id()
+                      + "]."
+                      + e.getKey()
+                      + " "
+                      + hp
+                      + ": "
+                      + p
+                      + PortOwners.describe(hp.port())
+                          .map(o -> " (held by " + o + ")")
+                          .orElse("")));
     }
     if (!taken.isEmpty()) {
-      throw new ConfigException(source + ": member " + m.id() + " cannot start: "
-          + String.join("; ", taken) + ". Stop what holds the port, or give the member another port in "
-          + source);
+      throw new ConfigException(
+          source
+              + ": member "
+              + m.id()
+              + " cannot start: "
+              + String.join("; ", taken)
+              + ". Stop what holds the port, or give the member another port in "
+              + source);
     }
   }
 
@@ -62,8 +78,10 @@ public final class PortCheck {
       return Optional.empty();
     } catch (IOException e) {
       String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return Optional.of(msg.toLowerCase(java.util.Locale.ROOT).contains("in use")
-          ? "port already in use" : "cannot bind (" + msg + ")");
+      return Optional.of(
+          msg.toLowerCase(java.util.Locale.ROOT).contains("in use")
+              ? "port already in use"
+              : "cannot bind (" + msg + ")");
     }
   }
 }

@@ -42,12 +42,15 @@ public final class PortOwners {
     if (inodes.isEmpty()) {
       return Optional.empty();
     }
-    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+    try (DirectoryStream<Path> procs =
+        Files.newDirectoryStream(
+            Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
       for (Path proc : procs) {
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(proc.resolve("fd"))) {
           for (Path fd : fds) {
             String target = Files.readSymbolicLink(fd).toString();
-            if (target.startsWith("socket:[") && inodes.contains(target.substring(8, target.length() - 1))) {
+            if (target.startsWith("socket:[")
+                && inodes.contains(target.substring(8, target.length() - 1))) {
               String comm = Files.readString(proc.resolve("comm")).trim();
               return Optional.of("pid " + proc.getFileName() + " (" + comm + ")");
             }

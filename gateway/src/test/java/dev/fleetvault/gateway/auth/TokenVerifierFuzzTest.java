@@ -22,19 +22,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Fuzz target: {@link TokenVerifier#verify} on the token string a client sends (gRPC
- * {@code authorization} metadata or {@code WsRequest.token}): Bearer prefix, compact-JWS split,
- * base64url, strict UTF-8, JSON header and claims, the claim checks, then the signature.
+ * Fuzz target: {@link TokenVerifier#verify} on the token string a client sends (gRPC {@code
+ * authorization} metadata or {@code WsRequest.token}): Bearer prefix, compact-JWS split, base64url,
+ * strict UTF-8, JSON header and claims, the claim checks, then the signature.
  *
  * <p>Input: the bytes as UTF-8 (lossy, as a header value arrives). Property: the returned future
- * completes within 10 s, either with a caller whose user id is a valid one, or failed with a
- * {@link FleetvaultException} of code {@code UNAUTHENTICATED} — never another exception type,
- * never thrown synchronously. The clock is fixed at the time the committed sample tokens were
- * issued, so their claims pass and the signature check runs.
+ * completes within 10 s, either with a caller whose user id is a valid one, or failed with a {@link
+ * FleetvaultException} of code {@code UNAUTHENTICATED} — never another exception type, never thrown
+ * synchronously. The clock is fixed at the time the committed sample tokens were issued, so their
+ * claims pass and the signature check runs.
  */
 class TokenVerifierFuzzTest {
   /** When the committed sample tokens were issued (iat). */
   static final Instant SAMPLE_TIME = Instant.ofEpochSecond(1_796_000_000L);
+
   static Vertx vertx;
   static CryptoExecutor crypto;
   static TokenVerifier verifier;
@@ -43,10 +44,17 @@ class TokenVerifierFuzzTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     crypto = new CryptoExecutor(vertx, "fleetvault-crypto-token-fuzz", 1);
-    String pub = Files.readString(TestFleet.repo().resolve("config/dev-app-jwt.DEVELOPMENT-ONLY.pub.pem"),
-        StandardCharsets.US_ASCII);
-    verifier = new TokenVerifier(vertx, List.of(new AppSpec("dev-app", List.of(), List.of(pub), "test-fleet",
-        24 * 3600)), crypto, new VerifiedTokens(16), Clock.fixed(SAMPLE_TIME.plusSeconds(60), ZoneOffset.UTC));
+    String pub =
+        Files.readString(
+            TestFleet.repo().resolve("config/dev-app-jwt.DEVELOPMENT-ONLY.pub.pem"),
+            StandardCharsets.US_ASCII);
+    verifier =
+        new TokenVerifier(
+            vertx,
+            List.of(new AppSpec("dev-app", List.of(), List.of(pub), "test-fleet", 24 * 3600)),
+            crypto,
+            new VerifiedTokens(16),
+            Clock.fixed(SAMPLE_TIME.plusSeconds(60), ZoneOffset.UTC));
   }
 
   @AfterAll

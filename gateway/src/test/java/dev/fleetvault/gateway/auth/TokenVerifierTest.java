@@ -34,12 +34,24 @@ class TokenVerifierTest {
     vertx = Vertx.vertx();
     crypto = new CryptoExecutor(vertx, "fleetvault-crypto-token-test", 1);
     var config = TestFleet.repo().resolve("config");
-    String priv = Files.readString(config.resolve("dev-app-jwt.DEVELOPMENT-ONLY.key.pem"), StandardCharsets.US_ASCII);
-    String pub = Files.readString(config.resolve("dev-app-jwt.DEVELOPMENT-ONLY.pub.pem"), StandardCharsets.US_ASCII);
-    signer = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(priv)));
+    String priv =
+        Files.readString(
+            config.resolve("dev-app-jwt.DEVELOPMENT-ONLY.key.pem"), StandardCharsets.US_ASCII);
+    String pub =
+        Files.readString(
+            config.resolve("dev-app-jwt.DEVELOPMENT-ONLY.pub.pem"), StandardCharsets.US_ASCII);
+    signer =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(priv)));
     cache = new VerifiedTokens(100);
-    verifier = new TokenVerifier(vertx, List.of(new AppSpec("dev-app", List.of(), List.of(pub), "test-fleet", 24 * 3600)), crypto, cache);
+    verifier =
+        new TokenVerifier(
+            vertx,
+            List.of(new AppSpec("dev-app", List.of(), List.of(pub), "test-fleet", 24 * 3600)),
+            crypto,
+            cache);
   }
 
   @AfterEach
@@ -49,14 +61,18 @@ class TokenVerifierTest {
   }
 
   private String token(String user, int seconds) {
-    return signer.generateToken(new JsonObject().put("sub", user).put("iss", "dev-app"),
-        new JWTOptions().setAlgorithm("ES256").setExpiresInSeconds(seconds)
+    return signer.generateToken(
+        new JsonObject().put("sub", user).put("iss", "dev-app"),
+        new JWTOptions()
+            .setAlgorithm("ES256")
+            .setExpiresInSeconds(seconds)
             .setAudience(List.of("test-fleet")));
   }
 
   /** A token with exactly these claims (no defaults added). */
   private String raw(JsonObject claims) {
-    return signer.generateToken(claims, new JWTOptions().setAlgorithm("ES256").setNoTimestamp(true));
+    return signer.generateToken(
+        claims, new JWTOptions().setAlgorithm("ES256").setNoTimestamp(true));
   }
 
   private static long now() {
@@ -92,7 +108,8 @@ class TokenVerifierTest {
   void verify_tamperedSignature_refusedAndNotRemembered() throws Exception {
     String t = token("ann", 300);
     char last = t.charAt(t.length() - 2);
-    String tampered = t.substring(0, t.length() - 2) + (last == 'A' ? 'B' : 'A') + t.charAt(t.length() - 1);
+    String tampered =
+        t.substring(0, t.length() - 2) + (last == 'A' ? 'B' : 'A') + t.charAt(t.length() - 1);
     assertThat(failure(verifier.verify(tampered))).contains("token rejected");
     assertThat(cache.size()).isZero();
   }
@@ -102,52 +119,117 @@ class TokenVerifierTest {
     String t = token("ann", 300);
     await(verifier.verify(t));
     String[] p = t.split("\\.");
-    String forgedClaims = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-        new JsonObject().put("sub", "bob").put("iss", "dev-app").put("aud", "test-fleet")
-            .put("iat", now()).put("exp", now() + 300).encode()
-            .getBytes(StandardCharsets.UTF_8));
-    assertThat(failure(verifier.verify(p[0] + "." + forgedClaims + "." + p[2]))).contains("token rejected");
+    String forgedClaims =
+        java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                new JsonObject()
+                    .put("sub", "bob")
+                    .put("iss", "dev-app")
+                    .put("aud", "test-fleet")
+                    .put("iat", now())
+                    .put("exp", now() + 300)
+                    .encode()
+                    .getBytes(StandardCharsets.UTF_8));
+    assertThat(failure(verifier.verify(p[0] + "." + forgedClaims + "." + p[2])))
+        .contains("token rejected");
   }
 
   @Test
   void verify_expiredToken_refused() throws Exception {
-    long past = System.currentTimeMillis() / 1000 - 120;  // beyond the 30 s leeway
-    String t = raw(new JsonObject().put("sub", "ann").put("iss", "dev-app").put("aud", "test-fleet")
-        .put("iat", past - 60).put("exp", past));
+    long past = System.currentTimeMillis() / 1000 - 120; // beyond the 30 s leeway
+    String t =
+        raw(
+            new JsonObject()
+                .put("sub", "ann")
+                .put("iss", "dev-app")
+                .put("aud", "test-fleet")
+                .put("iat", past - 60)
+                .put("exp", past));
     assertThat(failure(verifier.verify(t))).contains("expired");
     assertThat(cache.size()).isZero();
   }
 
   @Test
   void verify_wrongOrMissingAudience_refused() throws Exception {
-    JsonObject base = new JsonObject().put("sub", "ann").put("iss", "dev-app").put("iat", now())
-        .put("exp", now() + 300);
+    JsonObject base =
+        new JsonObject()
+            .put("sub", "ann")
+            .put("iss", "dev-app")
+            .put("iat", now())
+            .put("exp", now() + 300);
     assertThat(failure(verifier.verify(raw(base.copy())))).contains("audience");
-    assertThat(failure(verifier.verify(raw(base.copy().put("aud", "other-fleet"))))).contains("audience");
-    assertThat(failure(verifier.verify(raw(base.copy().put("aud",
-        new io.vertx.core.json.JsonArray().add("a").add("b")))))).contains("audience");
-    assertThat(await(verifier.verify(raw(base.copy().put("aud",
-        new io.vertx.core.json.JsonArray().add("other").add("test-fleet")))))).isNotNull();
+    assertThat(failure(verifier.verify(raw(base.copy().put("aud", "other-fleet")))))
+        .contains("audience");
+    assertThat(
+            failure(
+                verifier.verify(
+                    raw(
+                        base.copy()
+                            .put("aud", new io.vertx.core.json.JsonArray().add("a").add("b"))))))
+        .contains("audience");
+    assertThat(
+            await(
+                verifier.verify(
+                    raw(
+                        base.copy()
+                            .put(
+                                "aud",
+                                new io.vertx.core.json.JsonArray()
+                                    .add("other")
+                                    .add("test-fleet"))))))
+        .isNotNull();
     assertThat(cache.size()).isEqualTo(1);
   }
 
   @Test
   void verify_twentyYearToken_refusedAndNeverRemembered() throws Exception {
     long now = now();
-    String t = raw(new JsonObject().put("sub", "ann").put("iss", "dev-app").put("aud", "test-fleet")
-        .put("iat", now).put("exp", now + 20L * 365 * 24 * 3600));
+    String t =
+        raw(
+            new JsonObject()
+                .put("sub", "ann")
+                .put("iss", "dev-app")
+                .put("aud", "test-fleet")
+                .put("iat", now)
+                .put("exp", now + 20L * 365 * 24 * 3600));
     assertThat(failure(verifier.verify(t))).contains("lifetime");
     assertThat(failure(verifier.verify(t))).contains("lifetime");
     assertThat(cache.size()).isZero();
     // no iat: lifetime unknown, refused; iat in the future (to stretch exp): refused
-    assertThat(failure(verifier.verify(raw(new JsonObject().put("sub", "ann").put("iss", "dev-app")
-        .put("aud", "test-fleet").put("exp", now + 300))))).contains("iat");
-    assertThat(failure(verifier.verify(raw(new JsonObject().put("sub", "ann").put("iss", "dev-app")
-        .put("aud", "test-fleet").put("iat", now + 10 * 24 * 3600)
-        .put("exp", now + 10 * 24 * 3600 + 60))))).contains("future");
+    assertThat(
+            failure(
+                verifier.verify(
+                    raw(
+                        new JsonObject()
+                            .put("sub", "ann")
+                            .put("iss", "dev-app")
+                            .put("aud", "test-fleet")
+                            .put("exp", now + 300)))))
+        .contains("iat");
+    assertThat(
+            failure(
+                verifier.verify(
+                    raw(
+                        new JsonObject()
+                            .put("sub", "ann")
+                            .put("iss", "dev-app")
+                            .put("aud", "test-fleet")
+                            .put("iat", now + 10 * 24 * 3600)
+                            .put("exp", now + 10 * 24 * 3600 + 60)))))
+        .contains("future");
     // exactly the maximum is accepted
-    assertThat(await(verifier.verify(raw(new JsonObject().put("sub", "ann").put("iss", "dev-app")
-        .put("aud", "test-fleet").put("iat", now).put("exp", now + 24 * 3600))))).isNotNull();
+    assertThat(
+            await(
+                verifier.verify(
+                    raw(
+                        new JsonObject()
+                            .put("sub", "ann")
+                            .put("iss", "dev-app")
+                            .put("aud", "test-fleet")
+                            .put("iat", now)
+                            .put("exp", now + 24 * 3600)))))
+        .isNotNull();
   }
 
   @Test
@@ -161,10 +243,16 @@ class TokenVerifierTest {
     assertThat(failure(verifier.verify(token("", 300)))).contains("128 UTF-8 bytes");
     // a lone surrogate (JSON escape) has no exact UTF-8 bytes: refused before the signature
     String[] p = token("ann", 300).split("\\.");
-    String lone = "{\"sub\":\"\\ud800\",\"iss\":\"dev-app\",\"aud\":\"test-fleet\",\"iat\":" + now()
-        + ",\"exp\":" + (now() + 300) + "}";
-    String claims = java.util.Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(lone.getBytes(StandardCharsets.UTF_8));
+    String lone =
+        "{\"sub\":\"\\ud800\",\"iss\":\"dev-app\",\"aud\":\"test-fleet\",\"iat\":"
+            + now()
+            + ",\"exp\":"
+            + (now() + 300)
+            + "}";
+    String claims =
+        java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(lone.getBytes(StandardCharsets.UTF_8));
     assertThat(failure(verifier.verify(p[0] + "." + claims + "." + p[2]))).contains("UTF-8");
   }
 }

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * node must name its signed fleet bundle.
  */
 class DevelopmentSwitchTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static final String BUNDLE = "fleet_bundle:\n  trust: trust.json\n  file: bundle.json\n";
 
@@ -27,8 +26,12 @@ class DevelopmentSwitchTest {
     String text = Files.readString(TestFleet.repo().resolve("config/local.yaml"));
     assertThat(text).contains(from);
     Path f = dir.resolve("variant.yaml");
-    Files.writeString(f, text.replace(from, to).replace("dev-app-jwt.DEVELOPMENT-ONLY.pub.pem",
-        TestFleet.repo().resolve("config/dev-app-jwt.DEVELOPMENT-ONLY.pub.pem").toString()),
+    Files.writeString(
+        f,
+        text.replace(from, to)
+            .replace(
+                "dev-app-jwt.DEVELOPMENT-ONLY.pub.pem",
+                TestFleet.repo().resolve("config/dev-app-jwt.DEVELOPMENT-ONLY.pub.pem").toString()),
         StandardCharsets.UTF_8);
     return f;
   }
@@ -43,25 +46,30 @@ class DevelopmentSwitchTest {
   @Test
   void load_developmentWithNonLoopbackListener_refusedNamingMemberAndAddress() throws Exception {
     Path f = variant("client: 127.0.0.1:7402", "client: 10.1.2.3:7402");
-    assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> NodeConfig.load(f))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("key 'development'")
         .hasMessageContaining("member dc2 listens on 10.1.2.3:7402 (not a loopback address)");
     Path g = variant("raft: 127.0.0.1:7423", "raft: 192.168.7.9:7423");
-    assertThatThrownBy(() -> NodeConfig.load(g)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> NodeConfig.load(g))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("member dc3 listens on 192.168.7.9:7423");
   }
 
   @Test
   void load_productionWithoutFleetBundle_refused() throws Exception {
     Path f = variant("development: true", "development: false");
-    assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("a production node learns its peers only from the fleet's signed bundle");
+    assertThatThrownBy(() -> NodeConfig.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "a production node learns its peers only from the fleet's signed bundle");
   }
 
   @Test
   void load_productionOnSoftDriverWithoutExplicitAllowance_refused() throws Exception {
     Path f = variant("development: true", BUNDLE);
-    assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> NodeConfig.load(f))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("software HSM driver, which is for development only");
     Path ok = variant("development: true", BUNDLE + "  allow_soft_driver: true\n");
     NodeConfig c = NodeConfig.load(ok);
@@ -73,29 +81,36 @@ class DevelopmentSwitchTest {
   @Test
   void load_developmentAndFleetBundle_refused() throws Exception {
     Path f = variant("development: true", "development: true\n" + BUNDLE);
-    assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> NodeConfig.load(f))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("key 'fleet_bundle'");
   }
 
   @Test
   void load_fleetBundleFileAndSigner_refused() throws Exception {
-    Path f = variant("development: true", BUNDLE + "  signer: http://127.0.0.1:1\n"
-        + "  allow_soft_driver: true\n");
-    assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
+    Path f =
+        variant(
+            "development: true",
+            BUNDLE + "  signer: http://127.0.0.1:1\n" + "  allow_soft_driver: true\n");
+    assertThatThrownBy(() -> NodeConfig.load(f))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("exactly one of file");
   }
 
   @Test
   void load_evidenceWithoutWitnesses_refused() throws Exception {
-    Path f = variant("development: true", BUNDLE + "  evidence: evidence\n  allow_soft_driver: true\n");
-    assertThatThrownBy(() -> NodeConfig.load(f)).isInstanceOf(ConfigException.class)
+    Path f =
+        variant("development: true", BUNDLE + "  evidence: evidence\n  allow_soft_driver: true\n");
+    assertThatThrownBy(() -> NodeConfig.load(f))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("NAME=PUBLIC_KEY_FILE");
   }
 
   @Test
   void localFleet_productionConfig_refused() throws Exception {
     Path f = variant("development: true", BUNDLE + "  allow_soft_driver: true\n");
-    assertThatThrownBy(() -> LocalFleet.start(f)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> LocalFleet.start(f))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("in-JVM local fleet is for development only");
   }
 }

@@ -29,8 +29,10 @@ class NodeConfigFuzzTest {
     Files.createDirectories(base);
     dir = Files.createTempDirectory(base, "nodeconfig-fuzz-");
     Path config = TestFleet.repo().resolve("config");
-    for (String f : new String[] {"dev-app-jwt.DEVELOPMENT-ONLY.pub.pem",
-        "dev-soft-hsm-passphrase.DEVELOPMENT-ONLY.txt"}) {
+    for (String f :
+        new String[] {
+          "dev-app-jwt.DEVELOPMENT-ONLY.pub.pem", "dev-soft-hsm-passphrase.DEVELOPMENT-ONLY.txt"
+        }) {
       Files.copy(config.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
     }
   }

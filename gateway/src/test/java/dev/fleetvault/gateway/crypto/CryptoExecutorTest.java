@@ -2,7 +2,6 @@ package dev.fleetvault.gateway.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.LocalFleet;
 import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.SharedFleet;
@@ -24,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The CPU-bound crypto steps run on the node's crypto worker pool, never on an event loop. */
@@ -53,29 +53,48 @@ class CryptoExecutorTest {
 
   private static <T> T onEventLoop(java.util.function.Supplier<Future<T>> body) throws Exception {
     CompletableFuture<T> out = new CompletableFuture<>();
-    vertx.getOrCreateContext().runOnContext(v -> body.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        out.complete(ar.result());
-      } else {
-        out.completeExceptionally(ar.cause());
-      }
-    }));
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            v ->
+                body.get()
+                    .onComplete(
+                        ar -> {
+                          if (ar.succeeded()) {
+                            out.complete(ar.result());
+                          } else {
+                            out.completeExceptionally(ar.cause());
+                          }
+                        }));
     return out.get(30, TimeUnit.SECONDS);
   }
 
   @Test
   void run_calledOnEventLoop_stepOnNamedWorkerResultBackOnCallerContext() throws Exception {
     try (CryptoExecutor crypto = new CryptoExecutor(vertx, "fleetvault-crypto-unit", 2)) {
-      List<String> seen = onEventLoop(() -> {
-        Context caller = Vertx.currentContext();
-        String callerThread = Thread.currentThread().getName();
-        return crypto.run("step", () -> List.of(Thread.currentThread().getName(),
-                String.valueOf(Context.isOnWorkerThread()),
-                String.valueOf(Context.isOnEventLoopThread())))
-            .map(r -> List.of(r.get(0), r.get(1), r.get(2), callerThread,
-                Thread.currentThread().getName(),
-                String.valueOf(Vertx.currentContext() == caller)));
-      });
+      List<String> seen =
+          onEventLoop(
+              () -> {
+                Context caller = Vertx.currentContext();
+                String callerThread = Thread.currentThread().getName();
+                return crypto
+                    .run(
+                        "step",
+                        () ->
+                            List.of(
+                                Thread.currentThread().getName(),
+                                String.valueOf(Context.isOnWorkerThread()),
+                                String.valueOf(Context.isOnEventLoopThread())))
+                    .map(
+                        r ->
+                            List.of(
+                                r.get(0),
+                                r.get(1),
+                                r.get(2),
+                                callerThread,
+                                Thread.currentThread().getName(),
+                                String.valueOf(Vertx.currentContext() == caller)));
+              });
       assertThat(seen.get(0)).startsWith("fleetvault-crypto-unit");
       assertThat(seen.get(1)).isEqualTo("true");
       assertThat(seen.get(2)).isEqualTo("false");
@@ -88,10 +107,17 @@ class CryptoExecutorTest {
   void run_stepThrows_callerGetsTheSameException() throws Exception {
     IllegalStateException thrown = new IllegalStateException("boom");
     try (CryptoExecutor crypto = new CryptoExecutor(vertx, "fleetvault-crypto-unit", 2)) {
-      ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
-          ExecutionException.class, () -> onEventLoop(() -> crypto.<String>run("step", () -> {
-            throw thrown;
-          })));
+      ExecutionException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              ExecutionException.class,
+              () ->
+                  onEventLoop(
+                      () ->
+                          crypto.<String>run(
+                              "step",
+                              () -> {
+                                throw thrown;
+                              })));
       assertThat(e.getCause()).isSameAs(thrown);
     }
   }
@@ -100,8 +126,14 @@ class CryptoExecutorTest {
   void memberAndTokenSteps_fullRecovery_runOnCryptoWorkersNotEventLoop() throws Exception {
     TestFleet fleet = SharedFleet.get();
     List<Seen> seen = new CopyOnWriteArrayList<>();
-    CryptoExecutor.observer = op -> seen.add(new Seen(op, Thread.currentThread().getName(),
-        Context.isOnWorkerThread(), Context.isOnEventLoopThread()));
+    CryptoExecutor.observer =
+        op ->
+            seen.add(
+                new Seen(
+                    op,
+                    Thread.currentThread().getName(),
+                    Context.isOnWorkerThread(),
+                    Context.isOnEventLoopThread()));
     LocalFleet.Edge e = fleet.fleet().edges().get(0);
     try (VaultTransport t = new GrpcTransport(vertx, e.host(), e.port())) {
       TestClient c = new TestClient(t, fleet.realm(), fleet::token);
@@ -119,7 +151,17 @@ class CryptoExecutorTest {
       assertThat(s.worker()).as("%s on a worker thread", s.op()).isTrue();
       assertThat(s.eventLoop()).as("%s on an event loop", s.op()).isFalse();
     }
-    assertThat(ops.keySet()).contains("jwt", "open", "register1", "register2", "recover0",
-        "recover1", "evaluate", "recover2", "release", "decode");
+    assertThat(ops.keySet())
+        .contains(
+            "jwt",
+            "open",
+            "register1",
+            "register2",
+            "recover0",
+            "recover1",
+            "evaluate",
+            "recover2",
+            "release",
+            "decode");
   }
 }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Connection hygiene of the edge listener ({@link EdgeVerticle#serverOptions}): a real Vert.x
- * HTTP server on 127.0.0.1 with the edge's options, probed with raw sockets.
+ * Connection hygiene of the edge listener ({@link EdgeVerticle#serverOptions}): a real Vert.x HTTP
+ * server on 127.0.0.1 with the edge's options, probed with raw sockets.
  */
 class EdgeConnectionHygieneTest {
   private Vertx vertx;
@@ -43,11 +43,22 @@ class EdgeConnectionHygieneTest {
 
   private int listen(int idleTimeoutMs) throws Exception {
     LimitsSpec d = LimitsSpec.DEFAULTS;
-    LimitsSpec limits = new LimitsSpec(d.maxMessageBytes(), d.perUserPerMinute(), d.perAddressPerMinute(),
-        d.requestTimeoutMs(), idleTimeoutMs, d.maxConcurrentStreams());
-    return vertx.createHttpServer(EdgeVerticle.serverOptions(new HostPort("127.0.0.1", 0), 65536, limits))
+    LimitsSpec limits =
+        new LimitsSpec(
+            d.maxMessageBytes(),
+            d.perUserPerMinute(),
+            d.perAddressPerMinute(),
+            d.requestTimeoutMs(),
+            idleTimeoutMs,
+            d.maxConcurrentStreams());
+    return vertx
+        .createHttpServer(EdgeVerticle.serverOptions(new HostPort("127.0.0.1", 0), 65536, limits))
         .requestHandler(req -> req.response().end("ok"))
-        .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).actualPort();
+        .listen()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS)
+        .actualPort();
   }
 
   private Socket connect(int port) throws IOException {
@@ -82,17 +93,23 @@ class EdgeConnectionHygieneTest {
     List<Socket> slow = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       Socket s = connect(port);
-      s.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       slow.add(s);
     }
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> slow.stream().allMatch(EdgeConnectionHygieneTest::closedByServer));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> slow.stream().allMatch(EdgeConnectionHygieneTest::closedByServer));
     Socket ok = connect(port);
     ok.setSoTimeout(10_000);
-    ok.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        .getBytes(StandardCharsets.US_ASCII));
-    assertThat(new String(ok.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+    ok.getOutputStream()
+        .write(
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+    assertThat(new String(ok.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+        .startsWith("HTTP/1.1 200");
   }
 
   /** A socket that never sends a byte is closed after the idle timeout. */
@@ -105,17 +122,31 @@ class EdgeConnectionHygieneTest {
   }
 
   /**
-   * More connections from one address than {@code max_connections_per_address} (here 3): the extra ones are
-   * closed at once, the ones already open still serve requests, and a place freed is taken again.
+   * More connections from one address than {@code max_connections_per_address} (here 3): the extra
+   * ones are closed at once, the ones already open still serve requests, and a place freed is taken
+   * again.
    */
   @Test
-  void createServer_moreConnectionsFromOneAddressThanTheLimit_extraClosedExistingStillServe() throws Exception {
+  void createServer_moreConnectionsFromOneAddressThanTheLimit_extraClosedExistingStillServe()
+      throws Exception {
     LimitsSpec d = LimitsSpec.DEFAULTS;
-    LimitsSpec limits = new LimitsSpec(d.maxMessageBytes(), d.perUserPerMinute(), d.perAddressPerMinute(),
-        d.requestTimeoutMs(), 30_000, d.maxConcurrentStreams(), 3);
-    int port = EdgeVerticle.createServer(vertx, new HostPort("127.0.0.1", 0), 65536, limits)
-        .requestHandler(req -> req.response().end("ok"))
-        .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).actualPort();
+    LimitsSpec limits =
+        new LimitsSpec(
+            d.maxMessageBytes(),
+            d.perUserPerMinute(),
+            d.perAddressPerMinute(),
+            d.requestTimeoutMs(),
+            30_000,
+            d.maxConcurrentStreams(),
+            3);
+    int port =
+        EdgeVerticle.createServer(vertx, new HostPort("127.0.0.1", 0), 65536, limits)
+            .requestHandler(req -> req.response().end("ok"))
+            .listen()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS)
+            .actualPort();
     List<Socket> kept = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       Socket s = connect(port);
@@ -133,16 +164,22 @@ class EdgeConnectionHygieneTest {
       assertThat(get(s)).as("an existing connection still works").startsWith("HTTP/1.1 200");
     }
     kept.get(0).close();
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      Socket again = connect(port);
-      assertThat(get(again)).startsWith("HTTP/1.1 200");
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              Socket again = connect(port);
+              assertThat(get(again)).startsWith("HTTP/1.1 200");
+            });
   }
 
-  /** One keep-alive GET on {@code s}; the status line and headers read (empty if the server closed). */
+  /**
+   * One keep-alive GET on {@code s}; the status line and headers read (empty if the server closed).
+   */
   private static String get(Socket s) throws IOException {
     s.setSoTimeout(10_000);
-    s.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream()
+        .write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     s.getOutputStream().flush();
     byte[] buf = new byte[4096];
     StringBuilder out = new StringBuilder();
@@ -165,7 +202,10 @@ class EdgeConnectionHygieneTest {
   void defaults_idleTimeoutAndStreams_bounded() {
     assertThat(LimitsSpec.DEFAULTS.idleTimeoutMs()).isBetween(1_000, 120_000);
     assertThat(LimitsSpec.DEFAULTS.maxConnectionsPerAddress()).isBetween(8, 1024);
-    assertThat(EdgeVerticle.serverOptions(new HostPort("127.0.0.1", 0), 65536, LimitsSpec.DEFAULTS)
-        .getInitialSettings().getMaxConcurrentStreams()).isEqualTo(LimitsSpec.DEFAULTS.maxConcurrentStreams());
+    assertThat(
+            EdgeVerticle.serverOptions(new HostPort("127.0.0.1", 0), 65536, LimitsSpec.DEFAULTS)
+                .getInitialSettings()
+                .getMaxConcurrentStreams())
+        .isEqualTo(LimitsSpec.DEFAULTS.maxConcurrentStreams());
   }
 }

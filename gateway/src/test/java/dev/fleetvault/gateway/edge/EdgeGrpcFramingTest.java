@@ -2,7 +2,6 @@ package dev.fleetvault.gateway.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.LocalFleet;
 import dev.fleetvault.gateway.support.SharedFleet;
 import io.vertx.core.MultiMap;
@@ -17,13 +16,14 @@ import io.vertx.core.http.RequestOptions;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 14.4/14.5: the client edge answers malformed gRPC input with a clear gRPC error — a
- * {@code grpc-encoding} other than identity (the protocol has no compression, PROTOCOL.md 4.1), and
- * a {@code StatusRequest} over its 64-byte limit even when it re-encodes smaller (the limit is on
- * the bytes received). A frame flagged compressed without {@code grpc-encoding} is not yet answered
+ * Issue 14.4/14.5: the client edge answers malformed gRPC input with a clear gRPC error — a {@code
+ * grpc-encoding} other than identity (the protocol has no compression, PROTOCOL.md 4.1), and a
+ * {@code StatusRequest} over its 64-byte limit even when it re-encodes smaller (the limit is on the
+ * bytes received). A frame flagged compressed without {@code grpc-encoding} is not yet answered
  * (disabled test below).
  */
 @Tag("process")
@@ -36,8 +36,11 @@ class EdgeGrpcFramingTest {
   void start() throws Exception {
     edge = SharedFleet.get().fleet().edges().get(0);
     vertx = Vertx.vertx();
-    http = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-        .setHttp2ClearTextUpgrade(false));
+    http =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
   }
 
   @AfterEach
@@ -45,18 +48,30 @@ class EdgeGrpcFramingTest {
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
-  /** The gRPC status and fleetvault-error of one raw call (trailers, or headers when trailers-only). */
-  private String[] call(String method, byte flag, byte[] payload, String encoding) throws Exception {
+  /**
+   * The gRPC status and fleetvault-error of one raw call (trailers, or headers when trailers-only).
+   */
+  private String[] call(String method, byte flag, byte[] payload, String encoding)
+      throws Exception {
     Buffer body = Buffer.buffer().appendByte(flag).appendInt(payload.length).appendBytes(payload);
-    RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost(edge.host())
-        .setPort(edge.port()).setURI("/fleetvault.v1.Vault/" + method)
-        .putHeader("content-type", "application/grpc").putHeader("te", "trailers");
+    RequestOptions o =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setHost(edge.host())
+            .setPort(edge.port())
+            .setURI("/fleetvault.v1.Vault/" + method)
+            .putHeader("content-type", "application/grpc")
+            .putHeader("te", "trailers");
     if (encoding != null) {
       o.putHeader("grpc-encoding", encoding);
     }
-    HttpClientResponse resp = http.request(o).compose(req -> req.send(body))
-        .compose(r -> r.body().map(b -> r)).toCompletionStage().toCompletableFuture()
-        .get(20, TimeUnit.SECONDS);
+    HttpClientResponse resp =
+        http.request(o)
+            .compose(req -> req.send(body))
+            .compose(r -> r.body().map(b -> r))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(20, TimeUnit.SECONDS);
     MultiMap t = resp.trailers().contains("grpc-status") ? resp.trailers() : resp.headers();
     return new String[] {t.get("grpc-status"), t.get("fleetvault-error")};
   }
@@ -87,9 +102,10 @@ class EdgeGrpcFramingTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("NOT FIXED (issue 14.4): Vert.x 5.0.7's deframer throws "
-      + "UnsupportedOperationException(\"Handle me\") on a compressed frame without grpc-encoding, outside "
-      + "any handler the edge can reach; the stream stays open until the idle timeout")
+  @org.junit.jupiter.api.Disabled(
+      "NOT FIXED (issue 14.4): Vert.x 5.0.7's deframer throws "
+          + "UnsupportedOperationException(\"Handle me\") on a compressed frame without grpc-encoding, outside "
+          + "any handler the edge can reach; the stream stays open until the idle timeout")
   void status_compressedFlagWithoutEncoding_answeredWithError() throws Exception {
     String[] r = call("Status", (byte) 1, statusRequest(1), null);
     assertThat(r[0]).isNotNull().isNotEqualTo("0");

@@ -2,7 +2,6 @@ package dev.fleetvault.gateway.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.support.TestFleet;
 import dev.fleetvault.protocol.health.HealthCheckRequest;
 import dev.fleetvault.protocol.health.HealthCheckResponse;
@@ -17,6 +16,7 @@ import io.vertx.grpc.common.GrpcStatus;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The edge answers the standard grpc.health.v1 Health/Check from the node's readiness. */
@@ -30,8 +30,13 @@ class GrpcHealthTest {
   static void start() throws Exception {
     fleet = dev.fleetvault.gateway.support.SharedFleet.get();
     vertx = Vertx.vertx();
-    client = GrpcClient.client(vertx, new GrpcClientOptions(),
-        new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    client =
+        GrpcClient.client(
+            vertx,
+            new GrpcClientOptions(),
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
   }
 
   @AfterAll
@@ -44,11 +49,19 @@ class GrpcHealthTest {
 
   private static Answer check(String service) throws Exception {
     var e = fleet.fleet().edges().get(0);
-    return client.request(SocketAddress.inetSocketAddress(e.port(), e.host()), HealthGrpcClient.Check)
+    return client
+        .request(SocketAddress.inetSocketAddress(e.port(), e.host()), HealthGrpcClient.Check)
         .compose(req -> req.send(HealthCheckRequest.newBuilder().setService(service).build()))
-        .compose(resp -> resp.last().transform(ar -> io.vertx.core.Future.succeededFuture(
-            new Answer(resp.status(), ar.succeeded() ? ar.result() : null))))
-        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        .compose(
+            resp ->
+                resp.last()
+                    .transform(
+                        ar ->
+                            io.vertx.core.Future.succeededFuture(
+                                new Answer(resp.status(), ar.succeeded() ? ar.result() : null))))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
   }
 
   @Test
@@ -56,7 +69,8 @@ class GrpcHealthTest {
     for (String service : new String[] {"", "fleetvault.v1.Vault"}) {
       Answer a = check(service);
       assertThat(a.status()).as("service '%s'", service).isIn(GrpcStatus.OK, null);
-      assertThat(a.response().getStatus()).as("service '%s'", service)
+      assertThat(a.response().getStatus())
+          .as("service '%s'", service)
           .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     }
   }

@@ -36,10 +36,12 @@ class RequestIdsTest {
 
   @Test
   void run_nested_restoresOuterId() {
-    RequestIds.run("outer", () -> {
-      RequestIds.run("inner", () -> assertThat(MDC.get(RequestIds.MDC_KEY)).isEqualTo("inner"));
-      assertThat(MDC.get(RequestIds.MDC_KEY)).isEqualTo("outer");
-    });
+    RequestIds.run(
+        "outer",
+        () -> {
+          RequestIds.run("inner", () -> assertThat(MDC.get(RequestIds.MDC_KEY)).isEqualTo("inner"));
+          assertThat(MDC.get(RequestIds.MDC_KEY)).isEqualTo("outer");
+        });
     assertThat(MDC.get(RequestIds.MDC_KEY)).isNull();
   }
 }

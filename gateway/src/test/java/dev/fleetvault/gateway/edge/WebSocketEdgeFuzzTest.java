@@ -60,23 +60,46 @@ class WebSocketEdgeFuzzTest {
     crypto = new CryptoExecutor(vertx, "fleetvault-crypto-ws-fuzz", 1);
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
-    String pem = "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder().encodeToString(g.generateKeyPair().getPublic().getEncoded())
-        + "\n-----END PUBLIC KEY-----\n";
-    TokenVerifier tokens = new TokenVerifier(vertx, List.of(new AppSpec("dev-app", List.of(), List.of(pem),
-        "test-fleet", 3600)), crypto, new VerifiedTokens(16));
-    EdgeService edge = new EdgeService(tokens, new RateLimiter(1_000_000, 1000),
-        new RateLimiter(1_000_000, 1000), null, null, 2, MAX_MESSAGE, 5000);
-    StatusSource status = epoch -> Future.succeededFuture(StatusResponse.newBuilder().setVersion(1).setSuite(1)
-        .setMembers(3).build());
+    String pem =
+        "-----BEGIN PUBLIC KEY-----\n"
+            + Base64.getMimeEncoder().encodeToString(g.generateKeyPair().getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n";
+    TokenVerifier tokens =
+        new TokenVerifier(
+            vertx,
+            List.of(new AppSpec("dev-app", List.of(), List.of(pem), "test-fleet", 3600)),
+            crypto,
+            new VerifiedTokens(16));
+    EdgeService edge =
+        new EdgeService(
+            tokens,
+            new RateLimiter(1_000_000, 1000),
+            new RateLimiter(1_000_000, 1000),
+            null,
+            null,
+            2,
+            MAX_MESSAGE,
+            5000);
+    StatusSource status =
+        epoch ->
+            Future.succeededFuture(
+                StatusResponse.newBuilder().setVersion(1).setSuite(1).setMembers(3).build());
     WebSocketEdge ws = new WebSocketEdge(edge, status, new NodeMetrics("fuzz"), MAX_MESSAGE);
-    int port = vertx.createHttpServer(EdgeVerticle.serverOptions(new HostPort("127.0.0.1", 0), MAX_MESSAGE,
-            LimitsSpec.DEFAULTS))
-        .requestHandler(req -> req.toWebSocket().onSuccess(ws::serve))
-        .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).actualPort();
+    int port =
+        vertx
+            .createHttpServer(
+                EdgeVerticle.serverOptions(
+                    new HostPort("127.0.0.1", 0), MAX_MESSAGE, LimitsSpec.DEFAULTS))
+            .requestHandler(req -> req.toWebSocket().onSuccess(ws::serve))
+            .listen()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS)
+            .actualPort();
     serverPort = port;
-    client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
-        .setMaxMessageSize(1 << 20));
+    client =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
     connect();
   }
 
@@ -89,8 +112,17 @@ class WebSocketEdgeFuzzTest {
     socket = null;
     for (int attempt = 1; socket == null; attempt++) {
       try {
-        socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(serverPort)
-            .setURI("/v1/ws").setTimeout(60_000)).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+        socket =
+            client
+                .connect(
+                    new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(serverPort)
+                        .setURI("/v1/ws")
+                        .setTimeout(60_000))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(90, TimeUnit.SECONDS);
       } catch (java.util.concurrent.ExecutionException e) {
         if (attempt == 5) {
           throw e;

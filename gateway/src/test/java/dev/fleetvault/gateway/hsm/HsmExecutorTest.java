@@ -41,15 +41,18 @@ class HsmExecutorTest {
 
   @Test
   void call_queueFull_hsmBusyImmediately() throws Exception {
-    HsmExecutor hsm = new HsmExecutor(vertx, "test-hsm-busy", null, 1, 1, 30_000,
-        new SimpleMeterRegistry());
+    HsmExecutor hsm =
+        new HsmExecutor(vertx, "test-hsm-busy", null, 1, 1, 30_000, new SimpleMeterRegistry());
     CountDownLatch release = new CountDownLatch(1);
     List<Future<String>> held = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      held.add(hsm.call("hold", d -> {
-        await(release);
-        return "done";
-      }));
+      held.add(
+          hsm.call(
+              "hold",
+              d -> {
+                await(release);
+                return "done";
+              }));
     }
     FleetvaultException e = failure(hsm.call("one-too-many", d -> "never"));
     assertThat(e.code()).isEqualTo(ErrorCode.HSM_BUSY);
@@ -59,20 +62,28 @@ class HsmExecutorTest {
       assertThat(f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
           .isEqualTo("done");
     }
-    assertThat(hsm.call("after", d -> "ok").toCompletionStage().toCompletableFuture()
-        .get(30, TimeUnit.SECONDS)).isEqualTo("ok");
+    assertThat(
+            hsm.call("after", d -> "ok")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS))
+        .isEqualTo("ok");
     hsm.close();
   }
 
   @Test
   void call_slowerThanTimeout_timeoutCode() throws Exception {
-    HsmExecutor hsm = new HsmExecutor(vertx, "test-hsm-slow", null, 1, 0, 200,
-        new SimpleMeterRegistry());
+    HsmExecutor hsm =
+        new HsmExecutor(vertx, "test-hsm-slow", null, 1, 0, 200, new SimpleMeterRegistry());
     CountDownLatch release = new CountDownLatch(1);
-    FleetvaultException e = failure(hsm.call("slow", d -> {
-      await(release);
-      return "late";
-    }));
+    FleetvaultException e =
+        failure(
+            hsm.call(
+                "slow",
+                d -> {
+                  await(release);
+                  return "late";
+                }));
     assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
     release.countDown();
     hsm.close();
@@ -80,12 +91,17 @@ class HsmExecutorTest {
 
   @Test
   void call_driverFailure_mappedWithoutDetails() throws Exception {
-    HsmExecutor hsm = new HsmExecutor(vertx, "test-hsm-fail", null, 1, 0, 5_000,
-        new SimpleMeterRegistry());
-    FleetvaultException e = failure(hsm.call("ecdh", d -> {
-      throw new dev.fleetvault.driver.spi.HsmFatalException(
-          dev.fleetvault.driver.spi.HsmException.Kind.INVALID_INPUT, "point not on curve: 04ab..");
-    }));
+    HsmExecutor hsm =
+        new HsmExecutor(vertx, "test-hsm-fail", null, 1, 0, 5_000, new SimpleMeterRegistry());
+    FleetvaultException e =
+        failure(
+            hsm.call(
+                "ecdh",
+                d -> {
+                  throw new dev.fleetvault.driver.spi.HsmFatalException(
+                      dev.fleetvault.driver.spi.HsmException.Kind.INVALID_INPUT,
+                      "point not on curve: 04ab..");
+                }));
     assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
     assertThat(e.getMessage()).doesNotContain("04ab");
     hsm.close();
@@ -96,15 +112,21 @@ class HsmExecutorTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     HsmExecutor hsm = new HsmExecutor(vertx, "test-hsm-health", null, 1, 0, 30_000, registry);
     assertThat(hsm.healthy()).isTrue();
-    failure(hsm.call("bad-input", d -> {
-      throw new dev.fleetvault.driver.spi.HsmFatalException(
-          dev.fleetvault.driver.spi.HsmException.Kind.INVALID_INPUT, "caller's fault");
-    }));
+    failure(
+        hsm.call(
+            "bad-input",
+            d -> {
+              throw new dev.fleetvault.driver.spi.HsmFatalException(
+                  dev.fleetvault.driver.spi.HsmException.Kind.INVALID_INPUT, "caller's fault");
+            }));
     assertThat(hsm.healthy()).as("a caller's bad input says nothing of the device").isTrue();
-    failure(hsm.call("broken", d -> {
-      throw new dev.fleetvault.driver.spi.HsmFatalException(
-          dev.fleetvault.driver.spi.HsmException.Kind.DEVICE_ERROR, "device fault");
-    }));
+    failure(
+        hsm.call(
+            "broken",
+            d -> {
+              throw new dev.fleetvault.driver.spi.HsmFatalException(
+                  dev.fleetvault.driver.spi.HsmException.Kind.DEVICE_ERROR, "device fault");
+            }));
     assertThat(hsm.healthy()).isFalse();
     assertThat(registry.get("fleetvault.hsm.healthy").gauge().value()).isZero();
     hsm.call("fine", d -> "ok").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

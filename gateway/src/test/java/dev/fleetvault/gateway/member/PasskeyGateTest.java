@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.support.EdgeError;
 import dev.fleetvault.gateway.support.TestClient;
 import dev.fleetvault.gateway.support.TestFleet;
@@ -24,23 +23,23 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Passkey entries through a real 3-member fleet on 127.0.0.1 (PROTOCOL.md 21): every member
- * verifies the WebAuthn assertion in its core before it commits an attempt, so a caller without
- * the passkey — holding the user's app token, as the operator does — spends and burns nothing.
- * "Nothing counted" is read from the members' own evaluation meters and from the guesses the
- * members report afterwards.
+ * verifies the WebAuthn assertion in its core before it commits an attempt, so a caller without the
+ * passkey — holding the user's app token, as the operator does — spends and burns nothing. "Nothing
+ * counted" is read from the members' own evaluation meters and from the guesses the members report
+ * afterwards.
  */
 @Tag("process")
 class PasskeyGateTest {
   private static final byte[] SECRET = "a 32-byte backup key, for real!!".getBytes(UTF_8);
   private static final int UP_UV = SoftwareAuthenticator.UP | SoftwareAuthenticator.UV;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static TestFleet fleet;
   static Vertx vertx;
   static TestClient client;
@@ -75,7 +74,8 @@ class PasskeyGateTest {
   @Test
   void recoverPasskey_validAssertion_recovered() throws Exception {
     SoftwareAuthenticator auth = authenticator();
-    assertThat(client.registerPasskey("valid", auth, SECRET, 5)).isInstanceOf(RegisterResult.Registered.class);
+    assertThat(client.registerPasskey("valid", auth, SECRET, 5))
+        .isInstanceOf(RegisterResult.Registered.class);
     long before = fleet.evaluations();
     assertThat(recovered(client.recoverPasskey("valid", auth, auth::assertion))).isEqualTo(SECRET);
     assertThat(fleet.evaluations() - before).isEqualTo(3);
@@ -89,31 +89,72 @@ class PasskeyGateTest {
     List<PasskeyAssertion> earlier = new ArrayList<>();
     Map<String, PasskeyAssertionSource> attacks = new LinkedHashMap<>();
     attacks.put("another credential", other::assertion);
-    attacks.put("wrong rp id", c -> auth.assertion(c.challenge(), "evil.example", TestFleet.PASSKEY_ORIGIN, UP_UV,
-        "webauthn.get", false));
-    attacks.put("wrong origin", c -> auth.assertion(c.challenge(), TestFleet.PASSKEY_RP_ID, "https://evil.example",
-        UP_UV, "webauthn.get", false));
-    attacks.put("no user presence", c -> auth.assertion(c.challenge(), TestFleet.PASSKEY_RP_ID,
-        TestFleet.PASSKEY_ORIGIN, SoftwareAuthenticator.UV, "webauthn.get", false));
-    attacks.put("no user verification", c -> auth.assertion(c.challenge(), TestFleet.PASSKEY_RP_ID,
-        TestFleet.PASSKEY_ORIGIN, SoftwareAuthenticator.UP, "webauthn.get", false));
+    attacks.put(
+        "wrong rp id",
+        c ->
+            auth.assertion(
+                c.challenge(),
+                "evil.example",
+                TestFleet.PASSKEY_ORIGIN,
+                UP_UV,
+                "webauthn.get",
+                false));
+    attacks.put(
+        "wrong origin",
+        c ->
+            auth.assertion(
+                c.challenge(),
+                TestFleet.PASSKEY_RP_ID,
+                "https://evil.example",
+                UP_UV,
+                "webauthn.get",
+                false));
+    attacks.put(
+        "no user presence",
+        c ->
+            auth.assertion(
+                c.challenge(),
+                TestFleet.PASSKEY_RP_ID,
+                TestFleet.PASSKEY_ORIGIN,
+                SoftwareAuthenticator.UV,
+                "webauthn.get",
+                false));
+    attacks.put(
+        "no user verification",
+        c ->
+            auth.assertion(
+                c.challenge(),
+                TestFleet.PASSKEY_RP_ID,
+                TestFleet.PASSKEY_ORIGIN,
+                SoftwareAuthenticator.UP,
+                "webauthn.get",
+                false));
     attacks.put("assertion for another attempt", c -> auth.assertion(new byte[32]));
     attacks.put("replayed assertion of an earlier attempt", c -> earlier.get(0));
     // an earlier, successful recovery whose assertion the attacker keeps
-    assertThat(recovered(client.recoverPasskey("refused", auth, c -> {
-      PasskeyAssertion a = auth.assertion(c);
-      earlier.add(a);
-      return a;
-    }))).isEqualTo(SECRET);
+    assertThat(
+            recovered(
+                client.recoverPasskey(
+                    "refused",
+                    auth,
+                    c -> {
+                      PasskeyAssertion a = auth.assertion(c);
+                      earlier.add(a);
+                      return a;
+                    })))
+        .isEqualTo(SECRET);
     long before = fleet.evaluations();
     for (Map.Entry<String, PasskeyAssertionSource> e : attacks.entrySet()) {
-      // the attacker holds the user's app token and even the PRF output; only the passkey's signature is missing
-      assertThat(client.recoverPasskey("refused", auth, e.getValue())).as(e.getKey())
+      // the attacker holds the user's app token and even the PRF output; only the passkey's
+      // signature is missing
+      assertThat(client.recoverPasskey("refused", auth, e.getValue()))
+          .as(e.getKey())
           .isEqualTo(new RecoverResult.PasskeyRefused(5));
     }
     assertThat(fleet.evaluations()).as("no member evaluated anything").isEqualTo(before);
     // nothing was counted: the first guess with a wrong PRF output leaves 4 of 5
-    assertThat(client.recoverPasskey("refused", other, auth::assertion)).isEqualTo(new RecoverResult.WrongPin(4));
+    assertThat(client.recoverPasskey("refused", other, auth::assertion))
+        .isEqualTo(new RecoverResult.WrongPin(4));
   }
 
   @Test
@@ -126,8 +167,10 @@ class PasskeyGateTest {
     assertThat(recovered(client.recoverPasskey("both", auth, auth::assertion))).isEqualTo(SECRET);
     assertThat(recovered(client.recover("both", "1234"))).isEqualTo(SECRET);
     // remove it: delete the passkey entry; the PIN entry stays
-    assertThat(client.delete("both", PasskeyEntry.of("both".getBytes(UTF_8))).confirmed()).hasSize(3);
-    assertThat(client.recoverPasskey("both", auth, auth::assertion)).isEqualTo(new RecoverResult.NotRegistered());
+    assertThat(client.delete("both", PasskeyEntry.of("both".getBytes(UTF_8))).confirmed())
+        .hasSize(3);
+    assertThat(client.recoverPasskey("both", auth, auth::assertion))
+        .isEqualTo(new RecoverResult.NotRegistered());
     assertThat(recovered(client.recover("both", "1234"))).isEqualTo(SECRET);
   }
 
@@ -135,8 +178,10 @@ class PasskeyGateTest {
   void passkeyEntry_otherUsersToken_permissionDenied() throws Exception {
     SoftwareAuthenticator auth = authenticator();
     client.registerPasskey("carol", auth, SECRET, 5);
-    TestClient mallory = new TestClient(fleet.grpc(vertx, 1), fleet.realm(), u -> fleet.token("mallory"));
+    TestClient mallory =
+        new TestClient(fleet.grpc(vertx, 1), fleet.realm(), u -> fleet.token("mallory"));
     assertThatThrownBy(() -> mallory.recoverPasskey("carol", auth, auth::assertion))
-        .isInstanceOf(EdgeError.class).hasMessageContaining("permission_denied");
+        .isInstanceOf(EdgeError.class)
+        .hasMessageContaining("permission_denied");
   }
 }

@@ -2,7 +2,6 @@ package dev.fleetvault.gateway.member;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.FleetvaultNode;
 import dev.fleetvault.gateway.impl.MemberRuntime;
 import dev.fleetvault.gateway.support.Reply;
@@ -27,21 +26,21 @@ import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Replayed phase-1/phase-2 envelopes, captured at the edge, gain no guess (PROTOCOL.md
- * "Security properties" (a), replays): the ledger, not the in-memory replay cache, holds the
- * count. Each scenario replays a wrong and a successful recovery's envelopes through the real
- * edge after the success reset the counter, and checks with the members' node metrics that
- * nothing was evaluated, and with the next wrong PIN that no guess was spent.
+ * Replayed phase-1/phase-2 envelopes, captured at the edge, gain no guess (PROTOCOL.md "Security
+ * properties" (a), replays): the ledger, not the in-memory replay cache, holds the count. Each
+ * scenario replays a wrong and a successful recovery's envelopes through the real edge after the
+ * success reset the counter, and checks with the members' node metrics that nothing was evaluated,
+ * and with the next wrong PIN that no guess was spent.
  */
 @Tag("process")
 class ReplayTest {
   static final SecureRandom RANDOM = new SecureRandom();
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static TestFleet fleet;
   static Vertx vertx;
 
@@ -74,18 +73,23 @@ class ReplayTest {
 
   /** One full recovery through {@code t}, keeping the envelopes the edge forwarded. */
   static Captured recoverCapturing(VaultTransport t, String user, String pin) throws Exception {
-    Recovery rec = Recovery.begin(fleet.realm(), TestClient.APP,
-        user.getBytes(StandardCharsets.UTF_8),
-        SecretBytes.copyOf(pin.getBytes(StandardCharsets.UTF_8)), RANDOM);
+    Recovery rec =
+        Recovery.begin(
+            fleet.realm(),
+            TestClient.APP,
+            user.getBytes(StandardCharsets.UTF_8),
+            SecretBytes.copyOf(pin.getBytes(StandardCharsets.UTF_8)),
+            RANDOM);
     String token = fleet.token(user);
-    Recover0Response r0 = t.call("Recover0", rec.recover0Request(), token,
-        Recover0Response.getDefaultInstance()).orThrow();
+    Recover0Response r0 =
+        t.call("Recover0", rec.recover0Request(), token, Recover0Response.getDefaultInstance())
+            .orThrow();
     Recover1Request q1 = ((RecoveryStep.Send<Recover1Request>) rec.afterRecover0(r0)).request();
-    Recover1Response r1 = t.call("Recover1", q1, token, Recover1Response.getDefaultInstance())
-        .orThrow();
+    Recover1Response r1 =
+        t.call("Recover1", q1, token, Recover1Response.getDefaultInstance()).orThrow();
     Recover2Request q2 = ((RecoveryStep.Send<Recover2Request>) rec.afterRecover1(r1)).request();
-    Recover2Response r2 = t.call("Recover2", q2, token, Recover2Response.getDefaultInstance())
-        .orThrow();
+    Recover2Response r2 =
+        t.call("Recover2", q2, token, Recover2Response.getDefaultInstance()).orThrow();
     return new Captured(q1, q2, rec.afterRecover2(r2));
   }
 
@@ -93,10 +97,10 @@ class ReplayTest {
   static void replay(VaultTransport t, String user, Captured c, int times) throws Exception {
     String token = fleet.token(user);
     for (int i = 0; i < times; i++) {
-      Reply<Recover1Response> r1 = t.call("Recover1", c.q1(), token,
-          Recover1Response.getDefaultInstance());
-      Reply<Recover2Response> r2 = t.call("Recover2", c.q2(), token,
-          Recover2Response.getDefaultInstance());
+      Reply<Recover1Response> r1 =
+          t.call("Recover1", c.q1(), token, Recover1Response.getDefaultInstance());
+      Reply<Recover2Response> r2 =
+          t.call("Recover2", c.q2(), token, Recover2Response.getDefaultInstance());
       // whatever the edge answers (the cached first answer, a member's refusal), the count
       // is checked by the caller
       assertThat(r1.ok() || r1.code() != null).isTrue();
@@ -118,20 +122,23 @@ class ReplayTest {
   /** After the replays: exactly L = 3 guesses left (the next wrong PIN leaves 2). */
   static void assertFullCounter(VaultTransport t, String user) throws Exception {
     TestClient c = new TestClient(t, fleet.realm(), fleet::token);
-    assertThat(c.recover(user, "1111")).as("no guess was spent by the replays")
+    assertThat(c.recover(user, "1111"))
+        .as("no guess was spent by the replays")
         .isEqualTo(new RecoverResult.WrongPin(2));
     assertThat(c.recover(user, "1470")).isInstanceOf(RecoverResult.Recovered.class);
   }
 
   /**
    * Replays after a successful recovery: the wrong and the successful recovery's phase-1 and
-   * phase-2 envelopes, re-sent 5 times each through every edge, evaluate nothing new and spend
-   * no guess (the success advanced the generation; the old attempt ids are spent).
+   * phase-2 envelopes, re-sent 5 times each through every edge, evaluate nothing new and spend no
+   * guess (the success advanced the generation; the old attempt ids are spent).
    */
   @Test
   void replay_phase1And2AfterSuccessfulRecovery_zeroExtraGuesses() throws Exception {
     String user = "replay-after-success";
-    try (VaultTransport t0 = grpc(0); VaultTransport t1 = grpc(1); VaultTransport t2 = grpc(2)) {
+    try (VaultTransport t0 = grpc(0);
+        VaultTransport t1 = grpc(1);
+        VaultTransport t2 = grpc(2)) {
       Captured[] seen = wrongThenRight(t0, user);
       long before = evaluations();
       for (VaultTransport t : new VaultTransport[] {t0, t1, t2}) {
@@ -144,32 +151,39 @@ class ReplayTest {
   }
 
   /**
-   * A successful recovery's phase 2 re-sent through another edge (the SDK's failover when the
-   * first edge's answer was lost) gets the shares the members already released for exactly that
-   * request, instead of a refusal as spent: the client learns the secret; nothing is evaluated
-   * and no guess is spent. (Found by the separate-hosts fault campaign: the failover could never
-   * succeed once the success had reset the counter.)
+   * A successful recovery's phase 2 re-sent through another edge (the SDK's failover when the first
+   * edge's answer was lost) gets the shares the members already released for exactly that request,
+   * instead of a refusal as spent: the client learns the secret; nothing is evaluated and no guess
+   * is spent. (Found by the separate-hosts fault campaign: the failover could never succeed once
+   * the success had reset the counter.)
    */
   @Test
   void recover2_resentThroughAnotherEdgeAfterSuccess_sameSecretNothingEvaluated() throws Exception {
     String user = "phase2-failover";
-    try (VaultTransport t0 = grpc(0); VaultTransport t1 = grpc(1)) {
-      new TestClient(t0, fleet.realm(), fleet::token).register(user, "1470", new byte[] {7, 7, 7}, 3);
-      Recovery rec = Recovery.begin(fleet.realm(), TestClient.APP,
-          user.getBytes(StandardCharsets.UTF_8),
-          SecretBytes.copyOf("1470".getBytes(StandardCharsets.UTF_8)), RANDOM);
+    try (VaultTransport t0 = grpc(0);
+        VaultTransport t1 = grpc(1)) {
+      new TestClient(t0, fleet.realm(), fleet::token)
+          .register(user, "1470", new byte[] {7, 7, 7}, 3);
+      Recovery rec =
+          Recovery.begin(
+              fleet.realm(),
+              TestClient.APP,
+              user.getBytes(StandardCharsets.UTF_8),
+              SecretBytes.copyOf("1470".getBytes(StandardCharsets.UTF_8)),
+              RANDOM);
       String token = fleet.token(user);
-      Recover0Response r0 = t0.call("Recover0", rec.recover0Request(), token,
-          Recover0Response.getDefaultInstance()).orThrow();
+      Recover0Response r0 =
+          t0.call("Recover0", rec.recover0Request(), token, Recover0Response.getDefaultInstance())
+              .orThrow();
       Recover1Request q1 = ((RecoveryStep.Send<Recover1Request>) rec.afterRecover0(r0)).request();
-      Recover1Response r1 = t0.call("Recover1", q1, token, Recover1Response.getDefaultInstance())
-          .orThrow();
+      Recover1Response r1 =
+          t0.call("Recover1", q1, token, Recover1Response.getDefaultInstance()).orThrow();
       Recover2Request q2 = ((RecoveryStep.Send<Recover2Request>) rec.afterRecover1(r1)).request();
       // the first edge's answer is "lost": the members committed the success and reset the count
       t0.call("Recover2", q2, token, Recover2Response.getDefaultInstance()).orThrow();
       long before = evaluations();
-      Recover2Response again = t1.call("Recover2", q2, token,
-          Recover2Response.getDefaultInstance()).orThrow();
+      Recover2Response again =
+          t1.call("Recover2", q2, token, Recover2Response.getDefaultInstance()).orThrow();
       RecoverResult result = rec.afterRecover2(again);
       assertThat(result).isInstanceOf(RecoverResult.Recovered.class);
       assertThat(((RecoverResult.Recovered) result).secret().copy()).containsExactly(7, 7, 7);
@@ -179,9 +193,9 @@ class ReplayTest {
   }
 
   /**
-   * Replays after every node restarted (the in-memory replay cache is gone): the captured
-   * envelopes of a wrong and a successful recovery evaluate nothing and spend no guess; a
-   * replay of a counted attempt of the current generation is not counted twice.
+   * Replays after every node restarted (the in-memory replay cache is gone): the captured envelopes
+   * of a wrong and a successful recovery evaluate nothing and spend no guess; a replay of a counted
+   * attempt of the current generation is not counted twice.
    */
   @Test
   void replay_afterNodeRestarts_zeroExtraGuesses() throws Exception {
@@ -205,18 +219,19 @@ class ReplayTest {
       assertThat(evaluations() - before).as("evaluations caused by stale replays").isZero();
       replay(t, user, current, 3);
       TestClient c = new TestClient(t, fleet.realm(), fleet::token);
-      assertThat(c.recover(user, "3333")).as("the current attempt was not counted again")
+      assertThat(c.recover(user, "3333"))
+          .as("the current attempt was not counted again")
           .isEqualTo(new RecoverResult.WrongPin(1));
       assertThat(c.recover(user, "1470")).isInstanceOf(RecoverResult.Recovered.class);
     }
   }
 
   /**
-   * Replays after 200,000 other envelopes' answers went through every member's replay cache
-   * (it forgot the captured ones): nothing evaluated, no guess spent — the cache was never the
-   * defence. The 200,000 entries are put into each running member's cache directly (sealing and
-   * sending 600,000 envelopes through the edge would take minutes of CPU); the captured
-   * envelopes then go through the real edge.
+   * Replays after 200,000 other envelopes' answers went through every member's replay cache (it
+   * forgot the captured ones): nothing evaluated, no guess spent — the cache was never the defence.
+   * The 200,000 entries are put into each running member's cache directly (sealing and sending
+   * 600,000 envelopes through the edge would take minutes of CPU); the captured envelopes then go
+   * through the real edge.
    */
   @Test
   void replay_after200kOtherEnvelopesThroughReplayCache_zeroExtraGuesses() throws Exception {
@@ -254,9 +269,14 @@ class ReplayTest {
   /** Phase 0 is free: poll it until every member answers again after restarts. */
   static void awaitAllMembersAnswer(VaultTransport t, String user) throws Exception {
     for (int i = 0; i < 120; i++) {
-      var req = Recovery.begin(fleet.realm(), TestClient.APP,
-          user.getBytes(StandardCharsets.UTF_8), SecretBytes.copyOf(new byte[] {0}), RANDOM)
-          .recover0Request();
+      var req =
+          Recovery.begin(
+                  fleet.realm(),
+                  TestClient.APP,
+                  user.getBytes(StandardCharsets.UTF_8),
+                  SecretBytes.copyOf(new byte[] {0}),
+                  RANDOM)
+              .recover0Request();
       var r = t.call("Recover0", req, fleet.token(user), Recover0Response.getDefaultInstance());
       if (r.ok() && r.body().getResultsList().stream().allMatch(m -> m.hasAnswer())) {
         return;

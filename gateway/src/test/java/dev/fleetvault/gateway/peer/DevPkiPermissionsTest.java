@@ -10,8 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 14.5: development TLS private keys are owner-only (0600), also keys written earlier. */
 class DevPkiPermissionsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void ensure_freshDirectory_keysOwnerOnly() throws Exception {

@@ -31,8 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class PeerClientsLocalTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private Vertx vertx;
   private PeerClients peers;
 
@@ -55,13 +54,21 @@ class PeerClientsLocalTest {
     MemberResponse answer = MemberResponse.newBuilder().setVersion(1).build();
     AtomicReference<String> seenToken = new AtomicReference<>();
     AtomicReference<Object> seenPhase = new AtomicReference<>();
-    peers.local(1, (rpc, req, auth) -> {
-      seenToken.set(auth);
-      seenPhase.set(PeerVerticle.phaseOf(rpc));
-      return Future.succeededFuture(answer);
-    });
-    MemberResponse got = await(peers.call(1, MemberGrpcClient.Recover1, MemberRequest.getDefaultInstance(),
-        "Bearer t", 5000));
+    peers.local(
+        1,
+        (rpc, req, auth) -> {
+          seenToken.set(auth);
+          seenPhase.set(PeerVerticle.phaseOf(rpc));
+          return Future.succeededFuture(answer);
+        });
+    MemberResponse got =
+        await(
+            peers.call(
+                1,
+                MemberGrpcClient.Recover1,
+                MemberRequest.getDefaultInstance(),
+                "Bearer t",
+                5000));
     assertThat(got).isSameAs(answer);
     assertThat(seenToken.get()).isEqualTo("Bearer t");
     assertThat(seenPhase.get()).isEqualTo(dev.fleetvault.protocol.wire.Phase.PHASE_RECOVER1);
@@ -69,9 +76,16 @@ class PeerClientsLocalTest {
 
   @Test
   void call_ownMemberRefuses_sameCodeAndMessage() throws Exception {
-    peers.local(1, (rpc, req, auth) -> Future.failedFuture(
-        new FleetvaultException(ErrorCode.PERMISSION_DENIED, "the token is for another user than user_id")));
-    Throwable e = failure(peers.call(1, MemberGrpcClient.Recover0, MemberRequest.getDefaultInstance(), "t", 5000));
+    peers.local(
+        1,
+        (rpc, req, auth) ->
+            Future.failedFuture(
+                new FleetvaultException(
+                    ErrorCode.PERMISSION_DENIED, "the token is for another user than user_id")));
+    Throwable e =
+        failure(
+            peers.call(
+                1, MemberGrpcClient.Recover0, MemberRequest.getDefaultInstance(), "t", 5000));
     assertThat(e).isInstanceOf(FleetvaultException.class);
     assertThat(((FleetvaultException) e).code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
     assertThat(e.getMessage()).isEqualTo("the token is for another user than user_id");
@@ -79,10 +93,15 @@ class PeerClientsLocalTest {
 
   @Test
   void call_ownMemberThrows_classifiedNotPropagatedRaw() throws Exception {
-    peers.local(1, (rpc, req, auth) -> {
-      throw new IllegalStateException("boom");
-    });
-    Throwable e = failure(peers.call(1, MemberGrpcClient.Recover0, MemberRequest.getDefaultInstance(), "t", 5000));
+    peers.local(
+        1,
+        (rpc, req, auth) -> {
+          throw new IllegalStateException("boom");
+        });
+    Throwable e =
+        failure(
+            peers.call(
+                1, MemberGrpcClient.Recover0, MemberRequest.getDefaultInstance(), "t", 5000));
     assertThat(e).isInstanceOf(FleetvaultException.class);
     assertThat(((FleetvaultException) e).code()).isEqualTo(ErrorCode.INTERNAL);
   }
@@ -90,37 +109,57 @@ class PeerClientsLocalTest {
   @Test
   void call_ownMemberNeverAnswers_timeoutAtDeadline() throws Exception {
     peers.local(1, (rpc, req, auth) -> Promise.<MemberResponse>promise().future());
-    Throwable e = failure(peers.call(1, MemberGrpcClient.Recover2, MemberRequest.getDefaultInstance(), "t", 300));
+    Throwable e =
+        failure(
+            peers.call(1, MemberGrpcClient.Recover2, MemberRequest.getDefaultInstance(), "t", 300));
     assertThat(((FleetvaultException) e).code()).isEqualTo(ErrorCode.TIMEOUT);
   }
 
   @Test
   void call_otherMember_neverServedLocally() throws Exception {
     AtomicInteger local = new AtomicInteger();
-    peers.local(1, (rpc, req, auth) -> {
-      local.incrementAndGet();
-      return Future.succeededFuture(MemberResponse.getDefaultInstance());
-    });
-    Throwable e = failure(peers.call(2, MemberGrpcClient.Recover0, MemberRequest.getDefaultInstance(), "t", 3000));
+    peers.local(
+        1,
+        (rpc, req, auth) -> {
+          local.incrementAndGet();
+          return Future.succeededFuture(MemberResponse.getDefaultInstance());
+        });
+    Throwable e =
+        failure(
+            peers.call(
+                2, MemberGrpcClient.Recover0, MemberRequest.getDefaultInstance(), "t", 3000));
     assertThat(e).as("member 2 has no listener").isNotNull();
     assertThat(local.get()).isZero();
   }
 
   @Test
   void phaseOf_everyMemberMethod_mapped() {
-    // the edge calls with the client-side methods, the listener binds the server-side ones: same phases
-    assertThat(PeerVerticle.phaseOf(MemberGrpcService.Register1)).isEqualTo(dev.fleetvault.protocol.wire.Phase.PHASE_REGISTER1);
-    assertThat(PeerVerticle.phaseOf(MemberGrpcClient.Register1)).isEqualTo(dev.fleetvault.protocol.wire.Phase.PHASE_REGISTER1);
-    assertThat(PeerVerticle.phaseOf(MemberGrpcClient.Register2)).isEqualTo(dev.fleetvault.protocol.wire.Phase.PHASE_REGISTER2);
-    assertThat(PeerVerticle.phaseOf(MemberGrpcClient.Recover0)).isEqualTo(dev.fleetvault.protocol.wire.Phase.PHASE_RECOVER0);
-    assertThat(PeerVerticle.phaseOf(MemberGrpcClient.Recover1)).isEqualTo(dev.fleetvault.protocol.wire.Phase.PHASE_RECOVER1);
-    assertThat(PeerVerticle.phaseOf(MemberGrpcClient.Recover2)).isEqualTo(dev.fleetvault.protocol.wire.Phase.PHASE_RECOVER2);
-    assertThat(PeerVerticle.phaseOf(MemberGrpcClient.Delete)).isEqualTo(dev.fleetvault.protocol.wire.Phase.PHASE_DELETE);
+    // the edge calls with the client-side methods, the listener binds the server-side ones: same
+    // phases
+    assertThat(PeerVerticle.phaseOf(MemberGrpcService.Register1))
+        .isEqualTo(dev.fleetvault.protocol.wire.Phase.PHASE_REGISTER1);
+    assertThat(PeerVerticle.phaseOf(MemberGrpcClient.Register1))
+        .isEqualTo(dev.fleetvault.protocol.wire.Phase.PHASE_REGISTER1);
+    assertThat(PeerVerticle.phaseOf(MemberGrpcClient.Register2))
+        .isEqualTo(dev.fleetvault.protocol.wire.Phase.PHASE_REGISTER2);
+    assertThat(PeerVerticle.phaseOf(MemberGrpcClient.Recover0))
+        .isEqualTo(dev.fleetvault.protocol.wire.Phase.PHASE_RECOVER0);
+    assertThat(PeerVerticle.phaseOf(MemberGrpcClient.Recover1))
+        .isEqualTo(dev.fleetvault.protocol.wire.Phase.PHASE_RECOVER1);
+    assertThat(PeerVerticle.phaseOf(MemberGrpcClient.Recover2))
+        .isEqualTo(dev.fleetvault.protocol.wire.Phase.PHASE_RECOVER2);
+    assertThat(PeerVerticle.phaseOf(MemberGrpcClient.Delete))
+        .isEqualTo(dev.fleetvault.protocol.wire.Phase.PHASE_DELETE);
   }
 
   private static MemberSpec member(String id) {
-    return new MemberSpec(id, id, new HostPort("127.0.0.1", 1), new HostPort("127.0.0.1", 1),
-        new HostPort("127.0.0.1", 2), new HostPort("127.0.0.1", 3));
+    return new MemberSpec(
+        id,
+        id,
+        new HostPort("127.0.0.1", 1),
+        new HostPort("127.0.0.1", 1),
+        new HostPort("127.0.0.1", 2),
+        new HostPort("127.0.0.1", 3));
   }
 
   private static <T> T await(Future<T> f) throws Exception {
@@ -128,7 +167,13 @@ class PeerClientsLocalTest {
   }
 
   private static Throwable failure(Future<?> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().handle((r, e) -> e instanceof java.util.concurrent.CompletionException
-        && e.getCause() != null ? e.getCause() : e).get(30, TimeUnit.SECONDS);
+    return f.toCompletionStage()
+        .toCompletableFuture()
+        .handle(
+            (r, e) ->
+                e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause()
+                    : e)
+        .get(30, TimeUnit.SECONDS);
   }
 }

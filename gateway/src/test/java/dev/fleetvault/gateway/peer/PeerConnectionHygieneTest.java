@@ -2,7 +2,6 @@ package dev.fleetvault.gateway.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.gateway.config.MemberSpec;
 import dev.fleetvault.gateway.support.TestFleet;
 import java.io.IOException;
@@ -11,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,20 +20,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("process")
 class PeerConnectionHygieneTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void peerListener_silentConnection_closedAfterIdleTimeout() throws Exception {
-    try (TestFleet fleet = TestFleet.start(dir, "  per_user_per_minute: 100000\n"
-        + "  per_address_per_minute: 1000000\n  idle_timeout_ms: 1000\n")) {
+    try (TestFleet fleet =
+        TestFleet.start(
+            dir,
+            "  per_user_per_minute: 100000\n"
+                + "  per_address_per_minute: 1000000\n  idle_timeout_ms: 1000\n")) {
       MemberSpec m = fleet.config().members().get(0);
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(m.peer().host(), m.peer().port()), 5000);
         s.setSoTimeout(6000);
         long start = System.nanoTime();
         boolean closed = closedByServer(s);
-        assertThat(closed).as("peer listener closed the silent connection within 6 s (idle 1 s)")
+        assertThat(closed)
+            .as("peer listener closed the silent connection within 6 s (idle 1 s)")
             .isTrue();
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(6000);
       }

@@ -31,8 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class PeerHostVerificationTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private Vertx vertx;
 
   @BeforeEach
@@ -56,17 +55,25 @@ class PeerHostVerificationTest {
     AtomicInteger rightSeen = new AtomicInteger();
     int wrongPort = server(wrongHost, wrongSeen);
     int rightPort = server(rightHost, rightSeen);
-    List<MemberSpec> members = List.of(member("dc1", 1), member("dc2", wrongPort),
-        member("dc3", rightPort));
+    List<MemberSpec> members =
+        List.of(member("dc1", 1), member("dc2", wrongPort), member("dc3", rightPort));
     try (PeerClients peers = new PeerClients(vertx, me, members, 1 << 20)) {
-      Throwable refused = peers.call(2, MemberGrpcClient.Register1,
-          MemberRequest.getDefaultInstance(), null, 3000).toCompletionStage().toCompletableFuture()
-          .handle((r, e) -> e).get(30, TimeUnit.SECONDS);
+      Throwable refused =
+          peers
+              .call(2, MemberGrpcClient.Register1, MemberRequest.getDefaultInstance(), null, 3000)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .handle((r, e) -> e)
+              .get(30, TimeUnit.SECONDS);
       assertThat(refused).as("call to a peer with another host's certificate").isNotNull();
       assertThat(wrongSeen.get()).as("requests that reached the wrong-host peer").isZero();
       // control: the same fleet CA, the right host: the request reaches the peer
-      peers.call(3, MemberGrpcClient.Register1, MemberRequest.getDefaultInstance(), null, 3000)
-          .toCompletionStage().toCompletableFuture().handle((r, e) -> e).get(30, TimeUnit.SECONDS);
+      peers
+          .call(3, MemberGrpcClient.Register1, MemberRequest.getDefaultInstance(), null, 3000)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .handle((r, e) -> e)
+          .get(30, TimeUnit.SECONDS);
       assertThat(rightSeen.get()).as("requests that reached the right-host peer").isEqualTo(1);
     }
   }
@@ -75,27 +82,47 @@ class PeerHostVerificationTest {
   @Test
   void ensure_devPki_keysOwnerOnly() throws Exception {
     DevPki.Material m = DevPki.ensure(dir.resolve("pki"), "dc1", List.of("127.0.0.1"));
-    assertThat(Files.getPosixFilePermissions(m.key())).containsExactlyInAnyOrder(
-        PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    assertThat(Files.getPosixFilePermissions(m.key()))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
   }
 
   private static MemberSpec member(String id, int peerPort) {
-    return new MemberSpec(id, id, new HostPort("127.0.0.1", 1), new HostPort("127.0.0.1", peerPort),
-        new HostPort("127.0.0.1", 2), new HostPort("127.0.0.1", 3));
+    return new MemberSpec(
+        id,
+        id,
+        new HostPort("127.0.0.1", 1),
+        new HostPort("127.0.0.1", peerPort),
+        new HostPort("127.0.0.1", 2),
+        new HostPort("127.0.0.1", 3));
   }
 
   private int server(DevPki.Material tls, AtomicInteger seen) throws Exception {
-    HttpServer s = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
-        .setSsl(true).setUseAlpn(true).setClientAuth(ClientAuth.REQUIRED)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert().toString())
-            .setKeyPath(tls.key().toString()))
-        .setTrustOptions(new PemTrustOptions().addCertPath(tls.caCert().toString())))
-        .requestHandler(req -> {
-          seen.incrementAndGet();
-          req.response().putHeader("content-type", "application/grpc")
-              .putTrailer("grpc-status", "12").end();
-        });
-    return s.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)
+    HttpServer s =
+        vertx
+            .createHttpServer(
+                new HttpServerOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(0)
+                    .setSsl(true)
+                    .setUseAlpn(true)
+                    .setClientAuth(ClientAuth.REQUIRED)
+                    .setKeyCertOptions(
+                        new PemKeyCertOptions()
+                            .setCertPath(tls.cert().toString())
+                            .setKeyPath(tls.key().toString()))
+                    .setTrustOptions(new PemTrustOptions().addCertPath(tls.caCert().toString())))
+            .requestHandler(
+                req -> {
+                  seen.incrementAndGet();
+                  req.response()
+                      .putHeader("content-type", "application/grpc")
+                      .putTrailer("grpc-status", "12")
+                      .end();
+                });
+    return s.listen()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS)
         .actualPort();
   }
 }

@@ -31,14 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Property: with the fleet artifact's certificates pinned, the peer service accepts exactly the
  * artifact's member certificates: a calling edge accepts a server only if it presents the
- * certificate of the member configured at the address called (another member's genuine
- * certificate is refused), and a server refuses a caller whose valid certificate the artifact does
- * not list. Both are refused during the TLS handshake, before any request reaches the handler.
+ * certificate of the member configured at the address called (another member's genuine certificate
+ * is refused), and a server refuses a caller whose valid certificate the artifact does not list.
+ * Both are refused during the TLS handshake, before any request reaches the handler.
  */
 @Timeout(60)
 class PinnedPeerTrustTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private Vertx vertx;
   private final Map<String, X509Certificate> artifact = new LinkedHashMap<>();
   private final Map<String, PrivateKey> keys = new LinkedHashMap<>();
@@ -67,10 +66,12 @@ class PinnedPeerTrustTest {
     assertThat(Files.getPosixFilePermissions(dir.resolve("dc1").resolve(PeerIdentity.KEY_FILE)))
         .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     assertThat(artifact.get("dc1").getSubjectAlternativeNames())
-        .extracting(san -> String.valueOf(san.get(1))).containsExactlyInAnyOrder("127.0.0.1", "dc1");
+        .extracting(san -> String.valueOf(san.get(1)))
+        .containsExactlyInAnyOrder("127.0.0.1", "dc1");
     // a second ceremony run on the same host reuses the identity
-    X509Certificate again = PeerIdentity.ensure(new NodeSpec("dc1", dir.resolve("dc1"), null,
-        PeerTlsSpec.GENERATED), member("dc1", 1));
+    X509Certificate again =
+        PeerIdentity.ensure(
+            new NodeSpec("dc1", dir.resolve("dc1"), null, PeerTlsSpec.GENERATED), member("dc1", 1));
     assertThat(again).isEqualTo(artifact.get("dc1"));
   }
 
@@ -82,8 +83,8 @@ class PinnedPeerTrustTest {
     AtomicInteger realSeen = new AtomicInteger();
     int fakeDc2 = server(trust("dc3"), fakeSeen); // dc3's certificate at dc2's address
     int realDc3 = server(trust("dc3"), realSeen);
-    List<MemberSpec> members = List.of(member("dc1", 1), member("dc2", fakeDc2),
-        member("dc3", realDc3));
+    List<MemberSpec> members =
+        List.of(member("dc1", 1), member("dc2", fakeDc2), member("dc3", realDc3));
     try (PeerClients peers = new PeerClients(vertx, trust("dc1"), members, 1 << 20)) {
       Throwable refused = call(peers, 2);
       assertThat(refused).as("call to dc2's address answered with dc3's certificate").isNotNull();
@@ -102,8 +103,10 @@ class PinnedPeerTrustTest {
     // the impostor trusts the real dc2 (so only the server's check can stop it) and presents a
     // well-formed self-signed certificate for dc1's name and host
     Map<String, X509Certificate> impostorView = new LinkedHashMap<>(artifact);
-    impostorView.put("dc1", PeerIdentity.readCertificate(Files.readAllBytes(
-        dir.resolve("impostor").resolve(PeerIdentity.CERT_FILE))));
+    impostorView.put(
+        "dc1",
+        PeerIdentity.readCertificate(
+            Files.readAllBytes(dir.resolve("impostor").resolve(PeerIdentity.CERT_FILE))));
     PinnedPeerTrust impostor = new PinnedPeerTrust(keys.get("impostor"), "dc1", impostorView);
     try (PeerClients peers = new PeerClients(vertx, impostor, members, 1 << 20)) {
       assertThat(call(peers, 2)).as("impostor's call").isNotNull();
@@ -120,26 +123,48 @@ class PinnedPeerTrustTest {
   }
 
   private static Throwable call(PeerClients peers, int index) throws Exception {
-    return peers.call(index, MemberGrpcClient.Register1, MemberRequest.getDefaultInstance(), null,
-        3000).toCompletionStage().toCompletableFuture().handle((r, e) -> e)
+    return peers
+        .call(index, MemberGrpcClient.Register1, MemberRequest.getDefaultInstance(), null, 3000)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .handle((r, e) -> e)
         .get(30, TimeUnit.SECONDS);
   }
 
   private static MemberSpec member(String id, int peerPort) {
-    return new MemberSpec(id, id, new HostPort("127.0.0.1", 1), new HostPort("127.0.0.1", peerPort),
-        new HostPort("127.0.0.1", 2), new HostPort("127.0.0.1", 3));
+    return new MemberSpec(
+        id,
+        id,
+        new HostPort("127.0.0.1", 1),
+        new HostPort("127.0.0.1", peerPort),
+        new HostPort("127.0.0.1", 2),
+        new HostPort("127.0.0.1", 3));
   }
 
   private int server(PeerTrust tls, AtomicInteger seen) throws Exception {
-    HttpServer s = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
-        .setSsl(true).setUseAlpn(true).setClientAuth(ClientAuth.REQUIRED)
-        .setKeyCertOptions(tls.keyCert()).setTrustOptions(tls.serverTrust()))
-        .requestHandler(req -> {
-          seen.incrementAndGet();
-          req.response().putHeader("content-type", "application/grpc")
-              .putTrailer("grpc-status", "12").end();
-        });
-    return s.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)
+    HttpServer s =
+        vertx
+            .createHttpServer(
+                new HttpServerOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(0)
+                    .setSsl(true)
+                    .setUseAlpn(true)
+                    .setClientAuth(ClientAuth.REQUIRED)
+                    .setKeyCertOptions(tls.keyCert())
+                    .setTrustOptions(tls.serverTrust()))
+            .requestHandler(
+                req -> {
+                  seen.incrementAndGet();
+                  req.response()
+                      .putHeader("content-type", "application/grpc")
+                      .putTrailer("grpc-status", "12")
+                      .end();
+                });
+    return s.listen()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS)
         .actualPort();
   }
 }

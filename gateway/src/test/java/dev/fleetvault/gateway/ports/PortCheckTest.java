@@ -22,8 +22,14 @@ class PortCheckTest {
 
   private static MemberSpec member(int raft, int admin) throws Exception {
     HostPort lo = new HostPort("127.0.0.1", 0);
-    return new MemberSpec("dc1", "dc1", lo.withPort(freePort()), lo.withPort(freePort()), lo.withPort(raft),
-        lo.withPort(freePort()), lo.withPort(admin));
+    return new MemberSpec(
+        "dc1",
+        "dc1",
+        lo.withPort(freePort()),
+        lo.withPort(freePort()),
+        lo.withPort(raft),
+        lo.withPort(freePort()),
+        lo.withPort(admin));
   }
 
   @Test
@@ -35,7 +41,8 @@ class PortCheckTest {
       assertThatThrownBy(() -> PortCheck.requireFree(m, "node.yaml"))
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining("node.yaml")
-          .hasMessageContaining("fleet.members[dc1].raft 127.0.0.1:" + taken + ": port already in use")
+          .hasMessageContaining(
+              "fleet.members[dc1].raft 127.0.0.1:" + taken + ": port already in use")
           .hasMessageContaining("(held by pid " + ProcessHandle.current().pid() + " ");
     }
   }

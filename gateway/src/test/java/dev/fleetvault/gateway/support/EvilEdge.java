@@ -28,34 +28,58 @@ public final class EvilEdge implements AutoCloseable {
   }
 
   /** Sends {@code envelope} to member {@code to}: the answer, or the member's error code. */
-  public MemberResult send(VaultMethod method, int to, ByteString userId, SealedRequest envelope,
-      String token) throws Exception {
-    MemberRequest req = MemberRequest.newBuilder().setVersion(1).setSuite(1).setUserId(userId)
-        .setRequest(envelope).build();
-    return peers.call(to, method.memberRpc(), req, "Bearer " + token, 20_000)
+  public MemberResult send(
+      VaultMethod method, int to, ByteString userId, SealedRequest envelope, String token)
+      throws Exception {
+    MemberRequest req =
+        MemberRequest.newBuilder()
+            .setVersion(1)
+            .setSuite(1)
+            .setUserId(userId)
+            .setRequest(envelope)
+            .build();
+    return peers
+        .call(to, method.memberRpc(), req, "Bearer " + token, 20_000)
         .map(r -> MemberResult.newBuilder().setMember(to).setAnswer(r.getAnswer()).build())
-        .otherwise(err -> MemberResult.newBuilder().setMember(to).setUnavailable(
-            MemberUnavailable.newBuilder().setReason(Errors.classify(err).code().wire())).build())
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        .otherwise(
+            err ->
+                MemberResult.newBuilder()
+                    .setMember(to)
+                    .setUnavailable(
+                        MemberUnavailable.newBuilder()
+                            .setReason(Errors.classify(err).code().wire()))
+                    .build())
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
   }
 
   /**
-   * Sends {@code envelope} to member {@code to} and returns the member's error as
-   * {@code "code: message"} (the message the member itself gave), or "answered".
+   * Sends {@code envelope} to member {@code to} and returns the member's error as {@code "code:
+   * message"} (the message the member itself gave), or "answered".
    */
-  public String refusal(VaultMethod method, int to, ByteString userId, SealedRequest envelope,
-      String token) throws Exception {
-    MemberRequest req = MemberRequest.newBuilder().setVersion(1).setSuite(1).setUserId(userId)
-        .setRequest(envelope).build();
-    return peers.call(to, method.memberRpc(), req, "Bearer " + token, 20_000)
+  public String refusal(
+      VaultMethod method, int to, ByteString userId, SealedRequest envelope, String token)
+      throws Exception {
+    MemberRequest req =
+        MemberRequest.newBuilder()
+            .setVersion(1)
+            .setSuite(1)
+            .setUserId(userId)
+            .setRequest(envelope)
+            .build();
+    return peers
+        .call(to, method.memberRpc(), req, "Bearer " + token, 20_000)
         .map(r -> "answered")
         .otherwise(err -> Errors.classify(err).code().wire() + ": " + err.getMessage())
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
   }
 
   /** Forwards every envelope honestly and builds the response message. */
-  public com.google.protobuf.Message forward(VaultMethod method, com.google.protobuf.Message request,
-      String token) throws Exception {
+  public com.google.protobuf.Message forward(
+      VaultMethod method, com.google.protobuf.Message request, String token) throws Exception {
     VaultMethod.RequestView v = method.view(request);
     List<MemberResult> results = new ArrayList<>();
     for (SealedRequest s : v.requests()) {

@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link TestFleet#writeConfig test configuration} run as one {@link NodeMain} process per
- * member (soft driver), so that a test can freeze a member with {@code kill -STOP}, resume it
- * with {@code kill -CONT}, or kill it with SIGKILL. Every process is killed on close.
+ * A {@link TestFleet#writeConfig test configuration} run as one {@link NodeMain} process per member
+ * (soft driver), so that a test can freeze a member with {@code kill -STOP}, resume it with {@code
+ * kill -CONT}, or kill it with SIGKILL. Every process is killed on close.
  */
 public final class NodeProcesses implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeProcesses.class);
@@ -50,29 +50,42 @@ public final class NodeProcesses implements AutoCloseable {
 
   /** Starts (or restarts) member {@code i} (1-based); completes with its READY line. */
   public CompletableFuture<String> launch(int i) throws Exception {
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-Dfleetvault.buildDir=" + dir.resolve("log-dc" + i), "-cp",
-        System.getProperty("java.class.path"), NodeMain.class.getName(), "--config",
-        yaml.toString(), "--member", "dc" + i);
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-Dfleetvault.buildDir=" + dir.resolve("log-dc" + i),
+            "-cp",
+            System.getProperty("java.class.path"),
+            NodeMain.class.getName(),
+            "--config",
+            yaml.toString(),
+            "--member",
+            "dc" + i);
     Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     procs[i - 1] = proc;
     CompletableFuture<String> ready = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          if (line.startsWith("READY ")) {
-            ready.complete(line);
-          } else if (line.contains("ERROR") || line.contains("WARN")) {
-            LOG.info("dc{}: {}", i, line);
-          }
-        }
-        ready.completeExceptionally(new AssertionError("dc" + i + " exited: " + proc.waitFor()));
-      } catch (Exception e) {
-        ready.completeExceptionally(e);
-      }
-    }, "node-dc" + i + "-out");
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  if (line.startsWith("READY ")) {
+                    ready.complete(line);
+                  } else if (line.contains("ERROR") || line.contains("WARN")) {
+                    LOG.info("dc{}: {}", i, line);
+                  }
+                }
+                ready.completeExceptionally(
+                    new AssertionError("dc" + i + " exited: " + proc.waitFor()));
+              } catch (Exception e) {
+                ready.completeExceptionally(e);
+              }
+            },
+            "node-dc" + i + "-out");
     t.setDaemon(true);
     t.start();
     return ready;
@@ -92,8 +105,10 @@ public final class NodeProcesses implements AutoCloseable {
   /** Sends {@code signal} (e.g. STOP, CONT) to member {@code i}'s process. */
   public void signal(int i, String signal) throws Exception {
     Process p = procs[i - 1];
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
-        .redirectErrorStream(true).start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
+            .redirectErrorStream(true)
+            .start();
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new AssertionError("kill -" + signal + " " + p.pid() + " failed");
     }

@@ -14,8 +14,8 @@ public record Reply<R>(R body, String code, String status, String message) {
   /** The body, or an AssertionError naming the error. */
   public R orThrow() {
     if (body == null) {
-      throw new AssertionError("expected an answer, got error " + code + " (" + status + "): "
-          + message);
+      throw new AssertionError(
+          "expected an answer, got error " + code + " (" + status + "): " + message);
     }
     return body;
   }

@@ -19,19 +19,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A real fleet (3 members unless told otherwise) in this JVM for tests: YAML written into a temp dir (ports from the
- * gateway range, soft driver with cheap KDF settings), started with {@link LocalFleet}; plus
- * app tokens signed with the development app key and the client's realm view.
+ * A real fleet (3 members unless told otherwise) in this JVM for tests: YAML written into a temp
+ * dir (ports from the gateway range, soft driver with cheap KDF settings), started with {@link
+ * LocalFleet}; plus app tokens signed with the development app key and the client's realm view.
  */
 public final class TestFleet implements AutoCloseable {
   /** Pin parameters for tests (cheap Argon2id). */
   public static final String TEST_PIN_PARAMS = "argon2id-v1-insecure-test-only";
+
   /** The test app's WebAuthn relying party (apps[].passkey). */
   public static final String PASSKEY_RP_ID = "app.example";
+
   public static final String PASSKEY_ORIGIN = "https://app.example";
+
   /** The registration section of test configurations: the test PIN parameters allowed. */
-  public static final String TEST_REGISTRATION = "registration:\n  max_guess_limit: 100\n"
-      + "  pin_params: [argon2id-v1-default, " + TEST_PIN_PARAMS + "]\n";
+  public static final String TEST_REGISTRATION =
+      "registration:\n  max_guess_limit: 100\n"
+          + "  pin_params: [argon2id-v1-default, "
+          + TEST_PIN_PARAMS
+          + "]\n";
 
   private final Path dir;
   private final Path yaml;
@@ -43,10 +49,15 @@ public final class TestFleet implements AutoCloseable {
     this.dir = dir;
     this.yaml = yaml;
     this.fleet = fleet;
-    String pem = Files.readString(repo().resolve("config/dev-app-jwt.DEVELOPMENT-ONLY.key.pem"),
-        StandardCharsets.US_ASCII);
-    this.signer = JWTAuth.create(tokenVertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(pem)));
+    String pem =
+        Files.readString(
+            repo().resolve("config/dev-app-jwt.DEVELOPMENT-ONLY.key.pem"),
+            StandardCharsets.US_ASCII);
+    this.signer =
+        JWTAuth.create(
+            tokenVertx,
+            new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(pem)));
   }
 
   /** The repository root. */
@@ -62,40 +73,60 @@ public final class TestFleet implements AutoCloseable {
   }
 
   /**
-   * Writes an {@code n}-member config under {@code dir} with the given {@code registration}
-   * section (empty: absent, i.e. production defaults) and returns its path.
+   * Writes an {@code n}-member config under {@code dir} with the given {@code registration} section
+   * (empty: absent, i.e. production defaults) and returns its path.
    */
-  public static Path writeConfig(Path dir, int basePort, String extraLimits, int n,
-      String registration) throws IOException {
+  public static Path writeConfig(
+      Path dir, int basePort, String extraLimits, int n, String registration) throws IOException {
     Files.createDirectories(dir);
     Path cfgDir = repo().resolve("config");
     StringBuilder y = new StringBuilder();
-    y.append("version: 1\ndevelopment: true\ndata_root: data\nbundle_file: bundle.json\n"
-        + "fleet:\n  id: test\n  members:\n");
+    y.append(
+        "version: 1\ndevelopment: true\ndata_root: data\nbundle_file: bundle.json\n"
+            + "fleet:\n  id: test\n  members:\n");
     for (int i = 0; i < n; i++) {
       int b = basePort + i * 4;
-      y.append("    - id: dc").append(i + 1).append('\n')
-          .append("      client: 127.0.0.1:").append(b).append('\n')
-          .append("      peer: 127.0.0.1:").append(b + 1).append('\n')
-          .append("      raft: 127.0.0.1:").append(b + 2).append('\n')
-          .append("      cluster: 127.0.0.1:").append(b + 3).append('\n')
+      y.append("    - id: dc")
+          .append(i + 1)
+          .append('\n')
+          .append("      client: 127.0.0.1:")
+          .append(b)
+          .append('\n')
+          .append("      peer: 127.0.0.1:")
+          .append(b + 1)
+          .append('\n')
+          .append("      raft: 127.0.0.1:")
+          .append(b + 2)
+          .append('\n')
+          .append("      cluster: 127.0.0.1:")
+          .append(b + 3)
+          .append('\n')
           .append("      admin: 127.0.0.1:0\n");
     }
     y.append("apps:\n  - id: dev-app\n    public_keys: [")
-        .append(cfgDir.resolve("dev-app-jwt.DEVELOPMENT-ONLY.pub.pem")).append("]\n")
-        .append("    passkey:\n      rp_id: ").append(PASSKEY_RP_ID).append("\n      origins: [")
-        .append(PASSKEY_ORIGIN).append("]\n");
+        .append(cfgDir.resolve("dev-app-jwt.DEVELOPMENT-ONLY.pub.pem"))
+        .append("]\n")
+        .append("    passkey:\n      rp_id: ")
+        .append(PASSKEY_RP_ID)
+        .append("\n      origins: [")
+        .append(PASSKEY_ORIGIN)
+        .append("]\n");
     y.append("limits:\n  max_message_bytes: 65536\n  request_timeout_ms: 8000\n")
-        .append(extraLimits == null ? "  per_user_per_minute: 100000\n  per_address_per_minute: 1000000\n"
-            : extraLimits);
+        .append(
+            extraLimits == null
+                ? "  per_user_per_minute: 100000\n  per_address_per_minute: 1000000\n"
+                : extraLimits);
     y.append(registration);
     y.append("nodes:\n");
     for (int i = 1; i <= n; i++) {
-      y.append("  - member: dc").append(i).append('\n')
+      y.append("  - member: dc")
+          .append(i)
+          .append('\n')
           .append("    hsm:\n      driver: soft\n      timeout_ms: 10000\n      settings:\n")
           .append("        key_file: ${data_dir}/soft.keys\n")
           .append("        passphrase_file: ")
-          .append(cfgDir.resolve("dev-soft-hsm-passphrase.DEVELOPMENT-ONLY.txt")).append('\n')
+          .append(cfgDir.resolve("dev-soft-hsm-passphrase.DEVELOPMENT-ONLY.txt"))
+          .append('\n')
           .append("        kdf_memory_kib: 8192\n        kdf_iterations: 1\n");
     }
     Path yaml = dir.resolve("fleet.yaml");
@@ -124,7 +155,10 @@ public final class TestFleet implements AutoCloseable {
   }
 
   /** The running fleet. */
-  /** Guess evaluations answered by every member of this fleet so far (the members' own node metrics). */
+  /**
+   * Guess evaluations answered by every member of this fleet so far (the members' own node
+   * metrics).
+   */
   public long evaluations() {
     long sum = 0;
     for (var m : config().members()) {
@@ -160,14 +194,18 @@ public final class TestFleet implements AutoCloseable {
 
   /** A valid token for {@code user} (5 minutes). */
   public String token(String user) {
-    return signer.generateToken(new JsonObject().put("sub", user).put("iss", "dev-app"),
-        new JWTOptions().setAlgorithm("ES256").setExpiresInSeconds(300)
+    return signer.generateToken(
+        new JsonObject().put("sub", user).put("iss", "dev-app"),
+        new JWTOptions()
+            .setAlgorithm("ES256")
+            .setExpiresInSeconds(300)
             .setAudience(java.util.List.of("test")));
   }
 
   /** A token with arbitrary claims (no automatic exp unless given). */
   public String tokenWithClaims(JsonObject claims) {
-    return signer.generateToken(claims, new JWTOptions().setAlgorithm("ES256").setNoTimestamp(true));
+    return signer.generateToken(
+        claims, new JWTOptions().setAlgorithm("ES256").setNoTimestamp(true));
   }
 
   /** The client's view of the realm, from the published member keys. */

@@ -27,16 +27,22 @@ public final class WsTransport implements VaultTransport {
   private final WebSocket ws;
   private final AtomicLong ids = new AtomicLong();
   private final Map<Long, CompletableFuture<WsResponse>> pending = new ConcurrentHashMap<>();
+
   /** Answers that could not be matched to a request (id 0 errors). */
   public final java.util.concurrent.BlockingQueue<WsResponse> unmatched =
       new java.util.concurrent.LinkedBlockingQueue<>();
 
   /** Connects to ws://host:port/v1/ws. */
   public WsTransport(Vertx vertx, String host, int port) throws Exception {
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
-    this.ws = client.connect(new WebSocketConnectOptions().setHost(host).setPort(port)
-        .setURI("/v1/ws")).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    this.client =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
+    this.ws =
+        client
+            .connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/v1/ws"))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
     ws.binaryMessageHandler(buf -> deliver(WireCodec.decode(WsResponse.class, buf.getBytes())));
     ws.textMessageHandler(text -> unmatched.add(WsResponse.getDefaultInstance()));
   }
@@ -57,19 +63,24 @@ public final class WsTransport implements VaultTransport {
 
   /** A request frame. */
   public static WsRequest frame(int version, long id, String method, String token, byte[] body) {
-    return WsRequest.newBuilder().setFrameVersion(version).setId(id).setMethod(method)
-        .setToken(token == null ? "" : token).setBody(ByteString.copyFrom(body)).build();
+    return WsRequest.newBuilder()
+        .setFrameVersion(version)
+        .setId(id)
+        .setMethod(method)
+        .setToken(token == null ? "" : token)
+        .setBody(ByteString.copyFrom(body))
+        .build();
   }
 
   @Override
   @SuppressWarnings("unchecked")
-  public <R extends Message> Reply<R> call(String method, Message request, String token,
-      R prototype) throws Exception {
+  public <R extends Message> Reply<R> call(
+      String method, Message request, String token, R prototype) throws Exception {
     long id = ids.incrementAndGet();
     CompletableFuture<WsResponse> f = new CompletableFuture<>();
     pending.put(id, f);
-    ws.writeBinaryMessage(Buffer.buffer(frame(1, id, method, token, request.toByteArray())
-        .toByteArray()));
+    ws.writeBinaryMessage(
+        Buffer.buffer(frame(1, id, method, token, request.toByteArray()).toByteArray()));
     WsResponse answer = f.get(60, TimeUnit.SECONDS);
     return reply(answer, prototype);
   }
@@ -79,12 +90,16 @@ public final class WsTransport implements VaultTransport {
   public static <R extends Message> Reply<R> reply(WsResponse answer, R prototype)
       throws Exception {
     if (answer.hasError()) {
-      return new Reply<>(null, ErrorCodes.wireName(answer.getError().getCode()),
-          io.vertx.grpc.common.GrpcStatus.valueOf(ErrorCodes.grpcStatus(answer.getError().getCode())).name(),
+      return new Reply<>(
+          null,
+          ErrorCodes.wireName(answer.getError().getCode()),
+          io.vertx.grpc.common.GrpcStatus.valueOf(
+                  ErrorCodes.grpcStatus(answer.getError().getCode()))
+              .name(),
           answer.getError().getMessage());
     }
-    return new Reply<>((R) prototype.getParserForType().parseFrom(answer.getBody()), null, "OK",
-        null);
+    return new Reply<>(
+        (R) prototype.getParserForType().parseFrom(answer.getBody()), null, "OK", null);
   }
 
   /** Sends raw bytes as one binary frame and waits for the next unmatched answer. */

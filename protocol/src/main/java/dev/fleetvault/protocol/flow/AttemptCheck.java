@@ -19,19 +19,20 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Client side of "was my guess counted?" (PROTOCOL.md 9.1a): a phase 0 that names the attempt
- * id of a phase-1 request whose answer was lost. Single use: {@link #request()}, then
- * {@link #verdict(Recover0Response)}.
+ * Client side of "was my guess counted?" (PROTOCOL.md 9.1a): a phase 0 that names the attempt id of
+ * a phase-1 request whose answer was lost. Single use: {@link #request()}, then {@link
+ * #verdict(Recover0Response)}.
  *
  * <h2>Guarantees</h2>
- * Only answers that open under this round's answer keys count: each is authenticated as
- * member {@code i}'s (section 5), so an edge can neither forge nor alter one; answers that
- * do not open or decode are flagged and ignored. The verdict is {@link Verdict.Kind#COUNTED}
- * only when at least {@code t} members say so, {@link Verdict.Kind#NOT_COUNTED} only when at
- * least {@code t} members say so; with at most {@code t − 1} compromised members either
- * verdict therefore includes an honest member's own replica, read through the log. Anything
- * else (fewer answers, a split, members that do not know the question) is
- * {@link Verdict.Kind#UNKNOWN}. Phase 0 spends nothing, so a check may be repeated.
+ *
+ * Only answers that open under this round's answer keys count: each is authenticated as member
+ * {@code i}'s (section 5), so an edge can neither forge nor alter one; answers that do not open or
+ * decode are flagged and ignored. The verdict is {@link Verdict.Kind#COUNTED} only when at least
+ * {@code t} members say so, {@link Verdict.Kind#NOT_COUNTED} only when at least {@code t} members
+ * say so; with at most {@code t − 1} compromised members either verdict therefore includes an
+ * honest member's own replica, read through the log. Anything else (fewer answers, a split, members
+ * that do not know the question) is {@link Verdict.Kind#UNKNOWN}. Phase 0 spends nothing, so a
+ * check may be repeated.
  */
 public final class AttemptCheck {
   private final RealmConfig realm;
@@ -60,7 +61,8 @@ public final class AttemptCheck {
     }
   }
 
-  private AttemptCheck(RealmConfig realm, String appId, byte[] userId, byte[] attemptId, SecureRandom random) {
+  private AttemptCheck(
+      RealmConfig realm, String appId, byte[] userId, byte[] attemptId, SecureRandom random) {
     this.realm = realm;
     this.appId = appId;
     this.userId = userId;
@@ -68,9 +70,12 @@ public final class AttemptCheck {
     this.random = random;
   }
 
-  /** A check of {@code attemptId} (32 bytes, PROTOCOL.md 6.5) for user {@code userId} of app {@code appId}. */
-  public static AttemptCheck of(RealmConfig realm, String appId, byte[] userId, byte[] attemptId,
-      SecureRandom random) {
+  /**
+   * A check of {@code attemptId} (32 bytes, PROTOCOL.md 6.5) for user {@code userId} of app {@code
+   * appId}.
+   */
+  public static AttemptCheck of(
+      RealmConfig realm, String appId, byte[] userId, byte[] attemptId, SecureRandom random) {
     Objects.requireNonNull(realm, "realm");
     Objects.requireNonNull(random, "random");
     LedgerKeys.requireAppId(appId);
@@ -86,7 +91,8 @@ public final class AttemptCheck {
     if (round != null) {
       throw new IllegalStateException("AttemptCheck: request() called twice");
     }
-    Recover0Payload payload = Recover0Payload.newBuilder().setAttemptId(ByteString.copyFrom(attemptId)).build();
+    Recover0Payload payload =
+        Recover0Payload.newBuilder().setAttemptId(ByteString.copyFrom(attemptId)).build();
     Map<Integer, Recover0Payload> payloads = new TreeMap<>();
     for (int i = 1; i <= realm.size(); i++) {
       payloads.put(i, payload);
@@ -102,8 +108,8 @@ public final class AttemptCheck {
 
   /**
    * The verdict of the members' authenticated answers. {@code guessesRemaining} is the smallest
-   * count among the members that make up the verdict (0 for a member whose row is NO_GUESSES),
-   * or -1 for UNKNOWN.
+   * count among the members that make up the verdict (0 for a member whose row is NO_GUESSES), or
+   * -1 for UNKNOWN.
    *
    * @throws dev.fleetvault.protocol.wire.WireFormatException if the response itself is malformed
    */
@@ -113,7 +119,8 @@ public final class AttemptCheck {
     }
     try {
       WireCodec.check(response);
-      Map<Integer, Recover0Reply> replies = round.open(response.getResultsList(), Recover0Reply.class, flagged);
+      Map<Integer, Recover0Reply> replies =
+          round.open(response.getResultsList(), Recover0Reply.class, flagged);
       int counted = 0;
       int notCounted = 0;
       int countedMin = Integer.MAX_VALUE;

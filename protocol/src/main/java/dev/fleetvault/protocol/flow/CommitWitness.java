@@ -12,20 +12,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * request it answers (member, ledger key, record version and digest, generation, attempt id).
  *
  * <h2>Guarantees</h2>
+ *
  * <ul>
- *   <li>Witnesses are created only through the single {@link Mint} of the class loader.
- *       The quorum module claims it when it loads and creates witnesses only from its own
- *       state machine's applied state; any later {@link #claimMint()} fails, so no other
- *       code in the node can create one (a node whose quorum module lost the race refuses
- *       to start).</li>
- *   <li>Immutable; byte arrays are copied in and out.</li>
- *   <li>{@link #toString()} names no attempt id or digest bytes beyond a short prefix.</li>
+ *   <li>Witnesses are created only through the single {@link Mint} of the class loader. The quorum
+ *       module claims it when it loads and creates witnesses only from its own state machine's
+ *       applied state; any later {@link #claimMint()} fails, so no other code in the node can
+ *       create one (a node whose quorum module lost the race refuses to start).
+ *   <li>Immutable; byte arrays are copied in and out.
+ *   <li>{@link #toString()} names no attempt id or digest bytes beyond a short prefix.
  * </ul>
  */
 public final class CommitWitness {
   /** What the applied command decided. */
   public enum Kind {
-    /** An {@code attempt} was counted (or was already counted) within the fleet's limit: evaluate it. */
+    /**
+     * An {@code attempt} was counted (or was already counted) within the fleet's limit: evaluate
+     * it.
+     */
     ATTEMPT_GRANTED,
     /** A {@code succeed} for a counted attempt was applied: release the masked share. */
     SUCCEEDED
@@ -44,8 +47,17 @@ public final class CommitWitness {
   private final boolean lastGuess;
   private final long appliedIndex;
 
-  private CommitWitness(Kind kind, int member, String ledgerKey, long version, byte[] recordDigest,
-      long generation, byte[] attemptId, int guessesRemaining, boolean lastGuess, long appliedIndex) {
+  private CommitWitness(
+      Kind kind,
+      int member,
+      String ledgerKey,
+      long version,
+      byte[] recordDigest,
+      long generation,
+      byte[] attemptId,
+      int guessesRemaining,
+      boolean lastGuess,
+      long appliedIndex) {
     this.kind = Objects.requireNonNull(kind, "kind");
     if (member < 1 || member > 255) {
       throw new IllegalArgumentException("member must be 1..255");
@@ -75,8 +87,9 @@ public final class CommitWitness {
    */
   public static Mint claimMint() {
     if (!CLAIMED.compareAndSet(false, true)) {
-      throw new IllegalStateException("the CommitWitness mint was already claimed: only the quorum module may create"
-          + " commit witnesses, and it must be the first to load");
+      throw new IllegalStateException(
+          "the CommitWitness mint was already claimed: only the quorum module may create"
+              + " commit witnesses, and it must be the first to load");
     }
     return new Mint();
   }
@@ -86,10 +99,28 @@ public final class CommitWitness {
     private Mint() {}
 
     /** A witness of kind {@code kind} for the given applied outcome. */
-    public CommitWitness witness(Kind kind, int member, String ledgerKey, long version, byte[] recordDigest,
-        long generation, byte[] attemptId, int guessesRemaining, boolean lastGuess, long appliedIndex) {
-      return new CommitWitness(kind, member, ledgerKey, version, recordDigest, generation, attemptId,
-          guessesRemaining, lastGuess, appliedIndex);
+    public CommitWitness witness(
+        Kind kind,
+        int member,
+        String ledgerKey,
+        long version,
+        byte[] recordDigest,
+        long generation,
+        byte[] attemptId,
+        int guessesRemaining,
+        boolean lastGuess,
+        long appliedIndex) {
+      return new CommitWitness(
+          kind,
+          member,
+          ledgerKey,
+          version,
+          recordDigest,
+          generation,
+          attemptId,
+          guessesRemaining,
+          lastGuess,
+          appliedIndex);
     }
   }
 
@@ -133,8 +164,8 @@ public final class CommitWitness {
   }
 
   /**
-   * True when this attempt used the registration's last guess: the member's row moved to
-   * no-guesses in the same command and its record was destroyed.
+   * True when this attempt used the registration's last guess: the member's row moved to no-guesses
+   * in the same command and its record was destroyed.
    */
   public boolean lastGuess() {
     return lastGuess;
@@ -145,30 +176,63 @@ public final class CommitWitness {
     return appliedIndex;
   }
 
-  /** Whether this witness is of {@code kind} for exactly this member, ledger key, version, digest and attempt. */
-  public boolean covers(Kind kind, int member, String ledgerKey, long version, byte[] recordDigest, byte[] attemptId) {
-    return this.kind == kind && this.member == member && this.ledgerKey.equals(ledgerKey) && this.version == version
+  /**
+   * Whether this witness is of {@code kind} for exactly this member, ledger key, version, digest
+   * and attempt.
+   */
+  public boolean covers(
+      Kind kind,
+      int member,
+      String ledgerKey,
+      long version,
+      byte[] recordDigest,
+      byte[] attemptId) {
+    return this.kind == kind
+        && this.member == member
+        && this.ledgerKey.equals(ledgerKey)
+        && this.version == version
         && java.security.MessageDigest.isEqual(this.recordDigest, recordDigest)
         && java.security.MessageDigest.isEqual(this.attemptId, attemptId);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof CommitWitness w && w.kind == kind && w.member == member && w.ledgerKey.equals(ledgerKey)
-        && w.version == version && Arrays.equals(w.recordDigest, recordDigest) && w.generation == generation
-        && Arrays.equals(w.attemptId, attemptId) && w.guessesRemaining == guessesRemaining
-        && w.lastGuess == lastGuess && w.appliedIndex == appliedIndex;
+    return o instanceof CommitWitness w
+        && w.kind == kind
+        && w.member == member
+        && w.ledgerKey.equals(ledgerKey)
+        && w.version == version
+        && Arrays.equals(w.recordDigest, recordDigest)
+        && w.generation == generation
+        && Arrays.equals(w.attemptId, attemptId)
+        && w.guessesRemaining == guessesRemaining
+        && w.lastGuess == lastGuess
+        && w.appliedIndex == appliedIndex;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, member, ledgerKey, version, generation, appliedIndex) * 31 + Arrays.hashCode(attemptId);
+    return Objects.hash(kind, member, ledgerKey, version, generation, appliedIndex) * 31
+        + Arrays.hashCode(attemptId);
   }
 
   @Override
   public String toString() {
-    return "CommitWitness[" + kind + " member=" + member + " version=" + version + " generation=" + generation
-        + " attempt=" + HexFormat.of().formatHex(attemptId, 0, 4) + "… remaining=" + guessesRemaining
-        + (lastGuess ? " last" : "") + " index=" + appliedIndex + "]";
+    return "CommitWitness["
+        + kind
+        + " member="
+        + member
+        + " version="
+        + version
+        + " generation="
+        + generation
+        + " attempt="
+        + HexFormat.of().formatHex(attemptId, 0, 4)
+        + "… remaining="
+        + guessesRemaining
+        + (lastGuess ? " last" : "")
+        + " index="
+        + appliedIndex
+        + "]";
   }
 }

@@ -6,8 +6,9 @@ import java.util.Set;
  * The outcome of a deletion.
  *
  * <h2>Guarantees</h2>
- * {@code confirmed} holds only members whose authenticated answer said the record is gone;
- * {@code unconfirmed} holds the rest of the realm (unreachable or bad answers) — retry them.
+ *
+ * {@code confirmed} holds only members whose authenticated answer said the record is gone; {@code
+ * unconfirmed} holds the rest of the realm (unreachable or bad answers) — retry them.
  */
 public record DeleteResult(Set<Integer> confirmed, Set<Integer> unconfirmed) {
   public DeleteResult {

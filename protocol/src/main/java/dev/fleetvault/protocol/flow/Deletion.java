@@ -22,6 +22,7 @@ import java.util.TreeSet;
  * authorizes it, no PIN. Each member commits its own signed deletion.
  *
  * <h2>Guarantees</h2>
+ *
  * No I/O, no clock. Only authenticated answers count as confirmations. Single use.
  */
 public final class Deletion {
@@ -40,7 +41,8 @@ public final class Deletion {
   }
 
   /** Starts a deletion for user {@code userId} of app {@code appId}. */
-  public static Deletion begin(RealmConfig realm, String appId, byte[] userId, SecureRandom random) {
+  public static Deletion begin(
+      RealmConfig realm, String appId, byte[] userId, SecureRandom random) {
     Objects.requireNonNull(realm, "realm");
     LedgerKeys.requireAppId(appId);
     Objects.requireNonNull(random, "random");
@@ -75,7 +77,8 @@ public final class Deletion {
     try {
       WireCodec.check(response);
       Set<Integer> flagged = new TreeSet<>();
-      Map<Integer, DeleteReply> replies = round.open(response.getResultsList(), DeleteReply.class, flagged);
+      Map<Integer, DeleteReply> replies =
+          round.open(response.getResultsList(), DeleteReply.class, flagged);
       Set<Integer> confirmed = new TreeSet<>();
       Set<Integer> unconfirmed = new TreeSet<>();
       for (int i = 1; i <= realm.size(); i++) {

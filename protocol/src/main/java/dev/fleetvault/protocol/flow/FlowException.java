@@ -1,8 +1,6 @@
 package dev.fleetvault.protocol.flow;
 
-/**
- * Base of the protocol-flow errors. Unchecked; the message never contains secret content.
- */
+/** Base of the protocol-flow errors. Unchecked; the message never contains secret content. */
 public class FlowException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

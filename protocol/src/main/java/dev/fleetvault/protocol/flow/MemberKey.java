@@ -5,10 +5,11 @@ import dev.fleetvault.protocol.wire.WireLimits;
 import java.util.Objects;
 
 /**
- * One fleet member as a client sees it: its index (1..n, its Shamir x-coordinate) and its
- * HPKE public key (from the verified validation bundle).
+ * One fleet member as a client sees it: its index (1..n, its Shamir x-coordinate) and its HPKE
+ * public key (from the verified validation bundle).
  *
  * <h2>Guarantees</h2>
+ *
  * The key is a valid non-identity P-256 point (checked on construction); immutable.
  */
 public final class MemberKey {
@@ -23,9 +24,11 @@ public final class MemberKey {
   /** Member {@code index} with its 65-byte SEC1 uncompressed HPKE public key. */
   public static MemberKey of(int index, byte[] hpkePublicKeyUncompressed) {
     if (index < 1 || index > WireLimits.MAX_MEMBERS) {
-      throw new IllegalArgumentException("member index must be in 1.." + WireLimits.MAX_MEMBERS + ", got " + index);
+      throw new IllegalArgumentException(
+          "member index must be in 1.." + WireLimits.MAX_MEMBERS + ", got " + index);
     }
-    return new MemberKey(index, GroupElement.decodeUncompressed(Objects.requireNonNull(hpkePublicKeyUncompressed)));
+    return new MemberKey(
+        index, GroupElement.decodeUncompressed(Objects.requireNonNull(hpkePublicKeyUncompressed)));
   }
 
   /** The member index i (1..n). */

@@ -5,14 +5,15 @@ import dev.fleetvault.protocol.secret.SecretBytes;
 import dev.fleetvault.protocol.wire.Phase;
 
 /**
- * A member request whose HPKE envelope was opened by {@link MemberLogic#open}: the phase,
- * user, the decoded *Payload and the key that seals this request's answer. Pass it back to the
- * matching {@link MemberLogic} phase method; it is single-use and must not be shared.
+ * A member request whose HPKE envelope was opened by {@link MemberLogic#open}: the phase, user, the
+ * decoded *Payload and the key that seals this request's answer. Pass it back to the matching
+ * {@link MemberLogic} phase method; it is single-use and must not be shared.
  *
  * <h2>Guarantees</h2>
- * Exists only if the envelope opened under this member's key with this (fleet, app, user,
- * member, phase, version, suite) bound in and the payload passed {@code WireCodec} checks. {@link #toString()}
- * shows no content. {@link #close()} wipes the answer key.
+ *
+ * Exists only if the envelope opened under this member's key with this (fleet, app, user, member,
+ * phase, version, suite) bound in and the payload passed {@code WireCodec} checks. {@link
+ * #toString()} shows no content. {@link #close()} wipes the answer key.
  */
 public final class OpenedRequest implements AutoCloseable {
   private final Phase phase;
@@ -23,7 +24,13 @@ public final class OpenedRequest implements AutoCloseable {
   private final Message payload;
   private final SecretBytes answerKey;
 
-  OpenedRequest(Phase phase, String fleetId, String appId, byte[] userId, int member, Message payload,
+  OpenedRequest(
+      Phase phase,
+      String fleetId,
+      String appId,
+      byte[] userId,
+      int member,
+      Message payload,
       SecretBytes answerKey) {
     this.phase = phase;
     this.fleetId = fleetId;
@@ -59,7 +66,9 @@ public final class OpenedRequest implements AutoCloseable {
     return LedgerKeys.of(appId, userId);
   }
 
-  /** The HSM seal/unseal associated data of this user's record at {@code version} at this member. */
+  /**
+   * The HSM seal/unseal associated data of this user's record at {@code version} at this member.
+   */
   public byte[] recordAad(long version) {
     return MemberRecords.sealAad(fleetId, appId, userId, version, member);
   }

@@ -8,14 +8,15 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * What a client must know about a fleet (a "realm") to run the protocol: its id, its
- * members' HPKE keys, the threshold and the Argon2id parameter set for PIN stretching.
- * In production this comes from a verified validation bundle.
+ * What a client must know about a fleet (a "realm") to run the protocol: its id, its members' HPKE
+ * keys, the threshold and the Argon2id parameter set for PIN stretching. In production this comes
+ * from a verified validation bundle.
  *
  * <h2>Guarantees</h2>
- * Validated on construction: n = number of members in 1..{@link WireLimits#MAX_MEMBERS},
- * member indexes exactly 1..n, 1 &le; t &le; n, fleet id 1..128 UTF-8 bytes, known PIN
- * parameter id. Immutable.
+ *
+ * Validated on construction: n = number of members in 1..{@link WireLimits#MAX_MEMBERS}, member
+ * indexes exactly 1..n, 1 &le; t &le; n, fleet id 1..128 UTF-8 bytes, known PIN parameter id.
+ * Immutable.
  */
 public final class RealmConfig {
   private final String fleetId;
@@ -23,7 +24,8 @@ public final class RealmConfig {
   private final Map<Integer, MemberKey> members;
   private final String pinParams;
 
-  private RealmConfig(String fleetId, int threshold, Map<Integer, MemberKey> members, String pinParams) {
+  private RealmConfig(
+      String fleetId, int threshold, Map<Integer, MemberKey> members, String pinParams) {
     this.fleetId = fleetId;
     this.threshold = threshold;
     this.members = members;
@@ -31,20 +33,23 @@ public final class RealmConfig {
   }
 
   /**
-   * A realm. {@code pinParams} names an Argon2id parameter set (see PROTOCOL.md "PIN
-   * stretching"; the cheap test set is only for tests).
+   * A realm. {@code pinParams} names an Argon2id parameter set (see PROTOCOL.md "PIN stretching";
+   * the cheap test set is only for tests).
    */
-  public static RealmConfig of(String fleetId, int threshold, List<MemberKey> members, String pinParams) {
+  public static RealmConfig of(
+      String fleetId, int threshold, List<MemberKey> members, String pinParams) {
     Objects.requireNonNull(fleetId, "fleetId");
     Objects.requireNonNull(members, "members");
     Objects.requireNonNull(pinParams, "pinParams");
     int idLen = fleetId.getBytes(StandardCharsets.UTF_8).length;
     if (idLen < 1 || idLen > WireLimits.MAX_FLEET_ID) {
-      throw new IllegalArgumentException("fleet id must be 1.." + WireLimits.MAX_FLEET_ID + " UTF-8 bytes");
+      throw new IllegalArgumentException(
+          "fleet id must be 1.." + WireLimits.MAX_FLEET_ID + " UTF-8 bytes");
     }
     int n = members.size();
     if (n < 1 || n > WireLimits.MAX_MEMBERS) {
-      throw new IllegalArgumentException("a realm has 1.." + WireLimits.MAX_MEMBERS + " members, got " + n);
+      throw new IllegalArgumentException(
+          "a realm has 1.." + WireLimits.MAX_MEMBERS + " members, got " + n);
     }
     if (threshold < 1 || threshold > n) {
       throw new IllegalArgumentException("threshold must be in 1.." + n + ", got " + threshold);
@@ -52,7 +57,8 @@ public final class RealmConfig {
     Map<Integer, MemberKey> byIndex = new TreeMap<>();
     for (MemberKey m : members) {
       if (m.index() > n || byIndex.put(m.index(), m) != null) {
-        throw new IllegalArgumentException("member indexes must be exactly 1.." + n + " (bad or duplicate " + m.index() + ")");
+        throw new IllegalArgumentException(
+            "member indexes must be exactly 1.." + n + " (bad or duplicate " + m.index() + ")");
       }
     }
     PinStretch.requireKnown(pinParams);
@@ -90,6 +96,14 @@ public final class RealmConfig {
 
   @Override
   public String toString() {
-    return "RealmConfig[" + fleetId + ", t=" + threshold + ", n=" + members.size() + ", " + pinParams + "]";
+    return "RealmConfig["
+        + fleetId
+        + ", t="
+        + threshold
+        + ", n="
+        + members.size()
+        + ", "
+        + pinParams
+        + "]";
   }
 }

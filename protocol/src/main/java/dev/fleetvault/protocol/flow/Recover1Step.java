@@ -9,16 +9,18 @@ public sealed interface Recover1Step permits Recover1Step.CommitAttempt, Recover
   /**
    * Effect: commit this member's signed {@code attempt(ledgerKey, member, version, recordDigest,
    * generation, attemptId)}. Then, from this node's own replica's outcome:
+   *
    * <ul>
-   *   <li>Allowed(witness, finalRecord): unseal the record (the final copy if
-   *       {@code witness.lastGuess()}, else the stored one at {@code version}) and call
-   *       {@link MemberLogic#recover1Evaluate} with the plaintext and the witness;</li>
-   *   <li>Refused(NO_GUESSES): {@link MemberLogic#recover1NoGuesses};</li>
-   *   <li>Rejected(VERSION_MISMATCH | STALE_GENERATION): {@link MemberLogic#recover1Stale};</li>
-   *   <li>anything else (no majority, timeout): an UNAVAILABLE error; nothing is evaluated.</li>
+   *   <li>Allowed(witness, finalRecord): unseal the record (the final copy if {@code
+   *       witness.lastGuess()}, else the stored one at {@code version}) and call {@link
+   *       MemberLogic#recover1Evaluate} with the plaintext and the witness;
+   *   <li>Refused(NO_GUESSES): {@link MemberLogic#recover1NoGuesses};
+   *   <li>Rejected(VERSION_MISMATCH | STALE_GENERATION): {@link MemberLogic#recover1Stale};
+   *   <li>anything else (no majority, timeout): an UNAVAILABLE error; nothing is evaluated.
    * </ul>
    */
-  record CommitAttempt(long version, byte[] recordDigest, long generation, byte[] attemptId) implements Recover1Step {
+  record CommitAttempt(long version, byte[] recordDigest, long generation, byte[] attemptId)
+      implements Recover1Step {
     public CommitAttempt {
       recordDigest = Objects.requireNonNull(recordDigest, "recordDigest").clone();
       attemptId = Objects.requireNonNull(attemptId, "attemptId").clone();
@@ -42,8 +44,8 @@ public sealed interface Recover1Step permits Recover1Step.CommitAttempt, Recover
 
   /**
    * Effect: send this answer; commit nothing (not registered, no guesses, version or generation
-   * mismatch, passkey refused). {@code passkeyRefusal} names the failed passkey check
-   * (PROTOCOL.md 21.6; for logs and metrics, never a secret), or is null.
+   * mismatch, passkey refused). {@code passkeyRefusal} names the failed passkey check (PROTOCOL.md
+   * 21.6; for logs and metrics, never a secret), or is null.
    */
   record Reply(MemberResponse response, String passkeyRefusal) implements Recover1Step {
     public Reply {

@@ -7,13 +7,14 @@ import java.util.Objects;
 public sealed interface Recover2Step permits Recover2Step.CommitSuccess, Recover2Step.Reply {
 
   /**
-   * Effect: the tag matched. Commit this member's signed {@code succeed(ledgerKey, member,
-   * version, recordDigest, generation, attemptId)}; if this node's own replica applied it,
-   * call {@link MemberLogic#recover2Release} with the record plaintext and the SUCCEEDED
-   * witness. If the ledger refuses it (NOT_COUNTED: a replay, a stale generation, an id never
-   * counted) answer an error and release nothing. No share exists in this step.
+   * Effect: the tag matched. Commit this member's signed {@code succeed(ledgerKey, member, version,
+   * recordDigest, generation, attemptId)}; if this node's own replica applied it, call {@link
+   * MemberLogic#recover2Release} with the record plaintext and the SUCCEEDED witness. If the ledger
+   * refuses it (NOT_COUNTED: a replay, a stale generation, an id never counted) answer an error and
+   * release nothing. No share exists in this step.
    */
-  record CommitSuccess(long version, byte[] recordDigest, long generation, byte[] attemptId) implements Recover2Step {
+  record CommitSuccess(long version, byte[] recordDigest, long generation, byte[] attemptId)
+      implements Recover2Step {
     public CommitSuccess {
       recordDigest = Objects.requireNonNull(recordDigest, "recordDigest").clone();
       attemptId = Objects.requireNonNull(attemptId, "attemptId").clone();
@@ -35,7 +36,10 @@ public sealed interface Recover2Step permits Recover2Step.CommitSuccess, Recover
     }
   }
 
-  /** Effect: send this answer; commit nothing (wrong tag, not registered, no guesses, version mismatch). */
+  /**
+   * Effect: send this answer; commit nothing (wrong tag, not registered, no guesses, version
+   * mismatch).
+   */
   record Reply(MemberResponse response) implements Recover2Step {
     public Reply {
       Objects.requireNonNull(response, "response");

@@ -12,11 +12,11 @@ import dev.fleetvault.protocol.oprf.BlindedInput;
 import dev.fleetvault.protocol.passkey.PasskeyDerivations;
 import dev.fleetvault.protocol.passkey.PasskeyEntry;
 import dev.fleetvault.protocol.pin.Argon2idParameters;
-import dev.fleetvault.protocol.wire.PasskeyAssertion;
 import dev.fleetvault.protocol.secret.SecretBytes;
 import dev.fleetvault.protocol.threshold.CombineResult;
 import dev.fleetvault.protocol.threshold.MemberEvaluation;
 import dev.fleetvault.protocol.threshold.ThresholdOprfClient;
+import dev.fleetvault.protocol.wire.PasskeyAssertion;
 import dev.fleetvault.protocol.wire.Phase;
 import dev.fleetvault.protocol.wire.Recover0Payload;
 import dev.fleetvault.protocol.wire.Recover0Reply;
@@ -47,34 +47,41 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Client side of recovery (PROTOCOL.md "Recovery"): a single-use state machine over three
- * round trips.
+ * Client side of recovery (PROTOCOL.md "Recovery"): a single-use state machine over three round
+ * trips.
+ *
  * <ol>
- *   <li>{@link #recover0Request()}; {@link #afterRecover0(Recover0Response)}: majority
- *       agreement on version, salt, commitments (free, no guess spent), the generation most of
- *       the agreeing members report; Argon2id; blinding; one nonce and one attempt id for all
- *       members.
- *   <li>{@link #afterRecover1(Recover1Response)}: verifies each DLEQ proof against that
- *       member's commitment, combines t valid evaluations, unblinds, derives the unlock and
- *       mask keys. If too few evaluations came back and members said VERSION_MISMATCH (the
- *       registration or its generation moved on), {@link RecoveryStep.Restart}: phase 0 again,
- *       at most {@link #MAX_RESTARTS} times.
+ *   <li>{@link #recover0Request()}; {@link #afterRecover0(Recover0Response)}: majority agreement on
+ *       version, salt, commitments (free, no guess spent), the generation most of the agreeing
+ *       members report; Argon2id; blinding; one nonce and one attempt id for all members.
+ *   <li>{@link #afterRecover1(Recover1Response)}: verifies each DLEQ proof against that member's
+ *       commitment, combines t valid evaluations, unblinds, derives the unlock and mask keys. If
+ *       too few evaluations came back and members said VERSION_MISMATCH (the registration or its
+ *       generation moved on), {@link RecoveryStep.Restart}: phase 0 again, at most {@link
+ *       #MAX_RESTARTS} times.
  *   <li>{@link #afterRecover2(Recover2Response)}: unmasks t shares, rebuilds D, decrypts s.
  * </ol>
  *
  * <h2>Guarantees</h2>
- * No I/O, no clock; randomness only from the {@link SecureRandom} passed in. A member whose
- * answer does not open, disagrees with the majority, or carries a bad proof is excluded and
- * listed in {@link #flaggedMembers()}, never trusted, and costs no extra guess. Fewer than t
- * usable answers in a phase throws {@link InsufficientAnswersException}. Every request goes to
- * every agreeing member, so honest members count guesses in lockstep. Secrets are wiped when
- * a {@link RecoveryStep.Done} is returned or an exception is thrown.
+ *
+ * No I/O, no clock; randomness only from the {@link SecureRandom} passed in. A member whose answer
+ * does not open, disagrees with the majority, or carries a bad proof is excluded and listed in
+ * {@link #flaggedMembers()}, never trusted, and costs no extra guess. Fewer than t usable answers
+ * in a phase throws {@link InsufficientAnswersException}. Every request goes to every agreeing
+ * member, so honest members count guesses in lockstep. Secrets are wiped when a {@link
+ * RecoveryStep.Done} is returned or an exception is thrown.
  */
 public final class Recovery {
   /** How many times phase 0 is re-run after a VERSION_MISMATCH in phase 1 before giving up. */
   public static final int MAX_RESTARTS = 3;
 
-  private enum State { NEW, SENT0, SENT1, SENT2, DONE }
+  private enum State {
+    NEW,
+    SENT0,
+    SENT1,
+    SENT2,
+    DONE
+  }
 
   private final RealmConfig realm;
   private final String appId;
@@ -91,17 +98,21 @@ public final class Recovery {
   private BlindedInput blinded;
   private long generation;
   private byte[] attemptId;
+
   /** After a Restart: the guess that was not evaluated by t members, and the config it was for. */
   private Recover1Payload pendingGuess;
+
   private ByteString pendingConfig;
   private Recover1Payload currentGuess;
   private ByteString currentConfig;
   private int restarts;
   private int minRemaining = Integer.MAX_VALUE;
+
   /** Passkey recoveries: where the assertion for each attempt comes from; null for a PIN. */
   private PasskeyAssertionSource passkeySource;
 
-  private Recovery(RealmConfig realm, String appId, byte[] userId, SecretBytes pin, SecureRandom random) {
+  private Recovery(
+      RealmConfig realm, String appId, byte[] userId, SecretBytes pin, SecureRandom random) {
     this.realm = realm;
     this.appId = appId;
     this.userId = userId;
@@ -113,8 +124,8 @@ public final class Recovery {
    * Starts a recovery for user {@code userId} of app {@code appId} with {@code pin} (its UTF-8
    * bytes; copied).
    */
-  public static Recovery begin(RealmConfig realm, String appId, byte[] userId, SecretBytes pin,
-      SecureRandom random) {
+  public static Recovery begin(
+      RealmConfig realm, String appId, byte[] userId, SecretBytes pin, SecureRandom random) {
     Objects.requireNonNull(realm, "realm");
     Objects.requireNonNull(random, "random");
     LedgerKeys.requireAppId(appId);
@@ -123,23 +134,31 @@ public final class Recovery {
   }
 
   /**
-   * Starts a recovery of the passkey entry of app user {@code appUserId} (PROTOCOL.md 21): the
-   * OPRF input comes from {@code prfOutput} (32 bytes, copied), and the assertion for the
-   * attempt from {@code assertions}, called once per new attempt with the challenge that binds
-   * it (21.5).
+   * Starts a recovery of the passkey entry of app user {@code appUserId} (PROTOCOL.md 21): the OPRF
+   * input comes from {@code prfOutput} (32 bytes, copied), and the assertion for the attempt from
+   * {@code assertions}, called once per new attempt with the challenge that binds it (21.5).
    */
-  public static Recovery beginPasskey(RealmConfig realm, String appId, byte[] appUserId, SecretBytes prfOutput,
-      PasskeyAssertionSource assertions, SecureRandom random) {
+  public static Recovery beginPasskey(
+      RealmConfig realm,
+      String appId,
+      byte[] appUserId,
+      SecretBytes prfOutput,
+      PasskeyAssertionSource assertions,
+      SecureRandom random) {
     Objects.requireNonNull(assertions, "assertions");
     if (prfOutput.length() != PasskeyDerivations.LENGTH) {
-      throw new IllegalArgumentException("a passkey PRF output must be " + PasskeyDerivations.LENGTH + " bytes");
+      throw new IllegalArgumentException(
+          "a passkey PRF output must be " + PasskeyDerivations.LENGTH + " bytes");
     }
     Recovery r = begin(realm, appId, PasskeyEntry.of(appUserId), prfOutput, random);
     r.passkeySource = assertions;
     return r;
   }
 
-  /** Phase 0 request: sealed to every member of the realm (again after a {@link RecoveryStep.Restart}). */
+  /**
+   * Phase 0 request: sealed to every member of the realm (again after a {@link
+   * RecoveryStep.Restart}).
+   */
   public Recover0Request recover0Request() {
     expect(State.NEW);
     Map<Integer, Recover0Payload> payloads = new HashMap<>();
@@ -163,10 +182,12 @@ public final class Recovery {
     boolean proceed = false;
     try {
       WireCodec.check(response);
-      Map<Integer, Recover0Reply> replies = round.open(response.getResultsList(), Recover0Reply.class, flagged);
+      Map<Integer, Recover0Reply> replies =
+          round.open(response.getResultsList(), Recover0Reply.class, flagged);
       round.close();
       // Group the OK answers by everything but the counters and the generation; take the largest
-      // group (ties: higher version). The generation is the one most of that group reports (ties: higher).
+      // group (ties: higher version). The generation is the one most of that group reports (ties:
+      // higher).
       Map<ByteString, List<Integer>> groups = new LinkedHashMap<>();
       Map<ByteString, Recover0Reply> configs = new HashMap<>();
       int noGuesses = 0;
@@ -174,7 +195,13 @@ public final class Recovery {
       for (Map.Entry<Integer, Recover0Reply> e : replies.entrySet()) {
         Recover0Reply r = e.getValue();
         if (r.getStatus() == ReplyStatus.REPLY_STATUS_OK) {
-          ByteString key = r.toBuilder().clearStatus().clearGuessesRemaining().clearGeneration().build().toByteString();
+          ByteString key =
+              r.toBuilder()
+                  .clearStatus()
+                  .clearGuessesRemaining()
+                  .clearGeneration()
+                  .build()
+                  .toByteString();
           groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getKey());
           configs.put(key, r);
         } else if (r.getStatus() == ReplyStatus.REPLY_STATUS_NO_GUESSES) {
@@ -183,9 +210,11 @@ public final class Recovery {
           notRegistered++;
         }
       }
-      Optional<ByteString> best = groups.keySet().stream()
-          .max(Comparator.<ByteString>comparingInt(k -> groups.get(k).size())
-              .thenComparingLong(k -> configs.get(k).getRecordVersion()));
+      Optional<ByteString> best =
+          groups.keySet().stream()
+              .max(
+                  Comparator.<ByteString>comparingInt(k -> groups.get(k).size())
+                      .thenComparingLong(k -> configs.get(k).getRecordVersion()));
       int t = realm.threshold();
       if (best.isEmpty() || groups.get(best.get()).size() < t || !usable(configs.get(best.get()))) {
         if (noGuesses > 0) {
@@ -195,8 +224,8 @@ public final class Recovery {
           return new RecoveryStep.Done<>(new RecoverResult.NotRegistered());
         }
         // no majority either way (members down, or split between versions): cannot decide
-        throw new InsufficientAnswersException("recover0",
-            best.isEmpty() ? 0 : groups.get(best.get()).size(), t, flagged);
+        throw new InsufficientAnswersException(
+            "recover0", best.isEmpty() ? 0 : groups.get(best.get()).size(), t, flagged);
       }
       agreed = configs.get(best.get());
       ByteString agreedConfig = best.get();
@@ -213,7 +242,9 @@ public final class Recovery {
       }
       oprf = new ThresholdOprfClient(agreed.getThreshold(), commitments);
       Recover1Payload payload;
-      if (pendingGuess != null && pendingConfig.equals(agreedConfig) && pendingGuess.getGeneration() == generation) {
+      if (pendingGuess != null
+          && pendingConfig.equals(agreedConfig)
+          && pendingGuess.getGeneration() == generation) {
         // Phase 0 again found the registration where the unfinished guess left it: send the very
         // same guess (same B, nonce, id), so members that already counted it do not count it again.
         payload = pendingGuess;
@@ -223,12 +254,18 @@ public final class Recovery {
         }
         boolean passkeyEntry = PasskeyDerivations.isPasskeyParams(agreed.getPinParams());
         if (passkeyEntry != (passkeySource != null)) {
-          throw new FlowException(passkeyEntry
-              ? "recover0: this entry is protected by a passkey; recover it with a passkey"
-              : "recover0: this entry is protected by a PIN, not a passkey");
+          throw new FlowException(
+              passkeyEntry
+                  ? "recover0: this entry is protected by a passkey; recover it with a passkey"
+                  : "recover0: this entry is protected by a PIN, not a passkey");
         }
-        try (SecretBytes stretched = RegistrationMath.stretch(pin, userId, realm.fleetId(), agreed.getPinParams(),
-            agreed.getRegistrationSalt().toByteArray())) {
+        try (SecretBytes stretched =
+            RegistrationMath.stretch(
+                pin,
+                userId,
+                realm.fleetId(),
+                agreed.getPinParams(),
+                agreed.getRegistrationSalt().toByteArray())) {
           byte[] p = stretched.copy();
           try {
             blinded = oprf.blind(p, random);
@@ -239,25 +276,46 @@ public final class Recovery {
         // One nonce and one B per guess, the same payload for every member: one attempt id.
         byte[] nonce = new byte[32];
         random.nextBytes(nonce);
-        payload = Recover1Payload.newBuilder()
-            .setRecordVersion(agreed.getRecordVersion())
-            .setGeneration(generation)
-            .setBlindedElement(ByteString.copyFrom(blinded.blindedElement().encodeCompressed()))
-            .setNonce(ByteString.copyFrom(nonce))
-            .build();
+        payload =
+            Recover1Payload.newBuilder()
+                .setRecordVersion(agreed.getRecordVersion())
+                .setGeneration(generation)
+                .setBlindedElement(ByteString.copyFrom(blinded.blindedElement().encodeCompressed()))
+                .setNonce(ByteString.copyFrom(nonce))
+                .build();
         if (passkeySource != null) {
-          byte[] id = Derive.attemptId(realm.fleetId(), appId, userId, payload.getRecordVersion(),
-              payload.getGeneration(), payload.getBlindedElement().toByteArray(), payload.getNonce().toByteArray());
-          PasskeyAssertion assertion = passkeySource.assertionFor(new PasskeyChallenge(
-              PasskeyDerivations.challenge(userId, payload.getRecordVersion(), id),
-              agreed.getPasskeyCredentialId().toByteArray(), agreed.getPasskeyRpId()));
-          payload = payload.toBuilder().setPasskeyAssertion(Objects.requireNonNull(assertion, "assertion")).build();
+          byte[] id =
+              Derive.attemptId(
+                  realm.fleetId(),
+                  appId,
+                  userId,
+                  payload.getRecordVersion(),
+                  payload.getGeneration(),
+                  payload.getBlindedElement().toByteArray(),
+                  payload.getNonce().toByteArray());
+          PasskeyAssertion assertion =
+              passkeySource.assertionFor(
+                  new PasskeyChallenge(
+                      PasskeyDerivations.challenge(userId, payload.getRecordVersion(), id),
+                      agreed.getPasskeyCredentialId().toByteArray(),
+                      agreed.getPasskeyRpId()));
+          payload =
+              payload.toBuilder()
+                  .setPasskeyAssertion(Objects.requireNonNull(assertion, "assertion"))
+                  .build();
         }
       }
       pendingGuess = null;
       pendingConfig = null;
-      attemptId = Derive.attemptId(realm.fleetId(), appId, userId, payload.getRecordVersion(), payload.getGeneration(),
-          payload.getBlindedElement().toByteArray(), payload.getNonce().toByteArray());
+      attemptId =
+          Derive.attemptId(
+              realm.fleetId(),
+              appId,
+              userId,
+              payload.getRecordVersion(),
+              payload.getGeneration(),
+              payload.getBlindedElement().toByteArray(),
+              payload.getNonce().toByteArray());
       currentGuess = payload;
       currentConfig = agreedConfig;
       Map<Integer, Recover1Payload> payloads = new TreeMap<>();
@@ -267,12 +325,13 @@ public final class Recovery {
       round = ClientRound.seal(realm, Phase.PHASE_RECOVER1, appId, userId, payloads, random);
       state = State.SENT1;
       proceed = true;
-      return new RecoveryStep.Send<>(Recover1Request.newBuilder()
-          .setVersion(WireVersion.VERSION_1)
-          .setSuite(WireVersion.SUITE_P256_SHA256)
-          .setUserId(ByteString.copyFrom(userId))
-          .addAllRequests(round.requests())
-          .build());
+      return new RecoveryStep.Send<>(
+          Recover1Request.newBuilder()
+              .setVersion(WireVersion.VERSION_1)
+              .setSuite(WireVersion.SUITE_P256_SHA256)
+              .setUserId(ByteString.copyFrom(userId))
+              .addAllRequests(round.requests())
+              .build());
     } finally {
       if (!proceed) {
         cleanup();
@@ -288,7 +347,8 @@ public final class Recovery {
     }
     long best = 0;
     int bestVotes = 0;
-    for (Map.Entry<Long, Integer> e : votes.entrySet()) { // ascending: a tie keeps the later, higher one
+    for (Map.Entry<Long, Integer> e :
+        votes.entrySet()) { // ascending: a tie keeps the later, higher one
       if (e.getValue() >= bestVotes) {
         best = e.getKey();
         bestVotes = e.getValue();
@@ -298,8 +358,8 @@ public final class Recovery {
   }
 
   /**
-   * A majority config this client can use: the realm's shape, every commitment a valid point,
-   * all of them on one polynomial of degree &lt; t.
+   * A majority config this client can use: the realm's shape, every commitment a valid point, all
+   * of them on one polynomial of degree &lt; t.
    */
   private boolean usable(Recover0Reply r) {
     if (r.getMembers() != realm.size() || r.getThreshold() != realm.threshold()) {
@@ -330,7 +390,8 @@ public final class Recovery {
     boolean proceed = false;
     try {
       WireCodec.check(response);
-      Map<Integer, Recover1Reply> replies = round.open(response.getResultsList(), Recover1Reply.class, flagged);
+      Map<Integer, Recover1Reply> replies =
+          round.open(response.getResultsList(), Recover1Reply.class, flagged);
       round.close();
       List<MemberEvaluation> evaluations = new ArrayList<>();
       Map<Integer, Integer> remaining = new HashMap<>();
@@ -347,8 +408,11 @@ public final class Recovery {
             break;
           case REPLY_STATUS_OK:
             try {
-              evaluations.add(MemberEvaluation.decode(e.getKey(), r.getEvaluatedElement().toByteArray(),
-                  r.getProof().toByteArray()));
+              evaluations.add(
+                  MemberEvaluation.decode(
+                      e.getKey(),
+                      r.getEvaluatedElement().toByteArray(),
+                      r.getProof().toByteArray()));
               remaining.put(e.getKey(), r.getGuessesRemaining());
             } catch (InvalidEncodingException ex) {
               flagged.add(e.getKey());
@@ -389,8 +453,11 @@ public final class Recovery {
         if (passkeyRefused > 0) {
           return new RecoveryStep.Done<>(new RecoverResult.PasskeyRefused(refusedRemaining));
         }
-        throw new InsufficientAnswersException("recover1",
-            ((CombineResult.Insufficient) combined).verified().size(), realm.threshold(), flagged);
+        throw new InsufficientAnswersException(
+            "recover1",
+            ((CombineResult.Insufficient) combined).verified().size(),
+            realm.threshold(),
+            flagged);
       }
       CombineResult.Combined c = (CombineResult.Combined) combined;
       for (int i : c.verified()) {
@@ -401,22 +468,25 @@ public final class Recovery {
           SecretBytes unlockKey = Derive.unlockKey(y)) {
         this.maskKey = Derive.maskKey(y);
         for (int i : group) {
-          payloads.put(i, Recover2Payload.newBuilder()
-              .setRecordVersion(agreed.getRecordVersion())
-              .setAttemptId(ByteString.copyFrom(attemptId))
-              .setUnlockTag(ByteString.copyFrom(Derive.unlockTag(unlockKey, i)))
-              .build());
+          payloads.put(
+              i,
+              Recover2Payload.newBuilder()
+                  .setRecordVersion(agreed.getRecordVersion())
+                  .setAttemptId(ByteString.copyFrom(attemptId))
+                  .setUnlockTag(ByteString.copyFrom(Derive.unlockTag(unlockKey, i)))
+                  .build());
         }
       }
       round = ClientRound.seal(realm, Phase.PHASE_RECOVER2, appId, userId, payloads, random);
       state = State.SENT2;
       proceed = true;
-      return new RecoveryStep.Send<>(Recover2Request.newBuilder()
-          .setVersion(WireVersion.VERSION_1)
-          .setSuite(WireVersion.SUITE_P256_SHA256)
-          .setUserId(ByteString.copyFrom(userId))
-          .addAllRequests(round.requests())
-          .build());
+      return new RecoveryStep.Send<>(
+          Recover2Request.newBuilder()
+              .setVersion(WireVersion.VERSION_1)
+              .setSuite(WireVersion.SUITE_P256_SHA256)
+              .setUserId(ByteString.copyFrom(userId))
+              .addAllRequests(round.requests())
+              .build());
     } finally {
       if (blinded != null && state != State.NEW) {
         blinded.close();
@@ -437,7 +507,8 @@ public final class Recovery {
     state = State.DONE;
     try {
       WireCodec.check(response);
-      Map<Integer, Recover2Reply> replies = round.open(response.getResultsList(), Recover2Reply.class, flagged);
+      Map<Integer, Recover2Reply> replies =
+          round.open(response.getResultsList(), Recover2Reply.class, flagged);
       Map<Integer, Scalar> shares = new TreeMap<>();
       Map<ByteString, Integer> ciphertexts = new LinkedHashMap<>();
       int wrongTag = 0;
@@ -503,21 +574,24 @@ public final class Recovery {
   }
 
   /**
-   * The attempt id of the guess whose phase-1 request was built and not yet answered (state
-   * after {@link #afterRecover0} returned a Send, before {@link #afterRecover1}): what an
-   * {@link AttemptCheck} asks about when the phase-1 answer was lost. Empty otherwise.
+   * The attempt id of the guess whose phase-1 request was built and not yet answered (state after
+   * {@link #afterRecover0} returned a Send, before {@link #afterRecover1}): what an {@link
+   * AttemptCheck} asks about when the phase-1 answer was lost. Empty otherwise.
    */
   public Optional<byte[]> attemptInFlight() {
-    return state == State.SENT1 && attemptId != null ? Optional.of(attemptId.clone()) : Optional.empty();
+    return state == State.SENT1 && attemptId != null
+        ? Optional.of(attemptId.clone())
+        : Optional.empty();
   }
 
   /**
-   * A check of the current guess's attempt (PROTOCOL.md 9.1a): whether the members counted it,
-   * for when its phase-1 answer was lost. Empty before a phase-1 request was built. Each call
-   * returns a new single-use check; it does not change this recovery.
+   * A check of the current guess's attempt (PROTOCOL.md 9.1a): whether the members counted it, for
+   * when its phase-1 answer was lost. Empty before a phase-1 request was built. Each call returns a
+   * new single-use check; it does not change this recovery.
    */
   public Optional<AttemptCheck> attemptCheck() {
-    return attemptId == null ? Optional.empty()
+    return attemptId == null
+        ? Optional.empty()
         : Optional.of(AttemptCheck.of(realm, appId, userId, attemptId, random));
   }
 
@@ -546,7 +620,8 @@ public final class Recovery {
 
   private void expect(State s) {
     if (state != s) {
-      throw new IllegalStateException("Recovery: called out of order (state " + state + ", expected " + s + ")");
+      throw new IllegalStateException(
+          "Recovery: called out of order (state " + state + ", expected " + s + ")");
     }
   }
 }

@@ -6,8 +6,8 @@ import dev.fleetvault.protocol.flow.impl.RegistrationMath;
 import dev.fleetvault.protocol.group.Scalar;
 import dev.fleetvault.protocol.passkey.PasskeyDerivations;
 import dev.fleetvault.protocol.passkey.PasskeyEntry;
-import dev.fleetvault.protocol.wire.PasskeyCredential;
 import dev.fleetvault.protocol.secret.SecretBytes;
+import dev.fleetvault.protocol.wire.PasskeyCredential;
 import dev.fleetvault.protocol.wire.Phase;
 import dev.fleetvault.protocol.wire.Register1Payload;
 import dev.fleetvault.protocol.wire.Register1Reply;
@@ -31,19 +31,24 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Client side of registration (PROTOCOL.md "Registration"): a single-use state machine.
- * {@link #register1Request()} → edge → {@link #register2Request(Register1Response)} → edge →
- * {@link #finish(Register2Response)}.
+ * Client side of registration (PROTOCOL.md "Registration"): a single-use state machine. {@link
+ * #register1Request()} → edge → {@link #register2Request(Register1Response)} → edge → {@link
+ * #finish(Register2Response)}.
  *
  * <h2>Guarantees</h2>
+ *
  * No I/O and no clock: all randomness comes from the {@link SecureRandom} passed in. Every
- * per-member payload is HPKE-sealed to that member's key with the user, member, phase,
- * version and suite bound in; the edge sees none of it. Methods must be called in order, once
- * each ({@link IllegalStateException} otherwise). Secrets are wiped when {@link #finish}
- * returns or throws.
+ * per-member payload is HPKE-sealed to that member's key with the user, member, phase, version and
+ * suite bound in; the edge sees none of it. Methods must be called in order, once each ({@link
+ * IllegalStateException} otherwise). Secrets are wiped when {@link #finish} returns or throws.
  */
 public final class Registration {
-  private enum State { NEW, SENT1, SENT2, DONE }
+  private enum State {
+    NEW,
+    SENT1,
+    SENT2,
+    DONE
+  }
 
   private final RealmConfig realm;
   private final String appId;
@@ -55,13 +60,21 @@ public final class Registration {
   private State state = State.NEW;
   private ClientRound round;
   private long version;
+
   /** The PIN parameter set: the realm's, or passkey-prf-v1 for a passkey entry. */
   private String pinParams;
+
   /** The passkey credential of a passkey entry, else null. */
   private PasskeyCredential passkey;
 
-  private Registration(RealmConfig realm, String appId, byte[] userId, SecretBytes pin, SecretBytes secret,
-      int guessLimit, SecureRandom random) {
+  private Registration(
+      RealmConfig realm,
+      String appId,
+      byte[] userId,
+      SecretBytes pin,
+      SecretBytes secret,
+      int guessLimit,
+      SecureRandom random) {
     this.realm = realm;
     this.appId = appId;
     this.userId = userId;
@@ -73,48 +86,75 @@ public final class Registration {
   }
 
   /**
-   * Starts a registration of {@code secret} (1..128 bytes) behind {@code pin} (its UTF-8
-   * bytes) for user {@code userId} (1..128 bytes) of app {@code appId} (see {@link LedgerKeys})
-   * with guess limit {@code guessLimit} (1..100; members may allow less). Copies pin and
-   * secret; the caller keeps ownership of its holders.
+   * Starts a registration of {@code secret} (1..128 bytes) behind {@code pin} (its UTF-8 bytes) for
+   * user {@code userId} (1..128 bytes) of app {@code appId} (see {@link LedgerKeys}) with guess
+   * limit {@code guessLimit} (1..100; members may allow less). Copies pin and secret; the caller
+   * keeps ownership of its holders.
    */
-  public static Registration begin(RealmConfig realm, String appId, byte[] userId, SecretBytes pin,
-      SecretBytes secret, int guessLimit, SecureRandom random) {
+  public static Registration begin(
+      RealmConfig realm,
+      String appId,
+      byte[] userId,
+      SecretBytes pin,
+      SecretBytes secret,
+      int guessLimit,
+      SecureRandom random) {
     Objects.requireNonNull(realm, "realm");
     LedgerKeys.requireAppId(appId);
     Objects.requireNonNull(random, "random");
     checkUserId(userId);
     if (realm.threshold() != realm.size() / 2 + 1) {
-      throw new IllegalArgumentException("the realm's threshold is " + realm.threshold() + "; members accept only"
-          + " t = floor(n/2) + 1 = " + (realm.size() / 2 + 1));
+      throw new IllegalArgumentException(
+          "the realm's threshold is "
+              + realm.threshold()
+              + "; members accept only"
+              + " t = floor(n/2) + 1 = "
+              + (realm.size() / 2 + 1));
     }
     if (secret.length() < 1 || secret.length() > WireLimits.MAX_SECRET) {
-      throw new IllegalArgumentException("secret must be 1.." + WireLimits.MAX_SECRET + " bytes, got " + secret.length());
+      throw new IllegalArgumentException(
+          "secret must be 1.." + WireLimits.MAX_SECRET + " bytes, got " + secret.length());
     }
     if (guessLimit < 1 || guessLimit > WireLimits.MAX_GUESS_LIMIT) {
-      throw new IllegalArgumentException("guess limit must be 1.." + WireLimits.MAX_GUESS_LIMIT + ", got " + guessLimit);
+      throw new IllegalArgumentException(
+          "guess limit must be 1.." + WireLimits.MAX_GUESS_LIMIT + ", got " + guessLimit);
     }
-    return new Registration(realm, appId, userId.clone(), SecretBytes.wrap(pin.copy()),
-        SecretBytes.wrap(secret.copy()), guessLimit, random);
+    return new Registration(
+        realm,
+        appId,
+        userId.clone(),
+        SecretBytes.wrap(pin.copy()),
+        SecretBytes.wrap(secret.copy()),
+        guessLimit,
+        random);
   }
 
   /**
    * Starts a registration of {@code secret} on the passkey entry of app user {@code appUserId}
    * (PROTOCOL.md 21.1, 21.3): the OPRF input is derived from {@code prfOutput} (the 32-byte
    * WebAuthn PRF output for {@link dev.fleetvault.protocol.passkey.PasskeyDerivations#prfSalt})
-   * with {@code passkey-prf-v1}, and every member stores {@code credential}. Copies the PRF
-   * output and the secret.
+   * with {@code passkey-prf-v1}, and every member stores {@code credential}. Copies the PRF output
+   * and the secret.
    *
-   * @throws IllegalArgumentException for a PRF output that is not 32 bytes, an app user id
-   *     longer than {@link PasskeyEntry#MAX_BASE_USER_ID}, or the arguments {@link #begin} refuses
+   * @throws IllegalArgumentException for a PRF output that is not 32 bytes, an app user id longer
+   *     than {@link PasskeyEntry#MAX_BASE_USER_ID}, or the arguments {@link #begin} refuses
    */
-  public static Registration beginPasskey(RealmConfig realm, String appId, byte[] appUserId, SecretBytes prfOutput,
-      PasskeyCredential credential, SecretBytes secret, int guessLimit, SecureRandom random) {
+  public static Registration beginPasskey(
+      RealmConfig realm,
+      String appId,
+      byte[] appUserId,
+      SecretBytes prfOutput,
+      PasskeyCredential credential,
+      SecretBytes secret,
+      int guessLimit,
+      SecureRandom random) {
     Objects.requireNonNull(credential, "credential");
     if (prfOutput.length() != PasskeyDerivations.LENGTH) {
-      throw new IllegalArgumentException("a passkey PRF output must be " + PasskeyDerivations.LENGTH + " bytes");
+      throw new IllegalArgumentException(
+          "a passkey PRF output must be " + PasskeyDerivations.LENGTH + " bytes");
     }
-    Registration r = begin(realm, appId, PasskeyEntry.of(appUserId), prfOutput, secret, guessLimit, random);
+    Registration r =
+        begin(realm, appId, PasskeyEntry.of(appUserId), prfOutput, secret, guessLimit, random);
     r.pinParams = PasskeyDerivations.PIN_PARAMS_ID;
     r.passkey = credential;
     return r;
@@ -123,7 +163,8 @@ public final class Registration {
   static void checkUserId(byte[] userId) {
     Objects.requireNonNull(userId, "userId");
     if (userId.length < 1 || userId.length > WireLimits.MAX_USER_ID) {
-      throw new IllegalArgumentException("user id must be 1.." + WireLimits.MAX_USER_ID + " bytes, got " + userId.length);
+      throw new IllegalArgumentException(
+          "user id must be 1.." + WireLimits.MAX_USER_ID + " bytes, got " + userId.length);
     }
   }
 
@@ -146,9 +187,9 @@ public final class Registration {
 
   /**
    * Round 2: picks version = 1 + the highest current version reported (needs at least t
-   * authenticated answers, else {@link InsufficientAnswersException}; a member reporting a
-   * version above {@link WireLimits#MAX_RECORD_VERSION} is ignored and flagged), runs Argon2id
-   * and the OPRF, and seals each member's share record.
+   * authenticated answers, else {@link InsufficientAnswersException}; a member reporting a version
+   * above {@link WireLimits#MAX_RECORD_VERSION} is ignored and flagged), runs Argon2id and the
+   * OPRF, and seals each member's share record.
    *
    * @throws FlowException if the next version would exceed {@link WireLimits#MAX_RECORD_VERSION}
    */
@@ -159,7 +200,8 @@ public final class Registration {
     try {
       WireCodec.check(response);
       Set<Integer> flagged = new TreeSet<>();
-      Map<Integer, Register1Reply> replies = round.open(response.getResultsList(), Register1Reply.class, flagged);
+      Map<Integer, Register1Reply> replies =
+          round.open(response.getResultsList(), Register1Reply.class, flagged);
       round.close();
       long highest = 0;
       int usable = 0;
@@ -175,8 +217,9 @@ public final class Registration {
         throw new InsufficientAnswersException("register1", usable, realm.threshold(), flagged);
       }
       if (highest >= WireLimits.MAX_RECORD_VERSION) {
-        throw new FlowException("register1: the next record version would exceed MAX_RECORD_VERSION = 2^53 - 1;"
-            + " this user cannot be registered again");
+        throw new FlowException(
+            "register1: the next record version would exceed MAX_RECORD_VERSION = 2^53 - 1;"
+                + " this user cannot be registered again");
       }
       version = highest + 1;
       int n = realm.size();
@@ -185,19 +228,31 @@ public final class Registration {
       random.nextBytes(regSalt);
       byte[] nonce = new byte[12];
       random.nextBytes(nonce);
-      RegistrationMath.Inputs in = new RegistrationMath.Inputs(userId, realm.fleetId(), pinParams, version, guessLimit,
-          n, t, regSalt, randomPolynomial(t), randomPolynomial(t), nonce);
+      RegistrationMath.Inputs in =
+          new RegistrationMath.Inputs(
+              userId,
+              realm.fleetId(),
+              pinParams,
+              version,
+              guessLimit,
+              n,
+              t,
+              regSalt,
+              randomPolynomial(t),
+              randomPolynomial(t),
+              nonce);
       Map<Integer, Register2Payload> payloads = RegistrationMath.payloads(pin, secret, in);
       if (passkey != null) {
         payloads.replaceAll((i, pl) -> pl.toBuilder().setPasskey(passkey).build());
       }
       round = ClientRound.seal(realm, Phase.PHASE_REGISTER2, appId, userId, payloads, random);
-      Register2Request req = Register2Request.newBuilder()
-          .setVersion(WireVersion.VERSION_1)
-          .setSuite(WireVersion.SUITE_P256_SHA256)
-          .setUserId(ByteString.copyFrom(userId))
-          .addAllRequests(round.requests())
-          .build();
+      Register2Request req =
+          Register2Request.newBuilder()
+              .setVersion(WireVersion.VERSION_1)
+              .setSuite(WireVersion.SUITE_P256_SHA256)
+              .setUserId(ByteString.copyFrom(userId))
+              .addAllRequests(round.requests())
+              .build();
       state = State.SENT2;
       ok = true;
       return req;
@@ -218,14 +273,18 @@ public final class Registration {
     return c;
   }
 
-  /** Registered at the version if at least t members confirmed; otherwise a conflict or an exception. */
+  /**
+   * Registered at the version if at least t members confirmed; otherwise a conflict or an
+   * exception.
+   */
   public RegisterResult finish(Register2Response response) {
     expect(State.SENT2);
     state = State.DONE;
     try {
       WireCodec.check(response);
       Set<Integer> flagged = new TreeSet<>();
-      Map<Integer, Register2Reply> replies = round.open(response.getResultsList(), Register2Reply.class, flagged);
+      Map<Integer, Register2Reply> replies =
+          round.open(response.getResultsList(), Register2Reply.class, flagged);
       Set<Integer> stored = new TreeSet<>();
       long highest = 0;
       boolean stale = false;
@@ -246,7 +305,8 @@ public final class Registration {
       if (stale) {
         return new RegisterResult.VersionConflict(highest);
       }
-      throw new InsufficientAnswersException("register2", stored.size(), realm.threshold(), flagged);
+      throw new InsufficientAnswersException(
+          "register2", stored.size(), realm.threshold(), flagged);
     } finally {
       round.close();
     }
@@ -254,7 +314,8 @@ public final class Registration {
 
   private void expect(State s) {
     if (state != s) {
-      throw new IllegalStateException("Registration: called out of order (state " + state + ", expected " + s + ")");
+      throw new IllegalStateException(
+          "Registration: called out of order (state " + state + ", expected " + s + ")");
     }
   }
 }

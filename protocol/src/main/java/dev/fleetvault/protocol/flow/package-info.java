@@ -1,15 +1,16 @@
 /**
- * The register / recover / delete protocol of Fleetvault as explicit state machines: the
- * client side ({@link dev.fleetvault.protocol.flow.Registration},
- * {@link dev.fleetvault.protocol.flow.Recovery}, {@link dev.fleetvault.protocol.flow.Deletion})
- * and the member core ({@link dev.fleetvault.protocol.flow.MemberLogic}). Pure functions of
- * their inputs and the randomness passed in: no I/O, no clock. Byte-level specification:
- * docs/PROTOCOL.md.
+ * The register / recover / delete protocol of Fleetvault as explicit state machines: the client
+ * side ({@link dev.fleetvault.protocol.flow.Registration}, {@link
+ * dev.fleetvault.protocol.flow.Recovery}, {@link dev.fleetvault.protocol.flow.Deletion}) and the
+ * member core ({@link dev.fleetvault.protocol.flow.MemberLogic}). Pure functions of their inputs
+ * and the randomness passed in: no I/O, no clock. Byte-level specification: docs/PROTOCOL.md.
  *
  * <h2>The member core and its interpreter</h2>
- * Like Juicebox's {@code hsm_core}, the member core does no I/O. Each step returns either a
- * sealed reply or the next <em>effect</em>, and the gateway's member service is a thin
- * interpreter that performs exactly the effects named, in order, and feeds the results back:
+ *
+ * Like Juicebox's {@code hsm_core}, the member core does no I/O. Each step returns either a sealed
+ * reply or the next <em>effect</em>, and the gateway's member service is a thin interpreter that
+ * performs exactly the effects named, in order, and feeds the results back:
+ *
  * <table>
  *   <caption>Effects</caption>
  *   <tr><th>effect</th><th>named by</th><th>result fed back</th></tr>
@@ -29,10 +30,11 @@
  *   <tr><td>commit delete</td><td>delete phase</td><td>{@code deleted}</td></tr>
  *   <tr><td>reply</td><td>any {@code MemberResponse} / {@code *Step.Reply}</td><td>—</td></tr>
  * </table>
- * The only values that let the core evaluate {@code k_i·B} or release a masked share are
- * {@link dev.fleetvault.protocol.flow.CommitWitness} instances, which only the quorum module
- * creates, from its own replica's applied state. An interpreter that skips a commit, forges
- * a row or forwards another node's answer gets an {@link java.lang.IllegalArgumentException}
- * and nothing is evaluated or released.
+ *
+ * The only values that let the core evaluate {@code k_i·B} or release a masked share are {@link
+ * dev.fleetvault.protocol.flow.CommitWitness} instances, which only the quorum module creates, from
+ * its own replica's applied state. An interpreter that skips a commit, forges a row or forwards
+ * another node's answer gets an {@link java.lang.IllegalArgumentException} and nothing is evaluated
+ * or released.
  */
 package dev.fleetvault.protocol.flow;

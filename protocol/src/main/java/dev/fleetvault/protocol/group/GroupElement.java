@@ -12,14 +12,15 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
  * A P-256 point other than the identity (RFC 9497 "Element").
  *
  * <h2>Guarantees</h2>
+ *
  * <ul>
- *   <li>Every instance is on the curve, in the prime-order group (cofactor 1) and not the
- *       identity. Decoders check length, prefix, field range and the curve equation first and
- *       throw {@link InvalidEncodingException} otherwise; hybrid (0x06/0x07) and infinity (0x00)
- *       encodings are rejected.</li>
- *   <li>Operations whose result would be the identity throw {@link ArithmeticException}
- *       (RFC 9497: SerializeElement fails on the identity), never return a bogus element.</li>
- *   <li>Immutable, thread-safe; {@code equals} compares points.</li>
+ *   <li>Every instance is on the curve, in the prime-order group (cofactor 1) and not the identity.
+ *       Decoders check length, prefix, field range and the curve equation first and throw {@link
+ *       InvalidEncodingException} otherwise; hybrid (0x06/0x07) and infinity (0x00) encodings are
+ *       rejected.
+ *   <li>Operations whose result would be the identity throw {@link ArithmeticException} (RFC 9497:
+ *       SerializeElement fails on the identity), never return a bogus element.
+ *   <li>Immutable, thread-safe; {@code equals} compares points.
  * </ul>
  */
 public final class GroupElement {
@@ -48,8 +49,8 @@ public final class GroupElement {
   public static GroupElement decodeCompressed(byte[] encoded) {
     Objects.requireNonNull(encoded, "encoded");
     if (encoded.length != P256.COMPRESSED_LENGTH || (encoded[0] != 0x02 && encoded[0] != 0x03)) {
-      throw new InvalidEncodingException("P-256 element must be 33 bytes SEC1 compressed (0x02/0x03), got "
-          + describe(encoded));
+      throw new InvalidEncodingException(
+          "P-256 element must be 33 bytes SEC1 compressed (0x02/0x03), got " + describe(encoded));
     }
     return decodeChecked(encoded);
   }
@@ -58,8 +59,8 @@ public final class GroupElement {
   public static GroupElement decodeUncompressed(byte[] encoded) {
     Objects.requireNonNull(encoded, "encoded");
     if (encoded.length != P256.UNCOMPRESSED_LENGTH || encoded[0] != 0x04) {
-      throw new InvalidEncodingException("P-256 public key must be 65 bytes SEC1 uncompressed (0x04), got "
-          + describe(encoded));
+      throw new InvalidEncodingException(
+          "P-256 public key must be 65 bytes SEC1 uncompressed (0x04), got " + describe(encoded));
     }
     return decodeChecked(encoded);
   }
@@ -87,7 +88,8 @@ public final class GroupElement {
     try {
       p = P256.CURVE.decodePoint(encoded);
     } catch (RuntimeException e) {
-      throw new InvalidEncodingException("bytes do not encode a P-256 point (not on the curve or coordinate >= p)");
+      throw new InvalidEncodingException(
+          "bytes do not encode a P-256 point (not on the curve or coordinate >= p)");
     }
     if (p.isInfinity() || !p.isValid()) {
       throw new InvalidEncodingException("point is not a valid non-identity P-256 point");
@@ -96,7 +98,9 @@ public final class GroupElement {
   }
 
   private static String describe(byte[] b) {
-    return b.length + " bytes" + (b.length > 0 ? String.format(" with prefix 0x%02x", b[0] & 0xff) : "");
+    return b.length
+        + " bytes"
+        + (b.length > 0 ? String.format(" with prefix 0x%02x", b[0] & 0xff) : "");
   }
 
   /** {@code s·this}; throws {@link ArithmeticException} if {@code s} is zero. */
@@ -113,14 +117,17 @@ public final class GroupElement {
   }
 
   /**
-   * {@code sum(scalars[i]·elements[i])} (multi-scalar multiplication; zero scalars allowed).
-   * Throws {@link ArithmeticException} if the result is the identity, and
-   * {@link IllegalArgumentException} if the lists are empty or differ in size.
+   * {@code sum(scalars[i]·elements[i])} (multi-scalar multiplication; zero scalars allowed). Throws
+   * {@link ArithmeticException} if the result is the identity, and {@link IllegalArgumentException}
+   * if the lists are empty or differ in size.
    */
   public static GroupElement linearCombination(List<GroupElement> elements, List<Scalar> scalars) {
     if (elements.isEmpty() || elements.size() != scalars.size()) {
-      throw new IllegalArgumentException("need equally many (>= 1) elements and scalars, got "
-          + elements.size() + " and " + scalars.size());
+      throw new IllegalArgumentException(
+          "need equally many (>= 1) elements and scalars, got "
+              + elements.size()
+              + " and "
+              + scalars.size());
     }
     ECPoint[] ps = new ECPoint[elements.size()];
     BigInteger[] ks = new BigInteger[elements.size()];
@@ -163,6 +170,7 @@ public final class GroupElement {
 
   @Override
   public String toString() {
-    return "GroupElement[P-256, redacted]"; // evaluations can be PIN-derived: encode explicitly to print
+    return "GroupElement[P-256, redacted]"; // evaluations can be PIN-derived: encode explicitly to
+    // print
   }
 }

@@ -11,19 +11,21 @@ import org.bouncycastle.util.BigIntegers;
  * An element of the P-256 scalar field Z/nZ (RFC 9497 "Scalar", 32-byte big-endian encoding).
  *
  * <h2>Guarantees</h2>
+ *
  * <ul>
- *   <li>Immutable; the value is always in [0, n-1]. Decoders reject anything else with
- *       {@link InvalidEncodingException} (wrong length, value &ge; n, or zero where forbidden);
- *       there is no silent reduction of external input.</li>
- *   <li>{@link #toString()} never shows the value (scalars are often secret keys or blinds);
- *       {@link #equals(Object)} compares encodings with {@link MessageDigest#isEqual}.</li>
+ *   <li>Immutable; the value is always in [0, n-1]. Decoders reject anything else with {@link
+ *       InvalidEncodingException} (wrong length, value &ge; n, or zero where forbidden); there is
+ *       no silent reduction of external input.
+ *   <li>{@link #toString()} never shows the value (scalars are often secret keys or blinds); {@link
+ *       #equals(Object)} compares encodings with {@link MessageDigest#isEqual}.
  *   <li>Not wipeable: backed by {@link BigInteger}. Keep secret scalars short-lived and at rest
- *       wrap their {@link #encode()} in {@code SecretBytes}. Arithmetic is not constant-time.</li>
+ *       wrap their {@link #encode()} in {@code SecretBytes}. Arithmetic is not constant-time.
  * </ul>
  */
 public final class Scalar {
   /** The scalar 0. */
   public static final Scalar ZERO = new Scalar(BigInteger.ZERO);
+
   /** The scalar 1. */
   public static final Scalar ONE = new Scalar(BigInteger.ONE);
 
@@ -66,7 +68,10 @@ public final class Scalar {
     return new Scalar(v);
   }
 
-  /** Like {@link #decode(byte[])} but also rejects zero: a private key, share or blind is in [1, n-1]. */
+  /**
+   * Like {@link #decode(byte[])} but also rejects zero: a private key, share or blind is in [1,
+   * n-1].
+   */
   public static Scalar decodeNonZero(byte[] encoded) {
     Scalar s = decode(encoded);
     if (s.isZero()) {
@@ -75,7 +80,10 @@ public final class Scalar {
     return s;
   }
 
-  /** A uniformly random scalar in [1, n-1] by rejection sampling 32-byte strings from {@code random}. */
+  /**
+   * A uniformly random scalar in [1, n-1] by rejection sampling 32-byte strings from {@code
+   * random}.
+   */
   public static Scalar random(SecureRandom random) {
     byte[] b = new byte[P256.SCALAR_LENGTH];
     try {

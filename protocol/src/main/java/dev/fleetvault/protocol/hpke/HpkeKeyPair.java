@@ -10,12 +10,13 @@ import java.util.Objects;
 
 /**
  * A DHKEM(P-256, HKDF-SHA256) key pair held in software (senders' ephemeral keys, tests and the
- * software driver). Members with an HSM keep the private key inside the HSM and use
- * {@link Hpke#setupBaseRecipientFromDh} instead.
+ * software driver). Members with an HSM keep the private key inside the HSM and use {@link
+ * Hpke#setupBaseRecipientFromDh} instead.
  *
  * <h2>Guarantees</h2>
- * The private key is in [1, n-1] and the public key matches it; {@link #derive} is RFC 9180
- * §7.1.3 DeriveKeyPair exactly (vector-checked). {@link #toString()} never shows the private key.
+ *
+ * The private key is in [1, n-1] and the public key matches it; {@link #derive} is RFC 9180 §7.1.3
+ * DeriveKeyPair exactly (vector-checked). {@link #toString()} never shows the private key.
  */
 public final class HpkeKeyPair {
   private final Scalar privateKey;
@@ -39,7 +40,10 @@ public final class HpkeKeyPair {
     return new HpkeKeyPair(Scalar.random(random));
   }
 
-  /** RFC 9180 DeriveKeyPair(ikm) for DHKEM(P-256, HKDF-SHA256); ikm should have 32+ bytes of entropy. */
+  /**
+   * RFC 9180 DeriveKeyPair(ikm) for DHKEM(P-256, HKDF-SHA256); ikm should have 32+ bytes of
+   * entropy.
+   */
   public static HpkeKeyPair derive(byte[] ikm) {
     byte[] prk = HpkeKdf.KEM.labeledExtract(new byte[0], "dkp_prk", ikm);
     try {

@@ -7,9 +7,10 @@ import javax.crypto.AEADBadTagException;
  * An RFC 9180 recipient context (base mode): Open/Export.
  *
  * <h2>Guarantees</h2>
+ *
  * {@link #open} returns plaintext only if it authenticates under the next sequence number and
- * throws {@link AEADBadTagException} otherwise (the sequence number then does not advance).
- * Not thread-safe. {@link #close()} wipes the keys.
+ * throws {@link AEADBadTagException} otherwise (the sequence number then does not advance). Not
+ * thread-safe. {@link #close()} wipes the keys.
  */
 public final class HpkeRecipientContext implements AutoCloseable {
   private final HpkeState state;

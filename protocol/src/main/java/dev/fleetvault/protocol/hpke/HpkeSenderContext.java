@@ -6,8 +6,9 @@ import dev.fleetvault.protocol.hpke.impl.HpkeState;
  * An RFC 9180 sender context (base mode): the encapsulated key to send and Seal/Export.
  *
  * <h2>Guarantees</h2>
- * Nonces come from the key schedule and a message counter, never repeat within a context.
- * Not thread-safe. {@link #close()} wipes the keys. Only the encapsulation is public.
+ *
+ * Nonces come from the key schedule and a message counter, never repeat within a context. Not
+ * thread-safe. {@link #close()} wipes the keys. Only the encapsulation is public.
  */
 public final class HpkeSenderContext implements AutoCloseable {
   private final byte[] enc;

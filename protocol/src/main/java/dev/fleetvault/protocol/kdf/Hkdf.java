@@ -12,17 +12,19 @@ import org.bouncycastle.crypto.params.HKDFParameters;
  * HKDF-SHA256 (RFC 5869) over Bouncy Castle, plus Fleetvault's labelled derivation.
  *
  * <h2>Guarantees</h2>
+ *
  * <ul>
- *   <li>{@link #extract}/{@link #expand} are exactly RFC 5869 (an empty or null salt means
- *       32 zero bytes); {@code expand} throws {@link IllegalArgumentException} for L &gt; 255·32.</li>
- *   <li>{@link #deriveLabeled} is injective in (label, context): info =
- *       {@code "fleetvault/v1 " || I2OSP(len(label), 2) || label (ASCII) || context}; two
- *       different labels or contexts can never yield the same info string.</li>
+ *   <li>{@link #extract}/{@link #expand} are exactly RFC 5869 (an empty or null salt means 32 zero
+ *       bytes); {@code expand} throws {@link IllegalArgumentException} for L &gt; 255·32.
+ *   <li>{@link #deriveLabeled} is injective in (label, context): info = {@code "fleetvault/v1 " ||
+ *       I2OSP(len(label), 2) || label (ASCII) || context}; two different labels or contexts can
+ *       never yield the same info string.
  * </ul>
  */
 public final class Hkdf {
   /** HKDF-SHA256 output limit (255 · HashLen). */
   public static final int MAX_OUTPUT = 255 * 32;
+
   /** Prefix of every labelled info string. */
   public static final String LABEL_PREFIX = "fleetvault/v1 ";
 
@@ -39,7 +41,8 @@ public final class Hkdf {
   public static byte[] expand(byte[] prk, byte[] info, int length) {
     Objects.requireNonNull(prk, "prk");
     if (length < 0 || length > MAX_OUTPUT) {
-      throw new IllegalArgumentException("HKDF-SHA256 output length must be in [0, 8160], got " + length);
+      throw new IllegalArgumentException(
+          "HKDF-SHA256 output length must be in [0, 8160], got " + length);
     }
     if (prk.length < 32) {
       throw new IllegalArgumentException("HKDF PRK must be at least 32 bytes, got " + prk.length);
@@ -62,11 +65,11 @@ public final class Hkdf {
   }
 
   /**
-   * Labelled derivation: {@code HKDF(salt, ikm, info, length)} with
-   * {@code info = "fleetvault/v1 " || I2OSP(len(label), 2) || label || context}.
+   * Labelled derivation: {@code HKDF(salt, ikm, info, length)} with {@code info = "fleetvault/v1 "
+   * || I2OSP(len(label), 2) || label || context}.
    */
-  public static SecretBytes deriveLabeled(SecretBytes ikm, byte[] salt, String label, byte[] context,
-      int length) {
+  public static SecretBytes deriveLabeled(
+      SecretBytes ikm, byte[] salt, String label, byte[] context, int length) {
     byte[] k = ikm.copy();
     try {
       return SecretBytes.wrap(extractAndExpand(salt, k, labeledInfo(label, context), length));

@@ -12,6 +12,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * HMAC-SHA256 (RFC 2104) over Bouncy Castle, and SHA-256.
  *
  * <h2>Guarantees</h2>
+ *
  * {@link #verify} compares the full 32-byte tag in constant time ({@link MessageDigest#isEqual})
  * and rejects tags of any other length; it never throws on a wrong tag.
  */
@@ -43,7 +44,9 @@ public final class Hmac {
     }
   }
 
-  /** Constant-time check that {@code tag} is HMAC-SHA256(key, message); false for any other length. */
+  /**
+   * Constant-time check that {@code tag} is HMAC-SHA256(key, message); false for any other length.
+   */
   public static boolean verify(SecretBytes key, byte[] message, byte[] tag) {
     if (tag == null || tag.length != TAG_LENGTH) {
       return false;

@@ -3,7 +3,8 @@
  * derivations, HMAC-SHA256 ({@link dev.fleetvault.protocol.kdf.Hmac}).
  *
  * <h2>Guarantees</h2>
- * Exactly RFC 5869 / RFC 2104 (checked against Wycheproof); labels are length-prefixed so
- * distinct labels never collide; MAC checks are constant-time.
+ *
+ * Exactly RFC 5869 / RFC 2104 (checked against Wycheproof); labels are length-prefixed so distinct
+ * labels never collide; MAC checks are constant-time.
  */
 package dev.fleetvault.protocol.kdf;

@@ -8,6 +8,7 @@ import java.util.Objects;
  * A VOPRF server's answer to a batch: evaluated elements in input order and one DLEQ proof.
  *
  * <h2>Guarantees</h2>
+ *
  * Immutable; public data.
  */
 public final class BatchEvaluation {

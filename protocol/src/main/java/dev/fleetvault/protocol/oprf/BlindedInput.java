@@ -5,13 +5,14 @@ import dev.fleetvault.protocol.group.Scalar;
 import dev.fleetvault.protocol.secret.SecretBytes;
 
 /**
- * The client's state between Blind and Finalize: the private input, the blind and the
- * blinded element sent to the server(s).
+ * The client's state between Blind and Finalize: the private input, the blind and the blinded
+ * element sent to the server(s).
  *
  * <h2>Guarantees</h2>
- * The input is held in {@link SecretBytes}; {@link #close()} wipes it (the blind, a
- * BigInteger, cannot be wiped — drop the object). {@link #toString()} shows nothing secret.
- * Only {@link #blindedElement()} may leave the client.
+ *
+ * The input is held in {@link SecretBytes}; {@link #close()} wipes it (the blind, a BigInteger,
+ * cannot be wiped — drop the object). {@link #toString()} shows nothing secret. Only {@link
+ * #blindedElement()} may leave the client.
  */
 public final class BlindedInput implements AutoCloseable {
   private final SecretBytes input;

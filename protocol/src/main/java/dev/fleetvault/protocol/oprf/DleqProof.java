@@ -7,12 +7,13 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * An RFC 9497 DLEQ proof {@code (c, s)}, encoded as {@code SerializeScalar(c) || SerializeScalar(s)}
- * (64 bytes).
+ * An RFC 9497 DLEQ proof {@code (c, s)}, encoded as {@code SerializeScalar(c) ||
+ * SerializeScalar(s)} (64 bytes).
  *
  * <h2>Guarantees</h2>
- * {@link #decode} accepts exactly 64 bytes whose halves are scalars in [0, n-1] and throws
- * {@link InvalidEncodingException} otherwise. Immutable. Public data (safe to print).
+ *
+ * {@link #decode} accepts exactly 64 bytes whose halves are scalars in [0, n-1] and throws {@link
+ * InvalidEncodingException} otherwise. Immutable. Public data (safe to print).
  */
 public final class DleqProof {
   /** Encoded length in bytes. */
@@ -30,9 +31,11 @@ public final class DleqProof {
   public static DleqProof decode(byte[] encoded) {
     Objects.requireNonNull(encoded, "encoded");
     if (encoded.length != LENGTH) {
-      throw new InvalidEncodingException("DLEQ proof must be " + LENGTH + " bytes, got " + encoded.length);
+      throw new InvalidEncodingException(
+          "DLEQ proof must be " + LENGTH + " bytes, got " + encoded.length);
     }
-    return new DleqProof(Scalar.decode(Arrays.copyOf(encoded, 32)),
+    return new DleqProof(
+        Scalar.decode(Arrays.copyOf(encoded, 32)),
         Scalar.decode(Arrays.copyOfRange(encoded, 32, 64)));
   }
 

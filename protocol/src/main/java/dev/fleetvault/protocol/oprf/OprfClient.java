@@ -13,13 +13,14 @@ import java.util.Objects;
  * The client side of RFC 9497 OPRF and VOPRF, suite P256-SHA256: Blind and Finalize.
  *
  * <h2>Guarantees</h2>
+ *
  * <ul>
  *   <li>Blind/Finalize are RFC 9497 §3.3.1/§3.3.2 exactly (checked against every P256-SHA256
- *       vector). The output is 32 bytes in {@link SecretBytes}.</li>
+ *       vector). The output is 32 bytes in {@link SecretBytes}.
  *   <li>A VOPRF client ({@link #voprf}) only finalizes through {@link #finalizeVerified}, which
- *       verifies the batch DLEQ proof against the pinned server key first and throws
- *       {@link ProofVerificationException} otherwise; its plain {@link #finalize} is refused.</li>
- *   <li>Immutable and thread-safe.</li>
+ *       verifies the batch DLEQ proof against the pinned server key first and throws {@link
+ *       ProofVerificationException} otherwise; its plain {@link #finalize} is refused.
+ *   <li>Immutable and thread-safe.
  * </ul>
  */
 public final class OprfClient {
@@ -38,7 +39,8 @@ public final class OprfClient {
 
   /** A verifiable-mode (mode 0x01) client pinned to the server's public key pkS. */
   public static OprfClient voprf(GroupElement serverPublicKey) {
-    return new OprfClient(OprfMode.VOPRF, Objects.requireNonNull(serverPublicKey, "serverPublicKey"));
+    return new OprfClient(
+        OprfMode.VOPRF, Objects.requireNonNull(serverPublicKey, "serverPublicKey"));
   }
 
   public OprfMode mode() {
@@ -69,23 +71,26 @@ public final class OprfClient {
   }
 
   /**
-   * VOPRF Finalize for a batch: verifies {@code proof} over all pairs against pkS, then
-   * returns one output per input, in order.
+   * VOPRF Finalize for a batch: verifies {@code proof} over all pairs against pkS, then returns one
+   * output per input, in order.
    */
-  public List<SecretBytes> finalizeVerified(List<BlindedInput> blinded, List<GroupElement> evaluated,
-      DleqProof proof) throws ProofVerificationException {
+  public List<SecretBytes> finalizeVerified(
+      List<BlindedInput> blinded, List<GroupElement> evaluated, DleqProof proof)
+      throws ProofVerificationException {
     if (mode != OprfMode.VOPRF) {
       throw new IllegalStateException("finalizeVerified needs a VOPRF client");
     }
     if (blinded.size() != evaluated.size()) {
-      throw new IllegalArgumentException("got " + evaluated.size() + " evaluations for " + blinded.size() + " inputs");
+      throw new IllegalArgumentException(
+          "got " + evaluated.size() + " evaluations for " + blinded.size() + " inputs");
     }
     List<GroupElement> c = new ArrayList<>(blinded.size());
     for (BlindedInput b : blinded) {
       c.add(b.blindedElement());
     }
     if (!Dleq.verify(mode, GroupElement.generator(), serverPublicKey, c, evaluated, proof)) {
-      throw new ProofVerificationException("VOPRF proof does not verify against the server public key");
+      throw new ProofVerificationException(
+          "VOPRF proof does not verify against the server public key");
     }
     List<SecretBytes> out = new ArrayList<>(blinded.size());
     for (int i = 0; i < blinded.size(); i++) {
@@ -94,7 +99,10 @@ public final class OprfClient {
     return out;
   }
 
-  /** Finalize hash: SHA-256(len(input) || input || len(N) || N || "Finalize") for N = r^-1·evaluated. */
+  /**
+   * Finalize hash: SHA-256(len(input) || input || len(N) || N || "Finalize") for N =
+   * r^-1·evaluated.
+   */
   static SecretBytes finalizeUnchecked(BlindedInput blinded, GroupElement evaluated) {
     GroupElement n = evaluated.multiply(blinded.blind().invert());
     return finalizeHash(blinded.input(), n);
@@ -104,8 +112,12 @@ public final class OprfClient {
   static SecretBytes finalizeHash(SecretBytes input, GroupElement unblinded) {
     byte[] in = input.copy();
     try {
-      return SecretBytes.wrap(OprfHashes.hash(OprfHashes.concat(OprfHashes.lengthPrefixed(in),
-          OprfHashes.lengthPrefixed(unblinded.encodeCompressed()), OprfHashes.ascii("Finalize"))));
+      return SecretBytes.wrap(
+          OprfHashes.hash(
+              OprfHashes.concat(
+                  OprfHashes.lengthPrefixed(in),
+                  OprfHashes.lengthPrefixed(unblinded.encodeCompressed()),
+                  OprfHashes.ascii("Finalize"))));
     } finally {
       java.util.Arrays.fill(in, (byte) 0);
     }

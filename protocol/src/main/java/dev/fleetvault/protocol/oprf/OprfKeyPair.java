@@ -10,8 +10,9 @@ import java.util.Objects;
  * An OPRF server key pair (skS, pkS = skS·G) for suite P256-SHA256.
  *
  * <h2>Guarantees</h2>
- * skS is never zero; pkS always matches skS; {@link #toString()} never shows skS.
- * {@link #derive} is RFC 9497 §3.2.1 DeriveKeyPair exactly.
+ *
+ * skS is never zero; pkS always matches skS; {@link #toString()} never shows skS. {@link #derive}
+ * is RFC 9497 §3.2.1 DeriveKeyPair exactly.
  */
 public final class OprfKeyPair {
   private final Scalar privateKey;
@@ -43,7 +44,8 @@ public final class OprfKeyPair {
     byte[] deriveInput = OprfHashes.concat(seed, OprfHashes.lengthPrefixed(info));
     byte[] dst = OprfHashes.concat(OprfHashes.ascii("DeriveKeyPair"), mode.contextString());
     for (int counter = 0; counter <= 255; counter++) {
-      Scalar sk = OprfHashes.hashToScalar(OprfHashes.concat(deriveInput, new byte[] {(byte) counter}), dst);
+      Scalar sk =
+          OprfHashes.hashToScalar(OprfHashes.concat(deriveInput, new byte[] {(byte) counter}), dst);
       if (!sk.isZero()) {
         return new OprfKeyPair(sk);
       }

@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
  * RFC 9497 protocol modes supported for suite P256-SHA256.
  *
  * <h2>Guarantees</h2>
- * {@link #contextString()} is exactly RFC 9497 §3.1:
- * {@code "OPRFV1-" || I2OSP(mode, 1) || "-" || "P256-SHA256"}. POPRF (mode 2) is not offered:
- * Fleetvault does not use it.
+ *
+ * {@link #contextString()} is exactly RFC 9497 §3.1: {@code "OPRFV1-" || I2OSP(mode, 1) || "-" ||
+ * "P256-SHA256"}. POPRF (mode 2) is not offered: Fleetvault does not use it.
  */
 public enum OprfMode {
   /** Base mode 0x00: no verifiability. */

@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The server side of RFC 9497 OPRF and VOPRF, suite P256-SHA256: BlindEvaluate (with a batch
- * DLEQ proof in VOPRF mode) and the unblinded Evaluate.
+ * The server side of RFC 9497 OPRF and VOPRF, suite P256-SHA256: BlindEvaluate (with a batch DLEQ
+ * proof in VOPRF mode) and the unblinded Evaluate.
  *
  * <h2>Guarantees</h2>
- * Inputs are validated {@link GroupElement}s, so an invalid or identity blinded element can
- * never reach the key. Output exactly as RFC 9497 (vector-checked). Immutable, thread-safe.
- * {@link #toString()} never shows the key.
+ *
+ * Inputs are validated {@link GroupElement}s, so an invalid or identity blinded element can never
+ * reach the key. Output exactly as RFC 9497 (vector-checked). Immutable, thread-safe. {@link
+ * #toString()} never shows the key.
  */
 public final class OprfServer {
   private final OprfMode mode;
@@ -43,7 +44,9 @@ public final class OprfServer {
     return key.publicKey();
   }
 
-  /** BlindEvaluate without a proof: {@code skS·blinded} (base mode, or the element part of VOPRF). */
+  /**
+   * BlindEvaluate without a proof: {@code skS·blinded} (base mode, or the element part of VOPRF).
+   */
   public GroupElement blindEvaluate(GroupElement blinded) {
     return blinded.multiply(key.privateKey());
   }
@@ -62,8 +65,15 @@ public final class OprfServer {
     for (GroupElement b : blinded) {
       evaluated.add(blindEvaluate(b));
     }
-    DleqProof proof = Dleq.generate(mode, key.privateKey(), GroupElement.generator(), key.publicKey(),
-        blinded, evaluated, r);
+    DleqProof proof =
+        Dleq.generate(
+            mode,
+            key.privateKey(),
+            GroupElement.generator(),
+            key.publicKey(),
+            blinded,
+            evaluated,
+            r);
     return new BatchEvaluation(evaluated, proof);
   }
 

@@ -8,17 +8,19 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The user id of a user's passkey entry (PROTOCOL.md 21.1): {@code u_pk = u || 0xFF ||
- * "passkey"}, where {@code u} is the app's user id (UTF-8).
+ * The user id of a user's passkey entry (PROTOCOL.md 21.1): {@code u_pk = u || 0xFF || "passkey"},
+ * where {@code u} is the app's user id (UTF-8).
  *
  * <h2>Guarantees</h2>
- * The byte 0xFF never occurs in UTF-8, so a passkey entry id is never the user id of any app
- * user, and {@link #of} is injective. A token for {@code sub = u} authorizes exactly the user
- * ids {@code u} and {@code of(u)} ({@link #authorizes}).
+ *
+ * The byte 0xFF never occurs in UTF-8, so a passkey entry id is never the user id of any app user,
+ * and {@link #of} is injective. A token for {@code sub = u} authorizes exactly the user ids {@code
+ * u} and {@code of(u)} ({@link #authorizes}).
  */
 public final class PasskeyEntry {
   /** The bytes appended to the app's user id: 0xFF then ASCII "passkey". */
   private static final byte[] SUFFIX = {(byte) 0xFF, 'p', 'a', 's', 's', 'k', 'e', 'y'};
+
   /** Longest app user id that can have a passkey entry. */
   public static final int MAX_BASE_USER_ID = WireLimits.MAX_USER_ID - SUFFIX.length;
 
@@ -27,14 +29,17 @@ public final class PasskeyEntry {
   /**
    * The passkey entry id of app user {@code userId}.
    *
-   * @throws IllegalArgumentException if {@code userId} is empty, longer than
-   *     {@link #MAX_BASE_USER_ID} bytes, or itself a passkey entry id
+   * @throws IllegalArgumentException if {@code userId} is empty, longer than {@link
+   *     #MAX_BASE_USER_ID} bytes, or itself a passkey entry id
    */
   public static byte[] of(byte[] userId) {
     Objects.requireNonNull(userId, "userId");
     if (userId.length < 1 || userId.length > MAX_BASE_USER_ID) {
-      throw new IllegalArgumentException("a user with a passkey entry needs a user id of 1.." + MAX_BASE_USER_ID
-          + " bytes, got " + userId.length);
+      throw new IllegalArgumentException(
+          "a user with a passkey entry needs a user id of 1.."
+              + MAX_BASE_USER_ID
+              + " bytes, got "
+              + userId.length);
     }
     if (isEntry(userId)) {
       throw new IllegalArgumentException("the user id is already a passkey entry id");
@@ -44,12 +49,16 @@ public final class PasskeyEntry {
     return out;
   }
 
-  /** Whether {@code userId} is a passkey entry id (ends with 0xFF "passkey" after at least one byte). */
+  /**
+   * Whether {@code userId} is a passkey entry id (ends with 0xFF "passkey" after at least one
+   * byte).
+   */
   public static boolean isEntry(byte[] userId) {
     if (userId == null || userId.length <= SUFFIX.length) {
       return false;
     }
-    return Arrays.equals(userId, userId.length - SUFFIX.length, userId.length, SUFFIX, 0, SUFFIX.length);
+    return Arrays.equals(
+        userId, userId.length - SUFFIX.length, userId.length, SUFFIX, 0, SUFFIX.length);
   }
 
   /** The app user id of a passkey entry id, or {@code userId} itself if it is not one. */
@@ -58,9 +67,9 @@ public final class PasskeyEntry {
   }
 
   /**
-   * Whether a token with subject {@code sub} authorizes a request for {@code userId}: the
-   * UTF-8 bytes of {@code sub} equal {@code userId} or {@code userId} is {@code sub}'s passkey
-   * entry. Byte for byte, no normalisation.
+   * Whether a token with subject {@code sub} authorizes a request for {@code userId}: the UTF-8
+   * bytes of {@code sub} equal {@code userId} or {@code userId} is {@code sub}'s passkey entry.
+   * Byte for byte, no normalisation.
    */
   public static boolean authorizes(String sub, byte[] userId) {
     Objects.requireNonNull(sub, "sub");

@@ -11,13 +11,14 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * stretching with a named parameter set.
  *
  * <h2>Guarantees</h2>
+ *
  * <ul>
- *   <li>{@link #hash} is RFC 9106 Argon2id with secret and associated data (checked against the
- *       RFC 9106 §5.3 vector).</li>
- *   <li>{@link #stretchPin} returns 32 bytes in {@link SecretBytes} and wipes its copy of the
- *       PIN; the salt must be at least 16 bytes (Fleetvault salts are 32-byte hashes).</li>
- *   <li>CPU/memory cost is that of the parameter set (default ≈ 16 MiB and tens of ms per
- *       call on a client: see the bench module); call it off any event loop.</li>
+ *   <li>{@link #hash} is RFC 9106 Argon2id with secret and associated data (checked against the RFC
+ *       9106 §5.3 vector).
+ *   <li>{@link #stretchPin} returns 32 bytes in {@link SecretBytes} and wipes its copy of the PIN;
+ *       the salt must be at least 16 bytes (Fleetvault salts are 32-byte hashes).
+ *   <li>CPU/memory cost is that of the parameter set (default ≈ 16 MiB and tens of ms per call on a
+ *       client: see the bench module); call it off any event loop.
  * </ul>
  */
 public final class Argon2id {
@@ -30,32 +31,56 @@ public final class Argon2id {
   public static SecretBytes stretchPin(SecretBytes pin, byte[] salt, Argon2idParameters params) {
     Objects.requireNonNull(params, "params");
     if (salt == null || salt.length < MIN_SALT_LENGTH) {
-      throw new IllegalArgumentException("Argon2id salt must be at least " + MIN_SALT_LENGTH + " bytes");
+      throw new IllegalArgumentException(
+          "Argon2id salt must be at least " + MIN_SALT_LENGTH + " bytes");
     }
     byte[] p = pin.copy();
     try {
-      return SecretBytes.wrap(hash(p, salt, null, null, params.memoryKiB(), params.iterations(),
-          params.parallelism(), Argon2idParameters.OUTPUT_LENGTH));
+      return SecretBytes.wrap(
+          hash(
+              p,
+              salt,
+              null,
+              null,
+              params.memoryKiB(),
+              params.iterations(),
+              params.parallelism(),
+              Argon2idParameters.OUTPUT_LENGTH));
     } finally {
       Arrays.fill(p, (byte) 0);
     }
   }
 
   /** Raw Argon2id (version 0x13) with optional secret and associated data. */
-  public static byte[] hash(byte[] password, byte[] salt, byte[] secret, byte[] associatedData,
-      int memoryKiB, int iterations, int parallelism, int outputLength) {
+  public static byte[] hash(
+      byte[] password,
+      byte[] salt,
+      byte[] secret,
+      byte[] associatedData,
+      int memoryKiB,
+      int iterations,
+      int parallelism,
+      int outputLength) {
     Objects.requireNonNull(password, "password");
     Objects.requireNonNull(salt, "salt");
     if (parallelism < 1 || iterations < 1 || memoryKiB < 8 * parallelism || outputLength < 4) {
-      throw new IllegalArgumentException("invalid Argon2id parameters: m=" + memoryKiB + " KiB, t="
-          + iterations + ", p=" + parallelism + ", L=" + outputLength);
+      throw new IllegalArgumentException(
+          "invalid Argon2id parameters: m="
+              + memoryKiB
+              + " KiB, t="
+              + iterations
+              + ", p="
+              + parallelism
+              + ", L="
+              + outputLength);
     }
-    Argon2Parameters.Builder b = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-        .withMemoryAsKB(memoryKiB)
-        .withIterations(iterations)
-        .withParallelism(parallelism)
-        .withSalt(salt);
+    Argon2Parameters.Builder b =
+        new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+            .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+            .withMemoryAsKB(memoryKiB)
+            .withIterations(iterations)
+            .withParallelism(parallelism)
+            .withSalt(salt);
     if (secret != null) {
       b.withSecret(secret);
     }

@@ -9,17 +9,19 @@ import java.util.Objects;
  * A wipeable holder for secret bytes (keys, PIN-derived values, plaintext shares).
  *
  * <h2>Guarantees</h2>
+ *
  * <ul>
- *   <li>{@link #toString()} shows only the length, never the content; no exception message
- *       thrown by this class contains the content.</li>
+ *   <li>{@link #toString()} shows only the length, never the content; no exception message thrown
+ *       by this class contains the content.
  *   <li>The content is held in one private array; {@link #copyOf(byte[])} copies the caller's
- *       array, {@link #wrap(byte[])} takes ownership of it (the caller must not keep it).</li>
+ *       array, {@link #wrap(byte[])} takes ownership of it (the caller must not keep it).
  *   <li>{@link #wipe()} / {@link #close()} overwrite the content with zeros; afterwards every
- *       accessor throws {@link IllegalStateException}. Wiping twice is harmless.</li>
+ *       accessor throws {@link IllegalStateException}. Wiping twice is harmless.
  *   <li>{@link #equalsConstantTime(SecretBytes)} and {@link #constantTimeEquals(byte[], byte[])}
  *       compare in time independent of where the contents differ ({@link MessageDigest#isEqual}).
- *       {@link Object#equals(Object)} is identity on purpose: use the constant-time method.</li>
+ *       {@link Object#equals(Object)} is identity on purpose: use the constant-time method.
  * </ul>
+ *
  * Not thread-safe against concurrent {@link #wipe()}; share only between threads that do not wipe.
  */
 public final class SecretBytes implements AutoCloseable {
@@ -35,7 +37,9 @@ public final class SecretBytes implements AutoCloseable {
     return new SecretBytes(Objects.requireNonNull(bytes, "bytes").clone());
   }
 
-  /** A holder that takes ownership of {@code bytes} (no copy): the caller must drop its reference. */
+  /**
+   * A holder that takes ownership of {@code bytes} (no copy): the caller must drop its reference.
+   */
   public static SecretBytes wrap(byte[] bytes) {
     return new SecretBytes(Objects.requireNonNull(bytes, "bytes"));
   }

@@ -17,13 +17,14 @@ import java.util.TreeMap;
  * scalars and "in the exponent" on group elements.
  *
  * <h2>Guarantees</h2>
+ *
  * <ul>
- *   <li>{@link #split} draws a uniformly random polynomial of degree {@code t-1} with
- *       {@code f(0) = secret} and returns shares at x = 1..n: any {@code t} shares determine the
- *       secret, any {@code t-1} are independent of it.</li>
- *   <li>Combiners require distinct indexes in [1, {@link #MAX_SHARES}] and throw
- *       {@link IllegalArgumentException} otherwise. They cannot know {@code t}: combining fewer
- *       than {@code t} shares returns a wrong value, so callers pass exactly the threshold count.</li>
+ *   <li>{@link #split} draws a uniformly random polynomial of degree {@code t-1} with {@code f(0) =
+ *       secret} and returns shares at x = 1..n: any {@code t} shares determine the secret, any
+ *       {@code t-1} are independent of it.
+ *   <li>Combiners require distinct indexes in [1, {@link #MAX_SHARES}] and throw {@link
+ *       IllegalArgumentException} otherwise. They cannot know {@code t}: combining fewer than
+ *       {@code t} shares returns a wrong value, so callers pass exactly the threshold count.
  * </ul>
  */
 public final class Shamir {
@@ -61,7 +62,9 @@ public final class Shamir {
     return shares;
   }
 
-  /** The Lagrange coefficient at 0 for index {@code xi} among {@code indexes} (which contains xi). */
+  /**
+   * The Lagrange coefficient at 0 for index {@code xi} among {@code indexes} (which contains xi).
+   */
   public static Scalar lagrangeAtZero(int xi, Collection<Integer> indexes) {
     return lagrangeAt(0, xi, indexes);
   }
@@ -101,8 +104,8 @@ public final class Shamir {
   }
 
   /**
-   * Interpolation in the exponent: given {@code index -> f(index)·P}, returns {@code f(0)·P}
-   * = {@code sum lambda_i·E_i}. Throws {@link ArithmeticException} if the result is the identity.
+   * Interpolation in the exponent: given {@code index -> f(index)·P}, returns {@code f(0)·P} =
+   * {@code sum lambda_i·E_i}. Throws {@link ArithmeticException} if the result is the identity.
    */
   public static GroupElement combineInExponent(Map<Integer, GroupElement> elementsByIndex) {
     TreeMap<Integer, GroupElement> sorted = new TreeMap<>(elementsByIndex);
@@ -117,7 +120,8 @@ public final class Shamir {
 
   private static void checkParams(int n, int t) {
     if (t < 1 || n < t || n > MAX_SHARES) {
-      throw new IllegalArgumentException("need 1 <= t <= n <= " + MAX_SHARES + ", got n=" + n + ", t=" + t);
+      throw new IllegalArgumentException(
+          "need 1 <= t <= n <= " + MAX_SHARES + ", got n=" + n + ", t=" + t);
     }
   }
 
@@ -128,7 +132,8 @@ public final class Shamir {
     Set<Integer> set = new HashSet<>();
     for (Integer x : indexes) {
       if (x == null || x < 1 || x > MAX_SHARES || !set.add(x)) {
-        throw new IllegalArgumentException("share indexes must be distinct and in [1, " + MAX_SHARES + "]: " + indexes);
+        throw new IllegalArgumentException(
+            "share indexes must be distinct and in [1, " + MAX_SHARES + "]: " + indexes);
       }
     }
     return set;

@@ -7,6 +7,7 @@ import java.util.Objects;
  * One Shamir share {@code (x, y = f(x))} over the P-256 scalar field.
  *
  * <h2>Guarantees</h2>
+ *
  * {@code x} is in [1, {@link Shamir#MAX_SHARES}]; {@code y} is secret and never printed.
  */
 public final class Share {
@@ -15,7 +16,8 @@ public final class Share {
 
   public Share(int x, Scalar y) {
     if (x < 1 || x > Shamir.MAX_SHARES) {
-      throw new IllegalArgumentException("share index must be in [1, " + Shamir.MAX_SHARES + "], got " + x);
+      throw new IllegalArgumentException(
+          "share index must be in [1, " + Shamir.MAX_SHARES + "], got " + x);
     }
     this.x = x;
     this.y = Objects.requireNonNull(y, "y");

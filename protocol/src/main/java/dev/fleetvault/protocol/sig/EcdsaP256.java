@@ -22,30 +22,34 @@ import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 
 /**
- * ECDSA over P-256 with SHA-256 ("SHA256withECDSA"), signatures as ASN.1 DER
- * {@code SEQUENCE { r INTEGER, s INTEGER }} — the format HSM drivers return.
+ * ECDSA over P-256 with SHA-256 ("SHA256withECDSA"), signatures as ASN.1 DER {@code SEQUENCE { r
+ * INTEGER, s INTEGER }} — the format HSM drivers return.
  *
  * <p>This is the only ECDSA verifier in Fleetvault: Raft command signatures (quorum), operator
- * counter-signatures and key statements (bundles), the signer's operator checks and the clients
- * all call it, so every replica and every verifier accepts exactly the same byte strings.
- * Signatures are ASN.1 DER everywhere in the protocol (PROTOCOL.md §13); there is no raw
- * {@code r || s} form and no low-S rule.
+ * counter-signatures and key statements (bundles), the signer's operator checks and the clients all
+ * call it, so every replica and every verifier accepts exactly the same byte strings. Signatures
+ * are ASN.1 DER everywhere in the protocol (PROTOCOL.md §13); there is no raw {@code r || s} form
+ * and no low-S rule.
  *
  * <h2>Guarantees</h2>
+ *
  * <ul>
- *   <li>{@link #verify} is total: any malformed input (non-DER, BER, trailing bytes, r or s
- *       outside [1, n-1], wrong types) returns {@code false}, never throws, never accepts.
- *       It is deterministic, so Raft replicas agree on it inside {@code apply}.</li>
- *   <li>Both (r, s) and (r, n-s) verify (plain ECDSA is malleable); do not use signature bytes
- *       as identifiers.</li>
- *   <li>{@link #sign} is deterministic (RFC 6979 nonces) and is for software keys only
- *       (development and tests); production members sign inside their HSM.</li>
+ *   <li>{@link #verify} is total: any malformed input (non-DER, BER, trailing bytes, r or s outside
+ *       [1, n-1], wrong types) returns {@code false}, never throws, never accepts. It is
+ *       deterministic, so Raft replicas agree on it inside {@code apply}.
+ *   <li>Both (r, s) and (r, n-s) verify (plain ECDSA is malleable); do not use signature bytes as
+ *       identifiers.
+ *   <li>{@link #sign} is deterministic (RFC 6979 nonces) and is for software keys only (development
+ *       and tests); production members sign inside their HSM.
  * </ul>
  */
 public final class EcdsaP256 {
   private EcdsaP256() {}
 
-  /** True iff {@code derSignature} is a valid strict-DER ECDSA P-256/SHA-256 signature of {@code message}. */
+  /**
+   * True iff {@code derSignature} is a valid strict-DER ECDSA P-256/SHA-256 signature of {@code
+   * message}.
+   */
   public static boolean verify(GroupElement publicKey, byte[] message, byte[] derSignature) {
     Objects.requireNonNull(publicKey, "publicKey");
     Objects.requireNonNull(message, "message");
@@ -63,8 +67,8 @@ public final class EcdsaP256 {
 
   /**
    * {@link #verify(GroupElement, byte[], byte[])} with a JCA public key (for instance one an HSM
-   * driver returned). False, never an exception, if {@code publicKey} is null or not a valid
-   * P-256 key with a named-curve X.509 encoding.
+   * driver returned). False, never an exception, if {@code publicKey} is null or not a valid P-256
+   * key with a named-curve X.509 encoding.
    */
   public static boolean verify(PublicKey publicKey, byte[] message, byte[] derSignature) {
     Objects.requireNonNull(message, "message");
@@ -110,7 +114,8 @@ public final class EcdsaP256 {
         return null;
       }
       ASN1Sequence seq = (ASN1Sequence) p;
-      if (seq.size() != 2 || !(seq.getObjectAt(0) instanceof ASN1Integer)
+      if (seq.size() != 2
+          || !(seq.getObjectAt(0) instanceof ASN1Integer)
           || !(seq.getObjectAt(1) instanceof ASN1Integer)) {
         return null;
       }

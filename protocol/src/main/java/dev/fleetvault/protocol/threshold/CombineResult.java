@@ -5,13 +5,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The outcome of combining member evaluations: either {@link Combined} (at least t proofs
- * verified) or {@link Insufficient}.
+ * The outcome of combining member evaluations: either {@link Combined} (at least t proofs verified)
+ * or {@link Insufficient}.
  *
  * <h2>Guarantees</h2>
- * Every member whose evaluation was not used because it failed (bad proof, unknown or
- * duplicate index) is listed in {@code rejected}; a rejected evaluation never influences the
- * combined element. Index lists are sorted ascending.
+ *
+ * Every member whose evaluation was not used because it failed (bad proof, unknown or duplicate
+ * index) is listed in {@code rejected}; a rejected evaluation never influences the combined
+ * element. Index lists are sorted ascending.
  */
 public sealed interface CombineResult permits CombineResult.Combined, CombineResult.Insufficient {
 
@@ -22,8 +23,9 @@ public sealed interface CombineResult permits CombineResult.Combined, CombineRes
    * {@code t} verified evaluations were combined into {@code k·B}; {@code used} lists their
    * indexes, {@code verified} every index that verified (a superset of {@code used}).
    */
-  record Combined(GroupElement evaluation, List<Integer> used, List<Integer> verified,
-      List<Integer> rejected) implements CombineResult {
+  record Combined(
+      GroupElement evaluation, List<Integer> used, List<Integer> verified, List<Integer> rejected)
+      implements CombineResult {
     public Combined {
       Objects.requireNonNull(evaluation, "evaluation");
       used = List.copyOf(used);

@@ -5,10 +5,11 @@ import dev.fleetvault.protocol.oprf.DleqProof;
 import java.util.Objects;
 
 /**
- * Member i's answer to a blinded element B: {@code Z_i = k_i·B} and a DLEQ proof that
- * {@code log_G K_i = log_B Z_i}.
+ * Member i's answer to a blinded element B: {@code Z_i = k_i·B} and a DLEQ proof that {@code log_G
+ * K_i = log_B Z_i}.
  *
  * <h2>Guarantees</h2>
+ *
  * {@link #decode} validates both parts (33-byte compressed non-identity point; 64-byte proof with
  * scalars below n) and throws {@link dev.fleetvault.protocol.group.InvalidEncodingException}
  * otherwise. A decoded evaluation is not yet trusted: verify it with {@link ThresholdOprfClient}.
@@ -26,8 +27,8 @@ public final class MemberEvaluation {
 
   /** Decodes a member's wire answer (compressed Z_i, 64-byte proof). */
   public static MemberEvaluation decode(int index, byte[] evaluatedCompressed, byte[] proof) {
-    return new MemberEvaluation(index, GroupElement.decodeCompressed(evaluatedCompressed),
-        DleqProof.decode(proof));
+    return new MemberEvaluation(
+        index, GroupElement.decodeCompressed(evaluatedCompressed), DleqProof.decode(proof));
   }
 
   public int index() {

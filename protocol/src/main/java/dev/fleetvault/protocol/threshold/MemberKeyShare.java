@@ -6,10 +6,11 @@ import dev.fleetvault.protocol.shamir.Shamir;
 import java.util.Objects;
 
 /**
- * Member i's share {@code k_i} of the threshold OPRF root key, with its commitment
- * {@code K_i = k_i·G}.
+ * Member i's share {@code k_i} of the threshold OPRF root key, with its commitment {@code K_i =
+ * k_i·G}.
  *
  * <h2>Guarantees</h2>
+ *
  * {@code k_i} is non-zero and the index is in [1, 255]; the commitment always matches the share.
  * {@link #toString()} never shows {@code k_i}.
  */
@@ -20,7 +21,8 @@ public final class MemberKeyShare {
 
   public MemberKeyShare(int index, Scalar share) {
     if (index < 1 || index > Shamir.MAX_SHARES) {
-      throw new IllegalArgumentException("member index must be in [1, " + Shamir.MAX_SHARES + "], got " + index);
+      throw new IllegalArgumentException(
+          "member index must be in [1, " + Shamir.MAX_SHARES + "], got " + index);
     }
     if (Objects.requireNonNull(share, "share").isZero()) {
       throw new IllegalArgumentException("key share must not be zero");

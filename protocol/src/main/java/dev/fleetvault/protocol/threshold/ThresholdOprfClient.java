@@ -16,18 +16,19 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The client side of the threshold OPRF: blind like RFC 9497 base mode, verify each member's
- * DLEQ proof against its commitment K_i, combine t verified evaluations by Lagrange
- * interpolation in the exponent, and finalize exactly like RFC 9497 OPRF with the root key k.
+ * The client side of the threshold OPRF: blind like RFC 9497 base mode, verify each member's DLEQ
+ * proof against its commitment K_i, combine t verified evaluations by Lagrange interpolation in the
+ * exponent, and finalize exactly like RFC 9497 OPRF with the root key k.
  *
  * <h2>Guarantees</h2>
+ *
  * <ul>
- *   <li>The output equals {@code OprfServer.oprf(k).evaluate(input)} for every choice of t
- *       honest members (property-tested).</li>
- *   <li>An evaluation is used only if its proof verifies against the pinned commitment of its
- *       own index; bad, unknown-index and duplicate answers are reported in
- *       {@link CombineResult#rejected()} and ignored.</li>
- *   <li>Immutable and thread-safe.</li>
+ *   <li>The output equals {@code OprfServer.oprf(k).evaluate(input)} for every choice of t honest
+ *       members (property-tested).
+ *   <li>An evaluation is used only if its proof verifies against the pinned commitment of its own
+ *       index; bad, unknown-index and duplicate answers are reported in {@link
+ *       CombineResult#rejected()} and ignored.
+ *   <li>Immutable and thread-safe.
  * </ul>
  */
 public final class ThresholdOprfClient {
@@ -38,9 +39,16 @@ public final class ThresholdOprfClient {
   /** {@code commitments.get(i-1)} is K_i; 1 &le; threshold &le; commitments.size(). */
   public ThresholdOprfClient(int threshold, List<GroupElement> commitments) {
     this.commitments = List.copyOf(commitments);
-    if (threshold < 1 || threshold > this.commitments.size() || this.commitments.size() > Shamir.MAX_SHARES) {
-      throw new IllegalArgumentException("need 1 <= t <= n <= " + Shamir.MAX_SHARES + ", got t=" + threshold
-          + ", n=" + this.commitments.size());
+    if (threshold < 1
+        || threshold > this.commitments.size()
+        || this.commitments.size() > Shamir.MAX_SHARES) {
+      throw new IllegalArgumentException(
+          "need 1 <= t <= n <= "
+              + Shamir.MAX_SHARES
+              + ", got t="
+              + threshold
+              + ", n="
+              + this.commitments.size());
     }
     this.threshold = threshold;
   }
@@ -52,8 +60,8 @@ public final class ThresholdOprfClient {
   /**
    * True iff the commitments lie on one polynomial of degree &lt; t in the exponent (Feldman-style
    * check): every K_j for j &gt; t equals {@code sum_{i<=t} L_i(j)·K_i}. If so, every t-subset of
-   * verified evaluations combines to the same {@code k·B}. Check a commitment vector received
-   * from members before relying on it.
+   * verified evaluations combines to the same {@code k·B}. Check a commitment vector received from
+   * members before relying on it.
    */
   public boolean commitmentsConsistent() {
     List<Integer> base = new ArrayList<>();
@@ -89,8 +97,13 @@ public final class ThresholdOprfClient {
     if (e == null || e.index() < 1 || e.index() > commitments.size()) {
       return false;
     }
-    return Dleq.verify(OprfMode.VOPRF, GroupElement.generator(), commitments.get(e.index() - 1),
-        List.of(blinded), List.of(e.evaluated()), e.proof());
+    return Dleq.verify(
+        OprfMode.VOPRF,
+        GroupElement.generator(),
+        commitments.get(e.index() - 1),
+        List.of(blinded),
+        List.of(e.evaluated()),
+        e.proof());
   }
 
   /** Verifies every evaluation and combines the t lowest-indexed verified ones into k·B. */
@@ -123,8 +136,8 @@ public final class ThresholdOprfClient {
       }
       use.put(i, verified.get(i));
     }
-    return new CombineResult.Combined(Shamir.combineInExponent(use), new ArrayList<>(use.keySet()),
-        verifiedIdx, rejected);
+    return new CombineResult.Combined(
+        Shamir.combineInExponent(use), new ArrayList<>(use.keySet()), verifiedIdx, rejected);
   }
 
   /** Finalize: unblind the combined element and hash, as RFC 9497 OPRF Finalize. */

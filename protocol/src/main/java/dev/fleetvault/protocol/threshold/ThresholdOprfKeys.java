@@ -13,9 +13,10 @@ import java.util.List;
  * threshold t, and the commitment vector {@code [K_1..K_n]}.
  *
  * <h2>Guarantees</h2>
- * Shares lie on one random polynomial of degree t-1 with f(0) = k; any t of them evaluate the
- * same OPRF as k itself. If a (negligibly likely) share is zero, the polynomial is redrawn.
- * {@link #toString()} never shows a share.
+ *
+ * Shares lie on one random polynomial of degree t-1 with f(0) = k; any t of them evaluate the same
+ * OPRF as k itself. If a (negligibly likely) share is zero, the polynomial is redrawn. {@link
+ * #toString()} never shows a share.
  */
 public final class ThresholdOprfKeys {
   private final int threshold;
@@ -52,7 +53,10 @@ public final class ThresholdOprfKeys {
     }
   }
 
-  /** Keys from given polynomial coefficients (coefficients[0] = k); deterministic, for tests and examples. */
+  /**
+   * Keys from given polynomial coefficients (coefficients[0] = k); deterministic, for tests and
+   * examples.
+   */
   public static ThresholdOprfKeys fromCoefficients(List<Scalar> coefficients, int n) {
     List<MemberKeyShare> shares = new ArrayList<>(n);
     for (Share s : Shamir.splitWithCoefficients(coefficients, n)) {

@@ -5,11 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * Small builders for the edge's fan-out: one client request's envelopes become one
- * {@link MemberRequest} per member; each member's {@link MemberResponse} (or its absence)
- * becomes a {@link MemberResult}. The edge never opens anything.
+ * Small builders for the edge's fan-out: one client request's envelopes become one {@link
+ * MemberRequest} per member; each member's {@link MemberResponse} (or its absence) becomes a {@link
+ * MemberResult}. The edge never opens anything.
  *
  * <h2>Guarantees</h2>
+ *
  * Outputs pass {@link WireCodec#check}; inputs are assumed already checked.
  */
 public final class EdgeMessages {

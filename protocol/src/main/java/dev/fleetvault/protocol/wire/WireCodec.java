@@ -10,19 +10,21 @@ import java.util.Objects;
  * Strict decoding and checking of every fleetvault.v1 message type.
  *
  * <h2>Guarantees</h2>
+ *
  * <ul>
- *   <li>{@link #decode(Class, byte[])} refuses input longer than the type's limit before
- *       parsing it, refuses truncated or malformed protobuf, unknown fields (at any depth),
- *       a {@code version}/{@code suite} other than 1/1 on top-level messages, and fields of
- *       the wrong length or range; it throws {@link WireFormatException} naming the type,
- *       field and rule and returns nothing partial.</li>
- *   <li>{@link #check(Message)} applies the same rules to a message that a gRPC stub already
- *       parsed (the Vert.x stubs decode for you: call it first thing in every handler).</li>
- *   <li>Length rules are syntactic (e.g. a point is 33 bytes); whether a point is on the
- *       curve is checked where it is used, in {@code dev.fleetvault.protocol.flow}.</li>
+ *   <li>{@link #decode(Class, byte[])} refuses input longer than the type's limit before parsing
+ *       it, refuses truncated or malformed protobuf, unknown fields (at any depth), a {@code
+ *       version}/{@code suite} other than 1/1 on top-level messages, and fields of the wrong length
+ *       or range; it throws {@link WireFormatException} naming the type, field and rule and returns
+ *       nothing partial.
+ *   <li>{@link #check(Message)} applies the same rules to a message that a gRPC stub already parsed
+ *       (the Vert.x stubs decode for you: call it first thing in every handler).
+ *   <li>Length rules are syntactic (e.g. a point is 33 bytes); whether a point is on the curve is
+ *       checked where it is used, in {@code dev.fleetvault.protocol.flow}.
  * </ul>
- * Every type in this package generated from fleetvault/v1/*.proto is supported; the limits
- * are {@link WireLimits}.
+ *
+ * Every type in this package generated from fleetvault/v1/*.proto is supported; the limits are
+ * {@link WireLimits}.
  */
 public final class WireCodec {
   private WireCodec() {}
@@ -33,7 +35,8 @@ public final class WireCodec {
     Objects.requireNonNull(bytes, "bytes");
     WireRules.Rule<T> rule = WireRules.rule(type);
     if (bytes.length > rule.maxSize()) {
-      throw new WireFormatException(WireFormatException.Reason.TOO_LARGE,
+      throw new WireFormatException(
+          WireFormatException.Reason.TOO_LARGE,
           type.getSimpleName() + " is " + bytes.length + " bytes, limit " + rule.maxSize());
     }
     T message;
@@ -43,8 +46,10 @@ public final class WireCodec {
       message = rule.parser().parseFrom(in);
       in.checkLastTagWas(0);
     } catch (InvalidProtocolBufferException e) {
-      throw new WireFormatException(WireFormatException.Reason.MALFORMED,
-          type.getSimpleName() + " is not a valid protobuf encoding (truncated or corrupt)", e);
+      throw new WireFormatException(
+          WireFormatException.Reason.MALFORMED,
+          type.getSimpleName() + " is not a valid protobuf encoding (truncated or corrupt)",
+          e);
     }
     rule.check(message);
     return message;
@@ -58,7 +63,8 @@ public final class WireCodec {
     WireRules.Rule<T> rule = WireRules.rule(type);
     int size = message.getSerializedSize();
     if (size > rule.maxSize()) {
-      throw new WireFormatException(WireFormatException.Reason.TOO_LARGE,
+      throw new WireFormatException(
+          WireFormatException.Reason.TOO_LARGE,
           type.getSimpleName() + " is " + size + " bytes, limit " + rule.maxSize());
     }
     rule.check(message);

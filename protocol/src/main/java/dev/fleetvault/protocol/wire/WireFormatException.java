@@ -3,14 +3,15 @@ package dev.fleetvault.protocol.wire;
 import java.util.Objects;
 
 /**
- * Thrown when bytes or a parsed message do not conform to the fleetvault.v1 wire format:
- * too large, truncated or malformed protobuf, unknown fields, an unknown version or suite,
- * or a field of the wrong length or range.
+ * Thrown when bytes or a parsed message do not conform to the fleetvault.v1 wire format: too large,
+ * truncated or malformed protobuf, unknown fields, an unknown version or suite, or a field of the
+ * wrong length or range.
  *
  * <h2>Guarantees</h2>
- * Unchecked and thrown before anything is acted on: a caller that does not catch it fails
- * closed. Edges map it to gRPC {@code INVALID_ARGUMENT} in one place. The message names the
- * message type, the field and the rule, never field content.
+ *
+ * Unchecked and thrown before anything is acted on: a caller that does not catch it fails closed.
+ * Edges map it to gRPC {@code INVALID_ARGUMENT} in one place. The message names the message type,
+ * the field and the rule, never field content.
  */
 public final class WireFormatException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

@@ -27,20 +27,25 @@ class AesGcmTest {
     byte[] s = AesGcm.seal(key, new byte[] {1}, new byte[] {9, 9}, rnd);
     byte[] t = s.clone();
     t[13] ^= 1;
-    assertThatThrownBy(() -> AesGcm.open(key, new byte[] {1}, t)).isInstanceOf(AEADBadTagException.class);
-    assertThatThrownBy(() -> AesGcm.open(key, new byte[] {2}, s)).isInstanceOf(AEADBadTagException.class);
+    assertThatThrownBy(() -> AesGcm.open(key, new byte[] {1}, t))
+        .isInstanceOf(AEADBadTagException.class);
+    assertThatThrownBy(() -> AesGcm.open(key, new byte[] {2}, s))
+        .isInstanceOf(AEADBadTagException.class);
     assertThatThrownBy(() -> AesGcm.open(SecretBytes.random(32, rnd), new byte[] {1}, s))
         .isInstanceOf(AEADBadTagException.class);
     assertThatThrownBy(() -> AesGcm.open(key, new byte[] {1}, Arrays.copyOf(s, 27)))
         .isInstanceOf(AEADBadTagException.class);
-    assertThatThrownBy(() -> AesGcm.open(key, new byte[] {1}, new byte[0])).isInstanceOf(AEADBadTagException.class);
+    assertThatThrownBy(() -> AesGcm.open(key, new byte[] {1}, new byte[0]))
+        .isInstanceOf(AEADBadTagException.class);
   }
 
   @Test
   void encrypt_badKeyOrNonceLength_rejected() {
-    assertThatThrownBy(() -> AesGcm.encrypt(SecretBytes.random(24, rnd), new byte[12], null, new byte[1]))
+    assertThatThrownBy(
+            () -> AesGcm.encrypt(SecretBytes.random(24, rnd), new byte[12], null, new byte[1]))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> AesGcm.encrypt(SecretBytes.random(16, rnd), new byte[16], null, new byte[1]))
+    assertThatThrownBy(
+            () -> AesGcm.encrypt(SecretBytes.random(16, rnd), new byte[16], null, new byte[1]))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -20,26 +20,35 @@ class WycheproofAesGcmVectorsTest {
   @Test
   void aesGcm_allVectors_supportedExactOthersRefused() throws Exception {
     VectorReport report = new VectorReport("Wycheproof aes_gcm");
-    Wycheproof.forEach("aes_gcm", (g, t) -> report.check(Wycheproof.label(t) + " key " + g.get("keySize")
-        + " iv " + g.get("ivSize"), () -> {
-      SecretBytes key = SecretBytes.wrap(Wycheproof.hex(t, "key"));
-      byte[] iv = Wycheproof.hex(t, "iv");
-      byte[] aad = Wycheproof.hex(t, "aad");
-      byte[] msg = Wycheproof.hex(t, "msg");
-      byte[] ctTag = Hex.decode(t.get("ct").asText() + t.get("tag").asText());
-      boolean supported = iv.length == 12 && (key.length() == 16 || key.length() == 32);
-      if (!supported) {
-        assertThatThrownBy(() -> AesGcm.decrypt(key, iv, aad, ctTag)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> AesGcm.encrypt(key, iv, aad, msg)).isInstanceOf(IllegalArgumentException.class);
-        return;
-      }
-      if ("valid".equals(t.get("result").asText())) {
-        assertThat(Hex.encode(AesGcm.encrypt(key, iv, aad, msg))).isEqualTo(Hex.encode(ctTag));
-        assertThat(Hex.encode(AesGcm.decrypt(key, iv, aad, ctTag))).isEqualTo(Hex.encode(msg));
-      } else {
-        assertThatThrownBy(() -> AesGcm.decrypt(key, iv, aad, ctTag)).isInstanceOf(AEADBadTagException.class);
-      }
-    }));
+    Wycheproof.forEach(
+        "aes_gcm",
+        (g, t) ->
+            report.check(
+                Wycheproof.label(t) + " key " + g.get("keySize") + " iv " + g.get("ivSize"),
+                () -> {
+                  SecretBytes key = SecretBytes.wrap(Wycheproof.hex(t, "key"));
+                  byte[] iv = Wycheproof.hex(t, "iv");
+                  byte[] aad = Wycheproof.hex(t, "aad");
+                  byte[] msg = Wycheproof.hex(t, "msg");
+                  byte[] ctTag = Hex.decode(t.get("ct").asText() + t.get("tag").asText());
+                  boolean supported = iv.length == 12 && (key.length() == 16 || key.length() == 32);
+                  if (!supported) {
+                    assertThatThrownBy(() -> AesGcm.decrypt(key, iv, aad, ctTag))
+                        .isInstanceOf(IllegalArgumentException.class);
+                    assertThatThrownBy(() -> AesGcm.encrypt(key, iv, aad, msg))
+                        .isInstanceOf(IllegalArgumentException.class);
+                    return;
+                  }
+                  if ("valid".equals(t.get("result").asText())) {
+                    assertThat(Hex.encode(AesGcm.encrypt(key, iv, aad, msg)))
+                        .isEqualTo(Hex.encode(ctTag));
+                    assertThat(Hex.encode(AesGcm.decrypt(key, iv, aad, ctTag)))
+                        .isEqualTo(Hex.encode(msg));
+                  } else {
+                    assertThatThrownBy(() -> AesGcm.decrypt(key, iv, aad, ctTag))
+                        .isInstanceOf(AEADBadTagException.class);
+                  }
+                }));
     report.assertAllPassed();
   }
 }

@@ -21,15 +21,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The conformance suite (resources/conformance/README.md) run against the Java reference, as any
- * implementation runs it: the file is read line by line, every golden decodes under the rules
- * and re-encodes to the same bytes, every reject is refused with its code, every error code has
- * the documented wire name and gRPC status; and the file is what the labelled inputs produce
- * ({@code -Dconformance.regenerate=true} rewrites it).
+ * implementation runs it: the file is read line by line, every golden decodes under the rules and
+ * re-encodes to the same bytes, every reject is refused with its code, every error code has the
+ * documented wire name and gRPC status; and the file is what the labelled inputs produce ({@code
+ * -Dconformance.regenerate=true} rewrites it).
  */
 class ConformanceTest {
   static Path dir() {
     Path p = Path.of("src", "test", "resources", "conformance");
-    return Files.isDirectory(p) ? p : Path.of("protocol", "src", "test", "resources", "conformance");
+    return Files.isDirectory(p)
+        ? p
+        : Path.of("protocol", "src", "test", "resources", "conformance");
   }
 
   static Path protocolMd() {
@@ -45,7 +47,8 @@ class ConformanceTest {
       Files.writeString(file, expected, StandardCharsets.UTF_8);
     }
     assertThat(Files.readString(file, StandardCharsets.UTF_8))
-        .as("vectors.txt is stale: run ConformanceTest with -Dconformance.regenerate=true and review the diff")
+        .as(
+            "vectors.txt is stale: run ConformanceTest with -Dconformance.regenerate=true and review the diff")
         .isEqualTo(expected);
   }
 
@@ -70,48 +73,59 @@ class ConformanceTest {
       byte[] bytes = f[3].equals("-") ? new byte[0] : HexFormat.of().parseHex(f[3]);
       try {
         switch (kind) {
-          case "golden": {
-            Message m = WireCodec.decode(type(f[2]), bytes);
-            if (!java.util.Arrays.equals(m.toByteArray(), bytes)) {
-              failures.add(name + ": re-encoding differs");
-            }
-            if (m instanceof WsResponse r && r.hasError()
-                && !name.equals("error." + ErrorCodes.wireName(r.getError().getCode()) + ".ws-response")
-                && !name.startsWith("error.undecodable")) {
-              failures.add(name + ": code " + r.getError().getCode());
-            }
-            goldens++;
-            break;
-          }
-          case "grpc-frame": {
-            int len = ((bytes[1] & 0xff) << 24) | ((bytes[2] & 0xff) << 16) | ((bytes[3] & 0xff) << 8) | (bytes[4] & 0xff);
-            if (bytes[0] != 0 || len != bytes.length - 5) {
-              failures.add(name + ": bad gRPC prefix");
-            }
-            WireCodec.decode(type(f[2]), java.util.Arrays.copyOfRange(bytes, 5, bytes.length));
-            break;
-          }
-          case "reject": {
-            try {
-              WireCodec.decode(type(f[2]), bytes);
-              failures.add(name + ": accepted");
-            } catch (WireFormatException e) {
-              String code = ErrorCodes.wireName(ErrorCodes.of(e));
-              if (!code.equals(f[4])) {
-                failures.add(name + ": refused as " + code + ", expected " + f[4]);
+          case "golden":
+            {
+              Message m = WireCodec.decode(type(f[2]), bytes);
+              if (!java.util.Arrays.equals(m.toByteArray(), bytes)) {
+                failures.add(name + ": re-encoding differs");
               }
+              if (m instanceof WsResponse r
+                  && r.hasError()
+                  && !name.equals(
+                      "error." + ErrorCodes.wireName(r.getError().getCode()) + ".ws-response")
+                  && !name.startsWith("error.undecodable")) {
+                failures.add(name + ": code " + r.getError().getCode());
+              }
+              goldens++;
+              break;
             }
-            rejects++;
-            break;
-          }
-          case "error": {
-            ErrorCode c = ErrorCodes.fromWireName(name);
-            if (c.getNumber() != Integer.parseInt(f[4]) || ErrorCodes.grpcStatus(c) != Integer.parseInt(f[5])) {
-              failures.add(name + ": mapping " + c.getNumber() + "/" + ErrorCodes.grpcStatus(c));
+          case "grpc-frame":
+            {
+              int len =
+                  ((bytes[1] & 0xff) << 24)
+                      | ((bytes[2] & 0xff) << 16)
+                      | ((bytes[3] & 0xff) << 8)
+                      | (bytes[4] & 0xff);
+              if (bytes[0] != 0 || len != bytes.length - 5) {
+                failures.add(name + ": bad gRPC prefix");
+              }
+              WireCodec.decode(type(f[2]), java.util.Arrays.copyOfRange(bytes, 5, bytes.length));
+              break;
             }
-            errors++;
-            break;
-          }
+          case "reject":
+            {
+              try {
+                WireCodec.decode(type(f[2]), bytes);
+                failures.add(name + ": accepted");
+              } catch (WireFormatException e) {
+                String code = ErrorCodes.wireName(ErrorCodes.of(e));
+                if (!code.equals(f[4])) {
+                  failures.add(name + ": refused as " + code + ", expected " + f[4]);
+                }
+              }
+              rejects++;
+              break;
+            }
+          case "error":
+            {
+              ErrorCode c = ErrorCodes.fromWireName(name);
+              if (c.getNumber() != Integer.parseInt(f[4])
+                  || ErrorCodes.grpcStatus(c) != Integer.parseInt(f[5])) {
+                failures.add(name + ": mapping " + c.getNumber() + "/" + ErrorCodes.grpcStatus(c));
+              }
+              errors++;
+              break;
+            }
           default:
             failures.add("unknown kind " + kind);
         }
@@ -144,7 +158,8 @@ class ConformanceTest {
       assertThat(c).as(line).isNotNull();
       assertThat(ErrorCodes.wireName(c)).as(line).isEqualTo(m.group(2));
       assertThat(ErrorCodes.grpcStatus(c)).as(line).isEqualTo(Integer.parseInt(m.group(4)));
-      assertThat(io.vertx.grpc.common.GrpcStatus.valueOf(Integer.parseInt(m.group(4))).name()).as(line)
+      assertThat(io.vertx.grpc.common.GrpcStatus.valueOf(Integer.parseInt(m.group(4))).name())
+          .as(line)
           .isEqualTo(m.group(3));
       rows++;
     }

@@ -9,8 +9,8 @@ import dev.fleetvault.protocol.wire.Recover1Request;
 import org.junit.jupiter.api.Test;
 
 /**
- * "Was my guess counted?" (PROTOCOL.md 9.1a) in the in-memory fleet: a phase 1 whose answer the edge
- * swallowed, one that never reached a majority, and an edge that tries to say "not counted".
+ * "Was my guess counted?" (PROTOCOL.md 9.1a) in the in-memory fleet: a phase 1 whose answer the
+ * edge swallowed, one that never reached a majority, and an edge that tries to say "not counted".
  */
 class AttemptCheckTest {
   private static final byte[] USER = "carol@example".getBytes(UTF_8);

@@ -7,8 +7,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link CommitWitness}: only the one claimed mint creates witnesses, and a witness covers exactly one
- * member, ledger key, version, record digest and attempt.
+ * {@link CommitWitness}: only the one claimed mint creates witnesses, and a witness covers exactly
+ * one member, ledger key, version, record digest and attempt.
  */
 class CommitWitnessTest {
   private static final byte[] DIGEST = filled(1);
@@ -20,35 +20,54 @@ class CommitWitnessTest {
     return x;
   }
 
-  /** Property: once the mint is claimed (in a node: by the quorum module), nobody else can claim one. */
+  /**
+   * Property: once the mint is claimed (in a node: by the quorum module), nobody else can claim
+   * one.
+   */
   @Test
   void claimMint_afterTheMintWasClaimed_refused() {
     assertThat(TestWitnesses.MINT).isNotNull();
-    assertThatThrownBy(CommitWitness::claimMint).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(CommitWitness::claimMint)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("only the quorum module");
   }
 
   @Test
   void covers_exactRequest_true() {
-    CommitWitness w = TestWitnesses.witness(CommitWitness.Kind.ATTEMPT_GRANTED, 1, "app/dQ", 3, DIGEST, 1, ATTEMPT, 2, false);
-    assertThat(w.covers(CommitWitness.Kind.ATTEMPT_GRANTED, 1, "app/dQ", 3, DIGEST, ATTEMPT)).isTrue();
+    CommitWitness w =
+        TestWitnesses.witness(
+            CommitWitness.Kind.ATTEMPT_GRANTED, 1, "app/dQ", 3, DIGEST, 1, ATTEMPT, 2, false);
+    assertThat(w.covers(CommitWitness.Kind.ATTEMPT_GRANTED, 1, "app/dQ", 3, DIGEST, ATTEMPT))
+        .isTrue();
   }
 
-  /** Property: a witness for anything else — kind, member, user, version, digest, attempt — covers nothing. */
+  /**
+   * Property: a witness for anything else — kind, member, user, version, digest, attempt — covers
+   * nothing.
+   */
   @Test
   void covers_anyFieldDifferent_false() {
-    CommitWitness w = TestWitnesses.witness(CommitWitness.Kind.ATTEMPT_GRANTED, 1, "app/dQ", 3, DIGEST, 1, ATTEMPT, 2, false);
+    CommitWitness w =
+        TestWitnesses.witness(
+            CommitWitness.Kind.ATTEMPT_GRANTED, 1, "app/dQ", 3, DIGEST, 1, ATTEMPT, 2, false);
     assertThat(w.covers(CommitWitness.Kind.SUCCEEDED, 1, "app/dQ", 3, DIGEST, ATTEMPT)).isFalse();
-    assertThat(w.covers(CommitWitness.Kind.ATTEMPT_GRANTED, 2, "app/dQ", 3, DIGEST, ATTEMPT)).isFalse();
-    assertThat(w.covers(CommitWitness.Kind.ATTEMPT_GRANTED, 1, "app/dR", 3, DIGEST, ATTEMPT)).isFalse();
-    assertThat(w.covers(CommitWitness.Kind.ATTEMPT_GRANTED, 1, "app/dQ", 4, DIGEST, ATTEMPT)).isFalse();
-    assertThat(w.covers(CommitWitness.Kind.ATTEMPT_GRANTED, 1, "app/dQ", 3, filled(9), ATTEMPT)).isFalse();
-    assertThat(w.covers(CommitWitness.Kind.ATTEMPT_GRANTED, 1, "app/dQ", 3, DIGEST, filled(9))).isFalse();
+    assertThat(w.covers(CommitWitness.Kind.ATTEMPT_GRANTED, 2, "app/dQ", 3, DIGEST, ATTEMPT))
+        .isFalse();
+    assertThat(w.covers(CommitWitness.Kind.ATTEMPT_GRANTED, 1, "app/dR", 3, DIGEST, ATTEMPT))
+        .isFalse();
+    assertThat(w.covers(CommitWitness.Kind.ATTEMPT_GRANTED, 1, "app/dQ", 4, DIGEST, ATTEMPT))
+        .isFalse();
+    assertThat(w.covers(CommitWitness.Kind.ATTEMPT_GRANTED, 1, "app/dQ", 3, filled(9), ATTEMPT))
+        .isFalse();
+    assertThat(w.covers(CommitWitness.Kind.ATTEMPT_GRANTED, 1, "app/dQ", 3, DIGEST, filled(9)))
+        .isFalse();
   }
 
   @Test
   void accessors_copiesAndRedactedToString() {
-    CommitWitness w = TestWitnesses.witness(CommitWitness.Kind.SUCCEEDED, 1, "app/dQ", 3, DIGEST, 1, ATTEMPT, 0, true);
+    CommitWitness w =
+        TestWitnesses.witness(
+            CommitWitness.Kind.SUCCEEDED, 1, "app/dQ", 3, DIGEST, 1, ATTEMPT, 0, true);
     w.attemptId()[0] = 7;
     w.recordDigest()[0] = 7;
     assertThat(w.attemptId()).isEqualTo(ATTEMPT);
@@ -58,9 +77,15 @@ class CommitWitnessTest {
 
   @Test
   void mint_badLengths_refused() {
-    assertThatThrownBy(() -> TestWitnesses.witness(CommitWitness.Kind.SUCCEEDED, 1, "k", 3, new byte[31], 1, ATTEMPT, 0,
-        false)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> TestWitnesses.witness(CommitWitness.Kind.SUCCEEDED, 0, "k", 3, DIGEST, 1, ATTEMPT, 0,
-        false)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                TestWitnesses.witness(
+                    CommitWitness.Kind.SUCCEEDED, 1, "k", 3, new byte[31], 1, ATTEMPT, 0, false))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                TestWitnesses.witness(
+                    CommitWitness.Kind.SUCCEEDED, 0, "k", 3, DIGEST, 1, ATTEMPT, 0, false))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 
 /**
- * INSECURE, FOR TESTS ONLY: a SecureRandom whose output is SHA-256(seed || counter) blocks, so
- * test runs are repeatable.
+ * INSECURE, FOR TESTS ONLY: a SecureRandom whose output is SHA-256(seed || counter) blocks, so test
+ * runs are repeatable.
  */
 final class DeterministicRandom extends SecureRandom {
   private static final long serialVersionUID = 1L;
@@ -17,22 +17,24 @@ final class DeterministicRandom extends SecureRandom {
   private int pos;
 
   DeterministicRandom(String seed) {
-    super(new java.security.SecureRandomSpi() {
-      private static final long serialVersionUID = 1L;
+    super(
+        new java.security.SecureRandomSpi() {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      protected void engineSetSeed(byte[] s) {}
+          @Override
+          protected void engineSetSeed(byte[] s) {}
 
-      @Override
-      protected void engineNextBytes(byte[] bytes) {
-        throw new UnsupportedOperationException();
-      }
+          @Override
+          protected void engineNextBytes(byte[] bytes) {
+            throw new UnsupportedOperationException();
+          }
 
-      @Override
-      protected byte[] engineGenerateSeed(int n) {
-        throw new UnsupportedOperationException();
-      }
-    }, null);
+          @Override
+          protected byte[] engineGenerateSeed(int n) {
+            throw new UnsupportedOperationException();
+          }
+        },
+        null);
     this.seed = seed.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 

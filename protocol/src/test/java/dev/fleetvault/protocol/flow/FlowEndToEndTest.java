@@ -9,13 +9,13 @@ import dev.fleetvault.protocol.secret.SecretBytes;
 import dev.fleetvault.protocol.wire.*;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
- * The whole protocol in memory: a client and 3 (and 5) members, a stand-in ledger per member,
- * no network. Uses the cheap Argon2id test parameter set.
+ * The whole protocol in memory: a client and 3 (and 5) members, a stand-in ledger per member, no
+ * network. Uses the cheap Argon2id test parameter set.
  */
 class FlowEndToEndTest {
   private static final byte[] USER = "alice@example".getBytes(UTF_8);
@@ -37,8 +37,11 @@ class FlowEndToEndTest {
   void recover_rightPin_returnsSecretByteForByte(int n) {
     InMemoryFleet f = fleet(n, "right");
     RegisterResult reg = f.register(USER, PIN, SECRET, 5);
-    assertThat(reg).isEqualTo(new RegisterResult.Registered(1, f.realm.size() == 3
-        ? java.util.Set.of(1, 2, 3) : java.util.Set.of(1, 2, 3, 4, 5)));
+    assertThat(reg)
+        .isEqualTo(
+            new RegisterResult.Registered(
+                1,
+                f.realm.size() == 3 ? java.util.Set.of(1, 2, 3) : java.util.Set.of(1, 2, 3, 4, 5)));
     assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
     // and again: a success resets the counter, nothing is used up
     assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
@@ -91,7 +94,8 @@ class FlowEndToEndTest {
     InMemoryFleet f = fleet(3, "skip2");
     f.register(USER, PIN, SECRET, 1);
     // an attacker runs phase 1 with the only guess and never sends phase 2
-    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(WRONG), f.random);
+    Recovery rec =
+        Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(WRONG), f.random);
     RecoveryStep<Recover1Request> s1 = rec.afterRecover0(f.call(rec.recover0Request()));
     rec.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
     // the next attempt, even with the right PIN, finds the counter at the limit
@@ -107,7 +111,8 @@ class FlowEndToEndTest {
     InMemoryFleet f = fleet(n, "garbage");
     f.register(USER, PIN, SECRET, 5);
     f.corruptKeyShare(2, USER);
-    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
+    Recovery rec =
+        Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
     assertThat(recovered(f.recover(rec))).isEqualTo(SECRET);
     assertThat(rec.flaggedMembers()).containsExactly(2);
     // the counter (the faulty member's tag was right too) is back to zero
@@ -162,7 +167,9 @@ class FlowEndToEndTest {
     int scanned = 0;
     for (byte[] seen : f.edgeSaw) {
       for (byte[] s : secrets) {
-        assertThat(indexOf(seen, s)).as("a secret value crossed the edge in plaintext").isNegative();
+        assertThat(indexOf(seen, s))
+            .as("a secret value crossed the edge in plaintext")
+            .isNegative();
       }
       scanned += seen.length;
     }
@@ -197,14 +204,17 @@ class FlowEndToEndTest {
   void recover_memberDisagreesInPhase0_flaggedAndExcluded() {
     InMemoryFleet f = fleet(3, "disagree");
     f.register(USER, PIN, SECRET, 5);
-    // member 3's record is re-registered with another salt by someone else (store + ledger of one member)
+    // member 3's record is re-registered with another salt by someone else (store + ledger of one
+    // member)
     InMemoryFleet.Node n3 = f.node(3);
     InMemoryFleet.Row row = f.row(3, USER);
     MemberRecord r = MemberRecords.decode(f.record(3, USER));
-    byte[] bad = r.toBuilder().setRegistrationSalt(ByteString.copyFrom(new byte[32])).build().toByteArray();
+    byte[] bad =
+        r.toBuilder().setRegistrationSalt(ByteString.copyFrom(new byte[32])).build().toByteArray();
     n3.store.put(n3.storeKey(InMemoryFleet.key(USER), row.version), bad);
     row.digest = MemberRecords.digest(bad);
-    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
+    Recovery rec =
+        Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
     assertThat(recovered(f.recover(rec))).isEqualTo(SECRET);
     assertThat(rec.flaggedMembers()).containsExactly(3);
   }
@@ -234,8 +244,10 @@ class FlowEndToEndTest {
       assertThat(node.store).isEmpty();
     }
     // re-registering after deletion works and takes a higher version
-    assertThat(f.register(USER, PIN, SECRET, 5)).isInstanceOf(RegisterResult.Registered.class)
-        .extracting(r -> ((RegisterResult.Registered) r).version()).isEqualTo(2L);
+    assertThat(f.register(USER, PIN, SECRET, 5))
+        .isInstanceOf(RegisterResult.Registered.class)
+        .extracting(r -> ((RegisterResult.Registered) r).version())
+        .isEqualTo(2L);
     assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
   }
 
@@ -253,8 +265,15 @@ class FlowEndToEndTest {
   @Test
   void register2_replayedAfterGuesses_doesNotResetCounter() {
     InMemoryFleet f = fleet(3, "replayreg");
-    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN),
-        SecretBytes.copyOf(SECRET), 5, f.random);
+    Registration reg =
+        Registration.begin(
+            f.realm,
+            InMemoryFleet.APP_ID,
+            USER,
+            SecretBytes.copyOf(PIN),
+            SecretBytes.copyOf(SECRET),
+            5,
+            f.random);
     Register2Request r2 = reg.register2Request(f.call(reg.register1Request()));
     reg.finish(f.call(r2));
     assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(4));
@@ -268,13 +287,16 @@ class FlowEndToEndTest {
   void recover2_replayedOldEnvelope_cannotResetCounter() {
     InMemoryFleet f = fleet(3, "replay2");
     f.register(USER, PIN, SECRET, 5);
-    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
+    Recovery rec =
+        Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
     RecoveryStep<Recover1Request> s1 = rec.afterRecover0(f.call(rec.recover0Request()));
-    RecoveryStep<Recover2Request> s2 = rec.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
+    RecoveryStep<Recover2Request> s2 =
+        rec.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
     Recover2Request captured = ((RecoveryStep.Send<Recover2Request>) s2).request();
     assertThat(recovered(rec.afterRecover2(f.call(captured)))).isEqualTo(SECRET);
     assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(4));
-    // the attacker replays the old, correct phase-2 envelopes: the ledger refuses succeed, nothing is released
+    // the attacker replays the old, correct phase-2 envelopes: the ledger refuses succeed, nothing
+    // is released
     Recover2Response replay = f.call(captured);
     assertThat(replay.getResultsList()).noneMatch(MemberResult::hasAnswer);
     assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(3));
@@ -284,7 +306,8 @@ class FlowEndToEndTest {
   void recover1_replayedEnvelope_sameAttemptNotCountedTwice() {
     InMemoryFleet f = fleet(3, "replay1");
     f.register(USER, PIN, SECRET, 5);
-    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(WRONG), f.random);
+    Recovery rec =
+        Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(WRONG), f.random);
     RecoveryStep<Recover1Request> s1 = rec.afterRecover0(f.call(rec.recover0Request()));
     Recover1Request r1 = ((RecoveryStep.Send<Recover1Request>) s1).request();
     f.call(r1);
@@ -297,34 +320,50 @@ class FlowEndToEndTest {
   void envelopes_swappedBetweenMembersPhasesOrUsers_refused() {
     InMemoryFleet f = fleet(3, "swap");
     f.register(USER, PIN, SECRET, 5);
-    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
+    Recovery rec =
+        Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
     Recover0Request r0 = rec.recover0Request();
     SealedRequest e1 = r0.getRequests(0);
     SealedRequest e2 = r0.getRequests(1);
     ByteString u = ByteString.copyFrom(USER);
     // member 1's envelope relabelled for member 2
-    assertThatThrownBy(() -> f.node(2).handle(Phase.PHASE_RECOVER0,
-        EdgeMessages.toMember(u, e1.toBuilder().setMember(2).build())))
-        .isInstanceOf(BadRequestException.class).hasMessageContaining("does not open");
+    assertThatThrownBy(
+            () ->
+                f.node(2)
+                    .handle(
+                        Phase.PHASE_RECOVER0,
+                        EdgeMessages.toMember(u, e1.toBuilder().setMember(2).build())))
+        .isInstanceOf(BadRequestException.class)
+        .hasMessageContaining("does not open");
     // member 1's envelope sent to member 2 under its own label
     assertThatThrownBy(() -> f.node(2).handle(Phase.PHASE_RECOVER0, EdgeMessages.toMember(u, e1)))
-        .isInstanceOf(BadRequestException.class).hasMessageContaining("addressed to member 1");
+        .isInstanceOf(BadRequestException.class)
+        .hasMessageContaining("addressed to member 1");
     // another user's request
-    assertThatThrownBy(() -> f.node(2).handle(Phase.PHASE_RECOVER0,
-        EdgeMessages.toMember(ByteString.copyFromUtf8("mallory"), e2)))
-        .isInstanceOf(BadRequestException.class).hasMessageContaining("does not open");
+    assertThatThrownBy(
+            () ->
+                f.node(2)
+                    .handle(
+                        Phase.PHASE_RECOVER0,
+                        EdgeMessages.toMember(ByteString.copyFromUtf8("mallory"), e2)))
+        .isInstanceOf(BadRequestException.class)
+        .hasMessageContaining("does not open");
     // another phase's rpc
     assertThatThrownBy(() -> f.node(2).handle(Phase.PHASE_RECOVER1, EdgeMessages.toMember(u, e2)))
-        .isInstanceOf(BadRequestException.class).hasMessageContaining("does not open");
+        .isInstanceOf(BadRequestException.class)
+        .hasMessageContaining("does not open");
     // answers swapped between members at the edge are refused by the client, not trusted
     Recover0Response resp = f.call(r0);
     List<MemberResult> swapped = new ArrayList<>(resp.getResultsList());
     SealedAnswer a1 = swapped.get(0).getAnswer();
     SealedAnswer a2 = swapped.get(1).getAnswer();
-    swapped.set(0, MemberResult.newBuilder().setMember(1).setAnswer(a2.toBuilder().setMember(1)).build());
-    swapped.set(1, MemberResult.newBuilder().setMember(2).setAnswer(a1.toBuilder().setMember(2)).build());
+    swapped.set(
+        0, MemberResult.newBuilder().setMember(1).setAnswer(a2.toBuilder().setMember(1)).build());
+    swapped.set(
+        1, MemberResult.newBuilder().setMember(2).setAnswer(a1.toBuilder().setMember(2)).build());
     Recover0Response tampered = resp.toBuilder().clearResults().addAllResults(swapped).build();
-    assertThatThrownBy(() -> rec.afterRecover0(tampered)).isInstanceOf(InsufficientAnswersException.class);
+    assertThatThrownBy(() -> rec.afterRecover0(tampered))
+        .isInstanceOf(InsufficientAnswersException.class);
   }
 
   @Test
@@ -335,55 +374,112 @@ class FlowEndToEndTest {
     byte[] notOnCurve = new byte[33];
     java.util.Arrays.fill(notOnCurve, (byte) 0xff);
     notOnCurve[0] = 0x02; // x = 2^256 - 1 >= p: not a field element, so no point
-    Recover1Payload p = Recover1Payload.newBuilder().setRecordVersion(1).setGeneration(1)
-        .setBlindedElement(ByteString.copyFrom(notOnCurve)).setNonce(ByteString.copyFrom(new byte[32])).build();
-    SealedRequest env = dev.fleetvault.protocol.flow.impl.Envelopes.seal(f.realm.member(1).hpkePublicKey(), 1,
-        Phase.PHASE_RECOVER1, InMemoryFleet.FLEET_ID, InMemoryFleet.APP_ID, USER, p, f.random).request();
+    Recover1Payload p =
+        Recover1Payload.newBuilder()
+            .setRecordVersion(1)
+            .setGeneration(1)
+            .setBlindedElement(ByteString.copyFrom(notOnCurve))
+            .setNonce(ByteString.copyFrom(new byte[32]))
+            .build();
+    SealedRequest env =
+        dev.fleetvault.protocol.flow.impl.Envelopes.seal(
+                f.realm.member(1).hpkePublicKey(),
+                1,
+                Phase.PHASE_RECOVER1,
+                InMemoryFleet.FLEET_ID,
+                InMemoryFleet.APP_ID,
+                USER,
+                p,
+                f.random)
+            .request();
     assertThatThrownBy(() -> f.node(1).handle(Phase.PHASE_RECOVER1, EdgeMessages.toMember(u, env)))
-        .isInstanceOf(BadRequestException.class).hasMessageContaining("blinded element");
+        .isInstanceOf(BadRequestException.class)
+        .hasMessageContaining("blinded element");
     assertThat(f.counted(USER)).isZero();
     // an enc that is not a point never reaches the HSM
     SealedRequest badEnc = env.toBuilder().setEnc(ByteString.copyFrom(new byte[65])).build();
     assertThatThrownBy(() -> f.node(1).logic.encForHsm(EdgeMessages.toMember(u, badEnc)))
-        .isInstanceOf(BadRequestException.class).hasMessageContaining("not a valid P-256 point");
+        .isInstanceOf(BadRequestException.class)
+        .hasMessageContaining("not a valid P-256 point");
   }
 
   @Test
   void register2_shareNotMatchingCommitment_badRequest() {
     InMemoryFleet f = fleet(3, "badshare");
-    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN),
-        SecretBytes.copyOf(SECRET), 5, f.random);
+    Registration reg =
+        Registration.begin(
+            f.realm,
+            InMemoryFleet.APP_ID,
+            USER,
+            SecretBytes.copyOf(PIN),
+            SecretBytes.copyOf(SECRET),
+            5,
+            f.random);
     reg.register2Request(f.call(reg.register1Request()));
-    Register2Payload p = Register2Payload.newBuilder()
-        .setRecordVersion(1).setThreshold(2).setMembers(3).setGuessLimit(5)
-        .setPinParams(f.realm.pinParams())
-        .setRegistrationSalt(ByteString.copyFrom(new byte[32]))
-        .setOprfKeyShare(ByteString.copyFrom(dev.fleetvault.protocol.group.Scalar.ONE.encode()))
-        .addCommitments(ByteString.copyFrom(dev.fleetvault.protocol.group.GroupElement.generator().multiply(
-            dev.fleetvault.protocol.group.Scalar.ofLong(3)).encodeCompressed()))
-        .addCommitments(ByteString.copyFrom(dev.fleetvault.protocol.group.GroupElement.generator().multiply(
-            dev.fleetvault.protocol.group.Scalar.ofLong(2)).encodeCompressed()))
-        .addCommitments(ByteString.copyFrom(dev.fleetvault.protocol.group.GroupElement.generator().encodeCompressed()))
-        .setMaskedDataShare(ByteString.copyFrom(new byte[32]))
-        .setUnlockTag(ByteString.copyFrom(new byte[32]))
-        .setSecretCiphertext(ByteString.copyFrom(new byte[40]))
-        .build();
-    SealedRequest env = dev.fleetvault.protocol.flow.impl.Envelopes.seal(f.realm.member(1).hpkePublicKey(), 1,
-        Phase.PHASE_REGISTER2, InMemoryFleet.FLEET_ID, InMemoryFleet.APP_ID, USER, p, f.random).request();
-    assertThatThrownBy(() -> f.node(1).handle(Phase.PHASE_REGISTER2,
-        EdgeMessages.toMember(ByteString.copyFrom(USER), env)))
-        .isInstanceOf(BadRequestException.class).hasMessageContaining("does not match its commitment");
+    Register2Payload p =
+        Register2Payload.newBuilder()
+            .setRecordVersion(1)
+            .setThreshold(2)
+            .setMembers(3)
+            .setGuessLimit(5)
+            .setPinParams(f.realm.pinParams())
+            .setRegistrationSalt(ByteString.copyFrom(new byte[32]))
+            .setOprfKeyShare(ByteString.copyFrom(dev.fleetvault.protocol.group.Scalar.ONE.encode()))
+            .addCommitments(
+                ByteString.copyFrom(
+                    dev.fleetvault.protocol.group.GroupElement.generator()
+                        .multiply(dev.fleetvault.protocol.group.Scalar.ofLong(3))
+                        .encodeCompressed()))
+            .addCommitments(
+                ByteString.copyFrom(
+                    dev.fleetvault.protocol.group.GroupElement.generator()
+                        .multiply(dev.fleetvault.protocol.group.Scalar.ofLong(2))
+                        .encodeCompressed()))
+            .addCommitments(
+                ByteString.copyFrom(
+                    dev.fleetvault.protocol.group.GroupElement.generator().encodeCompressed()))
+            .setMaskedDataShare(ByteString.copyFrom(new byte[32]))
+            .setUnlockTag(ByteString.copyFrom(new byte[32]))
+            .setSecretCiphertext(ByteString.copyFrom(new byte[40]))
+            .build();
+    SealedRequest env =
+        dev.fleetvault.protocol.flow.impl.Envelopes.seal(
+                f.realm.member(1).hpkePublicKey(),
+                1,
+                Phase.PHASE_REGISTER2,
+                InMemoryFleet.FLEET_ID,
+                InMemoryFleet.APP_ID,
+                USER,
+                p,
+                f.random)
+            .request();
+    assertThatThrownBy(
+            () ->
+                f.node(1)
+                    .handle(
+                        Phase.PHASE_REGISTER2,
+                        EdgeMessages.toMember(ByteString.copyFrom(USER), env)))
+        .isInstanceOf(BadRequestException.class)
+        .hasMessageContaining("does not match its commitment");
     assertThat(f.node(1).store).isEmpty();
   }
 
   @Test
   void flows_calledOutOfOrder_illegalState() {
     InMemoryFleet f = fleet(3, "order");
-    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
+    Recovery rec =
+        Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
     assertThatThrownBy(() -> rec.afterRecover0(Recover0Response.getDefaultInstance()))
         .isInstanceOf(IllegalStateException.class);
-    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN),
-        SecretBytes.copyOf(SECRET), 5, f.random);
+    Registration reg =
+        Registration.begin(
+            f.realm,
+            InMemoryFleet.APP_ID,
+            USER,
+            SecretBytes.copyOf(PIN),
+            SecretBytes.copyOf(SECRET),
+            5,
+            f.random);
     reg.register1Request();
     assertThatThrownBy(reg::register1Request).isInstanceOf(IllegalStateException.class);
   }
@@ -394,13 +490,17 @@ class FlowEndToEndTest {
     assertThat(r.toString()).doesNotContain(new String(SECRET, UTF_8)).contains("32 bytes");
   }
 
-  /** Property: every member and the client compute the same attempt id for one guess (one nonce, one B). */
+  /**
+   * Property: every member and the client compute the same attempt id for one guess (one nonce, one
+   * B).
+   */
   @ParameterizedTest(name = "n={0}")
   @ValueSource(ints = {3, 5})
   void attemptId_sameAtEveryMemberAndTheClient(int n) {
     InMemoryFleet f = fleet(n, "attemptid");
     f.register(USER, PIN, SECRET, 5);
-    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(WRONG), f.random);
+    Recovery rec =
+        Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(WRONG), f.random);
     assertThat(f.recover(rec)).isEqualTo(new RecoverResult.WrongPin(4));
     ByteString id = ByteString.copyFrom(rec.attemptId());
     for (InMemoryFleet.Node node : f.nodes) {
@@ -410,8 +510,8 @@ class FlowEndToEndTest {
   }
 
   /**
-   * Property (fleet-wide counting): sending each wrong guess to a different t-subset of the
-   * members gives exactly L evaluated attempts and L WrongPin answers, then NoGuesses.
+   * Property (fleet-wide counting): sending each wrong guess to a different t-subset of the members
+   * gives exactly L evaluated attempts and L WrongPin answers, then NoGuesses.
    */
   @ParameterizedTest(name = "n={0}")
   @ValueSource(ints = {3, 5})
@@ -450,21 +550,24 @@ class FlowEndToEndTest {
   }
 
   /**
-   * Property: one member's succeed does not reset the fleet's counter; t members' succeeds for
-   * the same attempt do.
+   * Property: one member's succeed does not reset the fleet's counter; t members' succeeds for the
+   * same attempt do.
    */
   @Test
   void succeed_fromFewerThanTMembers_counterNotReset() {
     InMemoryFleet f = fleet(3, "onesucceed");
     f.register(USER, PIN, SECRET, 5);
     assertThat(f.recover(USER, WRONG)).isEqualTo(new RecoverResult.WrongPin(4));
-    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
+    Recovery rec =
+        Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN), f.random);
     RecoveryStep<Recover1Request> s1 = rec.afterRecover0(f.call(rec.recover0Request()));
-    RecoveryStep<Recover2Request> s2 = rec.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
+    RecoveryStep<Recover2Request> s2 =
+        rec.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
     f.down.add(2);
     f.down.add(3);
     Recover2Response onlyOne = f.call(((RecoveryStep.Send<Recover2Request>) s2).request());
-    assertThatThrownBy(() -> rec.afterRecover2(onlyOne)).isInstanceOf(InsufficientAnswersException.class);
+    assertThatThrownBy(() -> rec.afterRecover2(onlyOne))
+        .isInstanceOf(InsufficientAnswersException.class);
     assertThat(f.resets).isZero();
     assertThat(f.counted(USER)).isEqualTo(2);
     f.down.clear();
@@ -475,24 +578,29 @@ class FlowEndToEndTest {
   }
 
   /**
-   * Property: a phase 1 whose generation went stale (another recovery succeeded after this
-   * client's phase 0) is answered VERSION_MISMATCH, costs no guess, and the client re-runs
-   * phase 0 and goes on.
+   * Property: a phase 1 whose generation went stale (another recovery succeeded after this client's
+   * phase 0) is answered VERSION_MISMATCH, costs no guess, and the client re-runs phase 0 and goes
+   * on.
    */
   @Test
   void recover1_staleGeneration_restartPhase0NoGuessSpent() {
     InMemoryFleet f = fleet(3, "stalegen");
     f.register(USER, PIN, SECRET, 5);
-    Recovery slow = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(WRONG), f.random);
+    Recovery slow =
+        Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(WRONG), f.random);
     RecoveryStep<Recover1Request> s1 = slow.afterRecover0(f.call(slow.recover0Request()));
     assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET); // generation 1 -> 2
-    RecoveryStep<Recover2Request> s2 = slow.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
+    RecoveryStep<Recover2Request> s2 =
+        slow.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
     assertThat(s2).isInstanceOf(RecoveryStep.Restart.class);
     assertThat(f.counted(USER)).isZero();
     assertThat(f.recover(slow)).isEqualTo(new RecoverResult.WrongPin(4));
   }
 
-  /** Property: the client takes the generation most agreeing members report; ties go to the higher one. */
+  /**
+   * Property: the client takes the generation most agreeing members report; ties go to the higher
+   * one.
+   */
   @Test
   void majorityGeneration_mostReportedTiesHigher() {
     java.util.Map<Integer, Recover0Reply> replies = new java.util.HashMap<>();
@@ -505,26 +613,42 @@ class FlowEndToEndTest {
 
   /**
    * Property (MAX_RECORD_VERSION): a member reporting current version 2^63 − 1 is ignored and
-   * flagged, and the version is 1 + the highest of the others; when the others are at
-   * 2^53 − 1 the client refuses with a clear error instead of overflowing.
+   * flagged, and the version is 1 + the highest of the others; when the others are at 2^53 − 1 the
+   * client refuses with a clear error instead of overflowing.
    */
   @Test
   void register_memberReportsHugeVersion_ignoredFlagged_atMaxClearError() {
     InMemoryFleet f = fleet(3, "hugeversion");
     f.row(3, USER).version = Long.MAX_VALUE; // a compromised member's own row
-    Registration reg = Registration.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN),
-        SecretBytes.copyOf(SECRET), 5, f.random);
+    Registration reg =
+        Registration.begin(
+            f.realm,
+            InMemoryFleet.APP_ID,
+            USER,
+            SecretBytes.copyOf(PIN),
+            SecretBytes.copyOf(SECRET),
+            5,
+            f.random);
     Register2Request r2 = reg.register2Request(f.call(reg.register1Request()));
-    assertThat(reg.finish(f.call(r2))).isEqualTo(new RegisterResult.Registered(1, java.util.Set.of(1, 2)));
+    assertThat(reg.finish(f.call(r2)))
+        .isEqualTo(new RegisterResult.Registered(1, java.util.Set.of(1, 2)));
     assertThat(recovered(f.recover(USER, PIN))).isEqualTo(SECRET);
 
     InMemoryFleet g = fleet(3, "maxversion");
     g.row(1, USER).version = WireLimits.MAX_RECORD_VERSION;
     g.row(2, USER).version = WireLimits.MAX_RECORD_VERSION;
-    Registration atMax = Registration.begin(g.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(PIN),
-        SecretBytes.copyOf(SECRET), 5, g.random);
+    Registration atMax =
+        Registration.begin(
+            g.realm,
+            InMemoryFleet.APP_ID,
+            USER,
+            SecretBytes.copyOf(PIN),
+            SecretBytes.copyOf(SECRET),
+            5,
+            g.random);
     Register1Response r1 = g.call(atMax.register1Request());
-    assertThatThrownBy(() -> atMax.register2Request(r1)).isInstanceOf(FlowException.class)
+    assertThatThrownBy(() -> atMax.register2Request(r1))
+        .isInstanceOf(FlowException.class)
         .hasMessageContaining("would exceed MAX_RECORD_VERSION");
   }
 
@@ -541,9 +665,9 @@ class FlowEndToEndTest {
 
   /**
    * Property (no guess wasted on a restart): when phase 1 is cut short by members whose rows
-   * disagree on the generation, the client re-runs phase 0 and, finding the registration
-   * unchanged, re-sends the very same guess, so the member that already counted it does not
-   * count it again: one guess, one counted attempt.
+   * disagree on the generation, the client re-runs phase 0 and, finding the registration unchanged,
+   * re-sends the very same guess, so the member that already counted it does not count it again:
+   * one guess, one counted attempt.
    */
   @Test
   void recover1_someMembersStale_restartResendsSameGuessCountedOnce() {
@@ -551,10 +675,12 @@ class FlowEndToEndTest {
     f.register(USER, PIN, SECRET, 5);
     f.node(2).staleRowOnce = true;
     f.node(3).staleRowOnce = true;
-    Recovery rec = Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(WRONG), f.random);
+    Recovery rec =
+        Recovery.begin(f.realm, InMemoryFleet.APP_ID, USER, SecretBytes.copyOf(WRONG), f.random);
     RecoveryStep<Recover1Request> s1 = rec.afterRecover0(f.call(rec.recover0Request()));
     byte[] first = rec.attemptId();
-    RecoveryStep<Recover2Request> s2 = rec.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
+    RecoveryStep<Recover2Request> s2 =
+        rec.afterRecover1(f.call(((RecoveryStep.Send<Recover1Request>) s1).request()));
     assertThat(s2).isInstanceOf(RecoveryStep.Restart.class);
     assertThat(f.counted(USER)).isEqualTo(1); // member 1 counted it
     assertThat(f.recover(rec)).isEqualTo(new RecoverResult.WrongPin(4));

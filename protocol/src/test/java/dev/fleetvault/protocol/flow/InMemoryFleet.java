@@ -11,17 +11,17 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * A fleet of n members in one JVM with no network: each member is a {@link MemberLogic}, a
- * software HPKE key and a record store; one {@link Ledger} stands in for the quorum module
- * with the counting model of PROTOCOL.md §10 (one registration per (ledger key, version), one
- * counted-id set for all members, t succeeds reset it). {@link Node#handle} interprets the
- * member core's effects the way the gateway does.
+ * A fleet of n members in one JVM with no network: each member is a {@link MemberLogic}, a software
+ * HPKE key and a record store; one {@link Ledger} stands in for the quorum module with the counting
+ * model of PROTOCOL.md §10 (one registration per (ledger key, version), one counted-id set for all
+ * members, t succeeds reset it). {@link Node#handle} interprets the member core's effects the way
+ * the gateway does.
  */
 final class InMemoryFleet {
   static final String FLEET_ID = "test-fleet";
@@ -52,8 +52,8 @@ final class InMemoryFleet {
   record Rejected(String reason) implements Attempt {}
 
   /**
-   * The replicated ledger, as every replica applies it (the rules of PROTOCOL.md section 10):
-   * rows per (member, ledger key), registrations per (ledger key, version).
+   * The replicated ledger, as every replica applies it (the rules of PROTOCOL.md section 10): rows
+   * per (member, ledger key), registrations per (ledger key, version).
    */
   final class Ledger {
     final Map<String, Row> rows = new HashMap<>();
@@ -73,12 +73,14 @@ final class InMemoryFleet {
         return new LedgerRow(r.state, r.version, new byte[0], 0, 0);
       }
       Reg g = reg(key, r.version);
-      return new LedgerRow(r.state, r.version, r.digest, g.generation, Math.max(0, r.limit - g.counted.size()));
+      return new LedgerRow(
+          r.state, r.version, r.digest, g.generation, Math.max(0, r.limit - g.counted.size()));
     }
 
     boolean register(int member, String key, long version, byte[] digest, int limit) {
       Row r = row(member, key);
-      if (version <= r.version || version > dev.fleetvault.protocol.wire.WireLimits.MAX_RECORD_VERSION) {
+      if (version <= r.version
+          || version > dev.fleetvault.protocol.wire.WireLimits.MAX_RECORD_VERSION) {
         return false;
       }
       r.state = LedgerRow.State.REGISTERED;
@@ -99,7 +101,8 @@ final class InMemoryFleet {
       regs.keySet().retainAll(live);
     }
 
-    Attempt attempt(int member, String key, long version, byte[] digest, long generation, byte[] id) {
+    Attempt attempt(
+        int member, String key, long version, byte[] digest, long generation, byte[] id) {
       Row r = row(member, key);
       if (r.state != LedgerRow.State.REGISTERED) {
         return new Refused(r.state);
@@ -130,18 +133,32 @@ final class InMemoryFleet {
       if (!granted) {
         return new Refused(LedgerRow.State.NO_GUESSES);
       }
-      CommitWitness w = TestWitnesses.witness(CommitWitness.Kind.ATTEMPT_GRANTED, member, key, version, digestAtCount,
-          generation, id, Math.max(0, r.limit - g.counted.size()), destroyed);
+      CommitWitness w =
+          TestWitnesses.witness(
+              CommitWitness.Kind.ATTEMPT_GRANTED,
+              member,
+              key,
+              version,
+              digestAtCount,
+              generation,
+              id,
+              Math.max(0, r.limit - g.counted.size()),
+              destroyed);
       return new Allowed(w, null);
     }
 
     /** Null if refused (NOT_COUNTED). */
-    CommitWitness succeed(int member, String key, long version, byte[] digest, long generation, byte[] id) {
+    CommitWitness succeed(
+        int member, String key, long version, byte[] digest, long generation, byte[] id) {
       Row r = row(member, key);
       Reg g = reg(key, version);
       ByteString bid = ByteString.copyFrom(id);
-      if (r.state != LedgerRow.State.REGISTERED || r.version != version || !Arrays.equals(r.digest, digest)
-          || g == null || g.generation != generation || !g.counted.contains(bid)) {
+      if (r.state != LedgerRow.State.REGISTERED
+          || r.version != version
+          || !Arrays.equals(r.digest, digest)
+          || g == null
+          || g.generation != generation
+          || !g.counted.contains(bid)) {
         return null;
       }
       Set<Integer> who = g.succeeders.computeIfAbsent(bid, k -> new java.util.TreeSet<>());
@@ -152,8 +169,16 @@ final class InMemoryFleet {
         g.succeeders.clear();
         resets++;
       }
-      return TestWitnesses.witness(CommitWitness.Kind.SUCCEEDED, member, key, version, digest, generation, id,
-          Math.max(0, r.limit - g.counted.size()), false);
+      return TestWitnesses.witness(
+          CommitWitness.Kind.SUCCEEDED,
+          member,
+          key,
+          version,
+          digest,
+          generation,
+          id,
+          Math.max(0, r.limit - g.counted.size()),
+          false);
     }
 
     void delete(int member, String key) {
@@ -172,15 +197,21 @@ final class InMemoryFleet {
     final MemberLogic logic;
     final Map<String, byte[]> store = new HashMap<>();
     final Map<String, Final> finals = new HashMap<>();
-    /** Test hook: the next phase-1 row read sees another generation (a replica that has not caught up). */
+
+    /**
+     * Test hook: the next phase-1 row read sees another generation (a replica that has not caught
+     * up).
+     */
     boolean staleRowOnce;
+
     /** Attempt ids this member evaluated (k_i·B computed). */
     final List<ByteString> evaluated = new ArrayList<>();
 
     Node(int index, SecureRandom random, RegistrationPolicy policy) {
       this.index = index;
       this.hpke = HpkeKeyPair.generate(random);
-      this.logic = new MemberLogic(index, hpke.publicKey().encodeUncompressed(), FLEET_ID, policy, random);
+      this.logic =
+          new MemberLogic(index, hpke.publicKey().encodeUncompressed(), FLEET_ID, policy, random);
     }
 
     String storeKey(String key, long version) {
@@ -205,83 +236,102 @@ final class InMemoryFleet {
         switch (phase) {
           case PHASE_REGISTER1:
             return logic.register1(req, row);
-          case PHASE_REGISTER2: {
-            Register2Step step = logic.register2(req, row, record(key, row), relyingParty);
-            if (step instanceof Register2Step.Reply r) {
-              return r.response();
-            }
-            Register2Step.Store s = (Register2Step.Store) step;
-            store.putIfAbsent(storeKey(key, s.version()), s.recordBytes());
-            long old = row.version();
-            if (!ledger.register(index, key, s.version(), s.recordDigest(), s.guessLimit())) {
-              return logic.register2Stale(req, ledger.view(index, key).version());
-            }
-            store.remove(storeKey(key, old));
-            finals.remove(key);
-            return logic.register2Committed(req, s.version());
-          }
-          case PHASE_RECOVER0:
-          {
-            long version = row.version();
-            return logic.recover0(req, row, record(key, row), logic.recover0AttemptId(req).map(id -> {
-              Reg g = ledger.reg(key, version);
-              return g != null && g.counted.contains(ByteString.copyFrom(id));
-            }));
-          }
-          case PHASE_RECOVER1: {
-            if (staleRowOnce && row.state() == LedgerRow.State.REGISTERED) {
-              staleRowOnce = false;
-              row = new LedgerRow(row.state(), row.version(), row.recordDigest(), row.generation() + 1,
-                  row.guessesRemaining());
-            }
-            Recover1Step step = logic.recover1(req, row, record(key, row));
-            if (step instanceof Recover1Step.Reply r) {
-              return r.response();
-            }
-            Recover1Step.CommitAttempt c = (Recover1Step.CommitAttempt) step;
-            byte[] plaintext = record(key, row);
-            Attempt a = ledger.attempt(index, key, c.version(), c.recordDigest(), c.generation(), c.attemptId());
-            if (a instanceof Refused) {
-              destroy(key, row.version());
-              return logic.recover1NoGuesses(req);
-            }
-            if (a instanceof Rejected) {
-              return logic.recover1Stale(req);
-            }
-            CommitWitness w = ((Allowed) a).witness();
-            if (w.lastGuess()) {
-              // the command that counted the last guess destroyed the record; the node keeps the
-              // plaintext in memory only to finish this one attempt
-              finals.put(key, new Final(w, plaintext));
-              destroy(key, row.version());
-            }
-            MemberResponse resp = logic.recover1Evaluate(req, plaintext, w);
-            evaluated.add(ByteString.copyFrom(c.attemptId()));
-            evaluatedAttempts.add(ByteString.copyFrom(c.attemptId()));
-            return resp;
-          }
-          case PHASE_RECOVER2: {
-            Final last = finals.get(key);
-            if (row.state() == LedgerRow.State.NO_GUESSES && last != null) {
-              try {
-                return logic.recover2Release(req, last.record(), last.grant());
-              } catch (IllegalArgumentException e) {
-                throw new LedgerRefused("not the attempt that used the last guess");
-              } finally {
-                finals.remove(key);
+          case PHASE_REGISTER2:
+            {
+              Register2Step step = logic.register2(req, row, record(key, row), relyingParty);
+              if (step instanceof Register2Step.Reply r) {
+                return r.response();
               }
+              Register2Step.Store s = (Register2Step.Store) step;
+              store.putIfAbsent(storeKey(key, s.version()), s.recordBytes());
+              long old = row.version();
+              if (!ledger.register(index, key, s.version(), s.recordDigest(), s.guessLimit())) {
+                return logic.register2Stale(req, ledger.view(index, key).version());
+              }
+              store.remove(storeKey(key, old));
+              finals.remove(key);
+              return logic.register2Committed(req, s.version());
             }
-            Recover2Step step = logic.recover2(req, row, record(key, row));
-            if (step instanceof Recover2Step.Reply r) {
-              return r.response();
+          case PHASE_RECOVER0:
+            {
+              long version = row.version();
+              return logic.recover0(
+                  req,
+                  row,
+                  record(key, row),
+                  logic
+                      .recover0AttemptId(req)
+                      .map(
+                          id -> {
+                            Reg g = ledger.reg(key, version);
+                            return g != null && g.counted.contains(ByteString.copyFrom(id));
+                          }));
             }
-            Recover2Step.CommitSuccess c = (Recover2Step.CommitSuccess) step;
-            CommitWitness w = ledger.succeed(index, key, c.version(), c.recordDigest(), c.generation(), c.attemptId());
-            if (w == null) {
-              throw new LedgerRefused("succeed refused: NOT_COUNTED");
+          case PHASE_RECOVER1:
+            {
+              if (staleRowOnce && row.state() == LedgerRow.State.REGISTERED) {
+                staleRowOnce = false;
+                row =
+                    new LedgerRow(
+                        row.state(),
+                        row.version(),
+                        row.recordDigest(),
+                        row.generation() + 1,
+                        row.guessesRemaining());
+              }
+              Recover1Step step = logic.recover1(req, row, record(key, row));
+              if (step instanceof Recover1Step.Reply r) {
+                return r.response();
+              }
+              Recover1Step.CommitAttempt c = (Recover1Step.CommitAttempt) step;
+              byte[] plaintext = record(key, row);
+              Attempt a =
+                  ledger.attempt(
+                      index, key, c.version(), c.recordDigest(), c.generation(), c.attemptId());
+              if (a instanceof Refused) {
+                destroy(key, row.version());
+                return logic.recover1NoGuesses(req);
+              }
+              if (a instanceof Rejected) {
+                return logic.recover1Stale(req);
+              }
+              CommitWitness w = ((Allowed) a).witness();
+              if (w.lastGuess()) {
+                // the command that counted the last guess destroyed the record; the node keeps the
+                // plaintext in memory only to finish this one attempt
+                finals.put(key, new Final(w, plaintext));
+                destroy(key, row.version());
+              }
+              MemberResponse resp = logic.recover1Evaluate(req, plaintext, w);
+              evaluated.add(ByteString.copyFrom(c.attemptId()));
+              evaluatedAttempts.add(ByteString.copyFrom(c.attemptId()));
+              return resp;
             }
-            return logic.recover2Release(req, record(key, row), w);
-          }
+          case PHASE_RECOVER2:
+            {
+              Final last = finals.get(key);
+              if (row.state() == LedgerRow.State.NO_GUESSES && last != null) {
+                try {
+                  return logic.recover2Release(req, last.record(), last.grant());
+                } catch (IllegalArgumentException e) {
+                  throw new LedgerRefused("not the attempt that used the last guess");
+                } finally {
+                  finals.remove(key);
+                }
+              }
+              Recover2Step step = logic.recover2(req, row, record(key, row));
+              if (step instanceof Recover2Step.Reply r) {
+                return r.response();
+              }
+              Recover2Step.CommitSuccess c = (Recover2Step.CommitSuccess) step;
+              CommitWitness w =
+                  ledger.succeed(
+                      index, key, c.version(), c.recordDigest(), c.generation(), c.attemptId());
+              if (w == null) {
+                throw new LedgerRefused("succeed refused: NOT_COUNTED");
+              }
+              return logic.recover2Release(req, record(key, row), w);
+            }
           case PHASE_DELETE:
             if (row.state() == LedgerRow.State.REGISTERED) {
               store.remove(storeKey(key, row.version()));
@@ -313,20 +363,31 @@ final class InMemoryFleet {
   }
 
   final Ledger ledger = new Ledger();
+
   /** Attempt ids at least one member evaluated, fleet-wide. */
   final Set<ByteString> evaluatedAttempts = new LinkedHashSet<>();
+
   /** Counter resets (t succeeds for one attempt). */
   int resets;
+
   /** Test hook: the app id the edge tells member i the caller has. */
   java.util.function.IntFunction<String> appFor = i -> APP_ID;
+
   final List<Node> nodes = new ArrayList<>();
   final RealmConfig realm;
   final SecureRandom random;
-  /** Every byte the edge saw (client requests and responses), for the "edge sees no plaintext" test. */
+
+  /**
+   * Every byte the edge saw (client requests and responses), for the "edge sees no plaintext" test.
+   */
   final List<byte[]> edgeSaw = new ArrayList<>();
+
   /** The app's WebAuthn relying party every member is configured with (empty: passkeys refused). */
-  java.util.Optional<dev.fleetvault.protocol.passkey.RelyingParty> relyingParty = java.util.Optional.of(
-      new dev.fleetvault.protocol.passkey.RelyingParty("app.example", List.of("https://app.example")));
+  java.util.Optional<dev.fleetvault.protocol.passkey.RelyingParty> relyingParty =
+      java.util.Optional.of(
+          new dev.fleetvault.protocol.passkey.RelyingParty(
+              "app.example", List.of("https://app.example")));
+
   /** Test hook: members that do not answer. */
   final java.util.Set<Integer> down = new java.util.HashSet<>();
 
@@ -342,7 +403,9 @@ final class InMemoryFleet {
       nodes.add(node);
       keys.add(MemberKey.of(i, node.hpke.publicKey().encodeUncompressed()));
     }
-    realm = RealmConfig.of(FLEET_ID, n / 2 + 1, keys, Argon2idParameters.ARGON2ID_V1_INSECURE_TEST_ONLY.id());
+    realm =
+        RealmConfig.of(
+            FLEET_ID, n / 2 + 1, keys, Argon2idParameters.ARGON2ID_V1_INSECURE_TEST_ONLY.id());
   }
 
   Node node(int i) {
@@ -372,8 +435,8 @@ final class InMemoryFleet {
   }
 
   /**
-   * A compromised member i replaces its own record by one with a wrong OPRF key share and
-   * commits its digest (it controls its own row): its evaluations then fail their proofs.
+   * A compromised member i replaces its own record by one with a wrong OPRF key share and commits
+   * its digest (it controls its own row): its evaluations then fail their proofs.
    */
   void corruptKeyShare(int i, byte[] user) {
     Row r = row(i, user);
@@ -382,7 +445,10 @@ final class InMemoryFleet {
     r.digest = MemberRecords.digest(bad);
   }
 
-  /** The edge: fan out, collect, never open anything. Bad requests and ledger refusals become "unavailable". */
+  /**
+   * The edge: fan out, collect, never open anything. Bad requests and ledger refusals become
+   * "unavailable".
+   */
   List<MemberResult> fanOut(Phase phase, ByteString user, List<SealedRequest> requests) {
     List<MemberResult> results = new ArrayList<>();
     for (SealedRequest r : requests) {
@@ -403,48 +469,72 @@ final class InMemoryFleet {
 
   Register1Response call(Register1Request r) {
     edgeSaw.add(WireCodec.encode(r));
-    Register1Response resp = Register1Response.newBuilder().setVersion(1).setSuite(1)
-        .addAllResults(fanOut(Phase.PHASE_REGISTER1, r.getUserId(), r.getRequestsList())).build();
+    Register1Response resp =
+        Register1Response.newBuilder()
+            .setVersion(1)
+            .setSuite(1)
+            .addAllResults(fanOut(Phase.PHASE_REGISTER1, r.getUserId(), r.getRequestsList()))
+            .build();
     edgeSaw.add(WireCodec.encode(resp));
     return resp;
   }
 
   Register2Response call(Register2Request r) {
     edgeSaw.add(WireCodec.encode(r));
-    Register2Response resp = Register2Response.newBuilder().setVersion(1).setSuite(1)
-        .addAllResults(fanOut(Phase.PHASE_REGISTER2, r.getUserId(), r.getRequestsList())).build();
+    Register2Response resp =
+        Register2Response.newBuilder()
+            .setVersion(1)
+            .setSuite(1)
+            .addAllResults(fanOut(Phase.PHASE_REGISTER2, r.getUserId(), r.getRequestsList()))
+            .build();
     edgeSaw.add(WireCodec.encode(resp));
     return resp;
   }
 
   Recover0Response call(Recover0Request r) {
     edgeSaw.add(WireCodec.encode(r));
-    Recover0Response resp = Recover0Response.newBuilder().setVersion(1).setSuite(1)
-        .addAllResults(fanOut(Phase.PHASE_RECOVER0, r.getUserId(), r.getRequestsList())).build();
+    Recover0Response resp =
+        Recover0Response.newBuilder()
+            .setVersion(1)
+            .setSuite(1)
+            .addAllResults(fanOut(Phase.PHASE_RECOVER0, r.getUserId(), r.getRequestsList()))
+            .build();
     edgeSaw.add(WireCodec.encode(resp));
     return resp;
   }
 
   Recover1Response call(Recover1Request r) {
     edgeSaw.add(WireCodec.encode(r));
-    Recover1Response resp = Recover1Response.newBuilder().setVersion(1).setSuite(1)
-        .addAllResults(fanOut(Phase.PHASE_RECOVER1, r.getUserId(), r.getRequestsList())).build();
+    Recover1Response resp =
+        Recover1Response.newBuilder()
+            .setVersion(1)
+            .setSuite(1)
+            .addAllResults(fanOut(Phase.PHASE_RECOVER1, r.getUserId(), r.getRequestsList()))
+            .build();
     edgeSaw.add(WireCodec.encode(resp));
     return resp;
   }
 
   Recover2Response call(Recover2Request r) {
     edgeSaw.add(WireCodec.encode(r));
-    Recover2Response resp = Recover2Response.newBuilder().setVersion(1).setSuite(1)
-        .addAllResults(fanOut(Phase.PHASE_RECOVER2, r.getUserId(), r.getRequestsList())).build();
+    Recover2Response resp =
+        Recover2Response.newBuilder()
+            .setVersion(1)
+            .setSuite(1)
+            .addAllResults(fanOut(Phase.PHASE_RECOVER2, r.getUserId(), r.getRequestsList()))
+            .build();
     edgeSaw.add(WireCodec.encode(resp));
     return resp;
   }
 
   DeleteResponse call(DeleteRequest r) {
     edgeSaw.add(WireCodec.encode(r));
-    DeleteResponse resp = DeleteResponse.newBuilder().setVersion(1).setSuite(1)
-        .addAllResults(fanOut(Phase.PHASE_DELETE, r.getUserId(), r.getRequestsList())).build();
+    DeleteResponse resp =
+        DeleteResponse.newBuilder()
+            .setVersion(1)
+            .setSuite(1)
+            .addAllResults(fanOut(Phase.PHASE_DELETE, r.getUserId(), r.getRequestsList()))
+            .build();
     edgeSaw.add(WireCodec.encode(resp));
     return resp;
   }
@@ -452,14 +542,23 @@ final class InMemoryFleet {
   // ---- whole flows, as the SDK would drive them ----
 
   RegisterResult register(byte[] user, byte[] pin, byte[] secret, int limit) {
-    Registration reg = Registration.begin(realm, APP_ID, user, dev.fleetvault.protocol.secret.SecretBytes.copyOf(pin),
-        dev.fleetvault.protocol.secret.SecretBytes.copyOf(secret), limit, random);
+    Registration reg =
+        Registration.begin(
+            realm,
+            APP_ID,
+            user,
+            dev.fleetvault.protocol.secret.SecretBytes.copyOf(pin),
+            dev.fleetvault.protocol.secret.SecretBytes.copyOf(secret),
+            limit,
+            random);
     Register1Response r1 = call(reg.register1Request());
     return reg.finish(call(reg.register2Request(r1)));
   }
 
   RecoverResult recover(byte[] user, byte[] pin) {
-    return recover(Recovery.begin(realm, APP_ID, user, dev.fleetvault.protocol.secret.SecretBytes.copyOf(pin), random));
+    return recover(
+        Recovery.begin(
+            realm, APP_ID, user, dev.fleetvault.protocol.secret.SecretBytes.copyOf(pin), random));
   }
 
   RecoverResult recover(Recovery rec) {
@@ -477,22 +576,48 @@ final class InMemoryFleet {
     return rec.afterRecover2(call(((RecoveryStep.Send<Recover2Request>) s2).request()));
   }
 
-  /** Registers {@code secret} on the passkey entry of {@code user} with the authenticator's PRF and credential. */
-  RegisterResult registerPasskey(byte[] user, dev.fleetvault.protocol.passkey.SoftwareAuthenticator a, byte[] secret,
+  /**
+   * Registers {@code secret} on the passkey entry of {@code user} with the authenticator's PRF and
+   * credential.
+   */
+  RegisterResult registerPasskey(
+      byte[] user,
+      dev.fleetvault.protocol.passkey.SoftwareAuthenticator a,
+      byte[] secret,
       int limit) {
-    byte[] prf = a.prf(dev.fleetvault.protocol.passkey.PasskeyDerivations.prfSalt(FLEET_ID, APP_ID, user));
-    Registration reg = Registration.beginPasskey(realm, APP_ID, user, dev.fleetvault.protocol.secret.SecretBytes.wrap(prf),
-        a.credential(), dev.fleetvault.protocol.secret.SecretBytes.copyOf(secret), limit, random);
+    byte[] prf =
+        a.prf(dev.fleetvault.protocol.passkey.PasskeyDerivations.prfSalt(FLEET_ID, APP_ID, user));
+    Registration reg =
+        Registration.beginPasskey(
+            realm,
+            APP_ID,
+            user,
+            dev.fleetvault.protocol.secret.SecretBytes.wrap(prf),
+            a.credential(),
+            dev.fleetvault.protocol.secret.SecretBytes.copyOf(secret),
+            limit,
+            random);
     Register1Response r1 = call(reg.register1Request());
     return reg.finish(call(reg.register2Request(r1)));
   }
 
-  /** Recovers the passkey entry of {@code user}: PRF from {@code a}, assertions from {@code source}. */
-  RecoverResult recoverPasskey(byte[] user, dev.fleetvault.protocol.passkey.SoftwareAuthenticator a,
+  /**
+   * Recovers the passkey entry of {@code user}: PRF from {@code a}, assertions from {@code source}.
+   */
+  RecoverResult recoverPasskey(
+      byte[] user,
+      dev.fleetvault.protocol.passkey.SoftwareAuthenticator a,
       PasskeyAssertionSource source) {
-    byte[] prf = a.prf(dev.fleetvault.protocol.passkey.PasskeyDerivations.prfSalt(FLEET_ID, APP_ID, user));
-    return recover(Recovery.beginPasskey(realm, APP_ID, user, dev.fleetvault.protocol.secret.SecretBytes.wrap(prf),
-        source, random));
+    byte[] prf =
+        a.prf(dev.fleetvault.protocol.passkey.PasskeyDerivations.prfSalt(FLEET_ID, APP_ID, user));
+    return recover(
+        Recovery.beginPasskey(
+            realm,
+            APP_ID,
+            user,
+            dev.fleetvault.protocol.secret.SecretBytes.wrap(prf),
+            source,
+            random));
   }
 
   DeleteResult delete(byte[] user) {
@@ -502,7 +627,9 @@ final class InMemoryFleet {
 
   /** A record with a different OPRF key share (a faulty member). */
   static byte[] withWrongKey(byte[] r, SecureRandom random) {
-    return MemberRecords.decode(r).toBuilder().setOprfKeyShare(ByteString.copyFrom(Scalar.random(random).encode()))
-        .build().toByteArray();
+    return MemberRecords.decode(r).toBuilder()
+        .setOprfKeyShare(ByteString.copyFrom(Scalar.random(random).encode()))
+        .build()
+        .toByteArray();
   }
 }

@@ -31,7 +31,6 @@ import dev.fleetvault.protocol.wire.Recover1Reply;
 import dev.fleetvault.protocol.wire.Register2Payload;
 import dev.fleetvault.protocol.wire.ReplyStatus;
 import dev.fleetvault.protocol.wire.SealedAnswer;
-import dev.fleetvault.protocol.wire.SealedRequest;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -98,8 +97,10 @@ final class ProtocolDocExample {
     put("secret", secret);
     byte[] regSalt = h("registration salt");
     put("registration_salt", regSalt);
-    List<Scalar> kCoeffs = List.of(putScalar("oprf_key_k", "k"), putScalar("oprf_coefficient_a1", "a1"));
-    List<Scalar> dCoeffs = List.of(putScalar("data_key_d", "d"), putScalar("data_coefficient_b1", "b1"));
+    List<Scalar> kCoeffs =
+        List.of(putScalar("oprf_key_k", "k"), putScalar("oprf_coefficient_a1", "a1"));
+    List<Scalar> dCoeffs =
+        List.of(putScalar("data_key_d", "d"), putScalar("data_coefficient_b1", "b1"));
     byte[] secretNonce = Arrays.copyOf(h("secret nonce"), 12);
     put("secret_nonce", secretNonce);
     List<HpkeKeyPair> memberKeys = new ArrayList<>();
@@ -116,13 +117,16 @@ final class ProtocolDocExample {
     put("pin_salt", pinSalt);
     try (SecretBytes pinS = SecretBytes.copyOf(pin);
         SecretBytes stretched = RegistrationMath.stretch(pinS, u, fleetId, params, regSalt);
-        SecretBytes stretchedDefault = RegistrationMath.stretch(pinS, u, fleetId, Argon2idParameters.ARGON2ID_V1_DEFAULT,
-            regSalt);
+        SecretBytes stretchedDefault =
+            RegistrationMath.stretch(
+                pinS, u, fleetId, Argon2idParameters.ARGON2ID_V1_DEFAULT, regSalt);
         SecretBytes y = RegistrationMath.oprfOutput(kCoeffs.get(0), stretched);
         SecretBytes unlockKey = Derive.unlockKey(y);
         SecretBytes maskKey = Derive.maskKey(y)) {
       put("stretched_pin", stretched.copy());
-      put("pin_salt_default_params", Derive.pinSalt(u, fleetId, Argon2idParameters.ARGON2ID_V1_DEFAULT.id(), regSalt));
+      put(
+          "pin_salt_default_params",
+          Derive.pinSalt(u, fleetId, Argon2idParameters.ARGON2ID_V1_DEFAULT.id(), regSalt));
       put("stretched_pin_default_params", stretchedDefault.copy());
       put("oprf_output_y", y.copy());
       put("unlock_key", unlockKey.copy());
@@ -139,8 +143,9 @@ final class ProtocolDocExample {
         }
       }
       put("secret_aad", Derive.secretAad(u, version));
-      RegistrationMath.Inputs in = new RegistrationMath.Inputs(u, fleetId, params, version, limit, n, t, regSalt,
-          kCoeffs, dCoeffs, secretNonce);
+      RegistrationMath.Inputs in =
+          new RegistrationMath.Inputs(
+              u, fleetId, params, version, limit, n, t, regSalt, kCoeffs, dCoeffs, secretNonce);
       Map<Integer, Register2Payload> payloads;
       try (SecretBytes s = SecretBytes.copyOf(secret)) {
         payloads = RegistrationMath.payloads(pinS, s, in);
@@ -156,20 +161,38 @@ final class ProtocolDocExample {
       put("register2_ephemeral_ikm", ikmE);
       put("register2_context1", Derive.context(Phase.PHASE_REGISTER2, 1, fleetId, appId, u));
       put("register2_info1", Derive.requestInfo(Phase.PHASE_REGISTER2, 1, fleetId, appId, u));
-      Envelopes.Sealed sealed = Envelopes.seal(memberKeys.get(0).publicKey(), 1, Phase.PHASE_REGISTER2, fleetId, appId,
-          u, payloads.get(1), HpkeKeyPair.derive(ikmE));
+      Envelopes.Sealed sealed =
+          Envelopes.seal(
+              memberKeys.get(0).publicKey(),
+              1,
+              Phase.PHASE_REGISTER2,
+              fleetId,
+              appId,
+              u,
+              payloads.get(1),
+              HpkeKeyPair.derive(ikmE));
       put("register2_enc1", sealed.request().getEnc().toByteArray());
       put("register2_ciphertext1", sealed.request().getCiphertext().toByteArray());
       put("register2_answer_key1", sealed.answerKey().copy());
       put("register2_sealed_request1", sealed.request().toByteArray());
-      MemberLogic m1 = new MemberLogic(1, memberKeys.get(0).publicKey().encodeUncompressed(), fleetId,
-          RegistrationPolicy.production(n).allowingTestPinParams(), new SecureRandom());
-      MemberRequest mreq = dev.fleetvault.protocol.wire.EdgeMessages.toMember(ByteString.copyFrom(u), sealed.request());
-      byte[] dh = Ecdh.sharedSecretX(memberKeys.get(0).privateKey(), GroupElement.decodeUncompressed(m1.encForHsm(mreq)));
+      MemberLogic m1 =
+          new MemberLogic(
+              1,
+              memberKeys.get(0).publicKey().encodeUncompressed(),
+              fleetId,
+              RegistrationPolicy.production(n).allowingTestPinParams(),
+              new SecureRandom());
+      MemberRequest mreq =
+          dev.fleetvault.protocol.wire.EdgeMessages.toMember(
+              ByteString.copyFrom(u), sealed.request());
+      byte[] dh =
+          Ecdh.sharedSecretX(
+              memberKeys.get(0).privateKey(), GroupElement.decodeUncompressed(m1.encForHsm(mreq)));
       put("register2_dh1", dh);
       MemberRecord record1;
       try (OpenedRequest opened = m1.open(Phase.PHASE_REGISTER2, mreq, appId, dh)) {
-        Register2Step.Store store = (Register2Step.Store) m1.register2(opened, LedgerRow.absent(), null);
+        Register2Step.Store store =
+            (Register2Step.Store) m1.register2(opened, LedgerRow.absent(), null);
         record1 = store.record();
         put("member_record1", store.recordBytes());
         put("member_record1_digest", store.recordDigest());
@@ -190,15 +213,19 @@ final class ProtocolDocExample {
       put("attempt_id", Derive.attemptId(fleetId, appId, u, version, generation, b, nonce));
       for (int i = 1; i <= 2; i++) {
         Scalar proofNonce = putScalar("proof_nonce" + i, "proof nonce " + i);
-        MemberEvaluation e = ThresholdOprfMember.evaluate(new MemberKeyShare(i, keys.shares().get(i - 1).share()),
-            bi.blindedElement(), proofNonce);
+        MemberEvaluation e =
+            ThresholdOprfMember.evaluate(
+                new MemberKeyShare(i, keys.shares().get(i - 1).share()),
+                bi.blindedElement(),
+                proofNonce);
         evals.put(i, e);
         put("evaluated_Z" + i, e.evaluated().encodeCompressed());
         put("proof" + i, e.proof().encode());
       }
       ThresholdOprfClient client = new ThresholdOprfClient(t, keys.commitments());
-      var combined = (dev.fleetvault.protocol.threshold.CombineResult.Combined)
-          client.combine(bi.blindedElement(), evals.values());
+      var combined =
+          (dev.fleetvault.protocol.threshold.CombineResult.Combined)
+              client.combine(bi.blindedElement(), evals.values());
       put("combined_kB", combined.evaluation().encodeCompressed());
       try (SecretBytes y2 = client.finalize(bi, combined.evaluation())) {
         if (!y2.equalsConstantTime(y)) {
@@ -206,24 +233,43 @@ final class ProtocolDocExample {
         }
       }
       // Member 1's phase-1 envelope and sealed answer.
-      Recover1Payload p1 = Recover1Payload.newBuilder().setRecordVersion(version).setBlindedElement(ByteString.copyFrom(b))
-          .setNonce(ByteString.copyFrom(nonce)).setGeneration(generation).build();
+      Recover1Payload p1 =
+          Recover1Payload.newBuilder()
+              .setRecordVersion(version)
+              .setBlindedElement(ByteString.copyFrom(b))
+              .setNonce(ByteString.copyFrom(nonce))
+              .setGeneration(generation)
+              .build();
       put("recover1_payload1", p1.toByteArray());
       byte[] ikmE1 = h("recover1 member 1 ephemeral ikm");
       put("recover1_ephemeral_ikm", ikmE1);
-      Envelopes.Sealed s1 = Envelopes.seal(memberKeys.get(0).publicKey(), 1, Phase.PHASE_RECOVER1, fleetId, appId, u, p1,
-          HpkeKeyPair.derive(ikmE1));
+      Envelopes.Sealed s1 =
+          Envelopes.seal(
+              memberKeys.get(0).publicKey(),
+              1,
+              Phase.PHASE_RECOVER1,
+              fleetId,
+              appId,
+              u,
+              p1,
+              HpkeKeyPair.derive(ikmE1));
       put("recover1_enc1", s1.request().getEnc().toByteArray());
       put("recover1_ciphertext1", s1.request().getCiphertext().toByteArray());
       put("recover1_answer_key1", s1.answerKey().copy());
-      Recover1Reply reply1 = Recover1Reply.newBuilder().setStatus(ReplyStatus.REPLY_STATUS_OK)
-          .setEvaluatedElement(ByteString.copyFrom(evals.get(1).evaluated().encodeCompressed()))
-          .setProof(ByteString.copyFrom(evals.get(1).proof().encode())).setGuessesRemaining(limit - 1).build();
+      Recover1Reply reply1 =
+          Recover1Reply.newBuilder()
+              .setStatus(ReplyStatus.REPLY_STATUS_OK)
+              .setEvaluatedElement(ByteString.copyFrom(evals.get(1).evaluated().encodeCompressed()))
+              .setProof(ByteString.copyFrom(evals.get(1).proof().encode()))
+              .setGuessesRemaining(limit - 1)
+              .build();
       put("recover1_reply1", reply1.toByteArray());
       byte[] answerNonce = Arrays.copyOf(h("recover1 answer nonce 1"), 12);
       put("recover1_answer_nonce1", answerNonce);
       put("recover1_answer_aad1", Derive.answerAad(Phase.PHASE_RECOVER1, 1, fleetId, appId, u));
-      SealedAnswer a1 = Envelopes.answer(s1.answerKey(), Phase.PHASE_RECOVER1, 1, fleetId, appId, u, reply1, answerNonce);
+      SealedAnswer a1 =
+          Envelopes.answer(
+              s1.answerKey(), Phase.PHASE_RECOVER1, 1, fleetId, appId, u, reply1, answerNonce);
       put("recover1_answer_ciphertext1", a1.getCiphertext().toByteArray());
       s1.answerKey().wipe();
 
@@ -231,13 +277,20 @@ final class ProtocolDocExample {
       Map<Integer, Scalar> dFrom = new HashMap<>();
       for (int i = 1; i <= 2; i++) {
         try (SecretBytes mask = Derive.shareMask(maskKey, i)) {
-          dFrom.put(i, Scalar.decode(Derive.xor(payloads.get(i).getMaskedDataShare().toByteArray(), mask.copy())));
+          dFrom.put(
+              i,
+              Scalar.decode(
+                  Derive.xor(payloads.get(i).getMaskedDataShare().toByteArray(), mask.copy())));
         }
       }
       Scalar d = Shamir.combine(List.of(new Share(1, dFrom.get(1)), new Share(2, dFrom.get(2))));
       byte[] c = record1.getSecretCiphertext().toByteArray();
-      byte[] opened = AesGcm.decrypt(SecretBytes.wrap(d.encode()), Arrays.copyOf(c, 12), Derive.secretAad(u, version),
-          Arrays.copyOfRange(c, 12, c.length));
+      byte[] opened =
+          AesGcm.decrypt(
+              SecretBytes.wrap(d.encode()),
+              Arrays.copyOf(c, 12),
+              Derive.secretAad(u, version),
+              Arrays.copyOfRange(c, 12, c.length));
       if (!Arrays.equals(opened, secret)) {
         throw new AssertionError("worked example does not decrypt to the secret");
       }

@@ -22,7 +22,8 @@ class ProtocolDocExampleTest {
 
   static Path protocolMd() {
     String root = System.getProperty("fleetvault.root");
-    Path p = root != null ? Path.of(root, "docs", "PROTOCOL.md") : Path.of("..", "docs", "PROTOCOL.md");
+    Path p =
+        root != null ? Path.of(root, "docs", "PROTOCOL.md") : Path.of("..", "docs", "PROTOCOL.md");
     if (!Files.exists(p)) {
       p = Path.of("docs", "PROTOCOL.md");
     }
@@ -70,7 +71,8 @@ class ProtocolDocExampleTest {
   @Test
   void protoAppendix_matchesTheProtoFiles() throws Exception {
     String md = Files.readString(protocolMd(), StandardCharsets.UTF_8);
-    Path protoDir = protocolMd().getParent().resolve("../protocol/src/main/proto/fleetvault/v1").normalize();
+    Path protoDir =
+        protocolMd().getParent().resolve("../protocol/src/main/proto/fleetvault/v1").normalize();
     List<String> failures = new ArrayList<>();
     int checked = 0;
     try (var files = Files.list(protoDir)) {

@@ -18,24 +18,33 @@ import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 
 /**
- * Fuzz target: a member opening a sealed envelope ({@link MemberLogic#encForHsm} then
- * {@link MemberLogic#open}) and a client opening a sealed answer ({@code Envelopes.openAnswer}),
- * on bytes from the network.
+ * Fuzz target: a member opening a sealed envelope ({@link MemberLogic#encForHsm} then {@link
+ * MemberLogic#open}) and a client opening a sealed answer ({@code Envelopes.openAnswer}), on bytes
+ * from the network.
  *
- * <p>Input: byte 0 picks the phase (1..6) and whether the rest is a {@link MemberRequest} (even)
- * or a {@link SealedAnswer} (odd). Properties: the member either opens the envelope or throws
- * {@link WireFormatException} / {@link BadRequestException}; the client either opens the answer
- * or throws {@link WireFormatException} / {@link AEADBadTagException}. (An enc that
- * encForHsm accepts but that does not parse would surface as InvalidEncodingException: a finding.)
+ * <p>Input: byte 0 picks the phase (1..6) and whether the rest is a {@link MemberRequest} (even) or
+ * a {@link SealedAnswer} (odd). Properties: the member either opens the envelope or throws {@link
+ * WireFormatException} / {@link BadRequestException}; the client either opens the answer or throws
+ * {@link WireFormatException} / {@link AEADBadTagException}. (An enc that encForHsm accepts but
+ * that does not parse would surface as InvalidEncodingException: a finding.)
  */
 class SealedEnvelopeFuzzTest {
   static final String FLEET = "fuzz-fleet";
   static final String APP = "fuzz-app";
+
   /** Fixed so that the committed corpus holds envelopes that really open. */
-  static final HpkeKeyPair MEMBER_KEY = HpkeKeyPair.derive("fleetvault fuzz member 1".getBytes(
-      java.nio.charset.StandardCharsets.US_ASCII));
-  static final MemberLogic MEMBER = new MemberLogic(1, MEMBER_KEY.publicKey().encodeUncompressed(), FLEET,
-      RegistrationPolicy.production(3).allowingTestPinParams(), new SecureRandom());
+  static final HpkeKeyPair MEMBER_KEY =
+      HpkeKeyPair.derive(
+          "fleetvault fuzz member 1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+  static final MemberLogic MEMBER =
+      new MemberLogic(
+          1,
+          MEMBER_KEY.publicKey().encodeUncompressed(),
+          FLEET,
+          RegistrationPolicy.production(3).allowingTestPinParams(),
+          new SecureRandom());
+
   /** The answer key the committed answers are sealed under. */
   static final byte[] ANSWER_KEY = new byte[16];
 
@@ -72,8 +81,9 @@ class SealedEnvelopeFuzzTest {
   private static void client(Phase phase, byte[] bytes) {
     try {
       SealedAnswer answer = WireCodec.decode(SealedAnswer.class, bytes);
-      byte[] plain = Envelopes.openAnswer(SecretBytes.copyOf(ANSWER_KEY), phase, 1, FLEET, APP,
-          new byte[] {'u'}, answer);
+      byte[] plain =
+          Envelopes.openAnswer(
+              SecretBytes.copyOf(ANSWER_KEY), phase, 1, FLEET, APP, new byte[] {'u'}, answer);
       assertThat(plain).isNotNull();
     } catch (WireFormatException | AEADBadTagException expected) {
       assertThat(expected.getMessage()).isNotBlank();

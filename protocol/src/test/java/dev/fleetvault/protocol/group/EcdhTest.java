@@ -43,6 +43,7 @@ class EcdhTest {
         .isInstanceOf(InvalidEncodingException.class);
     assertThatThrownBy(() -> Ecdh.decodeSpki(Arrays.copyOf(spki, spki.length + 1)))
         .isInstanceOf(InvalidEncodingException.class);
-    assertThatThrownBy(() -> Ecdh.decodeSpki(new byte[0])).isInstanceOf(InvalidEncodingException.class);
+    assertThatThrownBy(() -> Ecdh.decodeSpki(new byte[0]))
+        .isInstanceOf(InvalidEncodingException.class);
   }
 }

@@ -23,10 +23,14 @@ class GroupElementTest {
 
   @Test
   void decode_identityEncodings_rejected() {
-    assertThatThrownBy(() -> GroupElement.decodeCompressed(new byte[] {0})).isInstanceOf(InvalidEncodingException.class);
-    assertThatThrownBy(() -> GroupElement.decodeCompressed(new byte[33])).isInstanceOf(InvalidEncodingException.class);
-    assertThatThrownBy(() -> GroupElement.decodeUncompressed(new byte[65])).isInstanceOf(InvalidEncodingException.class);
-    assertThatThrownBy(() -> GroupElement.fromPoint(P256.CURVE.getInfinity())).isInstanceOf(InvalidEncodingException.class);
+    assertThatThrownBy(() -> GroupElement.decodeCompressed(new byte[] {0}))
+        .isInstanceOf(InvalidEncodingException.class);
+    assertThatThrownBy(() -> GroupElement.decodeCompressed(new byte[33]))
+        .isInstanceOf(InvalidEncodingException.class);
+    assertThatThrownBy(() -> GroupElement.decodeUncompressed(new byte[65]))
+        .isInstanceOf(InvalidEncodingException.class);
+    assertThatThrownBy(() -> GroupElement.fromPoint(P256.CURVE.getInfinity()))
+        .isInstanceOf(InvalidEncodingException.class);
   }
 
   @Test
@@ -34,11 +38,13 @@ class GroupElementTest {
     byte[] c = G7.encodeCompressed();
     byte[] u = G7.encodeUncompressed();
     for (byte[] bad : List.of(new byte[0], Arrays.copyOf(c, 32), Arrays.copyOf(c, 34), u)) {
-      assertThatThrownBy(() -> GroupElement.decodeCompressed(bad)).isInstanceOf(InvalidEncodingException.class)
+      assertThatThrownBy(() -> GroupElement.decodeCompressed(bad))
+          .isInstanceOf(InvalidEncodingException.class)
           .hasMessageContaining("33 bytes");
     }
     for (byte[] bad : List.of(new byte[0], Arrays.copyOf(u, 64), Arrays.copyOf(u, 66), c)) {
-      assertThatThrownBy(() -> GroupElement.decodeUncompressed(bad)).isInstanceOf(InvalidEncodingException.class)
+      assertThatThrownBy(() -> GroupElement.decodeUncompressed(bad))
+          .isInstanceOf(InvalidEncodingException.class)
           .hasMessageContaining("65 bytes");
     }
   }
@@ -47,7 +53,8 @@ class GroupElementTest {
   void decodeUncompressed_pointOffCurve_rejected() {
     byte[] u = G7.encodeUncompressed();
     u[64] ^= 1; // y+-1: not on the curve (invalid-curve attack shape)
-    assertThatThrownBy(() -> GroupElement.decodeUncompressed(u)).isInstanceOf(InvalidEncodingException.class);
+    assertThatThrownBy(() -> GroupElement.decodeUncompressed(u))
+        .isInstanceOf(InvalidEncodingException.class);
   }
 
   @Test
@@ -59,7 +66,8 @@ class GroupElementTest {
     byte[] enc = new byte[33];
     enc[0] = 0x02;
     System.arraycopy(BigIntegers.asUnsignedByteArray(32, x), 0, enc, 1, 32);
-    assertThatThrownBy(() -> GroupElement.decodeCompressed(enc)).isInstanceOf(InvalidEncodingException.class);
+    assertThatThrownBy(() -> GroupElement.decodeCompressed(enc))
+        .isInstanceOf(InvalidEncodingException.class);
   }
 
   @Test
@@ -67,12 +75,14 @@ class GroupElementTest {
     byte[] enc = new byte[33];
     enc[0] = 0x03;
     System.arraycopy(BigIntegers.asUnsignedByteArray(32, P), 0, enc, 1, 32);
-    assertThatThrownBy(() -> GroupElement.decodeCompressed(enc)).isInstanceOf(InvalidEncodingException.class);
+    assertThatThrownBy(() -> GroupElement.decodeCompressed(enc))
+        .isInstanceOf(InvalidEncodingException.class);
     byte[] u = G7.encodeUncompressed();
     BigInteger xPlusP = new BigInteger(1, Arrays.copyOfRange(u, 1, 33)).add(P);
     if (xPlusP.bitLength() <= 256) {
       System.arraycopy(BigIntegers.asUnsignedByteArray(32, xPlusP), 0, u, 1, 32);
-      assertThatThrownBy(() -> GroupElement.decodeUncompressed(u)).isInstanceOf(InvalidEncodingException.class);
+      assertThatThrownBy(() -> GroupElement.decodeUncompressed(u))
+          .isInstanceOf(InvalidEncodingException.class);
     }
   }
 
@@ -83,12 +93,14 @@ class GroupElementTest {
     for (int prefix : new int[] {0x00, 0x01, 0x04, 0x05, 0x06, 0x07, 0xff}) {
       byte[] bc = c.clone();
       bc[0] = (byte) prefix;
-      assertThatThrownBy(() -> GroupElement.decodeCompressed(bc)).isInstanceOf(InvalidEncodingException.class);
+      assertThatThrownBy(() -> GroupElement.decodeCompressed(bc))
+          .isInstanceOf(InvalidEncodingException.class);
     }
     for (int prefix : new int[] {0x00, 0x02, 0x03, 0x06, 0x07}) { // 0x06/0x07: hybrid encodings
       byte[] bu = u.clone();
       bu[0] = (byte) prefix;
-      assertThatThrownBy(() -> GroupElement.decodeUncompressed(bu)).isInstanceOf(InvalidEncodingException.class);
+      assertThatThrownBy(() -> GroupElement.decodeUncompressed(bu))
+          .isInstanceOf(InvalidEncodingException.class);
     }
   }
 
@@ -97,14 +109,16 @@ class GroupElementTest {
     assertThatThrownBy(() -> G7.multiply(Scalar.ZERO)).isInstanceOf(ArithmeticException.class);
     GroupElement neg = GroupElement.multiplyGenerator(Scalar.ofLong(7).negate());
     assertThatThrownBy(() -> G7.add(neg)).isInstanceOf(ArithmeticException.class);
-    assertThatThrownBy(() -> GroupElement.linearCombination(List.of(G7, neg), List.of(Scalar.ONE, Scalar.ONE)))
+    assertThatThrownBy(
+            () -> GroupElement.linearCombination(List.of(G7, neg), List.of(Scalar.ONE, Scalar.ONE)))
         .isInstanceOf(ArithmeticException.class);
   }
 
   @Test
   void linearCombination_matchesSumOfMultiplies() {
     GroupElement g = GroupElement.generator();
-    GroupElement lc = GroupElement.linearCombination(List.of(g, G7), List.of(Scalar.ofLong(3), Scalar.ofLong(2)));
+    GroupElement lc =
+        GroupElement.linearCombination(List.of(g, G7), List.of(Scalar.ofLong(3), Scalar.ofLong(2)));
     assertThat(lc).isEqualTo(GroupElement.multiplyGenerator(Scalar.ofLong(17)));
   }
 
@@ -112,6 +126,7 @@ class GroupElementTest {
     BigInteger a = P256.CURVE.getA().toBigInteger();
     BigInteger b = P256.CURVE.getB().toBigInteger();
     BigInteger rhs = x.pow(3).add(a.multiply(x)).add(b).mod(P);
-    return rhs.signum() == 0 || rhs.modPow(P.subtract(BigInteger.ONE).shiftRight(1), P).equals(BigInteger.ONE);
+    return rhs.signum() == 0
+        || rhs.modPow(P.subtract(BigInteger.ONE).shiftRight(1), P).equals(BigInteger.ONE);
   }
 }

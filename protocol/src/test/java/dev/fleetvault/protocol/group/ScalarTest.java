@@ -13,16 +13,21 @@ class ScalarTest {
 
   @Test
   void decode_valuesAtOrAboveOrder_rejected() {
-    for (BigInteger v : new BigInteger[] {N, N.add(BigInteger.ONE), BigInteger.TWO.pow(256).subtract(BigInteger.ONE)}) {
+    for (BigInteger v :
+        new BigInteger[] {
+          N, N.add(BigInteger.ONE), BigInteger.TWO.pow(256).subtract(BigInteger.ONE)
+        }) {
       assertThatThrownBy(() -> Scalar.decode(BigIntegers.asUnsignedByteArray(32, v)))
-          .isInstanceOf(InvalidEncodingException.class).hasMessageContaining("order");
+          .isInstanceOf(InvalidEncodingException.class)
+          .hasMessageContaining("order");
     }
   }
 
   @Test
   void decode_wrongLengths_rejected() {
     for (int len : new int[] {0, 1, 31, 33, 64}) {
-      assertThatThrownBy(() -> Scalar.decode(new byte[len])).isInstanceOf(InvalidEncodingException.class)
+      assertThatThrownBy(() -> Scalar.decode(new byte[len]))
+          .isInstanceOf(InvalidEncodingException.class)
           .hasMessageContaining("32 bytes");
     }
   }
@@ -30,7 +35,8 @@ class ScalarTest {
   @Test
   void decodeNonZero_zero_rejectedButDecodeAccepts() {
     assertThat(Scalar.decode(new byte[32]).isZero()).isTrue();
-    assertThatThrownBy(() -> Scalar.decodeNonZero(new byte[32])).isInstanceOf(InvalidEncodingException.class);
+    assertThatThrownBy(() -> Scalar.decodeNonZero(new byte[32]))
+        .isInstanceOf(InvalidEncodingException.class);
   }
 
   @Test
@@ -42,7 +48,8 @@ class ScalarTest {
   @Test
   void of_outOfRange_rejectedWithoutReduction() {
     assertThatThrownBy(() -> Scalar.of(N)).isInstanceOf(InvalidEncodingException.class);
-    assertThatThrownBy(() -> Scalar.of(BigInteger.ONE.negate())).isInstanceOf(InvalidEncodingException.class);
+    assertThatThrownBy(() -> Scalar.of(BigInteger.ONE.negate()))
+        .isInstanceOf(InvalidEncodingException.class);
     assertThat(Scalar.reduce(N.add(BigInteger.TWO))).isEqualTo(Scalar.ofLong(2));
   }
 

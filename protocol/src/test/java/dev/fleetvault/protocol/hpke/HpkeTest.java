@@ -31,7 +31,8 @@ class HpkeTest {
     assertThat(Hpke.open(r, INFO, AAD, s)).isEqualTo(payload);
     // the HSM path: ECDH done elsewhere, x-coordinate in
     byte[] dh = Ecdh.sharedSecretX(r.privateKey(), Hpke.parseEnc(s.enc()));
-    try (HpkeRecipientContext ctx = Hpke.setupBaseRecipientFromDh(s.enc(), r.publicKey(), SecretBytes.wrap(dh), INFO)) {
+    try (HpkeRecipientContext ctx =
+        Hpke.setupBaseRecipientFromDh(s.enc(), r.publicKey(), SecretBytes.wrap(dh), INFO)) {
       assertThat(ctx.open(AAD, s.ciphertext())).isEqualTo(payload);
     }
   }
@@ -42,11 +43,16 @@ class HpkeTest {
     HpkeSealed s = Hpke.seal(r.publicKey(), INFO, AAD, payload, rnd);
     byte[] ct = s.ciphertext();
     ct[5] ^= 1;
-    assertThatThrownBy(() -> Hpke.open(r, INFO, AAD, new HpkeSealed(s.enc(), ct))).isInstanceOf(AEADBadTagException.class);
-    assertThatThrownBy(() -> Hpke.open(r, INFO, new byte[0], s)).isInstanceOf(AEADBadTagException.class);
-    assertThatThrownBy(() -> Hpke.open(r, new byte[0], AAD, s)).isInstanceOf(AEADBadTagException.class);
-    assertThatThrownBy(() -> Hpke.open(HpkeKeyPair.generate(rnd), INFO, AAD, s)).isInstanceOf(AEADBadTagException.class);
-    assertThatThrownBy(() -> Hpke.open(r, INFO, AAD, new HpkeSealed(s.enc(), Arrays.copyOf(ct, 10))))
+    assertThatThrownBy(() -> Hpke.open(r, INFO, AAD, new HpkeSealed(s.enc(), ct)))
+        .isInstanceOf(AEADBadTagException.class);
+    assertThatThrownBy(() -> Hpke.open(r, INFO, new byte[0], s))
+        .isInstanceOf(AEADBadTagException.class);
+    assertThatThrownBy(() -> Hpke.open(r, new byte[0], AAD, s))
+        .isInstanceOf(AEADBadTagException.class);
+    assertThatThrownBy(() -> Hpke.open(HpkeKeyPair.generate(rnd), INFO, AAD, s))
+        .isInstanceOf(AEADBadTagException.class);
+    assertThatThrownBy(
+            () -> Hpke.open(r, INFO, AAD, new HpkeSealed(s.enc(), Arrays.copyOf(ct, 10))))
         .isInstanceOf(AEADBadTagException.class);
   }
 
@@ -57,11 +63,22 @@ class HpkeTest {
     byte[] offCurve = enc.clone();
     offCurve[64] ^= 1;
     byte[] compressed = r.publicKey().encodeCompressed();
-    for (byte[] bad : new byte[][] {new byte[0], Arrays.copyOf(enc, 64), Arrays.copyOf(enc, 66), offCurve,
-        compressed, new byte[65]}) {
+    for (byte[] bad :
+        new byte[][] {
+          new byte[0],
+          Arrays.copyOf(enc, 64),
+          Arrays.copyOf(enc, 66),
+          offCurve,
+          compressed,
+          new byte[65]
+        }) {
       assertThatThrownBy(() -> Hpke.parseEnc(bad)).isInstanceOf(InvalidEncodingException.class);
-      assertThatThrownBy(() -> Hpke.setupBaseRecipient(bad, r, INFO)).isInstanceOf(InvalidEncodingException.class);
-      assertThatThrownBy(() -> Hpke.setupBaseRecipientFromDh(bad, r.publicKey(), SecretBytes.copyOf(new byte[32]), INFO))
+      assertThatThrownBy(() -> Hpke.setupBaseRecipient(bad, r, INFO))
+          .isInstanceOf(InvalidEncodingException.class);
+      assertThatThrownBy(
+              () ->
+                  Hpke.setupBaseRecipientFromDh(
+                      bad, r.publicKey(), SecretBytes.copyOf(new byte[32]), INFO))
           .isInstanceOf(InvalidEncodingException.class);
     }
   }
@@ -70,22 +87,29 @@ class HpkeTest {
   void setupFromDh_wrongLengthDh_rejected() {
     HpkeKeyPair r = HpkeKeyPair.generate(rnd);
     byte[] enc = Hpke.seal(r.publicKey(), INFO, AAD, payload, rnd).enc();
-    assertThatThrownBy(() -> Hpke.setupBaseRecipientFromDh(enc, r.publicKey(), SecretBytes.copyOf(new byte[33]), INFO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32-byte");
+    assertThatThrownBy(
+            () ->
+                Hpke.setupBaseRecipientFromDh(
+                    enc, r.publicKey(), SecretBytes.copyOf(new byte[33]), INFO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("32-byte");
   }
 
   @Test
   void interop_bouncyCastleSealsFleetvaultOpens_andViceVersa() throws Exception {
-    HPKE bc = new HPKE(HPKE.mode_base, HPKE.kem_P256_SHA256, HPKE.kdf_HKDF_SHA256, HPKE.aead_AES_GCM128);
+    HPKE bc =
+        new HPKE(HPKE.mode_base, HPKE.kem_P256_SHA256, HPKE.kdf_HKDF_SHA256, HPKE.aead_AES_GCM128);
     HpkeKeyPair r = HpkeKeyPair.generate(rnd);
-    HPKEContextWithEncapsulation s = bc.setupBaseS(bc.deserializePublicKey(r.publicKey().encodeUncompressed()), INFO);
+    HPKEContextWithEncapsulation s =
+        bc.setupBaseS(bc.deserializePublicKey(r.publicKey().encodeUncompressed()), INFO);
     byte[] ct = s.seal(AAD, payload);
     try (HpkeRecipientContext ctx = Hpke.setupBaseRecipient(s.getEncapsulation(), r, INFO)) {
       assertThat(ctx.open(AAD, ct)).isEqualTo(payload);
       assertThat(ctx.export(INFO, 32)).isEqualTo(s.export(INFO, 32));
     }
     HpkeSealed ours = Hpke.seal(r.publicKey(), INFO, AAD, payload, rnd);
-    AsymmetricCipherKeyPair bcKey = bc.deserializePrivateKey(r.privateKey().encode(), r.publicKey().encodeUncompressed());
+    AsymmetricCipherKeyPair bcKey =
+        bc.deserializePrivateKey(r.privateKey().encode(), r.publicKey().encodeUncompressed());
     HPKEContext rc = bc.setupBaseR(ours.enc(), bcKey, INFO);
     assertThat(rc.open(AAD, ours.ciphertext())).isEqualTo(payload);
   }

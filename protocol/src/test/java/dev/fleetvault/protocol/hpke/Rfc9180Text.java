@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Parses the RFC 9180 Appendix A text vectors: one {@link Section} per mode with its setup
- * fields, encryptions and exports; hex values may wrap over several lines.
+ * Parses the RFC 9180 Appendix A text vectors: one {@link Section} per mode with its setup fields,
+ * encryptions and exports; hex values may wrap over several lines.
  */
 final class Rfc9180Text {
   private static final Pattern HEX_LINE = Pattern.compile("^[0-9a-f]+$");
@@ -52,7 +52,10 @@ final class Rfc9180Text {
         if (line.isEmpty() && target != null) {
           record = null;
         }
-      } else if (cur != null && HEX_LINE.matcher(line).matches() && lastKey != null && record != null
+      } else if (cur != null
+          && HEX_LINE.matcher(line).matches()
+          && lastKey != null
+          && record != null
           && !line.contains(":")) {
         record.put(lastKey, record.get(lastKey) + line);
       } else if (cur != null) {

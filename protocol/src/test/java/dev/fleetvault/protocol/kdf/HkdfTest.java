@@ -12,7 +12,9 @@ class HkdfTest {
   @Test
   void labeledInfo_layout_isPrefixLengthLabelContext() {
     assertThat(Hex.encode(Hkdf.labeledInfo("ab", new byte[] {(byte) 0xcc})))
-        .isEqualTo(Hex.encode("fleetvault/v1 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) + "00026162cc");
+        .isEqualTo(
+            Hex.encode("fleetvault/v1 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                + "00026162cc");
   }
 
   @Test
@@ -30,13 +32,17 @@ class HkdfTest {
     byte[] ikm = {1, 2, 3};
     byte[] salt = {4};
     SecretBytes d = Hkdf.deriveLabeled(SecretBytes.copyOf(ikm), salt, "unlock", new byte[] {5}, 32);
-    assertThat(d.equalsConstantTime(Hkdf.extractAndExpand(salt, ikm, Hkdf.labeledInfo("unlock", new byte[] {5}), 32)))
+    assertThat(
+            d.equalsConstantTime(
+                Hkdf.extractAndExpand(salt, ikm, Hkdf.labeledInfo("unlock", new byte[] {5}), 32)))
         .isTrue();
   }
 
   @Test
   void expand_tooLongOrNonAsciiLabel_rejected() {
-    assertThatThrownBy(() -> Hkdf.expand(new byte[32], null, 8161)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Hkdf.labeledInfo("mäsk", null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Hkdf.expand(new byte[32], null, 8161))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Hkdf.labeledInfo("mäsk", null))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -14,18 +14,24 @@ class WycheproofHkdfVectorsTest {
   @Test
   void hkdfSha256_allVectors_validMatchInvalidRefused() throws Exception {
     VectorReport report = new VectorReport("Wycheproof hkdf_sha256");
-    Wycheproof.forEach("hkdf_sha256", (g, t) -> report.check(Wycheproof.label(t), () -> {
-      byte[] ikm = Wycheproof.hex(t, "ikm");
-      byte[] salt = Wycheproof.hex(t, "salt");
-      byte[] info = Wycheproof.hex(t, "info");
-      int size = t.get("size").asInt();
-      if ("valid".equals(t.get("result").asText())) {
-        assertThat(Hex.encode(Hkdf.extractAndExpand(salt, ikm, info, size))).isEqualTo(t.get("okm").asText());
-      } else {
-        assertThatThrownBy(() -> Hkdf.extractAndExpand(salt, ikm, info, size))
-            .isInstanceOf(IllegalArgumentException.class);
-      }
-    }));
+    Wycheproof.forEach(
+        "hkdf_sha256",
+        (g, t) ->
+            report.check(
+                Wycheproof.label(t),
+                () -> {
+                  byte[] ikm = Wycheproof.hex(t, "ikm");
+                  byte[] salt = Wycheproof.hex(t, "salt");
+                  byte[] info = Wycheproof.hex(t, "info");
+                  int size = t.get("size").asInt();
+                  if ("valid".equals(t.get("result").asText())) {
+                    assertThat(Hex.encode(Hkdf.extractAndExpand(salt, ikm, info, size)))
+                        .isEqualTo(t.get("okm").asText());
+                  } else {
+                    assertThatThrownBy(() -> Hkdf.extractAndExpand(salt, ikm, info, size))
+                        .isInstanceOf(IllegalArgumentException.class);
+                  }
+                }));
     report.assertAllPassed();
   }
 }

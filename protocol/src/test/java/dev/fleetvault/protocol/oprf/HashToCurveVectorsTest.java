@@ -14,7 +14,10 @@ import org.bouncycastle.crypto.hash2curve.HashToEllipticCurve;
 import org.bouncycastle.util.BigIntegers;
 import org.junit.jupiter.api.Test;
 
-/** RFC 9380 {@code P256_XMD:SHA-256_SSWU_RO_} vectors through Bouncy Castle and our point validation. */
+/**
+ * RFC 9380 {@code P256_XMD:SHA-256_SSWU_RO_} vectors through Bouncy Castle and our point
+ * validation.
+ */
 class HashToCurveVectorsTest {
 
   @Test
@@ -27,15 +30,19 @@ class HashToCurveVectorsTest {
     for (JsonNode v : f.get("vectors")) {
       id++;
       String msg = v.get("msg").asText();
-      report.check(VectorReport.label(id, "msg of " + msg.length() + " bytes"), () -> {
-        HashToEllipticCurve h = HashToEllipticCurve.getInstance(HashToCurveProfile.P256_XMD_SHA_256, dst);
-        GroupElement p = GroupElement.fromPoint(h.hashToCurve(msg.getBytes(StandardCharsets.US_ASCII)));
-        byte[] want = new byte[65];
-        want[0] = 0x04;
-        System.arraycopy(coord(v.get("P").get("x").asText()), 0, want, 1, 32);
-        System.arraycopy(coord(v.get("P").get("y").asText()), 0, want, 33, 32);
-        assertThat(Hex.encode(p.encodeUncompressed())).isEqualTo(Hex.encode(want));
-      });
+      report.check(
+          VectorReport.label(id, "msg of " + msg.length() + " bytes"),
+          () -> {
+            HashToEllipticCurve h =
+                HashToEllipticCurve.getInstance(HashToCurveProfile.P256_XMD_SHA_256, dst);
+            GroupElement p =
+                GroupElement.fromPoint(h.hashToCurve(msg.getBytes(StandardCharsets.US_ASCII)));
+            byte[] want = new byte[65];
+            want[0] = 0x04;
+            System.arraycopy(coord(v.get("P").get("x").asText()), 0, want, 1, 32);
+            System.arraycopy(coord(v.get("P").get("y").asText()), 0, want, 33, 32);
+            assertThat(Hex.encode(p.encodeUncompressed())).isEqualTo(Hex.encode(want));
+          });
     }
     report.assertAllPassed();
   }

@@ -49,7 +49,8 @@ class OprfTest {
     BlindedInput b1 = c.blind(PIN, rnd);
     BlindedInput b2 = c.blind("other".getBytes(StandardCharsets.US_ASCII), rnd);
     OprfServer s = OprfServer.voprf(k);
-    BatchEvaluation e = s.blindEvaluateBatch(List.of(b1.blindedElement(), b2.blindedElement()), rnd);
+    BatchEvaluation e =
+        s.blindEvaluateBatch(List.of(b1.blindedElement(), b2.blindedElement()), rnd);
     List<GroupElement> swapped = List.of(e.evaluated().get(1), e.evaluated().get(0));
     assertThatThrownBy(() -> c.finalizeVerified(List.of(b1, b2), swapped, e.proof()))
         .isInstanceOf(ProofVerificationException.class);
@@ -57,7 +58,10 @@ class OprfTest {
     assertThatThrownBy(() -> c.finalizeVerified(List.of(b1, b2), e.evaluated(), bad))
         .isInstanceOf(ProofVerificationException.class);
     GroupElement wrongZ = e.evaluated().get(0).add(GroupElement.generator());
-    assertThatThrownBy(() -> c.finalizeVerified(List.of(b1, b2), List.of(wrongZ, e.evaluated().get(1)), e.proof()))
+    assertThatThrownBy(
+            () ->
+                c.finalizeVerified(
+                    List.of(b1, b2), List.of(wrongZ, e.evaluated().get(1)), e.proof()))
         .isInstanceOf(ProofVerificationException.class);
   }
 
@@ -67,14 +71,23 @@ class OprfTest {
     DleqProof p = new DleqProof(Scalar.ONE, Scalar.ONE);
     assertThat(Dleq.verify(OprfMode.VOPRF, g, g, List.of(), List.of(), p)).isFalse();
     assertThat(Dleq.verify(OprfMode.VOPRF, g, g, List.of(g), List.of(), p)).isFalse();
-    assertThat(Dleq.verify(OprfMode.VOPRF, g, g, List.of(g), List.of(g), new DleqProof(Scalar.ZERO, Scalar.ZERO)))
+    assertThat(
+            Dleq.verify(
+                OprfMode.VOPRF,
+                g,
+                g,
+                List.of(g),
+                List.of(g),
+                new DleqProof(Scalar.ZERO, Scalar.ZERO)))
         .isFalse();
   }
 
   @Test
   void dleqProofDecode_wrongLengthOrScalarAboveOrder_rejected() {
-    assertThatThrownBy(() -> DleqProof.decode(new byte[63])).isInstanceOf(InvalidEncodingException.class);
-    assertThatThrownBy(() -> DleqProof.decode(new byte[65])).isInstanceOf(InvalidEncodingException.class);
+    assertThatThrownBy(() -> DleqProof.decode(new byte[63]))
+        .isInstanceOf(InvalidEncodingException.class);
+    assertThatThrownBy(() -> DleqProof.decode(new byte[65]))
+        .isInstanceOf(InvalidEncodingException.class);
     byte[] enc = new byte[64];
     System.arraycopy(BigIntegers.asUnsignedByteArray(32, P256.ORDER), 0, enc, 32, 32);
     assertThatThrownBy(() -> DleqProof.decode(enc)).isInstanceOf(InvalidEncodingException.class);
@@ -87,7 +100,8 @@ class OprfTest {
     OprfKeyPair k = OprfKeyPair.generate(rnd);
     OprfClient c = OprfClient.voprf(k.publicKey());
     BlindedInput b = c.blind(PIN, rnd);
-    assertThatThrownBy(() -> c.finalize(b, b.blindedElement())).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> c.finalize(b, b.blindedElement()))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -102,6 +116,8 @@ class OprfTest {
   @Test
   void modesDiffer_sameKeyAndInput_differentOutputs() {
     OprfKeyPair k = OprfKeyPair.generate(rnd);
-    assertThat(OprfServer.oprf(k).evaluate(PIN).equalsConstantTime(OprfServer.voprf(k).evaluate(PIN))).isFalse();
+    assertThat(
+            OprfServer.oprf(k).evaluate(PIN).equalsConstantTime(OprfServer.voprf(k).evaluate(PIN)))
+        .isFalse();
   }
 }

@@ -48,7 +48,8 @@ class PasskeyAssertionVerifierTest {
   @Test
   void verify_honestAssertion_accepted() {
     byte[] c = challenge();
-    assertThatCode(() -> verifier.verify(record(auth), auth.assertion(c), c)).doesNotThrowAnyException();
+    assertThatCode(() -> verifier.verify(record(auth), auth.assertion(c), c))
+        .doesNotThrowAnyException();
     // without a user handle (a non-discoverable credential) too
     PasskeyAssertion noHandle = auth.assertion(c).toBuilder().clearUserHandle().build();
     assertThatCode(() -> verifier.verify(record(auth), noHandle, c)).doesNotThrowAnyException();
@@ -66,22 +67,62 @@ class PasskeyAssertionVerifierTest {
     otherHandle[0] ^= 1;
     Map<String, PasskeyAssertion> bad = new LinkedHashMap<>();
     bad.put("another credential", other.assertion(c));
-    bad.put("another key under this credential id", other.assertion(c).toBuilder()
-        .setCredentialId(ByteString.copyFrom(auth.credentialId())).setUserHandle(good.getUserHandle()).build());
-    bad.put("wrong rp id", auth.assertion(c, "evil.example", ORIGIN, SoftwareAuthenticator.UP | SoftwareAuthenticator.UV,
-        "webauthn.get", false));
-    bad.put("wrong origin", auth.assertion(c, RP, "https://evil.example",
-        SoftwareAuthenticator.UP | SoftwareAuthenticator.UV, "webauthn.get", false));
-    bad.put("UP missing", auth.assertion(c, RP, ORIGIN, SoftwareAuthenticator.UV, "webauthn.get", false));
-    bad.put("UV missing", auth.assertion(c, RP, ORIGIN, SoftwareAuthenticator.UP, "webauthn.get", false));
+    bad.put(
+        "another key under this credential id",
+        other.assertion(c).toBuilder()
+            .setCredentialId(ByteString.copyFrom(auth.credentialId()))
+            .setUserHandle(good.getUserHandle())
+            .build());
+    bad.put(
+        "wrong rp id",
+        auth.assertion(
+            c,
+            "evil.example",
+            ORIGIN,
+            SoftwareAuthenticator.UP | SoftwareAuthenticator.UV,
+            "webauthn.get",
+            false));
+    bad.put(
+        "wrong origin",
+        auth.assertion(
+            c,
+            RP,
+            "https://evil.example",
+            SoftwareAuthenticator.UP | SoftwareAuthenticator.UV,
+            "webauthn.get",
+            false));
+    bad.put(
+        "UP missing",
+        auth.assertion(c, RP, ORIGIN, SoftwareAuthenticator.UV, "webauthn.get", false));
+    bad.put(
+        "UV missing",
+        auth.assertion(c, RP, ORIGIN, SoftwareAuthenticator.UP, "webauthn.get", false));
     bad.put("another challenge", auth.assertion(challenge()));
-    bad.put("a registration's client data", auth.assertion(c, RP, ORIGIN,
-        SoftwareAuthenticator.UP | SoftwareAuthenticator.UV, "webauthn.create", false));
-    bad.put("cross-origin", auth.assertion(c, RP, ORIGIN, SoftwareAuthenticator.UP | SoftwareAuthenticator.UV,
-        "webauthn.get", true));
+    bad.put(
+        "a registration's client data",
+        auth.assertion(
+            c,
+            RP,
+            ORIGIN,
+            SoftwareAuthenticator.UP | SoftwareAuthenticator.UV,
+            "webauthn.create",
+            false));
+    bad.put(
+        "cross-origin",
+        auth.assertion(
+            c,
+            RP,
+            ORIGIN,
+            SoftwareAuthenticator.UP | SoftwareAuthenticator.UV,
+            "webauthn.get",
+            true));
     bad.put("tampered signature", good.toBuilder().setSignature(ByteString.copyFrom(sig)).build());
-    bad.put("another user handle", good.toBuilder().setUserHandle(ByteString.copyFrom(otherHandle)).build());
-    bad.put("garbage client data", good.toBuilder().setClientDataJson(ByteString.copyFromUtf8("{not json")).build());
+    bad.put(
+        "another user handle",
+        good.toBuilder().setUserHandle(ByteString.copyFrom(otherHandle)).build());
+    bad.put(
+        "garbage client data",
+        good.toBuilder().setClientDataJson(ByteString.copyFromUtf8("{not json")).build());
     bad.put("no assertion", PasskeyAssertion.getDefaultInstance());
     List<String> accepted = new ArrayList<>();
     for (Map.Entry<String, PasskeyAssertion> e : bad.entrySet()) {
@@ -98,8 +139,12 @@ class PasskeyAssertionVerifierTest {
   @Test
   void coseKey_spkiAndCoseForms_sameKeyAndOtherAlgorithmsRefused() throws Exception {
     byte[] fromSpki = verifier.coseKey(auth.credential());
-    PasskeyCredential asCose = auth.credential().toBuilder().clearSpkiPublicKey().clearPublicKeyAlgorithm()
-        .setCosePublicKey(ByteString.copyFrom(fromSpki)).build();
+    PasskeyCredential asCose =
+        auth.credential().toBuilder()
+            .clearSpkiPublicKey()
+            .clearPublicKeyAlgorithm()
+            .setCosePublicKey(ByteString.copyFrom(fromSpki))
+            .build();
     assertThat(verifier.coseKey(asCose)).isEqualTo(fromSpki);
 
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
@@ -108,13 +153,19 @@ class PasskeyAssertionVerifierTest {
     KeyPairGenerator r = KeyPairGenerator.getInstance("RSA");
     r.initialize(1024);
     byte[] rsa1024 = r.generateKeyPair().getPublic().getEncoded();
-    List<PasskeyCredential> refused = List.of(
-        auth.credential().toBuilder().setSpkiPublicKey(ByteString.copyFrom(p384)).build(),
-        auth.credential().toBuilder().setSpkiPublicKey(ByteString.copyFrom(rsa1024)).setPublicKeyAlgorithm(-257).build(),
-        auth.credential().toBuilder().setPublicKeyAlgorithm(-8).build(),
-        auth.credential().toBuilder().setPublicKeyAlgorithm(-35).build(),
-        auth.credential().toBuilder().setCosePublicKey(ByteString.copyFrom(fromSpki)).build(),
-        asCose.toBuilder().setCosePublicKey(ByteString.copyFromUtf8("not cbor at all")).build());
+    List<PasskeyCredential> refused =
+        List.of(
+            auth.credential().toBuilder().setSpkiPublicKey(ByteString.copyFrom(p384)).build(),
+            auth.credential().toBuilder()
+                .setSpkiPublicKey(ByteString.copyFrom(rsa1024))
+                .setPublicKeyAlgorithm(-257)
+                .build(),
+            auth.credential().toBuilder().setPublicKeyAlgorithm(-8).build(),
+            auth.credential().toBuilder().setPublicKeyAlgorithm(-35).build(),
+            auth.credential().toBuilder().setCosePublicKey(ByteString.copyFrom(fromSpki)).build(),
+            asCose.toBuilder()
+                .setCosePublicKey(ByteString.copyFromUtf8("not cbor at all"))
+                .build());
     for (PasskeyCredential bad : refused) {
       assertThatThrownBy(() -> verifier.coseKey(bad)).isInstanceOf(IllegalArgumentException.class);
     }

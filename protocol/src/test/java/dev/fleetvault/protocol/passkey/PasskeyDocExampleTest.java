@@ -13,12 +13,15 @@ import java.util.Base64;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-/** Recomputes the values of PROTOCOL.md 21.8 with the reference code and finds them in the document. */
+/**
+ * Recomputes the values of PROTOCOL.md 21.8 with the reference code and finds them in the document.
+ */
 class PasskeyDocExampleTest {
   private static final HexFormat HEX = HexFormat.of();
 
   private static byte[] example(String label) throws Exception {
-    return MessageDigest.getInstance("SHA-256").digest(("fleetvault example " + label).getBytes(UTF_8));
+    return MessageDigest.getInstance("SHA-256")
+        .digest(("fleetvault example " + label).getBytes(UTF_8));
   }
 
   @Test
@@ -27,16 +30,23 @@ class PasskeyDocExampleTest {
     String section = doc.substring(doc.indexOf("### 21.8 Worked example"), doc.indexOf("### 21.9"));
     byte[] u = "alice@example.com".getBytes(UTF_8);
     byte[] upk = PasskeyEntry.of(u);
-    byte[] regSalt = HEX.parseHex("30adcdd6dc397253f66de0804165e95f92592b2a5c5e7ec8ca66918010e9deb7");
+    byte[] regSalt =
+        HEX.parseHex("30adcdd6dc397253f66de0804165e95f92592b2a5c5e7ec8ca66918010e9deb7");
     byte[] prfSalt = PasskeyDerivations.prfSalt("example-fleet", "example-app", u);
     assertThat(section).contains(HEX.formatHex(prfSalt));
     assertThat(section).contains(Base64.getUrlEncoder().withoutPadding().encodeToString(prfSalt));
     byte[] prf = example("prf output");
     assertThat(section).contains(HEX.formatHex(prf));
-    byte[] pinSalt = Derive.pinSalt(upk, "example-fleet", PasskeyDerivations.PIN_PARAMS_ID, regSalt);
+    byte[] pinSalt =
+        Derive.pinSalt(upk, "example-fleet", PasskeyDerivations.PIN_PARAMS_ID, regSalt);
     assertThat(section).contains(HEX.formatHex(pinSalt));
-    try (SecretBytes p = RegistrationMath.stretch(SecretBytes.copyOf(prf), upk, "example-fleet",
-        PasskeyDerivations.PIN_PARAMS_ID, regSalt)) {
+    try (SecretBytes p =
+        RegistrationMath.stretch(
+            SecretBytes.copyOf(prf),
+            upk,
+            "example-fleet",
+            PasskeyDerivations.PIN_PARAMS_ID,
+            regSalt)) {
       assertThat(section).contains(HEX.formatHex(p.copy()));
     }
     byte[] attemptId = example("passkey attempt id");

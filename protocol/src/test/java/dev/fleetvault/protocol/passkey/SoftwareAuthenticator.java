@@ -17,16 +17,17 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * INSECURE, FOR TESTS ONLY: a WebAuthn authenticator in software, built from the JDK alone so
- * that it shares no code with the verifier under test. One ES256 (P-256) credential with a PRF
- * (the CTAP hmac-secret construction WebAuthn's PRF extension maps to:
- * {@code HMAC-SHA256(credential secret, SHA-256("WebAuthn PRF" || 0x00 || salt))}).
- * Assertions: {@code authenticatorData = SHA-256(rpId) || flags || signCount (4 bytes)},
- * {@code signature = ECDSA-SHA256 (DER) over authenticatorData || SHA-256(clientDataJSON)}.
+ * INSECURE, FOR TESTS ONLY: a WebAuthn authenticator in software, built from the JDK alone so that
+ * it shares no code with the verifier under test. One ES256 (P-256) credential with a PRF (the CTAP
+ * hmac-secret construction WebAuthn's PRF extension maps to: {@code HMAC-SHA256(credential secret,
+ * SHA-256("WebAuthn PRF" || 0x00 || salt))}). Assertions: {@code authenticatorData = SHA-256(rpId)
+ * || flags || signCount (4 bytes)}, {@code signature = ECDSA-SHA256 (DER) over authenticatorData ||
+ * SHA-256(clientDataJSON)}.
  */
 public final class SoftwareAuthenticator {
   /** Flag bits of authenticator data. */
   public static final int UP = 0x01;
+
   public static final int UV = 0x04;
 
   private final KeyPair keys;
@@ -108,11 +109,17 @@ public final class SoftwareAuthenticator {
   }
 
   /** An assertion with the given parts (to test refusals). */
-  public synchronized PasskeyAssertion assertion(byte[] challenge, String rpIdUsed, String originUsed, int flags,
-      String type, boolean crossOrigin) {
+  public synchronized PasskeyAssertion assertion(
+      byte[] challenge,
+      String rpIdUsed,
+      String originUsed,
+      int flags,
+      String type,
+      boolean crossOrigin) {
     try {
       signCount++;
-      byte[] rpIdHash = MessageDigest.getInstance("SHA-256").digest(rpIdUsed.getBytes(StandardCharsets.UTF_8));
+      byte[] rpIdHash =
+          MessageDigest.getInstance("SHA-256").digest(rpIdUsed.getBytes(StandardCharsets.UTF_8));
       byte[] authData = new byte[37];
       System.arraycopy(rpIdHash, 0, authData, 0, 32);
       authData[32] = (byte) flags;
@@ -120,9 +127,16 @@ public final class SoftwareAuthenticator {
       authData[34] = (byte) (signCount >>> 16);
       authData[35] = (byte) (signCount >>> 8);
       authData[36] = (byte) signCount;
-      String json = "{\"type\":\"" + type + "\",\"challenge\":\""
-          + Base64.getUrlEncoder().withoutPadding().encodeToString(challenge) + "\",\"origin\":\"" + originUsed
-          + "\",\"crossOrigin\":" + crossOrigin + "}";
+      String json =
+          "{\"type\":\""
+              + type
+              + "\",\"challenge\":\""
+              + Base64.getUrlEncoder().withoutPadding().encodeToString(challenge)
+              + "\",\"origin\":\""
+              + originUsed
+              + "\",\"crossOrigin\":"
+              + crossOrigin
+              + "}";
       byte[] clientData = json.getBytes(StandardCharsets.UTF_8);
       Signature s = Signature.getInstance("SHA256withECDSA");
       s.initSign(keys.getPrivate());

@@ -17,11 +17,15 @@ class Argon2idVectorsTest {
   @Test
   void rfc9106Section53_argon2id_matchesTag() {
     VectorReport report = new VectorReport("RFC 9106 Argon2id");
-    report.check(VectorReport.label(1, "RFC 9106 section 5.3 Argon2id"), () -> {
-      byte[] tag = Argon2id.hash(fill(32, 0x01), fill(16, 0x02), fill(8, 0x03), fill(12, 0x04), 32, 3, 4, 32);
-      assertThat(Hex.encode(tag)).isEqualTo(
-          "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659");
-    });
+    report.check(
+        VectorReport.label(1, "RFC 9106 section 5.3 Argon2id"),
+        () -> {
+          byte[] tag =
+              Argon2id.hash(
+                  fill(32, 0x01), fill(16, 0x02), fill(8, 0x03), fill(12, 0x04), 32, 3, 4, 32);
+          assertThat(Hex.encode(tag))
+              .isEqualTo("0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659");
+        });
     report.assertAllPassed();
   }
 

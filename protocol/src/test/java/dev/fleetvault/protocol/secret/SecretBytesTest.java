@@ -10,7 +10,10 @@ class SecretBytesTest {
   @Test
   void toString_anyContent_showsOnlyLength() {
     SecretBytes s = SecretBytes.copyOf(new byte[] {0x41, 0x42, 0x43, 0x44});
-    assertThat(s.toString()).isEqualTo("SecretBytes[4 bytes]").doesNotContain("41").doesNotContain("ABCD");
+    assertThat(s.toString())
+        .isEqualTo("SecretBytes[4 bytes]")
+        .doesNotContain("41")
+        .doesNotContain("ABCD");
   }
 
   @Test
@@ -29,7 +32,9 @@ class SecretBytesTest {
     assertThat(owned).containsOnly(0);
     assertThat(s.isWiped()).isTrue();
     assertThat(s.toString()).contains("wiped");
-    assertThatThrownBy(s::copy).isInstanceOf(IllegalStateException.class).hasMessageNotContaining("7");
+    assertThatThrownBy(s::copy)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageNotContaining("7");
     s.wipe(); // idempotent
   }
 
@@ -39,7 +44,8 @@ class SecretBytesTest {
     assertThat(a.equalsConstantTime(SecretBytes.copyOf(new byte[] {1, 2}))).isTrue();
     assertThat(a.equalsConstantTime(new byte[] {1, 3})).isFalse();
     assertThat(a.equalsConstantTime(new byte[] {1, 2, 0})).isFalse();
-    assertThat(a).isNotEqualTo(SecretBytes.copyOf(new byte[] {1, 2})); // equals() is identity by design
+    assertThat(a)
+        .isNotEqualTo(SecretBytes.copyOf(new byte[] {1, 2})); // equals() is identity by design
     assertThat(SecretBytes.constantTimeEquals(new byte[] {5}, new byte[] {5})).isTrue();
   }
 }

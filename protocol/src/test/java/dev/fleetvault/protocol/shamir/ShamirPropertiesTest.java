@@ -19,8 +19,10 @@ import net.jqwik.api.constraints.IntRange;
 class ShamirPropertiesTest {
 
   @Property(tries = 60)
-  void split_anyTOfN_reconstructsAndTMinusOneDoNot(@ForAll @IntRange(min = 1, max = 8) int n,
-      @ForAll @IntRange(min = 1, max = 8) int t, @ForAll long seed) {
+  void split_anyTOfN_reconstructsAndTMinusOneDoNot(
+      @ForAll @IntRange(min = 1, max = 8) int n,
+      @ForAll @IntRange(min = 1, max = 8) int t,
+      @ForAll long seed) {
     Assume.that(t <= n);
     SecureRandom rnd = Seeded.random(seed);
     Scalar secret = Scalar.random(rnd);
@@ -31,15 +33,19 @@ class ShamirPropertiesTest {
     }
     if (t > 1) {
       for (List<Integer> subset : Subsets.of(n, t - 1)) {
-        assertThat(Shamir.combine(pick(shares, subset))).as("t-1 subset %s", subset).isNotEqualTo(secret);
+        assertThat(Shamir.combine(pick(shares, subset)))
+            .as("t-1 subset %s", subset)
+            .isNotEqualTo(secret);
       }
     }
     assertThat(Shamir.combine(shares)).as("all n shares").isEqualTo(secret);
   }
 
   @Property(tries = 30)
-  void combineInExponent_anyTSubset_equalsSecretTimesBase(@ForAll @IntRange(min = 1, max = 6) int n,
-      @ForAll @IntRange(min = 1, max = 6) int t, @ForAll long seed) {
+  void combineInExponent_anyTSubset_equalsSecretTimesBase(
+      @ForAll @IntRange(min = 1, max = 6) int n,
+      @ForAll @IntRange(min = 1, max = 6) int t,
+      @ForAll long seed) {
     Assume.that(t <= n);
     SecureRandom rnd = Seeded.random(seed);
     Scalar secret = Scalar.random(rnd);

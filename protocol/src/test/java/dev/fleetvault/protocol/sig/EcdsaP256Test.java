@@ -32,7 +32,8 @@ class EcdsaP256Test {
     byte[] sig = EcdsaP256.sign(sk, MSG);
     GroupElement pub = EcdsaP256.publicKey(sk);
     assertThat(EcdsaP256.verify(pub, "other".getBytes(StandardCharsets.US_ASCII), sig)).isFalse();
-    assertThat(EcdsaP256.verify(EcdsaP256.publicKey(Scalar.random(new SecureRandom())), MSG, sig)).isFalse();
+    assertThat(EcdsaP256.verify(EcdsaP256.publicKey(Scalar.random(new SecureRandom())), MSG, sig))
+        .isFalse();
     byte[] t = sig.clone();
     t[t.length - 1] ^= 1;
     assertThat(EcdsaP256.verify(pub, MSG, t)).isFalse();

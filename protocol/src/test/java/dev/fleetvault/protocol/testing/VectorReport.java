@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Collects vector results: each vector is labelled {@code testcase %d (%s)}, failures are
- * collected (one bad vector does not hide the others) and asserted once at the end, and the
- * number of vectors checked is printed.
+ * Collects vector results: each vector is labelled {@code testcase %d (%s)}, failures are collected
+ * (one bad vector does not hide the others) and asserted once at the end, and the number of vectors
+ * checked is printed.
  */
 public final class VectorReport {
   /** A check that may throw. */
@@ -63,10 +63,18 @@ public final class VectorReport {
 
   /** Prints the count and asserts that no vector failed. */
   public void assertAllPassed() {
-    System.out.printf("%s: %d vectors checked, %d failed, %d skipped by design%n", name, checked,
-        failures.size(), skippedByDesign);
+    System.out.printf(
+        "%s: %d vectors checked, %d failed, %d skipped by design%n",
+        name, checked, failures.size(), skippedByDesign);
     assertTrue(checked > 0, name + ": no vectors were checked");
-    assertTrue(failures.isEmpty(), name + ": " + failures.size() + " of " + checked + " vectors failed:\n"
-        + String.join("\n", failures.subList(0, Math.min(50, failures.size()))));
+    assertTrue(
+        failures.isEmpty(),
+        name
+            + ": "
+            + failures.size()
+            + " of "
+            + checked
+            + " vectors failed:\n"
+            + String.join("\n", failures.subList(0, Math.min(50, failures.size()))));
   }
 }

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Assumptions;
  * Locates the published test vectors in {@code ${fleetvault.root}/../shared/vectors/}.
  *
  * <h2>Guarantees</h2>
- * A missing file SKIPS the calling test with a loud message on stderr, but FAILS it when
- * {@code CI=true} or {@code FLEETVAULT_REQUIRE_VECTORS=1}. Vectors are read in place, never copied.
+ *
+ * A missing file SKIPS the calling test with a loud message on stderr, but FAILS it when {@code
+ * CI=true} or {@code FLEETVAULT_REQUIRE_VECTORS=1}. Vectors are read in place, never copied.
  */
 public final class Vectors {
   private Vectors() {}
@@ -24,12 +25,19 @@ public final class Vectors {
   /** The path of {@code relative} under the shared vectors folder; skips or fails if missing. */
   public static Path require(String relative) {
     String root = System.getProperty("fleetvault.root");
-    Path base = root != null ? Paths.get(root).resolve("../shared/vectors") : Paths.get("../../shared/vectors");
+    Path base =
+        root != null
+            ? Paths.get(root).resolve("../shared/vectors")
+            : Paths.get("../../shared/vectors");
     Path p = base.resolve(relative).normalize();
     if (!Files.isRegularFile(p)) {
-      String msg = "TEST VECTORS MISSING: " + p + " (expected under ${fleetvault.root}/../shared/vectors; "
-          + "see shared/vectors/README.md)";
-      if ("true".equalsIgnoreCase(System.getenv("CI")) || "1".equals(System.getenv("FLEETVAULT_REQUIRE_VECTORS"))) {
+      String msg =
+          "TEST VECTORS MISSING: "
+              + p
+              + " (expected under ${fleetvault.root}/../shared/vectors; "
+              + "see shared/vectors/README.md)";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))
+          || "1".equals(System.getenv("FLEETVAULT_REQUIRE_VECTORS"))) {
         fail(msg + " -- failing because CI=true or FLEETVAULT_REQUIRE_VECTORS=1");
       }
       System.err.println("!!!!! SKIPPED: " + msg);

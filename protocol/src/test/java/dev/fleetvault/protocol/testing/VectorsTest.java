@@ -12,8 +12,9 @@ class VectorsTest {
 
   @Test
   void require_missingFile_skipsLocallyFailsUnderCi() {
-    boolean strict = "true".equalsIgnoreCase(System.getenv("CI"))
-        || "1".equals(System.getenv("FLEETVAULT_REQUIRE_VECTORS"));
+    boolean strict =
+        "true".equalsIgnoreCase(System.getenv("CI"))
+            || "1".equals(System.getenv("FLEETVAULT_REQUIRE_VECTORS"));
     Throwable t = catchThrowable(() -> Vectors.require("no-such-folder/none.json"));
     assertThat(t).isInstanceOf(strict ? AssertionFailedError.class : TestAbortedException.class);
     assertThat(t).hasMessageContaining("TEST VECTORS MISSING").hasMessageContaining("none.json");

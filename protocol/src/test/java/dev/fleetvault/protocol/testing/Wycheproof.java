@@ -19,15 +19,17 @@ public final class Wycheproof {
       }
     }
     if (n != f.get("numberOfTests").asInt()) {
-      throw new IllegalStateException(name + ": iterated " + n + " tests, file says " + f.get("numberOfTests"));
+      throw new IllegalStateException(
+          name + ": iterated " + n + " tests, file says " + f.get("numberOfTests"));
     }
     return n;
   }
 
   /** "testcase %d (%s)" with the comment and flags. */
   public static String label(JsonNode t) {
-    return VectorReport.label(t.get("tcId").asLong(), t.get("comment").asText() + " " + t.get("flags")
-        + " " + t.get("result").asText());
+    return VectorReport.label(
+        t.get("tcId").asLong(),
+        t.get("comment").asText() + " " + t.get("flags") + " " + t.get("result").asText());
   }
 
   public static byte[] hex(JsonNode n, String field) {

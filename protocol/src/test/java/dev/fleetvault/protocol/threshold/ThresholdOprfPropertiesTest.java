@@ -21,8 +21,11 @@ import net.jqwik.api.constraints.Size;
 class ThresholdOprfPropertiesTest {
 
   @Property(tries = 15)
-  void combine_everyTSubset_equalsSingleKeyOprf(@ForAll @IntRange(min = 1, max = 6) int n,
-      @ForAll @IntRange(min = 1, max = 6) int t, @ForAll @Size(max = 40) byte[] input, @ForAll long seed) {
+  void combine_everyTSubset_equalsSingleKeyOprf(
+      @ForAll @IntRange(min = 1, max = 6) int n,
+      @ForAll @IntRange(min = 1, max = 6) int t,
+      @ForAll @Size(max = 40) byte[] input,
+      @ForAll long seed) {
     Assume.that(t <= n);
     SecureRandom rnd = Seeded.random(seed);
     Scalar k = Scalar.random(rnd);
@@ -44,7 +47,9 @@ class ThresholdOprfPropertiesTest {
       CombineResult.Combined c = (CombineResult.Combined) r;
       assertThat(c.used()).isEqualTo(subset);
       assertThat(c.rejected()).isEmpty();
-      assertThat(client.finalize(blinded, c.evaluation()).equalsConstantTime(expected)).as("subset %s", subset).isTrue();
+      assertThat(client.finalize(blinded, c.evaluation()).equalsConstantTime(expected))
+          .as("subset %s", subset)
+          .isTrue();
     }
   }
 }

@@ -46,7 +46,8 @@ class ThresholdOprfTest {
   void combine_memberWithWrongZ_rejectedAndOutputCorrect() {
     List<MemberEvaluation> answers = new ArrayList<>(honest);
     MemberEvaluation m1 = honest.get(0);
-    answers.set(0, new MemberEvaluation(1, m1.evaluated().add(GroupElement.generator()), m1.proof()));
+    answers.set(
+        0, new MemberEvaluation(1, m1.evaluated().add(GroupElement.generator()), m1.proof()));
     assertCombinedCorrectly(answers, List.of(1), List.of(2, 3, 4));
   }
 
@@ -54,7 +55,10 @@ class ThresholdOprfTest {
   void combine_memberWithGarbageProof_rejectedAndOutputCorrect() {
     List<MemberEvaluation> answers = new ArrayList<>(honest);
     MemberEvaluation m2 = honest.get(1);
-    answers.set(1, new MemberEvaluation(2, m2.evaluated(), new DleqProof(Scalar.random(rnd), Scalar.random(rnd))));
+    answers.set(
+        1,
+        new MemberEvaluation(
+            2, m2.evaluated(), new DleqProof(Scalar.random(rnd), Scalar.random(rnd))));
     assertCombinedCorrectly(answers, List.of(2), List.of(1, 3, 4));
   }
 
@@ -79,7 +83,9 @@ class ThresholdOprfTest {
   void combine_answerUnderAnotherMembersIndex_rejected() {
     List<MemberEvaluation> answers = new ArrayList<>(honest.subList(1, 5));
     MemberEvaluation m5 = honest.get(4);
-    answers.add(new MemberEvaluation(1, m5.evaluated(), m5.proof())); // member 5's answer claimed as member 1's
+    answers.add(
+        new MemberEvaluation(
+            1, m5.evaluated(), m5.proof())); // member 5's answer claimed as member 1's
     answers.add(new MemberEvaluation(9, m5.evaluated(), m5.proof())); // unknown index
     assertCombinedCorrectly(answers, List.of(1, 9), List.of(2, 3, 4));
   }
@@ -89,7 +95,8 @@ class ThresholdOprfTest {
     List<MemberEvaluation> answers = new ArrayList<>(honest);
     MemberEvaluation m1 = honest.get(0);
     answers.add(new MemberEvaluation(1, m1.evaluated().add(GroupElement.generator()), m1.proof()));
-    CombineResult.Combined c = (CombineResult.Combined) client.combine(blinded.blindedElement(), answers);
+    CombineResult.Combined c =
+        (CombineResult.Combined) client.combine(blinded.blindedElement(), answers);
     assertThat(c.used()).containsExactly(1, 2, 3);
     assertThat(client.finalize(blinded, c.evaluation()).equalsConstantTime(expected)).isTrue();
   }
@@ -114,17 +121,21 @@ class ThresholdOprfTest {
     byte[] z = honest.get(0).evaluated().encodeCompressed();
     byte[] p = honest.get(0).proof().encode();
     assertThat(MemberEvaluation.decode(1, z, p).evaluated()).isEqualTo(honest.get(0).evaluated());
-    assertThatThrownBy(() -> MemberEvaluation.decode(1, new byte[33], p)).isInstanceOf(InvalidEncodingException.class);
-    assertThatThrownBy(() -> MemberEvaluation.decode(1, z, new byte[10])).isInstanceOf(InvalidEncodingException.class);
+    assertThatThrownBy(() -> MemberEvaluation.decode(1, new byte[33], p))
+        .isInstanceOf(InvalidEncodingException.class);
+    assertThatThrownBy(() -> MemberEvaluation.decode(1, z, new byte[10]))
+        .isInstanceOf(InvalidEncodingException.class);
     byte[] ff = new byte[64];
     java.util.Arrays.fill(ff, (byte) 0xff);
-    assertThatThrownBy(() -> MemberEvaluation.decode(1, z, ff)).isInstanceOf(InvalidEncodingException.class);
+    assertThatThrownBy(() -> MemberEvaluation.decode(1, z, ff))
+        .isInstanceOf(InvalidEncodingException.class);
   }
 
   @Test
   void keys_commitmentsMatchSharesAndToStringRedacted() {
     for (MemberKeyShare s : keys.shares()) {
-      assertThat(keys.commitments().get(s.index() - 1)).isEqualTo(GroupElement.multiplyGenerator(s.share()));
+      assertThat(keys.commitments().get(s.index() - 1))
+          .isEqualTo(GroupElement.multiplyGenerator(s.share()));
     }
     assertThat(keys.toString()).contains("n=5").contains("t=3");
     assertThat(keys.shares().get(0).toString()).contains("redacted");
@@ -139,10 +150,12 @@ class ThresholdOprfTest {
     ks = new ArrayList<>(keys.commitments());
     ks.set(0, ks.get(0).add(GroupElement.generator()));
     assertThat(new ThresholdOprfClient(3, ks).commitmentsConsistent()).isFalse();
-    assertThat(new ThresholdOprfClient(5, ks).commitmentsConsistent()).isTrue(); // t = n: nothing to check
+    assertThat(new ThresholdOprfClient(5, ks).commitmentsConsistent())
+        .isTrue(); // t = n: nothing to check
   }
 
-  private void assertCombinedCorrectly(List<MemberEvaluation> answers, List<Integer> rejected, List<Integer> used) {
+  private void assertCombinedCorrectly(
+      List<MemberEvaluation> answers, List<Integer> rejected, List<Integer> used) {
     CombineResult r = client.combine(blinded.blindedElement(), answers);
     assertThat(r.rejected()).containsExactlyElementsOf(rejected);
     assertThat(r).isInstanceOf(CombineResult.Combined.class);

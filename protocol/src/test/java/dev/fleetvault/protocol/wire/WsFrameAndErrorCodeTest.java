@@ -9,20 +9,35 @@ import org.junit.jupiter.api.Test;
 class WsFrameAndErrorCodeTest {
   @Test
   void wsRequest_generatedRoundTrip_checked() {
-    WsRequest r = WsRequest.newBuilder().setFrameVersion(1).setId(42).setMethod("Recover1")
-        .setToken("tok").setBody(ByteString.copyFrom(new byte[] {1, 2})).build();
+    WsRequest r =
+        WsRequest.newBuilder()
+            .setFrameVersion(1)
+            .setId(42)
+            .setMethod("Recover1")
+            .setToken("tok")
+            .setBody(ByteString.copyFrom(new byte[] {1, 2}))
+            .build();
     WsRequest back = WireCodec.decode(WsRequest.class, r.toByteArray());
     assertThat(back).isEqualTo(r);
   }
 
   @Test
   void wsRequest_otherFrameVersion_unknownVersionEvenWithNewFields() {
-    WsRequest r = WsRequest.newBuilder().setFrameVersion(2).setId(1).setMethod("Status")
-        .setUnknownFields(com.google.protobuf.UnknownFieldSet.newBuilder().addField(9,
-            com.google.protobuf.UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build())
-        .build();
+    WsRequest r =
+        WsRequest.newBuilder()
+            .setFrameVersion(2)
+            .setId(1)
+            .setMethod("Status")
+            .setUnknownFields(
+                com.google.protobuf.UnknownFieldSet.newBuilder()
+                    .addField(
+                        9,
+                        com.google.protobuf.UnknownFieldSet.Field.newBuilder().addVarint(1).build())
+                    .build())
+            .build();
     assertThatThrownBy(() -> WireCodec.decode(WsRequest.class, r.toByteArray()))
-        .isInstanceOfSatisfying(WireFormatException.class,
+        .isInstanceOfSatisfying(
+            WireFormatException.class,
             e -> assertThat(e.reason()).isEqualTo(WireFormatException.Reason.UNKNOWN_VERSION));
   }
 
@@ -34,8 +49,13 @@ class WsFrameAndErrorCodeTest {
 
   @Test
   void wsResponse_unknownErrorCodeValue_readAsInternal() {
-    byte[] bytes = WsResponse.newBuilder().setFrameVersion(1).setId(3)
-        .setError(WsError.newBuilder().setCodeValue(999).setMessage("new")).build().toByteArray();
+    byte[] bytes =
+        WsResponse.newBuilder()
+            .setFrameVersion(1)
+            .setId(3)
+            .setError(WsError.newBuilder().setCodeValue(999).setMessage("new"))
+            .build()
+            .toByteArray();
     WsResponse r = WireCodec.decode(WsResponse.class, bytes);
     assertThat(ErrorCodes.of(r.getError().getCode())).isEqualTo(ErrorCode.ERROR_CODE_INTERNAL);
   }
@@ -47,7 +67,8 @@ class WsFrameAndErrorCodeTest {
     assertThat(ErrorCodes.fromWireName("NO_MAJORITY")).isEqualTo(ErrorCode.ERROR_CODE_INTERNAL);
     assertThat(ErrorCodes.fromWireName("unspecified")).isEqualTo(ErrorCode.ERROR_CODE_INTERNAL);
     assertThat(ErrorCodes.fromWireName("whatever")).isEqualTo(ErrorCode.ERROR_CODE_INTERNAL);
-    assertThat(ErrorCodes.sent()).hasSize(ErrorCode.values().length - 2); // not UNSPECIFIED, UNRECOGNIZED
+    assertThat(ErrorCodes.sent())
+        .hasSize(ErrorCode.values().length - 2); // not UNSPECIFIED, UNRECOGNIZED
     for (ErrorCode c : ErrorCodes.sent()) {
       assertThat(ErrorCodes.fromWireName(ErrorCodes.wireName(c))).isEqualTo(c);
       assertThat(ErrorCodes.grpcStatus(c)).isBetween(1, 16);

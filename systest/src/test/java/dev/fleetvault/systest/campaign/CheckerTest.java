@@ -8,12 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The campaign's checker finds each kind of violation in a made-up history, and none in a clean one. */
+/**
+ * The campaign's checker finds each kind of violation in a made-up history, and none in a clean
+ * one.
+ */
 class CheckerTest {
   private final List<Op> ops = new ArrayList<>();
   private long clock;
 
-  private void op(Kind kind, String user, int version, Outcome outcome, int remaining, int recovered) {
+  private void op(
+      Kind kind, String user, int version, Outcome outcome, int remaining, int recovered) {
     long start = clock += 10_000_000L; // 10 ms steps
     long end = clock += 10_000_000L;
     ops.add(new Op("s", kind, user, version, start, end, outcome, remaining, recovered, ""));

@@ -22,19 +22,37 @@ public final class History {
   }
 
   /**
-   * Writes every operation as one CSV line (scenario, kind, user, version, start and end in ms since the first
-   * call, outcome, guesses remaining, recovered version, detail); no PIN or secret is in the history.
+   * Writes every operation as one CSV line (scenario, kind, user, version, start and end in ms
+   * since the first call, outcome, guesses remaining, recovered version, detail); no PIN or secret
+   * is in the history.
    */
   public synchronized void writeCsv(Path file) throws IOException {
     long t0 = ops.stream().mapToLong(Op::startNanos).min().orElse(0);
-    StringBuilder b = new StringBuilder("scenario,kind,user,version,start_ms,end_ms,outcome,guesses_remaining,"
-        + "recovered_version,detail\n");
+    StringBuilder b =
+        new StringBuilder(
+            "scenario,kind,user,version,start_ms,end_ms,outcome,guesses_remaining,"
+                + "recovered_version,detail\n");
     for (Op o : ops) {
-      b.append(q(o.scenario())).append(',').append(o.kind()).append(',').append(q(o.user())).append(',')
-          .append(o.version()).append(',').append((o.startNanos() - t0) / 1_000_000).append(',')
-          .append((o.endNanos() - t0) / 1_000_000).append(',').append(o.outcome()).append(',')
-          .append(o.guessesRemaining()).append(',').append(o.recoveredVersion()).append(',')
-          .append(q(o.detail())).append('\n');
+      b.append(q(o.scenario()))
+          .append(',')
+          .append(o.kind())
+          .append(',')
+          .append(q(o.user()))
+          .append(',')
+          .append(o.version())
+          .append(',')
+          .append((o.startNanos() - t0) / 1_000_000)
+          .append(',')
+          .append((o.endNanos() - t0) / 1_000_000)
+          .append(',')
+          .append(o.outcome())
+          .append(',')
+          .append(o.guessesRemaining())
+          .append(',')
+          .append(o.recoveredVersion())
+          .append(',')
+          .append(q(o.detail()))
+          .append('\n');
     }
     Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
   }

@@ -20,17 +20,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Client load through the SDK from the test JVM: a few workers, each owning its users (so one user's operations
- * are sequential), mixing new registrations, re-registrations (a new secret version), recoveries with the right
- * PIN and with a wrong one. Every call is recorded in the {@link History} with its outcome; a call not answered
- * within the operation deadline is recorded as {@link Op.Outcome#UNANSWERED} and the worker moves on.
+ * Client load through the SDK from the test JVM: a few workers, each owning its users (so one
+ * user's operations are sequential), mixing new registrations, re-registrations (a new secret
+ * version), recoveries with the right PIN and with a wrong one. Every call is recorded in the
+ * {@link History} with its outcome; a call not answered within the operation deadline is recorded
+ * as {@link Op.Outcome#UNANSWERED} and the worker moves on.
  *
- * <p>A user never gets more than {@link #MAX_WRONG_IN_A_ROW} wrong guesses between two known resets, far below
- * {@link #GUESS_LIMIT}, so an honest fleet never answers "no guesses left" or destroys a record.
+ * <p>A user never gets more than {@link #MAX_WRONG_IN_A_ROW} wrong guesses between two known
+ * resets, far below {@link #GUESS_LIMIT}, so an honest fleet never answers "no guesses left" or
+ * destroys a record.
  */
 public final class LoadDriver {
   /** The guess limit every registration asks for. */
   public static final int GUESS_LIMIT = 10;
+
   static final int MAX_WRONG_IN_A_ROW = 3;
   private static final int USERS_PER_WORKER = 8;
   private static final Duration PAUSE = Duration.ofMillis(40);
@@ -87,7 +90,8 @@ public final class LoadDriver {
     for (Thread t : workers) {
       t.join(opDeadline.toMillis() + 5000);
       if (t.isAlive()) {
-        throw new IllegalStateException(t.getName() + " did not stop within its operation deadline");
+        throw new IllegalStateException(
+            t.getName() + " did not stop within its operation deadline");
       }
     }
     workers.clear();
@@ -123,7 +127,8 @@ public final class LoadDriver {
 
   private UserState newUser(String name) {
     String pin = String.format("%04d", random.nextInt(10_000));
-    String wrong = String.format("%04d", (Integer.parseInt(pin) + 1 + random.nextInt(9_998)) % 10_000);
+    String wrong =
+        String.format("%04d", (Integer.parseInt(pin) + 1 + random.nextInt(9_998)) % 10_000);
     UserState u = new UserState(name, pin, wrong);
     synchronized (users) {
       users.add(u);
@@ -139,8 +144,9 @@ public final class LoadDriver {
   }
 
   /**
-   * After a run: recovers every user of {@code scenario} that ever sent a registration with its right PIN, retrying
-   * an unavailable or unanswered call until {@code bound} has passed; recorded under {@code scenario}.
+   * After a run: recovers every user of {@code scenario} that ever sent a registration with its
+   * right PIN, retrying an unavailable or unanswered call until {@code bound} has passed; recorded
+   * under {@code scenario}.
    */
   public void verify(String scenario, Duration bound) throws InterruptedException {
     long end = System.nanoTime() + bound.toNanos();
@@ -161,8 +167,9 @@ public final class LoadDriver {
     int version = u.secrets.size() + 1;
     byte[] rnd = new byte[12];
     random.nextBytes(rnd);
-    byte[] secret = ("secret of " + u.name + " v" + version + " " + HexFormat.of().formatHex(rnd))
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] secret =
+        ("secret of " + u.name + " v" + version + " " + HexFormat.of().formatHex(rnd))
+            .getBytes(StandardCharsets.UTF_8);
     u.secrets.add(secret);
     Pin pin = Pin.of(u.pin.toCharArray());
     BackupSecret s = BackupSecret.copyOf(secret);
@@ -170,8 +177,11 @@ public final class LoadDriver {
     Op.Outcome outcome;
     String detail = "";
     try {
-      RegisterResult r = client.register(u.name, pin, s, GUESS_LIMIT).toCompletableFuture()
-          .get(opDeadline.toMillis(), TimeUnit.MILLISECONDS);
+      RegisterResult r =
+          client
+              .register(u.name, pin, s, GUESS_LIMIT)
+              .toCompletableFuture()
+              .get(opDeadline.toMillis(), TimeUnit.MILLISECONDS);
       if (r instanceof RegisterResult.Registered) {
         outcome = Op.Outcome.REGISTERED;
         u.wrongInARow = 0;
@@ -191,7 +201,18 @@ public final class LoadDriver {
       outcome = Op.Outcome.UNANSWERED;
       detail = "interrupted";
     }
-    Op op = new Op(scenario, Op.Kind.REGISTER, u.name, version, t0, System.nanoTime(), outcome, -1, -1, detail);
+    Op op =
+        new Op(
+            scenario,
+            Op.Kind.REGISTER,
+            u.name,
+            version,
+            t0,
+            System.nanoTime(),
+            outcome,
+            -1,
+            -1,
+            detail);
     history.add(op);
     return op;
   }
@@ -237,13 +258,26 @@ public final class LoadDriver {
     if (!rightPin && !outcome.acknowledged()) {
       u.wrongInARow++; // the guess may have been counted
     }
-    Op op = new Op(scenario, rightPin ? Op.Kind.RECOVER_RIGHT_PIN : Op.Kind.RECOVER_WRONG_PIN, u.name, 0, t0,
-        System.nanoTime(), outcome, remaining, recovered, detail);
+    Op op =
+        new Op(
+            scenario,
+            rightPin ? Op.Kind.RECOVER_RIGHT_PIN : Op.Kind.RECOVER_WRONG_PIN,
+            u.name,
+            0,
+            t0,
+            System.nanoTime(),
+            outcome,
+            remaining,
+            recovered,
+            detail);
     history.add(op);
     return op;
   }
 
-  /** Which of the user's versions {@code secret} is (1-based), 0 for none; wipes the copy and closes the secret. */
+  /**
+   * Which of the user's versions {@code secret} is (1-based), 0 for none; wipes the copy and closes
+   * the secret.
+   */
   private static int versionOf(UserState u, BackupSecret secret) {
     byte[] got = secret.copyBytes();
     try {

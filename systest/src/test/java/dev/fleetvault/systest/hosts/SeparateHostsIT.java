@@ -2,7 +2,6 @@ package dev.fleetvault.systest.hosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.client.BackupSecret;
 import dev.fleetvault.client.Edge;
 import dev.fleetvault.client.FleetvaultClient;
@@ -20,21 +19,24 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 12: three nodes on three separate hosts (network namespaces, each its own address and data directory,
- * nothing shared), made by the key ceremony from the unpacked distribution ({@code ceremony member} on each host,
- * {@code combine}, the signer and {@code bundle publish} on the operator's machine); the nodes boot from the signed
- * bundle. A client verifying the bundle registers and recovers; with one host's link down the other two keep
- * serving (registration and recovery succeed); with the link back, that host rejoins and its own edge serves the
- * registration made while it was away.
+ * Issue 12: three nodes on three separate hosts (network namespaces, each its own address and data
+ * directory, nothing shared), made by the key ceremony from the unpacked distribution ({@code
+ * ceremony member} on each host, {@code combine}, the signer and {@code bundle publish} on the
+ * operator's machine); the nodes boot from the signed bundle. A client verifying the bundle
+ * registers and recovers; with one host's link down the other two keep serving (registration and
+ * recovery succeed); with the link back, that host rejoins and its own edge serves the registration
+ * made while it was away.
  */
 @Tag("process")
 class SeparateHostsIT {
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(8);
   static final Duration CALL_DEADLINE = Duration.ofSeconds(40);
+
   /** A liveness bound (not a speed claim): the fleet serves again within this. */
   static final Duration SERVE_BOUND = Duration.ofSeconds(120);
 
@@ -60,7 +62,8 @@ class SeparateHostsIT {
       List<Edge> twoEdges = fleet.edges().subList(0, 2);
       try (FleetvaultClient two = fleet.client(twoEdges, REQUEST_TIMEOUT)) {
         assertThat(registerUntil(two, "bob", "5678", "bob's secret"))
-            .as("dc1 and dc2 register while dc3 is cut off").isTrue();
+            .as("dc1 and dc2 register while dc3 is cut off")
+            .isTrue();
         assertThat(recover(two, "bob", "5678")).isEqualTo("bob's secret");
         assertThat(recover(two, "alice", "1234")).isEqualTo("alice's secret");
       }
@@ -76,21 +79,29 @@ class SeparateHostsIT {
             Thread.sleep(2000);
           }
         }
-        assertThat(got).as("dc3's own edge serves bob (registered while dc3 was away) within %s", SERVE_BOUND)
+        assertThat(got)
+            .as("dc3's own edge serves bob (registered while dc3 was away) within %s", SERVE_BOUND)
             .isEqualTo("bob's secret");
       }
       assertThat(fleet.node(3).process().isAlive()).isTrue();
     }
   }
 
-  /** Each host has its own configuration and data directory; no development fleet directory exists. */
+  /**
+   * Each host has its own configuration and data directory; no development fleet directory exists.
+   */
   private static void assertNothingShared(FleetOnHosts fleet, int n) throws Exception {
     for (int i = 1; i <= n; i++) {
       Path dir = fleet.hostDir(i);
-      assertThat(Files.readString(fleet.config(i))).contains("fleet_bundle:").doesNotContain("development: true");
+      assertThat(Files.readString(fleet.config(i)))
+          .contains("fleet_bundle:")
+          .doesNotContain("development: true");
       try (Stream<Path> s = Files.walk(dir)) {
-        assertThat(s.filter(p -> p.getFileName().toString().equals("fleet") && Files.isDirectory(p)).toList())
-            .as("no development fleet directory under %s", dir).isEmpty();
+        assertThat(
+                s.filter(p -> p.getFileName().toString().equals("fleet") && Files.isDirectory(p))
+                    .toList())
+            .as("no development fleet directory under %s", dir)
+            .isEmpty();
       }
       assertThat(dir.resolve("data").resolve(FleetOnHosts.member(i))).isDirectory();
     }
@@ -100,9 +111,14 @@ class SeparateHostsIT {
       throws Exception {
     long end = System.nanoTime() + SERVE_BOUND.toNanos();
     while (System.nanoTime() < end) {
-      RegisterResult r = c.register(user, Pin.of(pin.toCharArray()),
-          BackupSecret.copyOf(secret.getBytes(StandardCharsets.UTF_8)), 10).toCompletableFuture()
-          .get(CALL_DEADLINE.toSeconds(), TimeUnit.SECONDS);
+      RegisterResult r =
+          c.register(
+                  user,
+                  Pin.of(pin.toCharArray()),
+                  BackupSecret.copyOf(secret.getBytes(StandardCharsets.UTF_8)),
+                  10)
+              .toCompletableFuture()
+              .get(CALL_DEADLINE.toSeconds(), TimeUnit.SECONDS);
       if (r instanceof RegisterResult.Registered) {
         return true;
       }
@@ -124,10 +140,15 @@ class SeparateHostsIT {
     return null;
   }
 
-  /** The recovered secret, or null when the fleet was unavailable (any other outcome fails the test). */
+  /**
+   * The recovered secret, or null when the fleet was unavailable (any other outcome fails the
+   * test).
+   */
   private static String tryRecover(FleetvaultClient c, String user, String pin) throws Exception {
-    RecoverResult r = c.recover(user, Pin.of(pin.toCharArray())).toCompletableFuture()
-        .get(CALL_DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    RecoverResult r =
+        c.recover(user, Pin.of(pin.toCharArray()))
+            .toCompletableFuture()
+            .get(CALL_DEADLINE.toSeconds(), TimeUnit.SECONDS);
     if (r instanceof RecoverResult.Recovered rec) {
       try (BackupSecret s = rec.secret()) {
         return new String(s.copyBytes(), StandardCharsets.UTF_8);

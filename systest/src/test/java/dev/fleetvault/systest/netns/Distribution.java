@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The operator's distribution, unpacked with the system {@code tar} from {@code fleetvault.dist.tarball} (set by
- * the POM to the dist module's tarball). Everything the systests start runs from here: no Maven, no source tree.
+ * The operator's distribution, unpacked with the system {@code tar} from {@code
+ * fleetvault.dist.tarball} (set by the POM to the dist module's tarball). Everything the systests
+ * start runs from here: no Maven, no source tree.
  *
  * @param home the unpacked {@code fleetvault-VERSION/} directory
  */
@@ -18,8 +19,10 @@ public record Distribution(Path home) {
     String tarball = System.getProperty("fleetvault.dist.tarball");
     String name = System.getProperty("fleetvault.dist.name");
     if (tarball == null || name == null || !Files.isRegularFile(Path.of(tarball))) {
-      throw new IllegalStateException("no distribution tarball (system property fleetvault.dist.tarball = " + tarball
-          + "): build it with the dist module (mvn -pl systest -am verify)");
+      throw new IllegalStateException(
+          "no distribution tarball (system property fleetvault.dist.tarball = "
+              + tarball
+              + "): build it with the dist module (mvn -pl systest -am verify)");
     }
     Files.createDirectories(dir);
     Sh.run("tar", "-xzf", tarball, "-C", dir.toString()).orThrow();
@@ -41,13 +44,20 @@ public record Distribution(Path home) {
   }
 
   /**
-   * Strips the test JVM's environment down to what an operator's shell has: the running JVM as JAVA_HOME, system
-   * directories on PATH, no Maven or FLEETVAULT_* variables; the node heap capped so that several fit.
+   * Strips the test JVM's environment down to what an operator's shell has: the running JVM as
+   * JAVA_HOME, system directories on PATH, no Maven or FLEETVAULT_* variables; the node heap capped
+   * so that several fit.
    */
   public static void isolate(Map<String, String> env, String heap) {
     String javaHome = System.getProperty("java.home");
-    env.keySet().removeIf(k -> k.startsWith("MAVEN") || k.startsWith("M2") || k.startsWith("FLEETVAULT")
-        || k.startsWith("JAVA_TOOL") || k.equals("CLASSPATH"));
+    env.keySet()
+        .removeIf(
+            k ->
+                k.startsWith("MAVEN")
+                    || k.startsWith("M2")
+                    || k.startsWith("FLEETVAULT")
+                    || k.startsWith("JAVA_TOOL")
+                    || k.equals("CLASSPATH"));
     env.put("JAVA_HOME", javaHome);
     env.put("PATH", javaHome + "/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     env.put("FLEETVAULT_JAVA_OPTS", "-Xmx" + heap + " -XX:+UseSerialGC");

@@ -9,19 +9,20 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A process running inside one host of {@link NetnsHosts}, with its output files. Its lifetime belongs to the
- * {@link NetnsHosts} that started it.
+ * A process running inside one host of {@link NetnsHosts}, with its output files. Its lifetime
+ * belongs to the {@link NetnsHosts} that started it.
  *
- * @param host  the host (1-based)
+ * @param host the host (1-based)
  * @param label what it is, for logs
  * @param process the process ({@code ip netns exec} replaced by the command itself)
- * @param out   its stdout file
- * @param err   its stderr file
+ * @param out its stdout file
+ * @param err its stderr file
  */
 public record HostProcess(int host, String label, Process process, Path out, Path err) {
 
   /**
-   * Waits until a line of stdout contains {@code marker}; empty if the process exited first or the deadline passed.
+   * Waits until a line of stdout contains {@code marker}; empty if the process exited first or the
+   * deadline passed.
    */
   public Optional<String> awaitLine(String marker, Duration deadline) throws InterruptedException {
     long end = System.nanoTime() + deadline.toNanos();

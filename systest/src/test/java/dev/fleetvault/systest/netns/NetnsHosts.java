@@ -15,40 +15,48 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * N separate "hosts" on one Linux machine: one network namespace per host, each with its own IPv4 address on a
- * private /24 ({@code 10.231.S.0/24}, S chosen so that the root namespace has no route into it), joined by a
- * bridge in a hub namespace; the test JVM (root namespace) reaches them through one more veth into the hub
- * ({@link #rootAddress()}). Loopback is up in every host.
+ * N separate "hosts" on one Linux machine: one network namespace per host, each with its own IPv4
+ * address on a private /24 ({@code 10.231.S.0/24}, S chosen so that the root namespace has no route
+ * into it), joined by a bridge in a hub namespace; the test JVM (root namespace) reaches them
+ * through one more veth into the hub ({@link #rootAddress()}). Loopback is up in every host.
  *
- * <p>Processes run inside a host with {@code ip netns exec}; their stdout and stderr go to files under the
- * work directory. Faults: link down/up (the hub side of the host's cable, so the host's packets vanish),
- * partition (blackhole routes between one host and every other host, while the test JVM still reaches it),
- * one-way loss with {@code tc netem} when the kernel has it, SIGSTOP/SIGCONT and SIGKILL of a host's processes.
+ * <p>Processes run inside a host with {@code ip netns exec}; their stdout and stderr go to files
+ * under the work directory. Faults: link down/up (the hub side of the host's cable, so the host's
+ * packets vanish), partition (blackhole routes between one host and every other host, while the
+ * test JVM still reaches it), one-way loss with {@code tc netem} when the kernel has it,
+ * SIGSTOP/SIGCONT and SIGKILL of a host's processes.
  *
- * <p><b>Guarantees.</b> Names are unique per instance ({@code fvst-<6 hex>-*}); at most {@link #MAX_HOSTS}
- * hosts; {@link #close()} (also run by a JVM shutdown hook if the test never reaches it) kills every process
- * started here and deletes every namespace and link created here, each step bounded by {@link Sh#DEADLINE}.
- * Nothing outside those names is touched. Needs root and a working {@code ip netns}: otherwise
- * {@link #create} skips the test loudly, or fails it when {@code CI=true} or {@value #REQUIRE_NETNS}=1.
+ * <p><b>Guarantees.</b> Names are unique per instance ({@code fvst-<6 hex>-*}); at most {@link
+ * #MAX_HOSTS} hosts; {@link #close()} (also run by a JVM shutdown hook if the test never reaches
+ * it) kills every process started here and deletes every namespace and link created here, each step
+ * bounded by {@link Sh#DEADLINE}. Nothing outside those names is touched. Needs root and a working
+ * {@code ip netns}: otherwise {@link #create} skips the test loudly, or fails it when {@code
+ * CI=true} or {@value #REQUIRE_NETNS}=1.
  */
 public final class NetnsHosts implements AutoCloseable {
   /** Env var that makes missing root / netns a failure (as CI=true does). */
   public static final String REQUIRE_NETNS = "FLEETVAULT_REQUIRE_NETNS";
+
   /** Upper bound on hosts per instance. */
   public static final int MAX_HOSTS = 9;
+
   private static final Duration KILL_WAIT = Duration.ofSeconds(10);
   private static final Set<NetnsHosts> OPEN = new LinkedHashSet<>();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      List<NetnsHosts> open;
-      synchronized (OPEN) {
-        open = new ArrayList<>(OPEN);
-      }
-      for (NetnsHosts h : open) {
-        h.close();
-      }
-    }, "netns-hosts-cleanup"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  List<NetnsHosts> open;
+                  synchronized (OPEN) {
+                    open = new ArrayList<>(OPEN);
+                  }
+                  for (NetnsHosts h : open) {
+                    h.close();
+                  }
+                },
+                "netns-hosts-cleanup"));
   }
 
   private final String id;
@@ -80,8 +88,8 @@ public final class NetnsHosts implements AutoCloseable {
   }
 
   /**
-   * Creates {@code count} hosts, or skips (fails under CI) when this machine cannot: not root, or {@code ip netns}
-   * does not work.
+   * Creates {@code count} hosts, or skips (fails under CI) when this machine cannot: not root, or
+   * {@code ip netns} does not work.
    *
    * @param workDir where process logs go (created)
    */
@@ -91,10 +99,13 @@ public final class NetnsHosts implements AutoCloseable {
     }
     Sh.Result uid = Sh.run("id", "-u");
     boolean root = uid.ok() && uid.output().strip().equals("0");
-    TestEnvironment.requireOrSkip(root, "root (network namespaces need it; id -u says "
-        + uid.output().strip() + ")", REQUIRE_NETNS);
+    TestEnvironment.requireOrSkip(
+        root,
+        "root (network namespaces need it; id -u says " + uid.output().strip() + ")",
+        REQUIRE_NETNS);
     Sh.Result ip = Sh.run("ip", "netns", "list");
-    TestEnvironment.requireOrSkip(ip.ok(), "a working 'ip netns' (iproute2): " + ip.output().strip(), REQUIRE_NETNS);
+    TestEnvironment.requireOrSkip(
+        ip.ok(), "a working 'ip netns' (iproute2): " + ip.output().strip(), REQUIRE_NETNS);
     Files.createDirectories(workDir);
     NetnsHosts hosts = new NetnsHosts(count, workDir);
     synchronized (OPEN) {
@@ -104,7 +115,8 @@ public final class NetnsHosts implements AutoCloseable {
       hosts.build();
     } catch (IllegalStateException e) {
       hosts.close();
-      TestEnvironment.requireOrSkip(false, "network namespaces on this machine (" + e.getMessage() + ")", REQUIRE_NETNS);
+      TestEnvironment.requireOrSkip(
+          false, "network namespaces on this machine (" + e.getMessage() + ")", REQUIRE_NETNS);
     }
     return hosts;
   }
@@ -128,7 +140,8 @@ public final class NetnsHosts implements AutoCloseable {
       Sh.run("ip", "-n", name, "link", "set", "eth0", "up").orThrow();
     }
     // The test JVM's link into the hub.
-    Sh.run("ip", "link", "add", rootLink, "type", "veth", "peer", "name", "up0", "netns", hub).orThrow();
+    Sh.run("ip", "link", "add", rootLink, "type", "veth", "peer", "name", "up0", "netns", hub)
+        .orThrow();
     inHub("link", "set", "up0", "master", "br0");
     inHub("link", "set", "up0", "up");
     Sh.run("ip", "addr", "add", rootAddress() + "/24", "dev", rootLink).orThrow();
@@ -147,8 +160,9 @@ public final class NetnsHosts implements AutoCloseable {
 
   /** A /24 in 10.231.0.0/16 the root namespace has no address or route in. */
   private static String freeSubnet() {
-    String routes = Sh.run("ip", "-4", "route", "show", "table", "all").output()
-        + Sh.run("ip", "-4", "addr").output();
+    String routes =
+        Sh.run("ip", "-4", "route", "show", "table", "all").output()
+            + Sh.run("ip", "-4", "addr").output();
     SecureRandom r = new SecureRandom();
     for (int tries = 0; tries < 64; tries++) {
       String s = "10.231." + (1 + r.nextInt(250));
@@ -187,10 +201,11 @@ public final class NetnsHosts implements AutoCloseable {
   }
 
   /**
-   * Starts {@code command} inside host {@code i}; stdout to {@code <workDir>/logs/<label>-<k>.out}, stderr to
-   * {@code .err}. The process is killed by {@link #close()}.
+   * Starts {@code command} inside host {@code i}; stdout to {@code <workDir>/logs/<label>-<k>.out},
+   * stderr to {@code .err}. The process is killed by {@link #close()}.
    */
-  public HostProcess start(int i, String label, List<String> command, Map<String, String> env, Path dir)
+  public HostProcess start(
+      int i, String label, List<String> command, Map<String, String> env, Path dir)
       throws IOException {
     check(i);
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", namespace(i)));
@@ -199,16 +214,16 @@ public final class NetnsHosts implements AutoCloseable {
   }
 
   /**
-   * Starts {@code command} in the root namespace (the operator's or ceremony's machine: it reaches the hosts
-   * through {@link #rootAddress()}); logs and clean-up as {@link #start}. Host number 0.
+   * Starts {@code command} in the root namespace (the operator's or ceremony's machine: it reaches
+   * the hosts through {@link #rootAddress()}); logs and clean-up as {@link #start}. Host number 0.
    */
-  public HostProcess startInRoot(String label, List<String> command, Map<String, String> env, Path dir)
-      throws IOException {
+  public HostProcess startInRoot(
+      String label, List<String> command, Map<String, String> env, Path dir) throws IOException {
     return launch(0, label, command, env, dir);
   }
 
-  private HostProcess launch(int i, String label, List<String> cmd, Map<String, String> env, Path dir)
-      throws IOException {
+  private HostProcess launch(
+      int i, String label, List<String> cmd, Map<String, String> env, Path dir) throws IOException {
     Path logs = workDir.resolve("logs");
     Files.createDirectories(logs);
     int k;
@@ -220,8 +235,11 @@ public final class NetnsHosts implements AutoCloseable {
     }
     Path out = logs.resolve(label + "-" + k + ".out");
     Path err = logs.resolve(label + "-" + k + ".err");
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
     pb.environment().putAll(env);
     Process p = pb.start();
     synchronized (this) {
@@ -230,7 +248,10 @@ public final class NetnsHosts implements AutoCloseable {
     return new HostProcess(i, label, p, out, err);
   }
 
-  /** Pulls host {@code i}'s cable (the hub side of its veth goes down): its packets vanish both ways. */
+  /**
+   * Pulls host {@code i}'s cable (the hub side of its veth goes down): its packets vanish both
+   * ways.
+   */
   public void linkDown(int i) {
     inHub("link", "set", "h" + i, "down");
   }
@@ -241,8 +262,8 @@ public final class NetnsHosts implements AutoCloseable {
   }
 
   /**
-   * Cuts host {@code i} off from every other host (blackhole routes on both sides), while the test JVM still
-   * reaches it: its edge answers clients but cannot reach the fleet.
+   * Cuts host {@code i} off from every other host (blackhole routes on both sides), while the test
+   * JVM still reaches it: its edge answers clients but cannot reach the fleet.
    */
   public void partition(int i) {
     for (int j = 1; j <= count; j++) {
@@ -263,25 +284,57 @@ public final class NetnsHosts implements AutoCloseable {
     }
   }
 
-  /** Whether this kernel has the {@code netem} queueing discipline (probed on loopback of host 1). */
+  /**
+   * Whether this kernel has the {@code netem} queueing discipline (probed on loopback of host 1).
+   */
   public boolean netemAvailable() {
-    Sh.Result r = Sh.run("ip", "netns", "exec", namespace(1), "tc", "qdisc", "add", "dev", "lo", "root", "netem",
-        "loss", "0%");
+    Sh.Result r =
+        Sh.run(
+            "ip",
+            "netns",
+            "exec",
+            namespace(1),
+            "tc",
+            "qdisc",
+            "add",
+            "dev",
+            "lo",
+            "root",
+            "netem",
+            "loss",
+            "0%");
     if (r.ok()) {
       Sh.run("ip", "netns", "exec", namespace(1), "tc", "qdisc", "del", "dev", "lo", "root");
     }
     return r.ok();
   }
 
-  /** Drops {@code percent}% of the packets host {@code i} sends (one way: what it receives is untouched). */
+  /**
+   * Drops {@code percent}% of the packets host {@code i} sends (one way: what it receives is
+   * untouched).
+   */
   public void lossOutbound(int i, int percent) {
-    Sh.run("ip", "netns", "exec", namespace(i), "tc", "qdisc", "replace", "dev", "eth0", "root", "netem", "loss",
-        percent + "%").orThrow();
+    Sh.run(
+            "ip",
+            "netns",
+            "exec",
+            namespace(i),
+            "tc",
+            "qdisc",
+            "replace",
+            "dev",
+            "eth0",
+            "root",
+            "netem",
+            "loss",
+            percent + "%")
+        .orThrow();
   }
 
   /** Removes {@link #lossOutbound}. */
   public void clearLoss(int i) {
-    Sh.run("ip", "netns", "exec", namespace(i), "tc", "qdisc", "del", "dev", "eth0", "root").orThrow();
+    Sh.run("ip", "netns", "exec", namespace(i), "tc", "qdisc", "del", "dev", "eth0", "root")
+        .orThrow();
   }
 
   /** SIGSTOP to every live process of host {@code i} (and their descendants). */
@@ -329,7 +382,10 @@ public final class NetnsHosts implements AutoCloseable {
     }
   }
 
-  /** Kills every process started here, then deletes every namespace and link created here. Idempotent. */
+  /**
+   * Kills every process started here, then deletes every namespace and link created here.
+   * Idempotent.
+   */
   @Override
   public void close() {
     List<Process> all = new ArrayList<>();
@@ -361,7 +417,8 @@ public final class NetnsHosts implements AutoCloseable {
     for (int k = namespaces.size() - 1; k >= 0; k--) {
       Sh.Result r = Sh.run("ip", "netns", "del", namespaces.get(k));
       if (!r.ok()) {
-        System.err.println("[netns] could not delete namespace " + namespaces.get(k) + ": " + r.output().strip());
+        System.err.println(
+            "[netns] could not delete namespace " + namespaces.get(k) + ": " + r.output().strip());
       }
     }
     synchronized (OPEN) {

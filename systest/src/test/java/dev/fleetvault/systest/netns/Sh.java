@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one short system command ({@code ip}, {@code tc}, {@code kill}) with a hard deadline and returns its exit
- * code and combined output. Never hangs the test: a command past its deadline is killed and reported as failed.
+ * Runs one short system command ({@code ip}, {@code tc}, {@code kill}) with a hard deadline and
+ * returns its exit code and combined output. Never hangs the test: a command past its deadline is
+ * killed and reported as failed.
  */
 public final class Sh {
   /** Deadline of one administrative command. */
@@ -26,7 +27,8 @@ public final class Sh {
     /** Throws naming the command and its output unless it exited 0. */
     public Result orThrow() {
       if (!ok()) {
-        throw new IllegalStateException("'" + String.join(" ", command) + "' exited " + exit + ": " + output.strip());
+        throw new IllegalStateException(
+            "'" + String.join(" ", command) + "' exited " + exit + ": " + output.strip());
       }
       return this;
     }
@@ -39,13 +41,16 @@ public final class Sh {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       p.getOutputStream().close();
       byte[][] out = new byte[1][];
-      Thread reader = new Thread(() -> {
-        try {
-          out[0] = p.getInputStream().readAllBytes();
-        } catch (IOException e) {
-          out[0] = new byte[0];
-        }
-      }, "sh-output");
+      Thread reader =
+          new Thread(
+              () -> {
+                try {
+                  out[0] = p.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                  out[0] = new byte[0];
+                }
+              },
+              "sh-output");
       reader.setDaemon(true);
       reader.start();
       if (!p.waitFor(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -13,9 +13,9 @@ import java.util.Map;
  * time. Keys are generated on the token as sensitive and non-extractable and stored under their
  * labels; capabilities come from the token's mechanism list.
  *
- * <p>For {@code token_label} and for the token facts in {@code describe()} the JVM needs
- * {@code --add-exports jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED}; without it
- * configure {@code slot} or {@code slot_index} and {@code describe()} reports less.
+ * <p>For {@code token_label} and for the token facts in {@code describe()} the JVM needs {@code
+ * --add-exports jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED}; without it configure
+ * {@code slot} or {@code slot_index} and {@code describe()} reports less.
  */
 public final class Pkcs11DriverProvider implements HsmDriverProvider {
 
@@ -48,8 +48,11 @@ public final class Pkcs11DriverProvider implements HsmDriverProvider {
   /** What SunPKCS11 can reach; a token without a mechanism reports less once open. */
   @Override
   public java.util.Set<dev.fleetvault.driver.spi.Capability> declaredCapabilities() {
-    return java.util.EnumSet.complementOf(java.util.EnumSet.of(dev.fleetvault.driver.spi.Capability.GENERATE_ED25519,
-        dev.fleetvault.driver.spi.Capability.SIGN_ED25519, dev.fleetvault.driver.spi.Capability.KEY_ATTESTATION));
+    return java.util.EnumSet.complementOf(
+        java.util.EnumSet.of(
+            dev.fleetvault.driver.spi.Capability.GENERATE_ED25519,
+            dev.fleetvault.driver.spi.Capability.SIGN_ED25519,
+            dev.fleetvault.driver.spi.Capability.KEY_ATTESTATION));
   }
 
   @Override

@@ -42,7 +42,9 @@ public final class SoftDriverProvider implements HsmDriverProvider {
     return SoftDriverConfig.SETTINGS;
   }
 
-  /** Every capability (INSECURE_TEST_KEY_IMPORT only with {@code insecure_test_key_import: true}). */
+  /**
+   * Every capability (INSECURE_TEST_KEY_IMPORT only with {@code insecure_test_key_import: true}).
+   */
   @Override
   public java.util.Set<dev.fleetvault.driver.spi.Capability> declaredCapabilities() {
     return java.util.EnumSet.allOf(dev.fleetvault.driver.spi.Capability.class);

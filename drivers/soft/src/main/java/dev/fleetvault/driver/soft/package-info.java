@@ -1,4 +1,5 @@
 /**
- * A software HSM driver for development and tests only: keys in a passphrase-encrypted file. Not for production.
+ * A software HSM driver for development and tests only: keys in a passphrase-encrypted file. Not
+ * for production.
  */
 package dev.fleetvault.driver.soft;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetvault.driver.soft.impl.SoftDriver;
 import dev.fleetvault.driver.spi.HsmDriver;
-import dev.fleetvault.driver.tck.HsmDriverContract;
 import dev.fleetvault.driver.spi.KeyHandle;
 import dev.fleetvault.driver.spi.KeySpec;
+import dev.fleetvault.driver.tck.HsmDriverContract;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
@@ -59,15 +59,19 @@ class SoftDriverContractTest extends HsmDriverContract {
     // No public method of the driver hands out a secret or private key object.
     for (Method m : d.getClass().getMethods()) {
       if (Modifier.isPublic(m.getModifiers()) && Key.class.isAssignableFrom(m.getReturnType())) {
-        assertThat(PublicKey.class).as("%s returns %s", m, m.getReturnType()).isAssignableFrom(m.getReturnType());
+        assertThat(PublicKey.class)
+            .as("%s returns %s", m, m.getReturnType())
+            .isAssignableFrom(m.getReturnType());
       }
     }
-    // At rest the key file shows neither the label nor (for key pairs) the public key: it is all ciphertext.
+    // At rest the key file shows neither the label nor (for key pairs) the public key: it is all
+    // ciphertext.
     byte[] file = Files.readAllBytes(files.get(d));
     assertThat(indexOf(file, key.label().getBytes(StandardCharsets.UTF_8))).isEqualTo(-1);
     if (key.spec() != KeySpec.AES_256) {
       byte[] pub = d.publicKey(key).getEncoded();
-      assertThat(indexOf(file, java.util.Arrays.copyOfRange(pub, pub.length - 32, pub.length))).isEqualTo(-1);
+      assertThat(indexOf(file, java.util.Arrays.copyOfRange(pub, pub.length - 32, pub.length)))
+          .isEqualTo(-1);
     }
   }
 

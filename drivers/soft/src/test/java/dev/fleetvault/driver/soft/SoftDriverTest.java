@@ -17,14 +17,18 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Soft-driver specifics: the key file, its lock, its settings, and that it says it is not for production. */
+/**
+ * Soft-driver specifics: the key file, its lock, its settings, and that it says it is not for
+ * production.
+ */
 @SuppressWarnings("try")
 class SoftDriverTest {
 
   private final Path dir = SoftTestSupport.newDir();
 
   private static void assertKind(HsmException.Kind kind, ThrowingCall c) {
-    assertThatThrownBy(c::call).isInstanceOf(HsmException.class)
+    assertThatThrownBy(c::call)
+        .isInstanceOf(HsmException.class)
         .satisfies(e -> assertThat(((HsmException) e).kind()).isEqualTo(kind));
   }
 
@@ -35,9 +39,11 @@ class SoftDriverTest {
 
   @Test
   void describe_always_saysNotForProduction() throws Exception {
-    try (HsmDriver d = SoftTestSupport.open(SoftTestSupport.settings(dir.resolve("a.keys")), "pw")) {
+    try (HsmDriver d =
+        SoftTestSupport.open(SoftTestSupport.settings(dir.resolve("a.keys")), "pw")) {
       assertThat(d.describe().model()).contains("NOT FOR PRODUCTION");
-      assertThat(d.describe().details()).containsEntry("warning", "software keys, not for production");
+      assertThat(d.describe().details())
+          .containsEntry("warning", "software keys, not for production");
     }
   }
 
@@ -45,7 +51,8 @@ class SoftDriverTest {
   void open_sameKeyFileTwice_secondRefused() throws Exception {
     Map<String, Object> s = SoftTestSupport.settings(dir.resolve("b.keys"));
     try (HsmDriver d = SoftTestSupport.open(s, "pw")) {
-      assertThatThrownBy(() -> SoftTestSupport.open(s, "pw")).isInstanceOf(HsmException.class)
+      assertThatThrownBy(() -> SoftTestSupport.open(s, "pw"))
+          .isInstanceOf(HsmException.class)
           .hasMessageContaining("already open");
     }
     SoftTestSupport.open(s, "pw").close();
@@ -71,7 +78,9 @@ class SoftDriverTest {
     byte[] b = Files.readAllBytes(f);
     b[b.length - 1] ^= 1;
     Files.write(f, b);
-    assertKind(HsmException.Kind.AUTHENTICATION, () -> SoftTestSupport.open(SoftTestSupport.settings(f), "pw"));
+    assertKind(
+        HsmException.Kind.AUTHENTICATION,
+        () -> SoftTestSupport.open(SoftTestSupport.settings(f), "pw"));
   }
 
   @Test
@@ -79,7 +88,8 @@ class SoftDriverTest {
     Path f = dir.resolve("e.keys");
     Files.createDirectories(dir);
     Files.writeString(f, "hello");
-    assertKind(HsmException.Kind.CONFIG, () -> SoftTestSupport.open(SoftTestSupport.settings(f), "pw"));
+    assertKind(
+        HsmException.Kind.CONFIG, () -> SoftTestSupport.open(SoftTestSupport.settings(f), "pw"));
   }
 
   @Test
@@ -93,24 +103,31 @@ class SoftDriverTest {
   void open_badSettings_rejectedNamingKey() {
     Map<String, Object> unknown = SoftTestSupport.settings(dir.resolve("g.keys"));
     unknown.put("passphrase", "inline!");
-    assertThatThrownBy(() -> SoftTestSupport.open(unknown, "pw")).hasMessageContaining("unknown key passphrase")
+    assertThatThrownBy(() -> SoftTestSupport.open(unknown, "pw"))
+        .hasMessageContaining("unknown key passphrase")
         .hasMessageNotContaining("inline!");
     Map<String, Object> both = SoftTestSupport.settings(dir.resolve("g.keys"));
     both.put("passphrase_file", "/run/secrets/x");
-    assertThatThrownBy(() -> SoftTestSupport.open(both, "pw")).hasMessageContaining("contradictory keys passphrase_file and passphrase_env");
+    assertThatThrownBy(() -> SoftTestSupport.open(both, "pw"))
+        .hasMessageContaining("contradictory keys passphrase_file and passphrase_env");
     Map<String, Object> weak = SoftTestSupport.settings(dir.resolve("g.keys"));
     weak.put("kdf_memory_kib", 16);
-    assertThatThrownBy(() -> SoftTestSupport.open(weak, "pw")).hasMessageContaining("key 'kdf_memory_kib'");
+    assertThatThrownBy(() -> SoftTestSupport.open(weak, "pw"))
+        .hasMessageContaining("key 'kdf_memory_kib'");
   }
 
   @Test
   void importKey_disabledByDefault_unsupportedAndNotReported() throws Exception {
-    try (HsmDriver d = SoftTestSupport.open(SoftTestSupport.settings(dir.resolve("h.keys")), "pw")) {
+    try (HsmDriver d =
+        SoftTestSupport.open(SoftTestSupport.settings(dir.resolve("h.keys")), "pw")) {
       assertThat(d.capabilities()).doesNotContain(Capability.INSECURE_TEST_KEY_IMPORT);
       KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
       g.initialize(new ECGenParameterSpec("secp256r1"));
-      assertKind(HsmException.Kind.UNSUPPORTED,
-          () -> ((InsecureTestKeyImport) d).importKeyPairInsecureTestOnly(KeySpec.EC_P256, "x", g.generateKeyPair()));
+      assertKind(
+          HsmException.Kind.UNSUPPORTED,
+          () ->
+              ((InsecureTestKeyImport) d)
+                  .importKeyPairInsecureTestOnly(KeySpec.EC_P256, "x", g.generateKeyPair()));
     }
   }
 
@@ -122,7 +139,9 @@ class SoftDriverTest {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
     try (HsmDriver d = SoftTestSupport.open(s, "pw")) {
-      KeyHandle h = ((InsecureTestKeyImport) d).importKeyPairInsecureTestOnly(KeySpec.EC_P256, "imported", g.generateKeyPair());
+      KeyHandle h =
+          ((InsecureTestKeyImport) d)
+              .importKeyPairInsecureTestOnly(KeySpec.EC_P256, "imported", g.generateKeyPair());
       assertThat(d.findKey("imported")).contains(h);
     }
     try (HsmDriver d = SoftTestSupport.open(SoftTestSupport.settings(f), "pw")) {

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Opens soft drivers for tests through the real registry (ServiceLoader + allow-list), with cheap KDF settings. */
+/**
+ * Opens soft drivers for tests through the real registry (ServiceLoader + allow-list), with cheap
+ * KDF settings.
+ */
 final class SoftTestSupport {
 
   static final String PASS_VAR = "FV_SOFT_TEST_PASSPHRASE";
@@ -34,7 +37,9 @@ final class SoftTestSupport {
 
   static HsmDriver open(Map<String, Object> settings, String passphrase) throws HsmException {
     Drivers drivers = Drivers.load(List.of(SoftDriverProvider.class.getName()), "test allow-list");
-    return drivers.open("soft", DriverSettings.of("soft test settings", settings, Path.of("/"),
-        Map.of(PASS_VAR, passphrase)));
+    return drivers.open(
+        "soft",
+        DriverSettings.of(
+            "soft test settings", settings, Path.of("/"), Map.of(PASS_VAR, passphrase)));
   }
 }

@@ -8,14 +8,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The checks every driver makes before it touches its device, in one place: capability refusals,
- * the closed state, key labels and null inputs. A driver extends this class and calls the
- * {@code require*} methods first in each operation.
+ * the closed state, key labels and null inputs. A driver extends this class and calls the {@code
+ * require*} methods first in each operation.
  *
- * <p>Guarantees: {@link #capabilities()} is the immutable set given at construction;
- * {@link #require(Capability)} throws {@link HsmFatalException} of kind
- * {@link HsmException.Kind#UNSUPPORTED} (not retryable) whose message names the capability;
- * {@link #requireOpen()} throws kind {@link HsmException.Kind#CLOSED} once {@link #markClosed()}
- * has been called; {@link #markClosed()} returns {@code true} exactly once, so {@code close()} is
+ * <p>Guarantees: {@link #capabilities()} is the immutable set given at construction; {@link
+ * #require(Capability)} throws {@link HsmFatalException} of kind {@link
+ * HsmException.Kind#UNSUPPORTED} (not retryable) whose message names the capability; {@link
+ * #requireOpen()} throws kind {@link HsmException.Kind#CLOSED} once {@link #markClosed()} has been
+ * called; {@link #markClosed()} returns {@code true} exactly once, so {@code close()} is
  * idempotent. None of the messages carries key material or credentials.
  */
 public abstract class AbstractHsmDriver implements HsmDriver {
@@ -56,15 +56,16 @@ public abstract class AbstractHsmDriver implements HsmDriver {
   }
 
   /**
-   * Throws UNSUPPORTED unless the driver has the signature capability for keys of {@code spec};
-   * AES keys pass (the driver refuses them as WRONG_KEY_TYPE when it resolves the handle).
+   * Throws UNSUPPORTED unless the driver has the signature capability for keys of {@code spec}; AES
+   * keys pass (the driver refuses them as WRONG_KEY_TYPE when it resolves the handle).
    */
   protected final void requireSign(KeySpec spec) throws HsmFatalException {
     switch (spec) {
       case EC_P256 -> require(Capability.SIGN_ECDSA_P256);
       case ED25519 -> require(Capability.SIGN_ED25519);
       case RSA_2048 -> require(Capability.SIGN_RSA_PSS);
-      case AES_256 -> { } // WRONG_KEY_TYPE, not UNSUPPORTED: the driver says so when it looks at the key
+      case AES_256 -> {} // WRONG_KEY_TYPE, not UNSUPPORTED: the driver says so when it looks at the
+        // key
     }
   }
 
@@ -80,7 +81,10 @@ public abstract class AbstractHsmDriver implements HsmDriver {
     return closed.get();
   }
 
-  /** Marks the driver closed; {@code true} only for the first call (the one that must release resources). */
+  /**
+   * Marks the driver closed; {@code true} only for the first call (the one that must release
+   * resources).
+   */
   protected final boolean markClosed() {
     return closed.compareAndSet(false, true);
   }
@@ -88,10 +92,14 @@ public abstract class AbstractHsmDriver implements HsmDriver {
   /** The most bytes {@link HsmDriver#random(int)} returns at once. */
   public static final int MAX_RANDOM = 1024;
 
-  /** Throws INVALID_INPUT unless {@code n} is 0..{@value #MAX_RANDOM} (call after {@code require(RANDOM)}). */
+  /**
+   * Throws INVALID_INPUT unless {@code n} is 0..{@value #MAX_RANDOM} (call after {@code
+   * require(RANDOM)}).
+   */
   protected static void requireRandomLength(int n) throws HsmFatalException {
     if (n < 0 || n > MAX_RANDOM) {
-      throw new HsmFatalException(HsmException.Kind.INVALID_INPUT, "random length must be 0.." + MAX_RANDOM + ", got " + n);
+      throw new HsmFatalException(
+          HsmException.Kind.INVALID_INPUT, "random length must be 0.." + MAX_RANDOM + ", got " + n);
     }
   }
 
@@ -112,15 +120,20 @@ public abstract class AbstractHsmDriver implements HsmDriver {
    * The checks of {@link InsecureTestKeyImport#importKeyPairInsecureTestOnly}: the capability
    * {@link Capability#INSECURE_TEST_KEY_IMPORT}, a valid label and an EC P-256 key pair.
    */
-  protected final void requireTestImport(KeySpec spec, String label, KeyPair pair) throws HsmFatalException {
+  protected final void requireTestImport(KeySpec spec, String label, KeyPair pair)
+      throws HsmFatalException {
     if (!capabilities.contains(Capability.INSECURE_TEST_KEY_IMPORT)) {
-      throw new HsmFatalException(HsmException.Kind.UNSUPPORTED,
+      throw new HsmFatalException(
+          HsmException.Kind.UNSUPPORTED,
           "test key import is disabled (insecure_test_key_import: false; capability INSECURE_TEST_KEY_IMPORT absent)");
     }
     requireLabel(label);
-    if (spec != KeySpec.EC_P256 || pair == null || !(pair.getPrivate() instanceof ECPrivateKey)
+    if (spec != KeySpec.EC_P256
+        || pair == null
+        || !(pair.getPrivate() instanceof ECPrivateKey)
         || !(pair.getPublic() instanceof ECPublicKey)) {
-      throw new HsmFatalException(HsmException.Kind.UNSUPPORTED, "test key import supports EC_P256 key pairs only");
+      throw new HsmFatalException(
+          HsmException.Kind.UNSUPPORTED, "test key import supports EC_P256 key pairs only");
     }
   }
 }

@@ -4,11 +4,11 @@ import java.util.Objects;
 
 /**
  * A device's own signed statement about one of its keys (a vendor key attestation), returned by
- * {@link HsmDriver#attest}. The driver passes the bytes on exactly as the device produced them;
- * it does not and cannot vouch for them. Verifying them is the job of a verifier for
- * {@link #format()} (a plugin found by {@code ServiceLoader} in {@code fleetvault-bundles},
- * {@code dev.fleetvault.bundles.evidence.AttestationVerifier}), which checks the chain to the
- * vendor's root and that the attestation names the key it is attached to.
+ * {@link HsmDriver#attest}. The driver passes the bytes on exactly as the device produced them; it
+ * does not and cannot vouch for them. Verifying them is the job of a verifier for {@link #format()}
+ * (a plugin found by {@code ServiceLoader} in {@code fleetvault-bundles}, {@code
+ * dev.fleetvault.bundles.evidence.AttestationVerifier}), which checks the chain to the vendor's
+ * root and that the attestation names the key it is attached to.
  *
  * @param format a stable format name, e.g. {@code fleetvault-soft-dev-attestation-v1}; lower case,
  *     {@code [a-z0-9._-]}, 1..64 characters
@@ -32,7 +32,9 @@ public record Attestation(String format, byte[] bytes) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Attestation a && a.format.equals(format) && java.util.Arrays.equals(a.bytes, bytes);
+    return o instanceof Attestation a
+        && a.format.equals(format)
+        && java.util.Arrays.equals(a.bytes, bytes);
   }
 
   @Override

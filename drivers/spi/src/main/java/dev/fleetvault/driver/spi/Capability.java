@@ -3,7 +3,8 @@ package dev.fleetvault.driver.spi;
 /**
  * What a driver can do on its device. Drivers derive their capability set from the device itself
  * (for PKCS#11 the token's mechanism list), never from assumptions; calling an operation whose
- * capability is absent throws {@link HsmFatalException} of kind {@link HsmException.Kind#UNSUPPORTED}.
+ * capability is absent throws {@link HsmFatalException} of kind {@link
+ * HsmException.Kind#UNSUPPORTED}.
  */
 public enum Capability {
   /** Generate an AES-256 key ({@link KeySpec#AES_256}). */
@@ -26,11 +27,15 @@ public enum Capability {
   ECDH_P256,
   /** Random bytes from the device's generator. */
   RANDOM,
-  /** Generated keys survive {@link HsmDriver#close()} and a restart, and {@link HsmDriver#findKey} finds them again. */
+  /**
+   * Generated keys survive {@link HsmDriver#close()} and a restart, and {@link HsmDriver#findKey}
+   * finds them again.
+   */
   PERSISTENT_KEYS,
   /**
-   * {@link HsmDriver#keyProvenance} reads back from the device whether a key was generated there and
-   * whether it can ever be extracted (PKCS#11: {@code CKA_LOCAL}, {@code CKA_NEVER_EXTRACTABLE} ...).
+   * {@link HsmDriver#keyProvenance} reads back from the device whether a key was generated there
+   * and whether it can ever be extracted (PKCS#11: {@code CKA_LOCAL}, {@code CKA_NEVER_EXTRACTABLE}
+   * ...).
    */
   KEY_PROVENANCE,
   /** {@link HsmDriver#attest} returns a device-signed key attestation in a named format. */

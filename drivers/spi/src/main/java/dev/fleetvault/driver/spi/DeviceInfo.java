@@ -15,8 +15,14 @@ import java.util.Objects;
  * @param libraryVersion version of the client library talking to the device (PKCS#11: module info)
  * @param details further driver-specific facts, never secrets (an unmodifiable copy is kept)
  */
-public record DeviceInfo(String driverId, String vendor, String model, String serial,
-                         String firmwareVersion, String libraryVersion, Map<String, String> details) {
+public record DeviceInfo(
+    String driverId,
+    String vendor,
+    String model,
+    String serial,
+    String firmwareVersion,
+    String libraryVersion,
+    Map<String, String> details) {
 
   /** Validates that every field is present and copies {@code details}. */
   public DeviceInfo {

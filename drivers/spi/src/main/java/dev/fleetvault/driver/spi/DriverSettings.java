@@ -22,18 +22,19 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * A strict, read-only view of one driver's configuration section (for example the
- * {@code hsm.settings} map of a node's YAML).
+ * A strict, read-only view of one driver's configuration section (for example the {@code
+ * hsm.settings} map of a node's YAML).
  *
  * <p>Guarantees:
+ *
  * <ul>
  *   <li>Every error is an {@link HsmFatalException} of kind {@link HsmException.Kind#CONFIG} whose
- *       message names the source and the key, and says what is expected.</li>
- *   <li>Keys are lower-case {@code snake_case}; values are scalars (string, number, boolean).</li>
+ *       message names the source and the key, and says what is expected.
+ *   <li>Keys are lower-case {@code snake_case}; values are scalars (string, number, boolean).
  *   <li>Credentials are never inline: {@link #secret(String)} reads {@code <key>_file} (a file,
- *       trailing newline stripped) or {@code <key>_env} (an environment variable) into
- *       {@link SecretChars}; an inline {@code <key>} is rejected.</li>
- *   <li>Relative paths resolve against {@link #baseDir()} (the directory of the config file).</li>
+ *       trailing newline stripped) or {@code <key>_env} (an environment variable) into {@link
+ *       SecretChars}; an inline {@code <key>} is rejected.
+ *   <li>Relative paths resolve against {@link #baseDir()} (the directory of the config file).
  * </ul>
  */
 public final class DriverSettings {
@@ -46,7 +47,11 @@ public final class DriverSettings {
   private final Path baseDir;
   private final Map<String, String> environment;
 
-  private DriverSettings(String sourceName, Map<String, Object> values, Path baseDir, Map<String, String> environment) {
+  private DriverSettings(
+      String sourceName,
+      Map<String, Object> values,
+      Path baseDir,
+      Map<String, String> environment) {
     this.sourceName = sourceName;
     this.values = values;
     this.baseDir = baseDir;
@@ -55,18 +60,23 @@ public final class DriverSettings {
 
   /**
    * A view of {@code values} (copied). {@code sourceName} says where they came from in messages
-   * (for example {@code "config/node-1.yaml: hsm.settings"}); relative paths resolve against
-   * {@code baseDir}. Credentials named {@code <key>_env} are read from the process environment.
+   * (for example {@code "config/node-1.yaml: hsm.settings"}); relative paths resolve against {@code
+   * baseDir}. Credentials named {@code <key>_env} are read from the process environment.
    *
    * @throws HsmFatalException kind CONFIG for a key that is not lower-case snake_case or a value
    *     that is not a scalar
    */
-  public static DriverSettings of(String sourceName, Map<String, ?> values, Path baseDir) throws HsmFatalException {
+  public static DriverSettings of(String sourceName, Map<String, ?> values, Path baseDir)
+      throws HsmFatalException {
     return of(sourceName, values, baseDir, System.getenv());
   }
 
-  /** As {@link #of(String, Map, Path)} with an explicit environment for {@code <key>_env} credentials (tests, embedding). */
-  public static DriverSettings of(String sourceName, Map<String, ?> values, Path baseDir, Map<String, String> environment)
+  /**
+   * As {@link #of(String, Map, Path)} with an explicit environment for {@code <key>_env}
+   * credentials (tests, embedding).
+   */
+  public static DriverSettings of(
+      String sourceName, Map<String, ?> values, Path baseDir, Map<String, String> environment)
       throws HsmFatalException {
     Objects.requireNonNull(sourceName, "sourceName");
     Objects.requireNonNull(values, "values");
@@ -76,16 +86,25 @@ public final class DriverSettings {
     for (Map.Entry<String, ?> e : values.entrySet()) {
       String key = e.getKey();
       if (key == null || !KEY.matcher(key).matches()) {
-        throw configError(sourceName, String.valueOf(key), "keys must be lower-case snake_case ([a-z][a-z0-9_]*)");
+        throw configError(
+            sourceName,
+            String.valueOf(key),
+            "keys must be lower-case snake_case ([a-z][a-z0-9_]*)");
       }
       Object v = e.getValue();
       if (v != null && !(v instanceof String || v instanceof Number || v instanceof Boolean)) {
-        throw configError(sourceName, key, "expected a single value (string, number or boolean), got "
-            + v.getClass().getSimpleName());
+        throw configError(
+            sourceName,
+            key,
+            "expected a single value (string, number or boolean), got "
+                + v.getClass().getSimpleName());
       }
       copy.put(key, v);
     }
-    return new DriverSettings(sourceName, Collections.unmodifiableMap(copy), baseDir.toAbsolutePath().normalize(),
+    return new DriverSettings(
+        sourceName,
+        Collections.unmodifiableMap(copy),
+        baseDir.toAbsolutePath().normalize(),
         Map.copyOf(environment));
   }
 
@@ -98,10 +117,14 @@ public final class DriverSettings {
     try {
       lines = Files.readAllLines(file);
     } catch (IOException e) {
-      throw new HsmFatalException(HsmException.Kind.CONFIG, file + ": cannot read settings file: " + e.getMessage(), e);
+      throw new HsmFatalException(
+          HsmException.Kind.CONFIG, file + ": cannot read settings file: " + e.getMessage(), e);
     }
     Path parent = file.toAbsolutePath().getParent();
-    return of(file.toString(), SettingsLineParser.parse(file.toString(), lines), parent == null ? Path.of("/") : parent);
+    return of(
+        file.toString(),
+        SettingsLineParser.parse(file.toString(), lines),
+        parent == null ? Path.of("/") : parent);
   }
 
   /** Where these settings came from, for messages. */
@@ -126,15 +149,21 @@ public final class DriverSettings {
 
   /**
    * Rejects every key not in {@code allowed}, naming all offenders and listing what is accepted.
-   * Secret settings must be listed in their {@code <key>_file}/{@code <key>_env} forms (see
-   * {@link #secretKeys(String)}).
+   * Secret settings must be listed in their {@code <key>_file}/{@code <key>_env} forms (see {@link
+   * #secretKeys(String)}).
    */
   public void rejectUnknown(Collection<String> allowed) throws HsmFatalException {
     Set<String> unknown = new TreeSet<>(values.keySet());
     unknown.removeAll(allowed);
     if (!unknown.isEmpty()) {
-      throw new HsmFatalException(HsmException.Kind.CONFIG, sourceName + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
-          + String.join(", ", unknown) + "; accepted keys: " + String.join(", ", new TreeSet<>(allowed)));
+      throw new HsmFatalException(
+          HsmException.Kind.CONFIG,
+          sourceName
+              + ": unknown key"
+              + (unknown.size() > 1 ? "s " : " ")
+              + String.join(", ", unknown)
+              + "; accepted keys: "
+              + String.join(", ", new TreeSet<>(allowed)));
     }
   }
 
@@ -143,7 +172,9 @@ public final class DriverSettings {
     rejectUnknown(Arrays.asList(allowed));
   }
 
-  /** The two setting keys a secret named {@code key} may use: {@code key_file} and {@code key_env}. */
+  /**
+   * The two setting keys a secret named {@code key} may use: {@code key_file} and {@code key_env}.
+   */
   public static List<String> secretKeys(String key) {
     return List.of(key + "_file", key + "_env");
   }
@@ -152,8 +183,13 @@ public final class DriverSettings {
   public void atMostOneOf(String... keys) throws HsmFatalException {
     List<String> present = present(keys);
     if (present.size() > 1) {
-      throw new HsmFatalException(HsmException.Kind.CONFIG, sourceName + ": contradictory keys " + String.join(" and ", present)
-          + "; set only one of " + String.join(", ", keys));
+      throw new HsmFatalException(
+          HsmException.Kind.CONFIG,
+          sourceName
+              + ": contradictory keys "
+              + String.join(" and ", present)
+              + "; set only one of "
+              + String.join(", ", keys));
     }
   }
 
@@ -161,7 +197,9 @@ public final class DriverSettings {
   public void exactlyOneOf(String... keys) throws HsmFatalException {
     atMostOneOf(keys);
     if (present(keys).isEmpty()) {
-      throw new HsmFatalException(HsmException.Kind.CONFIG, sourceName + ": missing key; set one of " + String.join(", ", keys));
+      throw new HsmFatalException(
+          HsmException.Kind.CONFIG,
+          sourceName + ": missing key; set one of " + String.join(", ", keys));
     }
   }
 
@@ -177,7 +215,8 @@ public final class DriverSettings {
 
   /** A required non-blank string. */
   public String string(String key) throws HsmFatalException {
-    return optionalString(key).orElseThrow(() -> configError(sourceName, key, "missing; a value is required"));
+    return optionalString(key)
+        .orElseThrow(() -> configError(sourceName, key, "missing; a value is required"));
   }
 
   /** An optional non-blank string (present but blank is an error). */
@@ -233,8 +272,8 @@ public final class DriverSettings {
   }
 
   /**
-   * A positive duration written as {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601
-   * ({@code PT5S}), or {@code defaultValue} when absent.
+   * A positive duration written as {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601 ({@code
+   * PT5S}), or {@code defaultValue} when absent.
    */
   public Duration duration(String key, Duration defaultValue) throws HsmFatalException {
     Optional<String> s = optionalString(key);
@@ -246,16 +285,18 @@ public final class DriverSettings {
     var m = SIMPLE_DURATION.matcher(v);
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
-      d = switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        default -> Duration.ofMinutes(n);
-      };
+      d =
+          switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            default -> Duration.ofMinutes(n);
+          };
     } else {
       try {
         d = Duration.parse(v);
       } catch (DateTimeParseException e) {
-        throw configError(sourceName, key, "expected a duration like 250ms, 5s, 2m or PT5S, got '" + v + "'");
+        throw configError(
+            sourceName, key, "expected a duration like 250ms, 5s, 2m or PT5S, got '" + v + "'");
       }
     }
     if (d.isNegative() || d.isZero()) {
@@ -266,7 +307,8 @@ public final class DriverSettings {
 
   /** A required path, resolved against {@link #baseDir()} when relative. */
   public Path path(String key) throws HsmFatalException {
-    return optionalPath(key).orElseThrow(() -> configError(sourceName, key, "missing; a path is required"));
+    return optionalPath(key)
+        .orElseThrow(() -> configError(sourceName, key, "missing; a path is required"));
   }
 
   /** An optional path, resolved against {@link #baseDir()} when relative. */
@@ -282,7 +324,10 @@ public final class DriverSettings {
     }
   }
 
-  /** A required path that must be written absolute (for example a PKCS#11 library, so no search path is involved). */
+  /**
+   * A required path that must be written absolute (for example a PKCS#11 library, so no search path
+   * is involved).
+   */
   public Path absolutePath(String key) throws HsmFatalException {
     String s = string(key);
     Path p;
@@ -302,15 +347,33 @@ public final class DriverSettings {
    * (exactly one). An inline {@code <key>} is rejected. The caller wipes the result.
    */
   public SecretChars secret(String key) throws HsmFatalException {
-    return optionalSecret(key).orElseThrow(() -> new HsmFatalException(HsmException.Kind.CONFIG,
-        sourceName + ": missing credential; set " + key + "_file (a file holding it) or " + key + "_env (an environment variable)"));
+    return optionalSecret(key)
+        .orElseThrow(
+            () ->
+                new HsmFatalException(
+                    HsmException.Kind.CONFIG,
+                    sourceName
+                        + ": missing credential; set "
+                        + key
+                        + "_file (a file holding it) or "
+                        + key
+                        + "_env (an environment variable)"));
   }
 
-  /** As {@link #secret(String)}, but empty when neither {@code <key>_file} nor {@code <key>_env} is set. */
+  /**
+   * As {@link #secret(String)}, but empty when neither {@code <key>_file} nor {@code <key>_env} is
+   * set.
+   */
   public Optional<SecretChars> optionalSecret(String key) throws HsmFatalException {
     if (values.containsKey(key)) {
-      throw configError(sourceName, key, "credentials must not be written in configuration; use "
-          + key + "_file or " + key + "_env");
+      throw configError(
+          sourceName,
+          key,
+          "credentials must not be written in configuration; use "
+              + key
+              + "_file or "
+              + key
+              + "_env");
     }
     String fileKey = key + "_file";
     String envKey = key + "_env";
@@ -326,7 +389,8 @@ public final class DriverSettings {
 
   /** A CONFIG error naming {@code source} and {@code key}. */
   public static HsmFatalException configError(String source, String key, String problem) {
-    return new HsmFatalException(HsmException.Kind.CONFIG, source + ": key '" + key + "': " + problem);
+    return new HsmFatalException(
+        HsmException.Kind.CONFIG, source + ": key '" + key + "': " + problem);
   }
 
   @Override

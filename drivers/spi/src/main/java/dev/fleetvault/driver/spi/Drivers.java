@@ -18,25 +18,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry of driver providers: loads {@link HsmDriverProvider}s with {@link ServiceLoader}
- * and opens drivers by id.
+ * The registry of driver providers: loads {@link HsmDriverProvider}s with {@link ServiceLoader} and
+ * opens drivers by id.
  *
- * <p>Guarantees (each refusal is an {@link HsmFatalException} of kind
- * {@link HsmException.Kind#CONFIG} whose message says the fix):
+ * <p>Guarantees (each refusal is an {@link HsmFatalException} of kind {@link
+ * HsmException.Kind#CONFIG} whose message says the fix):
+ *
  * <ul>
- *   <li>A provider class not named in the allow-list is never instantiated; opening an id only
- *       such a provider could offer fails naming the class and the allow-list to add it to.</li>
- *   <li>A provider that fails to load ({@link ServiceConfigurationError}) is reported and does
- *       not stop the others from loading.</li>
- *   <li>Two allowed providers with one id stop loading, naming both classes and their jars.</li>
- *   <li>An allowed provider written for an unsupported SPI version stops loading.</li>
- *   <li>An unknown id fails at {@link #open}, listing the ids available.</li>
+ *   <li>A provider class not named in the allow-list is never instantiated; opening an id only such
+ *       a provider could offer fails naming the class and the allow-list to add it to.
+ *   <li>A provider that fails to load ({@link ServiceConfigurationError}) is reported and does not
+ *       stop the others from loading.
+ *   <li>Two allowed providers with one id stop loading, naming both classes and their jars.
+ *   <li>An allowed provider written for an unsupported SPI version stops loading.
+ *   <li>An unknown id fails at {@link #open}, listing the ids available.
  * </ul>
  */
 public final class Drivers {
 
   /** SPI versions this registry can load. */
-  public static final Set<Integer> SUPPORTED_SPI_VERSIONS = Set.of(HsmDriverProvider.CURRENT_SPI_VERSION);
+  public static final Set<Integer> SUPPORTED_SPI_VERSIONS =
+      Set.of(HsmDriverProvider.CURRENT_SPI_VERSION);
 
   private static final Logger LOG = LoggerFactory.getLogger(Drivers.class);
 
@@ -45,8 +47,11 @@ public final class Drivers {
   private final List<String> loadFailures;
   private final String allowListName;
 
-  private Drivers(Map<String, HsmDriverProvider> byId, List<String> refusedClasses, List<String> loadFailures,
-                  String allowListName) {
+  private Drivers(
+      Map<String, HsmDriverProvider> byId,
+      List<String> refusedClasses,
+      List<String> loadFailures,
+      String allowListName) {
     this.byId = byId;
     this.refusedClasses = refusedClasses;
     this.loadFailures = loadFailures;
@@ -58,7 +63,8 @@ public final class Drivers {
    * {@code allowedProviderClasses}. {@code allowListName} names the setting in messages (for
    * example {@code "hsm.allowed_providers in node.yaml"}).
    */
-  public static Drivers load(ClassLoader loader, Collection<String> allowedProviderClasses, String allowListName)
+  public static Drivers load(
+      ClassLoader loader, Collection<String> allowedProviderClasses, String allowListName)
       throws HsmFatalException {
     Objects.requireNonNull(loader, "loader");
     Set<String> allowed = Set.copyOf(allowedProviderClasses);
@@ -88,7 +94,8 @@ public final class Drivers {
       }
       if (!allowed.contains(className)) {
         refused.add(className);
-        LOG.info("HSM driver provider {} found but not in {}; not loaded", className, allowListName);
+        LOG.info(
+            "HSM driver provider {} found but not in {}; not loaded", className, allowListName);
         continue;
       }
       try {
@@ -102,40 +109,78 @@ public final class Drivers {
   }
 
   /** {@link #load(ClassLoader, Collection, String)} with this class's loader. */
-  public static Drivers load(Collection<String> allowedProviderClasses, String allowListName) throws HsmFatalException {
+  public static Drivers load(Collection<String> allowedProviderClasses, String allowListName)
+      throws HsmFatalException {
     return load(Drivers.class.getClassLoader(), allowedProviderClasses, allowListName);
   }
 
-  /** A registry of already-instantiated providers (embedding and tests); the same duplicate and version checks apply. */
-  public static Drivers of(Collection<? extends HsmDriverProvider> providers) throws HsmFatalException {
+  /**
+   * A registry of already-instantiated providers (embedding and tests); the same duplicate and
+   * version checks apply.
+   */
+  public static Drivers of(Collection<? extends HsmDriverProvider> providers)
+      throws HsmFatalException {
     return fromProviders(new ArrayList<>(providers), List.of(), List.of(), "the provider list");
   }
 
-  private static Drivers fromProviders(List<HsmDriverProvider> providers, List<String> refused, List<String> failures,
-                                       String allowListName) throws HsmFatalException {
+  private static Drivers fromProviders(
+      List<HsmDriverProvider> providers,
+      List<String> refused,
+      List<String> failures,
+      String allowListName)
+      throws HsmFatalException {
     Map<String, HsmDriverProvider> byId = new LinkedHashMap<>();
     for (HsmDriverProvider p : providers) {
       String cls = p.getClass().getName();
       int v = p.spiVersion();
       if (!SUPPORTED_SPI_VERSIONS.contains(v)) {
-        throw new HsmFatalException(HsmException.Kind.CONFIG, "HSM driver provider " + cls + " (" + where(p)
-            + ") was written for driver SPI version " + v + ", but this Fleetvault supports " + new TreeSet<>(SUPPORTED_SPI_VERSIONS)
-            + "; use a driver jar built for SPI version " + HsmDriverProvider.CURRENT_SPI_VERSION
-            + " or upgrade Fleetvault");
+        throw new HsmFatalException(
+            HsmException.Kind.CONFIG,
+            "HSM driver provider "
+                + cls
+                + " ("
+                + where(p)
+                + ") was written for driver SPI version "
+                + v
+                + ", but this Fleetvault supports "
+                + new TreeSet<>(SUPPORTED_SPI_VERSIONS)
+                + "; use a driver jar built for SPI version "
+                + HsmDriverProvider.CURRENT_SPI_VERSION
+                + " or upgrade Fleetvault");
       }
       String id = p.id();
       if (id == null || id.isBlank()) {
-        throw new HsmFatalException(HsmException.Kind.CONFIG, "HSM driver provider " + cls + " (" + where(p)
-            + ") has no id; fix the provider or remove its jar");
+        throw new HsmFatalException(
+            HsmException.Kind.CONFIG,
+            "HSM driver provider "
+                + cls
+                + " ("
+                + where(p)
+                + ") has no id; fix the provider or remove its jar");
       }
       HsmDriverProvider other = byId.putIfAbsent(id, p);
       if (other != null) {
-        throw new HsmFatalException(HsmException.Kind.CONFIG, "two HSM driver providers have id '" + id + "': "
-            + other.getClass().getName() + " (" + where(other) + ") and " + cls + " (" + where(p)
-            + "); remove one of the jars from the class path or drop one class from " + allowListName);
+        throw new HsmFatalException(
+            HsmException.Kind.CONFIG,
+            "two HSM driver providers have id '"
+                + id
+                + "': "
+                + other.getClass().getName()
+                + " ("
+                + where(other)
+                + ") and "
+                + cls
+                + " ("
+                + where(p)
+                + "); remove one of the jars from the class path or drop one class from "
+                + allowListName);
       }
     }
-    return new Drivers(Collections.unmodifiableMap(byId), List.copyOf(refused), List.copyOf(failures), allowListName);
+    return new Drivers(
+        Collections.unmodifiableMap(byId),
+        List.copyOf(refused),
+        List.copyOf(failures),
+        allowListName);
   }
 
   private static String describe(Throwable e) {
@@ -148,7 +193,9 @@ public final class Drivers {
 
   private static String where(HsmDriverProvider p) {
     CodeSource cs = p.getClass().getProtectionDomain().getCodeSource();
-    return cs == null || cs.getLocation() == null ? "unknown location" : cs.getLocation().toString();
+    return cs == null || cs.getLocation() == null
+        ? "unknown location"
+        : cs.getLocation().toString();
   }
 
   /** The ids of the loaded (allowed) providers. */
@@ -171,7 +218,10 @@ public final class Drivers {
     return loadFailures;
   }
 
-  /** Where {@code p}'s class was loaded from (its jar or class directory), or {@code "unknown location"}. */
+  /**
+   * Where {@code p}'s class was loaded from (its jar or class directory), or {@code "unknown
+   * location"}.
+   */
   public static String location(HsmDriverProvider p) {
     return where(p);
   }
@@ -183,31 +233,40 @@ public final class Drivers {
 
   /**
    * Opens the driver {@code id} with {@code settings}. An unknown id fails naming the ids
-   * available, the providers refused by the allow-list and those that failed to load.
-   * A provider's unexpected {@link RuntimeException} becomes kind {@link HsmException.Kind#DEVICE_ERROR}.
+   * available, the providers refused by the allow-list and those that failed to load. A provider's
+   * unexpected {@link RuntimeException} becomes kind {@link HsmException.Kind#DEVICE_ERROR}.
    */
   public HsmDriver open(String id, DriverSettings settings) throws HsmException {
     Objects.requireNonNull(settings, "settings");
     HsmDriverProvider p = byId.get(id);
     if (p == null) {
-      StringBuilder sb = new StringBuilder("unknown HSM driver id '").append(id).append("'; available: ")
-          .append(byId.isEmpty() ? "none" : String.join(", ", byId.keySet()));
+      StringBuilder sb =
+          new StringBuilder("unknown HSM driver id '")
+              .append(id)
+              .append("'; available: ")
+              .append(byId.isEmpty() ? "none" : String.join(", ", byId.keySet()));
       if (!refusedClasses.isEmpty()) {
-        sb.append("; found but not allowed: ").append(String.join(", ", refusedClasses))
-            .append(" (if one of them provides '").append(id).append("', add its class name to ")
-            .append(allowListName).append(")");
+        sb.append("; found but not allowed: ")
+            .append(String.join(", ", refusedClasses))
+            .append(" (if one of them provides '")
+            .append(id)
+            .append("', add its class name to ")
+            .append(allowListName)
+            .append(")");
       }
       if (!loadFailures.isEmpty()) {
         sb.append("; failed to load: ").append(String.join("; ", loadFailures));
       }
-      sb.append("; otherwise put the driver's jar in the drivers directory (").append(DriverPath.ENV)
+      sb.append("; otherwise put the driver's jar in the drivers directory (")
+          .append(DriverPath.ENV)
           .append(", or the distribution's drivers/) or on the class path, or fix the id");
       throw new HsmFatalException(HsmException.Kind.CONFIG, sb.toString());
     }
     try {
       return p.open(settings);
     } catch (RuntimeException e) {
-      throw new HsmFatalException(HsmException.Kind.DEVICE_ERROR, "driver '" + id + "' failed to open: " + e, e);
+      throw new HsmFatalException(
+          HsmException.Kind.DEVICE_ERROR, "driver '" + id + "' failed to open: " + e, e);
     }
   }
 }

@@ -8,15 +8,16 @@ import java.util.OptionalLong;
  * The one checked exception family of the driver SPI.
  *
  * <p>Guarantees:
+ *
  * <ul>
  *   <li>Exactly two direct subtypes: {@link HsmRetryableException} (the same call may succeed
  *       later: session pool exhausted, device busy or timed out) and {@link HsmFatalException}
  *       (retrying the same call cannot help: missing key, bad PIN, tampered ciphertext, bad
- *       configuration). {@link #isRetryable()} tells them apart without {@code instanceof}.</li>
- *   <li>{@link #kind()} classifies the failure independently of the vendor.</li>
- *   <li>The vendor's own error is kept when there is one: {@link #vendorName()} (for example
- *       {@code CKR_PIN_INCORRECT} or a KMIP result reason) and {@link #vendorCode()}.</li>
- *   <li>Messages never contain secret material (PINs, passphrases, key bytes, plaintext).</li>
+ *       configuration). {@link #isRetryable()} tells them apart without {@code instanceof}.
+ *   <li>{@link #kind()} classifies the failure independently of the vendor.
+ *   <li>The vendor's own error is kept when there is one: {@link #vendorName()} (for example {@code
+ *       CKR_PIN_INCORRECT} or a KMIP result reason) and {@link #vendorCode()}.
+ *   <li>Messages never contain secret material (PINs, passphrases, key bytes, plaintext).
  * </ul>
  */
 public abstract sealed class HsmException extends Exception
@@ -63,7 +64,9 @@ public abstract sealed class HsmException extends Exception
     this.vendorName = vendorName;
   }
 
-  /** Whether the same call may succeed if repeated later (back-pressure, transient device state). */
+  /**
+   * Whether the same call may succeed if repeated later (back-pressure, transient device state).
+   */
   public abstract boolean isRetryable();
 
   /** The vendor-independent classification. */
@@ -83,7 +86,8 @@ public abstract sealed class HsmException extends Exception
 
   @Override
   public String toString() {
-    String base = getClass().getName() + "[" + kind + (vendorName != null ? ", " + vendorName : "") + "]";
+    String base =
+        getClass().getName() + "[" + kind + (vendorName != null ? ", " + vendorName : "") + "]";
     String msg = getLocalizedMessage();
     return msg == null ? base : base + ": " + msg;
   }

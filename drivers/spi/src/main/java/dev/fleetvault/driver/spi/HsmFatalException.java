@@ -19,7 +19,8 @@ public non-sealed class HsmFatalException extends HsmException {
   }
 
   /** A fatal failure that keeps the vendor's code and name (either may be null). */
-  public HsmFatalException(Kind kind, String message, Long vendorCode, String vendorName, Throwable cause) {
+  public HsmFatalException(
+      Kind kind, String message, Long vendorCode, String vendorName, Throwable cause) {
     super(kind, message, vendorCode, vendorName, cause);
   }
 

@@ -1,9 +1,9 @@
 package dev.fleetvault.driver.spi;
 
 /**
- * A failure after which the same call may succeed if repeated later: the session pool was
- * exhausted for the borrow timeout ({@link HsmException.Kind#BUSY}), or the device timed out or
- * was briefly unreachable ({@link HsmException.Kind#UNAVAILABLE}). Callers should back off.
+ * A failure after which the same call may succeed if repeated later: the session pool was exhausted
+ * for the borrow timeout ({@link HsmException.Kind#BUSY}), or the device timed out or was briefly
+ * unreachable ({@link HsmException.Kind#UNAVAILABLE}). Callers should back off.
  */
 public non-sealed class HsmRetryableException extends HsmException {
 
@@ -20,7 +20,8 @@ public non-sealed class HsmRetryableException extends HsmException {
   }
 
   /** A retryable failure that keeps the vendor's code and name (either may be null). */
-  public HsmRetryableException(Kind kind, String message, Long vendorCode, String vendorName, Throwable cause) {
+  public HsmRetryableException(
+      Kind kind, String message, Long vendorCode, String vendorName, Throwable cause) {
     super(kind, message, vendorCode, vendorName, cause);
   }
 

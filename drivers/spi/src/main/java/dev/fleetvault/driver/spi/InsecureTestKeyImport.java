@@ -12,6 +12,10 @@ import java.security.KeyPair;
  */
 public interface InsecureTestKeyImport {
 
-  /** Imports {@code pair} (EC P-256 only) under {@code label} as a temporary key and returns its handle. */
-  KeyHandle importKeyPairInsecureTestOnly(KeySpec spec, String label, KeyPair pair) throws HsmException;
+  /**
+   * Imports {@code pair} (EC P-256 only) under {@code label} as a temporary key and returns its
+   * handle.
+   */
+  KeyHandle importKeyPairInsecureTestOnly(KeySpec spec, String label, KeyPair pair)
+      throws HsmException;
 }

@@ -3,10 +3,10 @@ package dev.fleetvault.driver.spi;
 import java.util.Objects;
 
 /**
- * An immutable reference to a key inside one driver's device. It carries no key material:
- * only the label, the key type and a driver-assigned opaque id (for example a PKCS#11 {@code CKA_ID}
- * in hex). A handle is meaningful only to the driver that returned it; another driver rejects it
- * with {@link HsmException.Kind#KEY_NOT_FOUND}.
+ * An immutable reference to a key inside one driver's device. It carries no key material: only the
+ * label, the key type and a driver-assigned opaque id (for example a PKCS#11 {@code CKA_ID} in
+ * hex). A handle is meaningful only to the driver that returned it; another driver rejects it with
+ * {@link HsmException.Kind#KEY_NOT_FOUND}.
  */
 public final class KeyHandle {
 
@@ -50,7 +50,10 @@ public final class KeyHandle {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof KeyHandle k && label.equals(k.label) && spec == k.spec && keyId.equals(k.keyId);
+    return o instanceof KeyHandle k
+        && label.equals(k.label)
+        && spec == k.spec
+        && keyId.equals(k.keyId);
   }
 
   @Override

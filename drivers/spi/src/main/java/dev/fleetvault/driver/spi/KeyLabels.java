@@ -12,7 +12,8 @@ public final class KeyLabels {
   /** Returns {@code label} if valid, else throws kind {@link HsmException.Kind#INVALID_INPUT}. */
   public static String validate(String label) throws HsmFatalException {
     if (label == null || !LABEL.matcher(label).matches()) {
-      throw new HsmFatalException(HsmException.Kind.INVALID_INPUT,
+      throw new HsmFatalException(
+          HsmException.Kind.INVALID_INPUT,
           "key label must be 1..64 characters from [A-Za-z0-9._:-]");
     }
     return label;

@@ -4,11 +4,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a device says about where one of its keys came from and whether it can ever leave, read
- * back from the device for {@link HsmDriver#keyProvenance}. It goes into a member's signed key
- * statement (deployment evidence), so a driver reports the device's own answers and never an
- * assumption: for PKCS#11 the token's {@code CKA_LOCAL}, {@code CKA_NEVER_EXTRACTABLE},
- * {@code CKA_ALWAYS_SENSITIVE} and {@code CKA_EXTRACTABLE} read back with {@code C_GetAttributeValue}.
+ * What a device says about where one of its keys came from and whether it can ever leave, read back
+ * from the device for {@link HsmDriver#keyProvenance}. It goes into a member's signed key statement
+ * (deployment evidence), so a driver reports the device's own answers and never an assumption: for
+ * PKCS#11 the token's {@code CKA_LOCAL}, {@code CKA_NEVER_EXTRACTABLE}, {@code
+ * CKA_ALWAYS_SENSITIVE} and {@code CKA_EXTRACTABLE} read back with {@code C_GetAttributeValue}.
  *
  * <p>Guarantees: {@link #rawAttributes()} holds every attribute the booleans were derived from,
  * with the name and the value as the device reported them (e.g. {@code CKA_LOCAL -> "true"});
@@ -18,16 +18,26 @@ import java.util.Objects;
  *
  * @param label the key's label
  * @param spec the key type
- * @param generatedOnDevice the key was generated inside the device, not imported (PKCS#11 {@code CKA_LOCAL})
- * @param neverExtractable the key has never been extractable (PKCS#11 {@code CKA_NEVER_EXTRACTABLE})
+ * @param generatedOnDevice the key was generated inside the device, not imported (PKCS#11 {@code
+ *     CKA_LOCAL})
+ * @param neverExtractable the key has never been extractable (PKCS#11 {@code
+ *     CKA_NEVER_EXTRACTABLE})
  * @param alwaysSensitive the key has always been sensitive (PKCS#11 {@code CKA_ALWAYS_SENSITIVE})
- * @param extractable the key can currently be exported, even wrapped (PKCS#11 {@code CKA_EXTRACTABLE})
- * @param source where the facts were read, e.g. {@code "PKCS#11 C_GetAttributeValue on token object"}
+ * @param extractable the key can currently be exported, even wrapped (PKCS#11 {@code
+ *     CKA_EXTRACTABLE})
+ * @param source where the facts were read, e.g. {@code "PKCS#11 C_GetAttributeValue on token
+ *     object"}
  * @param rawAttributes the device's attribute names and values (an unmodifiable copy is kept)
  */
-public record KeyProvenance(String label, KeySpec spec, boolean generatedOnDevice, boolean neverExtractable,
-                            boolean alwaysSensitive, boolean extractable, String source,
-                            Map<String, String> rawAttributes) {
+public record KeyProvenance(
+    String label,
+    KeySpec spec,
+    boolean generatedOnDevice,
+    boolean neverExtractable,
+    boolean alwaysSensitive,
+    boolean extractable,
+    String source,
+    Map<String, String> rawAttributes) {
 
   /** Validates presence and copies the attribute map. */
   public KeyProvenance {

@@ -12,18 +12,20 @@ import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
 
 /**
- * Encoding and validation of P-256 public points for drivers: uncompressed SEC1
- * ({@code 0x04 || X || Y}, 65 bytes). Decoding rejects wrong lengths, other prefixes,
- * coordinates outside the field, points not on the curve (which also excludes infinity).
+ * Encoding and validation of P-256 public points for drivers: uncompressed SEC1 ({@code 0x04 || X
+ * || Y}, 65 bytes). Decoding rejects wrong lengths, other prefixes, coordinates outside the field,
+ * points not on the curve (which also excludes infinity).
  */
 public final class P256Points {
 
   /** Length of an uncompressed point. */
   public static final int UNCOMPRESSED_LENGTH = 65;
 
-  private static final BigInteger P = new BigInteger("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff", 16);
+  private static final BigInteger P =
+      new BigInteger("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff", 16);
   private static final BigInteger A = P.subtract(BigInteger.valueOf(3));
-  private static final BigInteger B = new BigInteger("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b", 16);
+  private static final BigInteger B =
+      new BigInteger("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b", 16);
   private static final ECParameterSpec PARAMS = loadParams();
 
   private P256Points() {}
@@ -49,7 +51,9 @@ public final class P256Points {
       throw invalid("point is not on the P-256 curve");
     }
     try {
-      return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(x, y), PARAMS));
+      return (ECPublicKey)
+          KeyFactory.getInstance("EC")
+              .generatePublic(new ECPublicKeySpec(new ECPoint(x, y), PARAMS));
     } catch (GeneralSecurityException e) {
       throw invalid("point rejected by the EC key factory");
     }

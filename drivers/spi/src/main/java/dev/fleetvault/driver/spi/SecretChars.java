@@ -27,8 +27,8 @@ public final class SecretChars implements AutoCloseable {
   }
 
   /**
-   * A copy of the content, for APIs that take a {@code char[]} (the caller wipes it with
-   * {@code Arrays.fill(copy, '\0')} when done). Throws {@link IllegalStateException} once wiped.
+   * A copy of the content, for APIs that take a {@code char[]} (the caller wipes it with {@code
+   * Arrays.fill(copy, '\0')} when done). Throws {@link IllegalStateException} once wiped.
    */
   public char[] copyChars() {
     if (wiped) {

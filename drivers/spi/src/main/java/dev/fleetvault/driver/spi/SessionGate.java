@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Bounds how many calls run against a device at once, for drivers. A caller that cannot get a
- * permit within the borrow timeout gets {@link HsmRetryableException} of kind
- * {@link HsmException.Kind#BUSY} (back-pressure) instead of queueing without bound; after
- * {@link #close()} callers get kind {@link HsmException.Kind#CLOSED}. Thread-safe.
+ * permit within the borrow timeout gets {@link HsmRetryableException} of kind {@link
+ * HsmException.Kind#BUSY} (back-pressure) instead of queueing without bound; after {@link #close()}
+ * callers get kind {@link HsmException.Kind#CLOSED}. Thread-safe.
  */
 public final class SessionGate {
 
@@ -57,11 +57,18 @@ public final class SessionGate {
       ok = semaphore.tryAcquire(borrowTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new HsmRetryableException(HsmException.Kind.BUSY, driverId + ": interrupted while waiting for a session", e);
+      throw new HsmRetryableException(
+          HsmException.Kind.BUSY, driverId + ": interrupted while waiting for a session", e);
     }
     if (!ok) {
-      throw new HsmRetryableException(HsmException.Kind.BUSY, driverId + ": no session free within "
-          + borrowTimeout.toMillis() + " ms (all " + permits + " in use); retry later or raise max_sessions");
+      throw new HsmRetryableException(
+          HsmException.Kind.BUSY,
+          driverId
+              + ": no session free within "
+              + borrowTimeout.toMillis()
+              + " ms (all "
+              + permits
+              + " in use); retry later or raise max_sessions");
     }
     if (closed) {
       semaphore.release();

@@ -15,19 +15,25 @@ import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The plugin directory: jars dropped there are seen by the registry, and the allow-list still decides. */
+/**
+ * The plugin directory: jars dropped there are seen by the registry, and the allow-list still
+ * decides.
+ */
 class DriverPathTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static final String ALPHA = TestProviders.Alpha.class.getName();
   private static final String BANNED = TestProviders.Banned.class.getName();
 
-  /** A driver jar whose META-INF/services lists {@code providers} (the classes themselves come from the parent). */
+  /**
+   * A driver jar whose META-INF/services lists {@code providers} (the classes themselves come from
+   * the parent).
+   */
   private Path driverJar(String name, String... providers) throws Exception {
     Path jar = dir.resolve(name);
-    try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out)) {
+    try (OutputStream out = Files.newOutputStream(jar);
+        JarOutputStream j = new JarOutputStream(out)) {
       j.putNextEntry(new JarEntry("META-INF/services/" + HsmDriverProvider.class.getName()));
       j.write((String.join("\n", providers) + "\n").getBytes(StandardCharsets.UTF_8));
       j.closeEntry();
@@ -74,7 +80,8 @@ class DriverPathTest {
   void configured_propertyBeforeEnvironment() {
     assertThat(DriverPath.configured(k -> null, k -> null)).isEmpty();
     assertThat(DriverPath.configured(k -> null, k -> "/opt/env")).contains(Path.of("/opt/env"));
-    assertThat(DriverPath.configured(k -> "/opt/prop", k -> "/opt/env")).contains(Path.of("/opt/prop"));
+    assertThat(DriverPath.configured(k -> "/opt/prop", k -> "/opt/env"))
+        .contains(Path.of("/opt/prop"));
     assertThat(DriverPath.configured(k -> " ", k -> "")).isEmpty();
   }
 }

@@ -12,11 +12,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Strict settings: every error names the source and the key; credentials only from files or environment. */
+/**
+ * Strict settings: every error names the source and the key; credentials only from files or
+ * environment.
+ */
 class DriverSettingsTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private DriverSettings settings(Map<String, ?> m) throws HsmFatalException {
     return DriverSettings.of("node.yaml: hsm.settings", m, dir, Map.of("HSM_PIN", "1234"));
@@ -35,7 +37,8 @@ class DriverSettingsTest {
   @Test
   void of_badKeyOrNestedValue_rejected() {
     assertThatThrownBy(() -> settings(Map.of("Slot", "1"))).hasMessageContaining("key 'Slot'");
-    assertThatThrownBy(() -> settings(Map.of("slot", List.of(1)))).hasMessageContaining("key 'slot'")
+    assertThatThrownBy(() -> settings(Map.of("slot", List.of(1))))
+        .hasMessageContaining("key 'slot'")
         .hasMessageContaining("single value");
   }
 
@@ -54,19 +57,28 @@ class DriverSettingsTest {
 
   @Test
   void typedGetters_badValues_nameKey() throws Exception {
-    DriverSettings s = settings(Map.of("n", "x", "big", 1000, "b", "yes", "d", "5 s", "rel", "lib.so", "empty", " "));
-    assertThatThrownBy(() -> s.intValue("n", 1, 1, 10)).hasMessageContaining("key 'n'").hasMessageContaining("integer");
-    assertThatThrownBy(() -> s.intValue("big", 1, 1, 10)).hasMessageContaining("key 'big'").hasMessageContaining("between 1 and 10");
+    DriverSettings s =
+        settings(
+            Map.of("n", "x", "big", 1000, "b", "yes", "d", "5 s", "rel", "lib.so", "empty", " "));
+    assertThatThrownBy(() -> s.intValue("n", 1, 1, 10))
+        .hasMessageContaining("key 'n'")
+        .hasMessageContaining("integer");
+    assertThatThrownBy(() -> s.intValue("big", 1, 1, 10))
+        .hasMessageContaining("key 'big'")
+        .hasMessageContaining("between 1 and 10");
     assertThatThrownBy(() -> s.bool("b", false)).hasMessageContaining("key 'b'");
     assertThatThrownBy(() -> s.duration("d", Duration.ZERO)).hasMessageContaining("key 'd'");
-    assertThatThrownBy(() -> s.absolutePath("rel")).hasMessageContaining("key 'rel'").hasMessageContaining("absolute");
+    assertThatThrownBy(() -> s.absolutePath("rel"))
+        .hasMessageContaining("key 'rel'")
+        .hasMessageContaining("absolute");
     assertThatThrownBy(() -> s.string("empty")).hasMessageContaining("key 'empty'");
     assertThatThrownBy(() -> s.string("missing")).hasMessageContaining("key 'missing'");
   }
 
   @Test
   void typedGetters_goodValues_parsed() throws Exception {
-    DriverSettings s = settings(Map.of("n", 7, "b", true, "d", "250ms", "d2", "PT3S", "rel", "keys/a.bin"));
+    DriverSettings s =
+        settings(Map.of("n", 7, "b", true, "d", "250ms", "d2", "PT3S", "rel", "keys/a.bin"));
     assertThat(s.intValue("n", 1, 1, 10)).isEqualTo(7);
     assertThat(s.bool("b", false)).isTrue();
     assertThat(s.duration("d", Duration.ZERO)).isEqualTo(Duration.ofMillis(250));
@@ -88,7 +100,7 @@ class DriverSettingsTest {
   void secret_fromFileAndEnv_readAndWipeable() throws Exception {
     Files.writeString(dir.resolve("pin.txt"), "s3cret\n");
     try (SecretChars a = settings(Map.of("pin_file", "pin.txt")).secret("pin");
-         SecretChars b = settings(Map.of("pin_env", "HSM_PIN")).secret("pin")) {
+        SecretChars b = settings(Map.of("pin_env", "HSM_PIN")).secret("pin")) {
       assertThat(a.copyChars()).containsExactly('s', '3', 'c', 'r', 'e', 't');
       assertThat(b.copyChars()).containsExactly('1', '2', '3', '4');
       assertThat(a.toString()).doesNotContain("s3cret");
@@ -100,14 +112,19 @@ class DriverSettingsTest {
 
   @Test
   void secret_problems_namedWithoutContent() throws Exception {
-    assertThatThrownBy(() -> settings(Map.of("pin_file", "pin.txt", "pin_env", "HSM_PIN")).secret("pin"))
+    assertThatThrownBy(
+            () -> settings(Map.of("pin_file", "pin.txt", "pin_env", "HSM_PIN")).secret("pin"))
         .hasMessageContaining("contradictory keys pin_file and pin_env");
-    assertThatThrownBy(() -> settings(Map.of("pin_file", "nope.txt")).secret("pin")).hasMessageContaining("key 'pin_file'");
+    assertThatThrownBy(() -> settings(Map.of("pin_file", "nope.txt")).secret("pin"))
+        .hasMessageContaining("key 'pin_file'");
     assertThatThrownBy(() -> settings(Map.of("pin_env", "UNSET_VAR_X")).secret("pin"))
         .hasMessageContaining("UNSET_VAR_X is not set");
-    assertThatThrownBy(() -> settings(Map.of()).secret("pin")).hasMessageContaining("set pin_file").hasMessageContaining("pin_env");
+    assertThatThrownBy(() -> settings(Map.of()).secret("pin"))
+        .hasMessageContaining("set pin_file")
+        .hasMessageContaining("pin_env");
     Files.writeString(dir.resolve("empty.pin"), "\n");
-    assertThatThrownBy(() -> settings(Map.of("pin_file", "empty.pin")).secret("pin")).hasMessageContaining("empty");
+    assertThatThrownBy(() -> settings(Map.of("pin_file", "empty.pin")).secret("pin"))
+        .hasMessageContaining("empty");
   }
 
   @Test
@@ -117,7 +134,8 @@ class DriverSettingsTest {
     assertThatThrownBy(() -> DriverSettings.parseFile(f))
         .hasMessageContaining(f + ":5: duplicate key 'slot' (first set on line 3)");
     Files.writeString(f, "library /usr/lib/x.so\n");
-    assertThatThrownBy(() -> DriverSettings.parseFile(f)).hasMessageContaining(":1: expected 'key = value'");
+    assertThatThrownBy(() -> DriverSettings.parseFile(f))
+        .hasMessageContaining(":1: expected 'key = value'");
   }
 
   @Test

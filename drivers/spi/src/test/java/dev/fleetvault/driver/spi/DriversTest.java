@@ -13,11 +13,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The registry: ServiceLoader discovery, allow-list, duplicates, SPI versions, unknown ids — each refusal names the fix. */
+/**
+ * The registry: ServiceLoader discovery, allow-list, duplicates, SPI versions, unknown ids — each
+ * refusal names the fix.
+ */
 class DriversTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static final String ALPHA = TestProviders.Alpha.class.getName();
   private static final String TWIN = TestProviders.AlphaTwin.class.getName();
@@ -25,11 +27,14 @@ class DriversTest {
   private static final String BANNED = TestProviders.Banned.class.getName();
   private static final String BROKEN = TestProviders.Broken.class.getName();
 
-  /** A class loader whose META-INF/services lists {@code providers} (classes come from the parent). */
+  /**
+   * A class loader whose META-INF/services lists {@code providers} (classes come from the parent).
+   */
   private ClassLoader servicesListing(String... providers) throws Exception {
     Path services = dir.resolve("META-INF/services");
     Files.createDirectories(services);
-    Files.writeString(services.resolve(HsmDriverProvider.class.getName()), String.join("\n", providers) + "\n");
+    Files.writeString(
+        services.resolve(HsmDriverProvider.class.getName()), String.join("\n", providers) + "\n");
     return new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader());
   }
 
@@ -47,7 +52,9 @@ class DriversTest {
   @Test
   void load_providerNotInAllowList_neverInstantiatedAndOpenNamesFix() throws Exception {
     int before = TestProviders.BANNED_INSTANCES.get();
-    Drivers d = Drivers.load(servicesListing(ALPHA, BANNED), List.of(ALPHA), "hsm.allowed_providers in node.yaml");
+    Drivers d =
+        Drivers.load(
+            servicesListing(ALPHA, BANNED), List.of(ALPHA), "hsm.allowed_providers in node.yaml");
     assertThat(TestProviders.BANNED_INSTANCES.get()).isEqualTo(before);
     assertThat(d.refusedProviderClasses()).containsExactly(BANNED);
     assertThatThrownBy(() -> d.open("banned", empty()))
@@ -59,7 +66,8 @@ class DriversTest {
 
   @Test
   void load_twoProvidersWithOneId_refusedNamingBoth() throws Exception {
-    assertThatThrownBy(() -> Drivers.load(servicesListing(ALPHA, TWIN), List.of(ALPHA, TWIN), "allow"))
+    assertThatThrownBy(
+            () -> Drivers.load(servicesListing(ALPHA, TWIN), List.of(ALPHA, TWIN), "allow"))
         .isInstanceOf(HsmFatalException.class)
         .hasMessageContaining("two HSM driver providers have id 'alpha'")
         .hasMessageContaining(ALPHA)
@@ -72,12 +80,15 @@ class DriversTest {
     assertThatThrownBy(() -> Drivers.load(servicesListing(FUTURE), List.of(FUTURE), "allow"))
         .isInstanceOf(HsmFatalException.class)
         .hasMessageContaining("SPI version 99")
-        .hasMessageContaining("use a driver jar built for SPI version " + HsmDriverProvider.CURRENT_SPI_VERSION);
+        .hasMessageContaining(
+            "use a driver jar built for SPI version " + HsmDriverProvider.CURRENT_SPI_VERSION);
   }
 
   @Test
   void load_brokenAndMissingProviders_othersStillLoadAndOpenReportsThem() throws Exception {
-    Drivers d = Drivers.load(servicesListing(BROKEN, "com.example.Missing", ALPHA), List.of(ALPHA, BROKEN), "allow");
+    Drivers d =
+        Drivers.load(
+            servicesListing(BROKEN, "com.example.Missing", ALPHA), List.of(ALPHA, BROKEN), "allow");
     assertThat(d.ids()).containsExactly("alpha");
     assertThatThrownBy(() -> d.open("broken", empty()))
         .hasMessageContaining("failed to load")
@@ -96,7 +107,8 @@ class DriversTest {
 
   @Test
   void of_duplicateInstances_refused() {
-    assertThatThrownBy(() -> Drivers.of(List.of(new TestProviders.Alpha(), new TestProviders.AlphaTwin())))
+    assertThatThrownBy(
+            () -> Drivers.of(List.of(new TestProviders.Alpha(), new TestProviders.AlphaTwin())))
         .hasMessageContaining("two HSM driver providers have id 'alpha'");
   }
 }

@@ -35,16 +35,23 @@ class P256PointsTest {
     Arrays.fill(xTooBig, 1, 33, (byte) 0xff);
     byte[] infinity = new byte[65];
     infinity[0] = 4;
-    for (byte[] bad : new byte[][] {offCurve, prefix, xTooBig, infinity, Arrays.copyOf(good, 33), new byte[0], null}) {
-      assertThatThrownBy(() -> P256Points.decodeUncompressed(bad)).isInstanceOf(HsmFatalException.class)
-          .satisfies(e -> assertThat(((HsmException) e).kind()).isEqualTo(HsmException.Kind.INVALID_INPUT));
+    for (byte[] bad :
+        new byte[][] {
+          offCurve, prefix, xTooBig, infinity, Arrays.copyOf(good, 33), new byte[0], null
+        }) {
+      assertThatThrownBy(() -> P256Points.decodeUncompressed(bad))
+          .isInstanceOf(HsmFatalException.class)
+          .satisfies(
+              e ->
+                  assertThat(((HsmException) e).kind()).isEqualTo(HsmException.Kind.INVALID_INPUT));
     }
   }
 
   @Test
   void sealedBlob_badVersionOrShort_integrity() {
-    assertThatThrownBy(() -> SealedBlob.decode(new byte[29])).satisfies(
-        e -> assertThat(((HsmException) e).kind()).isEqualTo(HsmException.Kind.INTEGRITY));
+    assertThatThrownBy(() -> SealedBlob.decode(new byte[29]))
+        .satisfies(
+            e -> assertThat(((HsmException) e).kind()).isEqualTo(HsmException.Kind.INTEGRITY));
     byte[] b = new byte[40];
     b[0] = 2;
     assertThatThrownBy(() -> SealedBlob.decode(b)).isInstanceOf(HsmFatalException.class);

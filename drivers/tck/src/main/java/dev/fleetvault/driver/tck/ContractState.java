@@ -12,13 +12,15 @@ import java.util.TreeMap;
 
 /**
  * What one run of the suite shares: the driver under test, the capabilities it reported when
- * opened, and, for each absent capability, what was checked of its refusal (reported after the run).
+ * opened, and, for each absent capability, what was checked of its refusal (reported after the
+ * run).
  */
 public final class ContractState {
 
   private final HsmDriver driver;
   private final Set<Capability> capabilities;
-  private final Map<Capability, Set<String>> absentChecks = Collections.synchronizedMap(new TreeMap<>());
+  private final Map<Capability, Set<String>> absentChecks =
+      Collections.synchronizedMap(new TreeMap<>());
 
   /** Records the driver and snapshots its capabilities. */
   public ContractState(HsmDriver driver) {
@@ -38,7 +40,9 @@ public final class ContractState {
 
   /** Records what was checked for the absent capability {@code c}. */
   public void checkedAbsent(Capability c, String what) {
-    absentChecks.computeIfAbsent(c, k -> Collections.synchronizedSet(new LinkedHashSet<>())).add(what);
+    absentChecks
+        .computeIfAbsent(c, k -> Collections.synchronizedSet(new LinkedHashSet<>()))
+        .add(what);
   }
 
   /** One line per absent capability, listing the refusals checked. */
@@ -47,8 +51,13 @@ public final class ContractState {
     for (Capability c : Capability.values()) {
       if (!capabilities.contains(c)) {
         Set<String> checked = absentChecks.get(c);
-        lines.add("capability " + c + " absent: " + (checked == null
-            ? "no test of this run checked its refusal" : "checked " + String.join("; ", checked)));
+        lines.add(
+            "capability "
+                + c
+                + " absent: "
+                + (checked == null
+                    ? "no test of this run checked its refusal"
+                    : "checked " + String.join("; ", checked)));
       }
     }
     return lines;

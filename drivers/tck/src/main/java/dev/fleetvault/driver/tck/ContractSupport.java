@@ -24,12 +24,16 @@ import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 
-/** Static helpers of the contract suite: labels, software keys, independent verification, assertions. */
+/**
+ * Static helpers of the contract suite: labels, software keys, independent verification,
+ * assertions.
+ */
 public final class ContractSupport {
 
   /** The order of the P-256 group. */
   public static final BigInteger P256_N =
       new BigInteger("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
+
   private static final AtomicInteger LABELS = new AtomicInteger();
 
   private ContractSupport() {}
@@ -43,7 +47,11 @@ public final class ContractSupport {
 
   /** A fresh label unique to this run. */
   public static String label(String prefix) {
-    return prefix + "-" + LABELS.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    return prefix
+        + "-"
+        + LABELS.incrementAndGet()
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** The capability {@code sign} needs for keys of {@code spec}. */
@@ -58,7 +66,8 @@ public final class ContractSupport {
 
   /** Asserts {@code r} throws an {@link HsmException} of {@code kind}. */
   public static void assertKind(HsmException.Kind kind, ThrowingRunnable r) {
-    assertThatThrownBy(r::run).isInstanceOf(HsmException.class)
+    assertThatThrownBy(r::run)
+        .isInstanceOf(HsmException.class)
         .satisfies(e -> assertThat(((HsmException) e).kind()).as("kind of %s", e).isEqualTo(kind));
   }
 
@@ -81,7 +90,9 @@ public final class ContractSupport {
     }
   }
 
-  /** Asserts {@code sig} is a DER SEQUENCE of two INTEGERs in [1, n-1], re-encoding byte for byte. */
+  /**
+   * Asserts {@code sig} is a DER SEQUENCE of two INTEGERs in [1, n-1], re-encoding byte for byte.
+   */
   public static void assertStrictDer(byte[] sig) throws Exception {
     ASN1Sequence seq = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(sig));
     assertThat(seq.size()).isEqualTo(2);
@@ -92,7 +103,10 @@ public final class ContractSupport {
     assertThat(seq.getEncoded(ASN1Encoding.DER)).as("strict DER").isEqualTo(sig);
   }
 
-  /** Malformed peer points: off the curve, compressed, zero, wrong prefix, x = p-ish, empty, short, null. */
+  /**
+   * Malformed peer points: off the curve, compressed, zero, wrong prefix, x = p-ish, empty, short,
+   * null.
+   */
   public static List<byte[]> badPoints() throws Exception {
     byte[] good = P256Points.encodeUncompressed((ECPublicKey) newP256().getPublic());
     byte[] offCurve = good.clone();
@@ -106,6 +120,14 @@ public final class ContractSupport {
     wrongPrefix[0] = 5;
     byte[] pCoord = good.clone();
     Arrays.fill(pCoord, 1, 33, (byte) 0xff);
-    return Arrays.asList(offCurve, compressed, zeros, wrongPrefix, pCoord, new byte[0], Arrays.copyOf(good, 64), null);
+    return Arrays.asList(
+        offCurve,
+        compressed,
+        zeros,
+        wrongPrefix,
+        pCoord,
+        new byte[0],
+        Arrays.copyOf(good, 64),
+        null);
   }
 }

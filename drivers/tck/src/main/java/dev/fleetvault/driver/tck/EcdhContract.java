@@ -41,79 +41,107 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Contract part: {@link Capability#ECDH_P256}: agreement with the JDK, strict peer point checks,
- * known answers through imported keys with edge-case private scalars (built in, needs
- * {@link Capability#INSECURE_TEST_KEY_IMPORT}), and the Wycheproof ECDH vectors where the files are present.
+ * known answers through imported keys with edge-case private scalars (built in, needs {@link
+ * Capability#INSECURE_TEST_KEY_IMPORT}), and the Wycheproof ECDH vectors where the files are
+ * present.
  */
 public interface EcdhContract extends DriverUnderTest {
 
   @TestFactory
   default Stream<DynamicTest> ecdh_softwarePeer_agreesWithSoftwareEcdh() {
-    return dependingOn(Capability.ECDH_P256, "shared secret equals the JDK's ECDH", () -> {
-      KeyHandle k = driver().generateKey(KeySpec.EC_P256, label("ecdh"));
-      ECPublicKey hsmPub = (ECPublicKey) driver().publicKey(k);
-      for (int i = 0; i < 5; i++) {
-        KeyPair peer = newP256();
-        byte[] z = driver().ecdh(k, P256Points.encodeUncompressed((ECPublicKey) peer.getPublic()));
-        KeyAgreement ka = KeyAgreement.getInstance("ECDH");
-        ka.init(peer.getPrivate());
-        ka.doPhase(hsmPub, true);
-        assertThat(z).hasSize(32).isEqualTo(ka.generateSecret());
-      }
-    }, () -> assertEcdhRefused(List.of()));
+    return dependingOn(
+        Capability.ECDH_P256,
+        "shared secret equals the JDK's ECDH",
+        () -> {
+          KeyHandle k = driver().generateKey(KeySpec.EC_P256, label("ecdh"));
+          ECPublicKey hsmPub = (ECPublicKey) driver().publicKey(k);
+          for (int i = 0; i < 5; i++) {
+            KeyPair peer = newP256();
+            byte[] z =
+                driver().ecdh(k, P256Points.encodeUncompressed((ECPublicKey) peer.getPublic()));
+            KeyAgreement ka = KeyAgreement.getInstance("ECDH");
+            ka.init(peer.getPrivate());
+            ka.doPhase(hsmPub, true);
+            assertThat(z).hasSize(32).isEqualTo(ka.generateSecret());
+          }
+        },
+        () -> assertEcdhRefused(List.of()));
   }
 
   @TestFactory
   default Stream<DynamicTest> ecdh_invalidPoint_invalidInput() {
-    return dependingOn(Capability.ECDH_P256, "malformed peer points are INVALID_INPUT", () -> {
-      KeyHandle k = driver().generateKey(KeySpec.EC_P256, label("ecdh-bad"));
-      for (byte[] bad : badPoints()) {
-        assertKind(HsmException.Kind.INVALID_INPUT, () -> driver().ecdh(k, bad));
-      }
-    }, "refuses every peer point (valid, malformed, null) with UNSUPPORTED", () -> assertEcdhRefused(badPoints()));
+    return dependingOn(
+        Capability.ECDH_P256,
+        "malformed peer points are INVALID_INPUT",
+        () -> {
+          KeyHandle k = driver().generateKey(KeySpec.EC_P256, label("ecdh-bad"));
+          for (byte[] bad : badPoints()) {
+            assertKind(HsmException.Kind.INVALID_INPUT, () -> driver().ecdh(k, bad));
+          }
+        },
+        "refuses every peer point (valid, malformed, null) with UNSUPPORTED",
+        () -> assertEcdhRefused(badPoints()));
   }
 
   /**
-   * Imports key pairs with edge-case private scalars (1, 2, n-1, n-2, 2^255, random) and checks
-   * the driver's shared secret against the JDK's for fresh peers (with scalar 1 it must be the
-   * peer's own x coordinate). Needs no vector file.
+   * Imports key pairs with edge-case private scalars (1, 2, n-1, n-2, 2^255, random) and checks the
+   * driver's shared secret against the JDK's for fresh peers (with scalar 1 it must be the peer's
+   * own x coordinate). Needs no vector file.
    */
   @TestFactory
   default Stream<DynamicTest> ecdh_edgeCaseScalars_matchKnownAnswers() {
-    return withImportedKeys("edge-case private scalars agree with the JDK", () -> {
-      BigInteger n = ContractSupport.P256_N;
-      List<BigInteger> scalars = List.of(BigInteger.ONE, BigInteger.TWO, n.subtract(BigInteger.ONE),
-          n.subtract(BigInteger.TWO), BigInteger.ONE.shiftLeft(255), new BigInteger(1, driverlessRandom()).mod(n));
-      for (BigInteger s : scalars) {
-        KeyHandle h = importScalar(s);
-        ECPublicKey mine = (ECPublicKey) driver().publicKey(h);
-        for (int i = 0; i < 2; i++) {
-          KeyPair peer = newP256();
-          ECPublicKey peerPub = (ECPublicKey) peer.getPublic();
-          byte[] z = driver().ecdh(h, P256Points.encodeUncompressed(peerPub));
-          KeyAgreement ka = KeyAgreement.getInstance("ECDH");
-          ka.init(peer.getPrivate());
-          ka.doPhase(mine, true);
-          assertThat(z).as("ECDH with private scalar %s", s.toString(16)).isEqualTo(ka.generateSecret());
-          if (s.equals(BigInteger.ONE)) {
-            assertThat(new BigInteger(1, z)).as("scalar 1 gives the peer's x").isEqualTo(peerPub.getW().getAffineX());
+    return withImportedKeys(
+        "edge-case private scalars agree with the JDK",
+        () -> {
+          BigInteger n = ContractSupport.P256_N;
+          List<BigInteger> scalars =
+              List.of(
+                  BigInteger.ONE,
+                  BigInteger.TWO,
+                  n.subtract(BigInteger.ONE),
+                  n.subtract(BigInteger.TWO),
+                  BigInteger.ONE.shiftLeft(255),
+                  new BigInteger(1, driverlessRandom()).mod(n));
+          for (BigInteger s : scalars) {
+            KeyHandle h = importScalar(s);
+            ECPublicKey mine = (ECPublicKey) driver().publicKey(h);
+            for (int i = 0; i < 2; i++) {
+              KeyPair peer = newP256();
+              ECPublicKey peerPub = (ECPublicKey) peer.getPublic();
+              byte[] z = driver().ecdh(h, P256Points.encodeUncompressed(peerPub));
+              KeyAgreement ka = KeyAgreement.getInstance("ECDH");
+              ka.init(peer.getPrivate());
+              ka.doPhase(mine, true);
+              assertThat(z)
+                  .as("ECDH with private scalar %s", s.toString(16))
+                  .isEqualTo(ka.generateSecret());
+              if (s.equals(BigInteger.ONE)) {
+                assertThat(new BigInteger(1, z))
+                    .as("scalar 1 gives the peer's x")
+                    .isEqualTo(peerPub.getW().getAffineX());
+              }
+            }
           }
-        }
-      }
-    });
+        });
   }
 
-  /** Runs every Wycheproof ECDH vector through imported keys. Skips loudly without the files (fails under CI). */
+  /**
+   * Runs every Wycheproof ECDH vector through imported keys. Skips loudly without the files (fails
+   * under CI).
+   */
   @TestFactory
   default Stream<DynamicTest> ecdh_wycheproofVectors_matchWithImportedKeys() {
-    return withImportedKeys("Wycheproof ECDH vectors through imported keys", this::ecdhWycheproofVectors);
+    return withImportedKeys(
+        "Wycheproof ECDH vectors through imported keys", this::ecdhWycheproofVectors);
   }
 
   private Stream<DynamicTest> withImportedKeys(String what, ThrowingRunnable present) {
     boolean ecdh = has(Capability.ECDH_P256);
     boolean imports = has(Capability.INSECURE_TEST_KEY_IMPORT);
     if (ecdh && imports) {
-      return Stream.of(DynamicTest.dynamicTest("capability [ECDH_P256, INSECURE_TEST_KEY_IMPORT] present: " + what,
-          present::run));
+      return Stream.of(
+          DynamicTest.dynamicTest(
+              "capability [ECDH_P256, INSECURE_TEST_KEY_IMPORT] present: " + what, present::run));
     }
     List<Capability> absent = new ArrayList<>();
     if (!ecdh) {
@@ -122,14 +150,17 @@ public interface EcdhContract extends DriverUnderTest {
     if (!imports) {
       absent.add(Capability.INSECURE_TEST_KEY_IMPORT);
     }
-    return Stream.of(DynamicTest.dynamicTest("capability " + absent + " absent: refuses with UNSUPPORTED", () -> {
-      if (!ecdh) {
-        assertEcdhRefused(List.of());
-      }
-      if (!imports) {
-        assertImportRefused();
-      }
-    }));
+    return Stream.of(
+        DynamicTest.dynamicTest(
+            "capability " + absent + " absent: refuses with UNSUPPORTED",
+            () -> {
+              if (!ecdh) {
+                assertEcdhRefused(List.of());
+              }
+              if (!imports) {
+                assertImportRefused();
+              }
+            }));
   }
 
   private static byte[] driverlessRandom() {
@@ -143,25 +174,33 @@ public interface EcdhContract extends DriverUnderTest {
     KeyFactory kf = KeyFactory.getInstance("EC");
     org.bouncycastle.math.ec.ECPoint q = x9.getG().multiply(s).normalize();
     var priv = kf.generatePrivate(new ECPrivateKeySpec(s, P256Points.params()));
-    var pub = kf.generatePublic(new ECPublicKeySpec(new ECPoint(q.getAffineXCoord().toBigInteger(),
-        q.getAffineYCoord().toBigInteger()), P256Points.params()));
-    return ((InsecureTestKeyImport) driver()).importKeyPairInsecureTestOnly(KeySpec.EC_P256, label("imp-ecdh"),
-        new KeyPair(pub, priv));
+    var pub =
+        kf.generatePublic(
+            new ECPublicKeySpec(
+                new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()),
+                P256Points.params()));
+    return ((InsecureTestKeyImport) driver())
+        .importKeyPairInsecureTestOnly(KeySpec.EC_P256, label("imp-ecdh"), new KeyPair(pub, priv));
   }
 
   private void ecdhWycheproofVectors() throws Exception {
-    JsonNode root = new ObjectMapper().readTree(TestEnvironment.wycheproof("ecdh_secp256r1_test.json").toFile());
+    JsonNode root =
+        new ObjectMapper()
+            .readTree(TestEnvironment.wycheproof("ecdh_secp256r1_test.json").toFile());
     Map<String, KeyHandle> imported = new LinkedHashMap<>();
     List<String> failures = new ArrayList<>();
     int checked = 0;
     int notRepresentable = 0;
     for (JsonNode g : root.get("testGroups")) {
       for (JsonNode t : g.get("tests")) {
-        String name = String.format("testcase %d (%s)", t.get("tcId").asInt(), t.get("comment").asText());
+        String name =
+            String.format("testcase %d (%s)", t.get("tcId").asInt(), t.get("comment").asText());
         String result = t.get("result").asText();
-        byte[] point = uncompressedNamedP256Point(HexFormat.of().parseHex(t.get("public").asText()));
+        byte[] point =
+            uncompressedNamedP256Point(HexFormat.of().parseHex(t.get("public").asText()));
         if (point == null) {
-          notRepresentable++; // not a named-curve P-256 uncompressed point: rejected before any driver call
+          notRepresentable++; // not a named-curve P-256 uncompressed point: rejected before any
+          // driver call
           continue;
         }
         checked++;
@@ -192,18 +231,26 @@ public interface EcdhContract extends DriverUnderTest {
         }
       }
     }
-    System.out.println("[contract] ECDH: checked " + checked + " Wycheproof vectors through the driver ("
-        + notRepresentable + " not representable as an uncompressed P-256 point, rejected by encoding)");
+    System.out.println(
+        "[contract] ECDH: checked "
+            + checked
+            + " Wycheproof vectors through the driver ("
+            + notRepresentable
+            + " not representable as an uncompressed P-256 point, rejected by encoding)");
     assertThat(checked).isPositive();
     assertThat(failures).isEmpty();
   }
 
-  /** The raw 65-byte point of a SubjectPublicKeyInfo naming secp256r1, or null if it is anything else. */
+  /**
+   * The raw 65-byte point of a SubjectPublicKeyInfo naming secp256r1, or null if it is anything
+   * else.
+   */
   private static byte[] uncompressedNamedP256Point(byte[] der) {
     ASN1ObjectIdentifier secp256r1 = new ASN1ObjectIdentifier("1.2.840.10045.3.1.7");
     ASN1ObjectIdentifier ecPublicKey = new ASN1ObjectIdentifier("1.2.840.10045.2.1");
     try {
-      SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(ASN1Primitive.fromByteArray(der));
+      SubjectPublicKeyInfo spki =
+          SubjectPublicKeyInfo.getInstance(ASN1Primitive.fromByteArray(der));
       if (!Arrays.equals(spki.getEncoded(ASN1Encoding.DER), der)
           || !ecPublicKey.equals(spki.getAlgorithm().getAlgorithm())
           || !secp256r1.equals(spki.getAlgorithm().getParameters())) {

@@ -37,15 +37,22 @@ public interface KeyContract extends DriverUnderTest {
   @Test
   default void describe_always_reportsDeviceFacts() throws Exception {
     DeviceInfo info = driver().describe();
-    assertThat(List.of(info.driverId(), info.vendor(), info.model(), info.serial(), info.firmwareVersion(),
-        info.libraryVersion())).allSatisfy(s -> assertThat(s).isNotBlank());
+    assertThat(
+            List.of(
+                info.driverId(),
+                info.vendor(),
+                info.model(),
+                info.serial(),
+                info.firmwareVersion(),
+                info.libraryVersion()))
+        .allSatisfy(s -> assertThat(s).isNotBlank());
     assertThat(driver().maxConcurrentSessions()).isPositive();
   }
 
   /**
-   * For each key type: a supported one is generated, found again by label, exports the right
-   * public key type and (where the driver signs with it) signs verifiably; an unsupported one is
-   * refused with UNSUPPORTED. Either way the outcome is printed, so a missing capability is reported.
+   * For each key type: a supported one is generated, found again by label, exports the right public
+   * key type and (where the driver signs with it) signs verifiably; an unsupported one is refused
+   * with UNSUPPORTED. Either way the outcome is printed, so a missing capability is reported.
    */
   @ParameterizedTest
   @EnumSource(KeySpec.class)
@@ -94,11 +101,15 @@ public interface KeyContract extends DriverUnderTest {
 
   @TestFactory
   default Stream<DynamicTest> generateKey_existingLabel_keyExists() {
-    return dependingOn(Capability.GENERATE_AES_256, "second key under one label is KEY_EXISTS", () -> {
-      String l = label("dup");
-      driver().generateKey(KeySpec.AES_256, l);
-      assertKind(HsmException.Kind.KEY_EXISTS, () -> driver().generateKey(KeySpec.AES_256, l));
-    }, () -> assertGenerateRefused(KeySpec.AES_256));
+    return dependingOn(
+        Capability.GENERATE_AES_256,
+        "second key under one label is KEY_EXISTS",
+        () -> {
+          String l = label("dup");
+          driver().generateKey(KeySpec.AES_256, l);
+          assertKind(HsmException.Kind.KEY_EXISTS, () -> driver().generateKey(KeySpec.AES_256, l));
+        },
+        () -> assertGenerateRefused(KeySpec.AES_256));
   }
 
   @Test
@@ -123,16 +134,23 @@ public interface KeyContract extends DriverUnderTest {
     String id = "00112233445566778899aabbccddeeff";
     KeyHandle ghost = KeyHandle.of(label("ghost"), KeySpec.AES_256, id);
     if (has(Capability.SEAL_AES_GCM)) {
-      assertKind(HsmException.Kind.KEY_NOT_FOUND, () -> driver.seal(ghost, new byte[1], new byte[0]));
+      assertKind(
+          HsmException.Kind.KEY_NOT_FOUND, () -> driver.seal(ghost, new byte[1], new byte[0]));
     } else {
-      assertRefused(Capability.SEAL_AES_GCM, "seal(never-issued AES_256 handle)", () -> driver.seal(ghost, new byte[1], new byte[0]));
+      assertRefused(
+          Capability.SEAL_AES_GCM,
+          "seal(never-issued AES_256 handle)",
+          () -> driver.seal(ghost, new byte[1], new byte[0]));
     }
     for (KeySpec spec : List.of(KeySpec.EC_P256, KeySpec.ED25519, KeySpec.RSA_2048)) {
       KeyHandle ghostPair = KeyHandle.of(label("ghost"), spec, id);
       if (has(signCapability(spec))) {
         assertKind(HsmException.Kind.KEY_NOT_FOUND, () -> driver.sign(ghostPair, new byte[1]));
       } else {
-        assertRefused(signCapability(spec), "sign(never-issued " + spec + " handle)", () -> driver.sign(ghostPair, new byte[1]));
+        assertRefused(
+            signCapability(spec),
+            "sign(never-issued " + spec + " handle)",
+            () -> driver.sign(ghostPair, new byte[1]));
       }
       if (has(spec.generateCapability())) {
         assertKind(HsmException.Kind.KEY_NOT_FOUND, () -> driver.publicKey(ghostPair));
@@ -142,11 +160,15 @@ public interface KeyContract extends DriverUnderTest {
 
   @TestFactory
   default Stream<DynamicTest> keys_generated_notExtractable() {
-    return dependingOn(Capability.GENERATE_AES_256, "generated keys are not extractable", () -> {
-      assertNotExtractable(driver(), driver().generateKey(KeySpec.AES_256, label("nx-aes")));
-      if (has(Capability.GENERATE_EC_P256)) {
-        assertNotExtractable(driver(), driver().generateKey(KeySpec.EC_P256, label("nx-ec")));
-      }
-    }, () -> assertGenerateRefused(KeySpec.AES_256));
+    return dependingOn(
+        Capability.GENERATE_AES_256,
+        "generated keys are not extractable",
+        () -> {
+          assertNotExtractable(driver(), driver().generateKey(KeySpec.AES_256, label("nx-aes")));
+          if (has(Capability.GENERATE_EC_P256)) {
+            assertNotExtractable(driver(), driver().generateKey(KeySpec.EC_P256, label("nx-ec")));
+          }
+        },
+        () -> assertGenerateRefused(KeySpec.AES_256));
   }
 }

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Contract part: credentials (a wrong one is AUTHENTICATION with the vendor's error),
- * {@link Capability#PERSISTENT_KEYS} (keys survive close and reopen, or are gone if the driver
- * says so), and close (idempotent, later calls CLOSED, sessions released).
+ * Contract part: credentials (a wrong one is AUTHENTICATION with the vendor's error), {@link
+ * Capability#PERSISTENT_KEYS} (keys survive close and reopen, or are gone if the driver says so),
+ * and close (idempotent, later calls CLOSED, sessions released).
  */
 public interface LifecycleContract extends DriverUnderTest {
 
@@ -31,18 +31,23 @@ public interface LifecycleContract extends DriverUnderTest {
   default void open_wrongCredential_authenticationWithVendorError() {
     assertThatThrownBy(() -> openWithWrongCredential().close())
         .isInstanceOf(HsmFatalException.class)
-        .satisfies(e -> {
-          HsmException h = (HsmException) e;
-          assertThat(h.kind()).isEqualTo(HsmException.Kind.AUTHENTICATION);
-          assertThat(h.vendorName()).contains(expectedWrongCredentialVendorName());
-          assertThat(h.isRetryable()).isFalse();
-        });
+        .satisfies(
+            e -> {
+              HsmException h = (HsmException) e;
+              assertThat(h.kind()).isEqualTo(HsmException.Kind.AUTHENTICATION);
+              assertThat(h.vendorName()).contains(expectedWrongCredentialVendorName());
+              assertThat(h.isRetryable()).isFalse();
+            });
   }
 
   @TestFactory
   default Stream<DynamicTest> generateKey_closeAndReopen_keyFoundAndUsable() {
-    return dependingOn(Capability.PERSISTENT_KEYS, "keys found and usable after close and reopen",
-        this::keysSurviveReopen, "keys do not survive close and reopen", this::keysGoneAfterReopen);
+    return dependingOn(
+        Capability.PERSISTENT_KEYS,
+        "keys found and usable after close and reopen",
+        this::keysSurviveReopen,
+        "keys do not survive close and reopen",
+        this::keysGoneAfterReopen);
   }
 
   private void keysSurviveReopen() throws Exception {
@@ -63,16 +68,21 @@ public interface LifecycleContract extends DriverUnderTest {
     }
     try (HsmDriver d2 = openFreshDriver(name)) {
       assertThat(d2.findKey(l)).contains(h);
-      assertThat(d2.unseal(h, sealed, new byte[0])).isEqualTo("kept".getBytes(StandardCharsets.UTF_8));
+      assertThat(d2.unseal(h, sealed, new byte[0]))
+          .isEqualTo("kept".getBytes(StandardCharsets.UTF_8));
       if (ec) {
         assertThat(d2.findKey(l + "-ec")).contains(ecKey);
         assertThat(d2.publicKey(ecKey).getEncoded()).isEqualTo(ecPub.getEncoded());
-        assertThat(verify("SHA256withECDSA", ecPub, new byte[] {1}, d2.sign(ecKey, new byte[] {1}))).isTrue();
+        assertThat(verify("SHA256withECDSA", ecPub, new byte[] {1}, d2.sign(ecKey, new byte[] {1})))
+            .isTrue();
       }
     }
   }
 
-  /** PERSISTENT_KEYS absent: what the driver says of itself must hold — a key is gone after reopening. */
+  /**
+   * PERSISTENT_KEYS absent: what the driver says of itself must hold — a key is gone after
+   * reopening.
+   */
   private void keysGoneAfterReopen() throws Exception {
     KeySpec spec = null;
     for (KeySpec s : KeySpec.values()) {
@@ -83,7 +93,8 @@ public interface LifecycleContract extends DriverUnderTest {
     }
     if (spec == null) {
       assertGenerateRefused(KeySpec.AES_256);
-      checkedAbsent(Capability.PERSISTENT_KEYS, "no key type can be generated, so nothing could persist");
+      checkedAbsent(
+          Capability.PERSISTENT_KEYS, "no key type can be generated, so nothing could persist");
       return;
     }
     String name = "volatile-" + UUID.randomUUID().toString().substring(0, 8);
@@ -93,7 +104,9 @@ public interface LifecycleContract extends DriverUnderTest {
       assertThat(d1.findKey(l)).contains(h);
     }
     try (HsmDriver d2 = openFreshDriver(name)) {
-      assertThat(d2.findKey(l)).as("driver reports no PERSISTENT_KEYS, yet the " + spec + " key survived reopening").isEmpty();
+      assertThat(d2.findKey(l))
+          .as("driver reports no PERSISTENT_KEYS, yet the " + spec + " key survived reopening")
+          .isEmpty();
     }
     checkedAbsent(Capability.PERSISTENT_KEYS, spec + " key not found after close and reopen");
   }

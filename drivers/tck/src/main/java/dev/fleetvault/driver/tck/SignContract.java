@@ -27,9 +27,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Contract part: signatures ({@link Capability#SIGN_ECDSA_P256}, {@link Capability#SIGN_ED25519},
- * {@link Capability#SIGN_RSA_PSS}), each verified with the JDK against the exported public key.
- * The edge-case messages are built in; the Wycheproof messages run where the vector files are
- * present ({@link TestEnvironment#wycheproof}).
+ * {@link Capability#SIGN_RSA_PSS}), each verified with the JDK against the exported public key. The
+ * edge-case messages are built in; the Wycheproof messages run where the vector files are present
+ * ({@link TestEnvironment#wycheproof}).
  */
 public interface SignContract extends DriverUnderTest {
 
@@ -37,22 +37,36 @@ public interface SignContract extends DriverUnderTest {
   record SignScheme(Capability cap, KeySpec spec, String file, String jcaAlg) {}
 
   /** The schemes of the SPI. */
-  List<SignScheme> SIGN_SCHEMES = List.of(
-      new SignScheme(Capability.SIGN_ECDSA_P256, KeySpec.EC_P256, "ecdsa_secp256r1_sha256_test.json", "SHA256withECDSA"),
-      new SignScheme(Capability.SIGN_ED25519, KeySpec.ED25519, "ed25519_test.json", "Ed25519"),
-      new SignScheme(Capability.SIGN_RSA_PSS, KeySpec.RSA_2048, "rsa_pss_2048_sha256_mgf1_32_test.json", "RSASSA-PSS"));
+  List<SignScheme> SIGN_SCHEMES =
+      List.of(
+          new SignScheme(
+              Capability.SIGN_ECDSA_P256,
+              KeySpec.EC_P256,
+              "ecdsa_secp256r1_sha256_test.json",
+              "SHA256withECDSA"),
+          new SignScheme(Capability.SIGN_ED25519, KeySpec.ED25519, "ed25519_test.json", "Ed25519"),
+          new SignScheme(
+              Capability.SIGN_RSA_PSS,
+              KeySpec.RSA_2048,
+              "rsa_pss_2048_sha256_mgf1_32_test.json",
+              "RSASSA-PSS"));
 
   @TestFactory
   default Stream<DynamicTest> sign_ecP256_derSignatureVerifiesWithPublicKey() {
-    return dependingOn(Capability.SIGN_ECDSA_P256, "strict DER ECDSA signature verifies with the public key", () -> {
-      KeyHandle k = driver().generateKey(KeySpec.EC_P256, label("ecdsa"));
-      PublicKey pub = driver().publicKey(k);
-      byte[] msg = "canonical command bytes".getBytes(StandardCharsets.UTF_8);
-      byte[] sig = driver().sign(k, msg);
-      assertStrictDer(sig);
-      assertThat(verify("SHA256withECDSA", pub, msg, sig)).isTrue();
-      assertThat(verify("SHA256withECDSA", pub, "other".getBytes(StandardCharsets.UTF_8), sig)).isFalse();
-    }, () -> assertSignRefused(KeySpec.EC_P256));
+    return dependingOn(
+        Capability.SIGN_ECDSA_P256,
+        "strict DER ECDSA signature verifies with the public key",
+        () -> {
+          KeyHandle k = driver().generateKey(KeySpec.EC_P256, label("ecdsa"));
+          PublicKey pub = driver().publicKey(k);
+          byte[] msg = "canonical command bytes".getBytes(StandardCharsets.UTF_8);
+          byte[] sig = driver().sign(k, msg);
+          assertStrictDer(sig);
+          assertThat(verify("SHA256withECDSA", pub, msg, sig)).isTrue();
+          assertThat(verify("SHA256withECDSA", pub, "other".getBytes(StandardCharsets.UTF_8), sig))
+              .isFalse();
+        },
+        () -> assertSignRefused(KeySpec.EC_P256));
   }
 
   /**
@@ -61,45 +75,58 @@ public interface SignContract extends DriverUnderTest {
    */
   @TestFactory
   default Stream<DynamicTest> sign_edgeCaseMessages_verifyWithPublicKey() {
-    return Stream.of(DynamicTest.dynamicTest(schemesName("edge-case messages signed and verified"), () -> {
-      Map<String, String> messages = new LinkedHashMap<>();
-      HexFormat hex = HexFormat.of();
-      messages.put("", "empty message");
-      messages.put("00", "one zero byte");
-      messages.put(hex.formatHex(new byte[64]), "64 zero bytes");
-      byte[] ones = new byte[64];
-      Arrays.fill(ones, (byte) 0xff);
-      messages.put(hex.formatHex(ones), "64 0xff bytes");
-      byte[] big = new byte[65_536];
-      for (int i = 0; i < big.length; i++) {
-        big[i] = (byte) (i * 31 + 7);
-      }
-      messages.put(hex.formatHex(big), "64 KiB message");
-      messages.put("c328a0a1", "invalid UTF-8");
-      signAndVerifyAll(scheme -> messages, "edge-case messages");
-    }));
+    return Stream.of(
+        DynamicTest.dynamicTest(
+            schemesName("edge-case messages signed and verified"),
+            () -> {
+              Map<String, String> messages = new LinkedHashMap<>();
+              HexFormat hex = HexFormat.of();
+              messages.put("", "empty message");
+              messages.put("00", "one zero byte");
+              messages.put(hex.formatHex(new byte[64]), "64 zero bytes");
+              byte[] ones = new byte[64];
+              Arrays.fill(ones, (byte) 0xff);
+              messages.put(hex.formatHex(ones), "64 0xff bytes");
+              byte[] big = new byte[65_536];
+              for (int i = 0; i < big.length; i++) {
+                big[i] = (byte) (i * 31 + 7);
+              }
+              messages.put(hex.formatHex(big), "64 KiB message");
+              messages.put("c328a0a1", "invalid UTF-8");
+              signAndVerifyAll(scheme -> messages, "edge-case messages");
+            }));
   }
 
   /**
    * Signs the message of every Wycheproof vector for each signature scheme the driver has and
    * verifies each signature with the JDK; ECDSA signatures must also be strict DER. (The vectors
-   * are verification vectors without private keys, so their messages are what applies to a
-   * signer.) Skips loudly without the vector files (fails under CI).
+   * are verification vectors without private keys, so their messages are what applies to a signer.)
+   * Skips loudly without the vector files (fails under CI).
    */
   @TestFactory
   default Stream<DynamicTest> sign_wycheproofMessages_verifyWithPublicKey() {
-    return Stream.of(DynamicTest.dynamicTest(schemesName("Wycheproof messages signed and verified"), () ->
-        signAndVerifyAll(scheme -> {
-          JsonNode root = new ObjectMapper().readTree(TestEnvironment.wycheproof(scheme.file()).toFile());
-          Map<String, String> messages = new LinkedHashMap<>();
-          for (JsonNode g : root.get("testGroups")) {
-            for (JsonNode t : g.get("tests")) {
-              messages.putIfAbsent(t.get("msg").asText(),
-                  String.format("testcase %d (%s)", t.get("tcId").asInt(), t.get("comment").asText()));
-            }
-          }
-          return messages;
-        }, "Wycheproof vectors")));
+    return Stream.of(
+        DynamicTest.dynamicTest(
+            schemesName("Wycheproof messages signed and verified"),
+            () ->
+                signAndVerifyAll(
+                    scheme -> {
+                      JsonNode root =
+                          new ObjectMapper()
+                              .readTree(TestEnvironment.wycheproof(scheme.file()).toFile());
+                      Map<String, String> messages = new LinkedHashMap<>();
+                      for (JsonNode g : root.get("testGroups")) {
+                        for (JsonNode t : g.get("tests")) {
+                          messages.putIfAbsent(
+                              t.get("msg").asText(),
+                              String.format(
+                                  "testcase %d (%s)",
+                                  t.get("tcId").asInt(), t.get("comment").asText()));
+                        }
+                      }
+                      return messages;
+                    },
+                    "Wycheproof vectors")));
   }
 
   /** Where each scheme's messages (hex -> name) come from. */
@@ -152,7 +179,8 @@ public interface SignContract extends DriverUnderTest {
           }
           Signature v = Signature.getInstance(sc.jcaAlg());
           if (sc.spec() == KeySpec.RSA_2048) {
-            v.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+            v.setParameter(
+                new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
           }
           v.initVerify(pub);
           v.update(msg);
@@ -163,7 +191,8 @@ public interface SignContract extends DriverUnderTest {
           failures.add(sc.cap() + " " + m.getValue() + ": " + e);
         }
       }
-      System.out.println("[contract] " + sc.cap() + ": signed and verified " + messages.size() + " " + what);
+      System.out.println(
+          "[contract] " + sc.cap() + ": signed and verified " + messages.size() + " " + what);
     }
     assertThat(failures).isEmpty();
   }

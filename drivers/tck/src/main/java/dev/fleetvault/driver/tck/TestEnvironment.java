@@ -9,15 +9,17 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Skip-or-fail rules shared by driver tests: a missing external part (SoftHSM2, PyKMIP, vectors)
- * skips the test with a loud reason on a developer machine and fails it when {@code CI=true} or
- * the part's {@code FLEETVAULT_REQUIRE_*} variable is {@code 1}.
+ * skips the test with a loud reason on a developer machine and fails it when {@code CI=true} or the
+ * part's {@code FLEETVAULT_REQUIRE_*} variable is {@code 1}.
  */
 public final class TestEnvironment {
 
   /** Env var that makes a missing HSM (SoftHSM2, PyKMIP) a failure. */
   public static final String REQUIRE_HSM = "FLEETVAULT_REQUIRE_HSM";
+
   /** Env var that makes missing vectors a failure. */
   public static final String REQUIRE_VECTORS = "FLEETVAULT_REQUIRE_VECTORS";
+
   /** System property naming the directory that holds {@code wycheproof/*.json} (optional). */
   public static final String VECTORS_PROPERTY = "fleetvault.vectors";
 
@@ -37,7 +39,8 @@ public final class TestEnvironment {
     requireOrSkip(available, what, requireVar, System.getenv());
   }
 
-  static void requireOrSkip(boolean available, String what, String requireVar, Map<String, String> env) {
+  static void requireOrSkip(
+      boolean available, String what, String requireVar, Map<String, String> env) {
     if (available) {
       return;
     }
@@ -45,7 +48,8 @@ public final class TestEnvironment {
     if (required(requireVar, env)) {
       fail(msg + " (required because CI=true or " + requireVar + "=1)");
     }
-    System.err.println("[SKIPPED LOUDLY] " + msg + " (set " + requireVar + "=1 to make this a failure)");
+    System.err.println(
+        "[SKIPPED LOUDLY] " + msg + " (set " + requireVar + "=1 to make this a failure)");
     Assumptions.assumeTrue(false, msg);
   }
 
@@ -55,7 +59,9 @@ public final class TestEnvironment {
     return root != null ? Path.of(root) : Path.of("").toAbsolutePath();
   }
 
-  /** A directory for test working files under the module's build dir ({@code fleetvault.buildDir}). */
+  /**
+   * A directory for test working files under the module's build dir ({@code fleetvault.buildDir}).
+   */
   public static Path buildDir() {
     String dir = System.getProperty("fleetvault.buildDir");
     return dir != null ? Path.of(dir) : Path.of("target").toAbsolutePath();
@@ -73,8 +79,16 @@ public final class TestEnvironment {
   /** A Wycheproof vector file from {@code <vectorsDir>/wycheproof/}, or skip/fail. */
   public static Path wycheproof(String fileName) {
     Path p = vectorsDir().resolve("wycheproof").resolve(fileName).normalize();
-    requireOrSkip(Files.isRegularFile(p), "Wycheproof vector file " + p + " (set -D" + VECTORS_PROPERTY
-        + "=DIR to a directory holding wycheproof/" + fileName + ")", REQUIRE_VECTORS);
+    requireOrSkip(
+        Files.isRegularFile(p),
+        "Wycheproof vector file "
+            + p
+            + " (set -D"
+            + VECTORS_PROPERTY
+            + "=DIR to a directory holding wycheproof/"
+            + fileName
+            + ")",
+        REQUIRE_VECTORS);
     return p;
   }
 }

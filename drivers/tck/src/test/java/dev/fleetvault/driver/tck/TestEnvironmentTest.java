@@ -13,21 +13,37 @@ class TestEnvironmentTest {
 
   @Test
   void requireOrSkip_missingOnLaptop_skips() {
-    assertThatThrownBy(() -> TestEnvironment.requireOrSkip(false, "SoftHSM2", TestEnvironment.REQUIRE_HSM, Map.of()))
-        .isInstanceOf(TestAbortedException.class).hasMessageContaining("MISSING SoftHSM2");
+    assertThatThrownBy(
+            () ->
+                TestEnvironment.requireOrSkip(
+                    false, "SoftHSM2", TestEnvironment.REQUIRE_HSM, Map.of()))
+        .isInstanceOf(TestAbortedException.class)
+        .hasMessageContaining("MISSING SoftHSM2");
   }
 
   @Test
   void requireOrSkip_missingUnderCiOrRequireVar_fails() {
-    assertThatThrownBy(() -> TestEnvironment.requireOrSkip(false, "SoftHSM2", TestEnvironment.REQUIRE_HSM, Map.of("CI", "true")))
+    assertThatThrownBy(
+            () ->
+                TestEnvironment.requireOrSkip(
+                    false, "SoftHSM2", TestEnvironment.REQUIRE_HSM, Map.of("CI", "true")))
         .isInstanceOf(AssertionFailedError.class);
-    assertThatThrownBy(() -> TestEnvironment.requireOrSkip(false, "SoftHSM2", TestEnvironment.REQUIRE_HSM,
-        Map.of(TestEnvironment.REQUIRE_HSM, "1"))).isInstanceOf(AssertionFailedError.class);
+    assertThatThrownBy(
+            () ->
+                TestEnvironment.requireOrSkip(
+                    false,
+                    "SoftHSM2",
+                    TestEnvironment.REQUIRE_HSM,
+                    Map.of(TestEnvironment.REQUIRE_HSM, "1")))
+        .isInstanceOf(AssertionFailedError.class);
   }
 
   @Test
   void requireOrSkip_present_continues() {
-    assertThatCode(() -> TestEnvironment.requireOrSkip(true, "SoftHSM2", TestEnvironment.REQUIRE_HSM, Map.of("CI", "true")))
+    assertThatCode(
+            () ->
+                TestEnvironment.requireOrSkip(
+                    true, "SoftHSM2", TestEnvironment.REQUIRE_HSM, Map.of("CI", "true")))
         .doesNotThrowAnyException();
   }
 }

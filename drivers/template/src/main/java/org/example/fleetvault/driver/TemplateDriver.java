@@ -28,15 +28,18 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
- * A minimal driver: AES-256 keys, AES-GCM seal/unseal and random bytes, on an emulated device
- * (keys in this object's memory, gone when it closes, so no {@link Capability#PERSISTENT_KEYS}).
- * Replace the marked "device" calls with your device's API; keep the checks of
- * {@link AbstractHsmDriver} first in every operation. NOT a real HSM: never configure it for a node.
+ * A minimal driver: AES-256 keys, AES-GCM seal/unseal and random bytes, on an emulated device (keys
+ * in this object's memory, gone when it closes, so no {@link Capability#PERSISTENT_KEYS}). Replace
+ * the marked "device" calls with your device's API; keep the checks of {@link AbstractHsmDriver}
+ * first in every operation. NOT a real HSM: never configure it for a node.
  */
 @SuppressWarnings("try") // permits are held for the duration of a call without being referenced
 public final class TemplateDriver extends AbstractHsmDriver {
 
-  /** Emulated devices: name -> SHA-256 of the PIN set on first open (your device checks its own PIN). */
+  /**
+   * Emulated devices: name -> SHA-256 of the PIN set on first open (your device checks its own
+   * PIN).
+   */
   private static final Map<String, byte[]> DEVICE_PINS = new ConcurrentHashMap<>();
 
   private final String device;
@@ -46,12 +49,17 @@ public final class TemplateDriver extends AbstractHsmDriver {
   private final Map<String, SecretKey> keys = new ConcurrentHashMap<>(); // device: key id -> key
 
   private TemplateDriver(String device, int sessions) {
-    super(TemplateDriverProvider.ID, EnumSet.of(Capability.GENERATE_AES_256, Capability.SEAL_AES_GCM, Capability.RANDOM));
+    super(
+        TemplateDriverProvider.ID,
+        EnumSet.of(Capability.GENERATE_AES_256, Capability.SEAL_AES_GCM, Capability.RANDOM));
     this.device = device;
     this.gate = new SessionGate(TemplateDriverProvider.ID, sessions, Duration.ofSeconds(2));
   }
 
-  /** Logs in to {@code device} with {@code pin} (the caller wipes it). A wrong PIN is AUTHENTICATION. */
+  /**
+   * Logs in to {@code device} with {@code pin} (the caller wipes it). A wrong PIN is
+   * AUTHENTICATION.
+   */
   static TemplateDriver open(String device, SecretChars pin, int sessions) throws HsmException {
     char[] p = pin.copyChars();
     byte[] digest;
@@ -69,8 +77,12 @@ public final class TemplateDriver extends AbstractHsmDriver {
     }
     byte[] expected = DEVICE_PINS.computeIfAbsent(device, d -> digest);
     if (!MessageDigest.isEqual(expected, digest)) {
-      throw new HsmFatalException(Kind.AUTHENTICATION, "device " + device + " refused the PIN", null,
-          "TEMPLATE_PIN_INCORRECT", null);
+      throw new HsmFatalException(
+          Kind.AUTHENTICATION,
+          "device " + device + " refused the PIN",
+          null,
+          "TEMPLATE_PIN_INCORRECT",
+          null);
     }
     return new TemplateDriver(device, sessions);
   }
@@ -78,8 +90,14 @@ public final class TemplateDriver extends AbstractHsmDriver {
   @Override
   public DeviceInfo describe() throws HsmException {
     requireOpen();
-    return new DeviceInfo(TemplateDriverProvider.ID, "Example Vendor", "template (emulated, NOT AN HSM)", device,
-        "n/a", "template driver on Java " + System.getProperty("java.version"), Map.of());
+    return new DeviceInfo(
+        TemplateDriverProvider.ID,
+        "Example Vendor",
+        "template (emulated, NOT AN HSM)",
+        device,
+        "n/a",
+        "template driver on Java " + System.getProperty("java.version"),
+        Map.of());
   }
 
   @Override
@@ -92,9 +110,11 @@ public final class TemplateDriver extends AbstractHsmDriver {
       random.nextBytes(id);
       KeyHandle h = KeyHandle.of(label, spec, HexFormat.of().formatHex(id));
       if (handles.putIfAbsent(label, h) != null) {
-        throw new HsmFatalException(Kind.KEY_EXISTS, "a key labelled '" + label + "' already exists");
+        throw new HsmFatalException(
+            Kind.KEY_EXISTS, "a key labelled '" + label + "' already exists");
       }
-      KeyGenerator g = KeyGenerator.getInstance("AES"); // device: generate a non-extractable AES-256 key
+      KeyGenerator g =
+          KeyGenerator.getInstance("AES"); // device: generate a non-extractable AES-256 key
       g.init(256, random);
       keys.put(h.keyId(), g.generateKey());
       return h;
@@ -144,7 +164,8 @@ public final class TemplateDriver extends AbstractHsmDriver {
       c.updateAAD(aad);
       return c.doFinal(blob.ciphertextAndTag());
     } catch (AEADBadTagException e) {
-      throw new HsmFatalException(Kind.INTEGRITY, "sealed data does not authenticate under key " + key.label());
+      throw new HsmFatalException(
+          Kind.INTEGRITY, "sealed data does not authenticate under key " + key.label());
     } catch (GeneralSecurityException e) {
       throw new HsmFatalException(Kind.DEVICE_ERROR, "unseal failed: " + e.getMessage(), e);
     }
@@ -152,11 +173,13 @@ public final class TemplateDriver extends AbstractHsmDriver {
 
   private SecretKey aesKey(KeyHandle key) throws HsmFatalException {
     if (key.spec() != KeySpec.AES_256) {
-      throw new HsmFatalException(Kind.WRONG_KEY_TYPE, "key " + key.label() + " is " + key.spec() + ", not AES_256");
+      throw new HsmFatalException(
+          Kind.WRONG_KEY_TYPE, "key " + key.label() + " is " + key.spec() + ", not AES_256");
     }
     SecretKey k = keys.get(key.keyId());
     if (k == null || !key.equals(handles.get(key.label()))) {
-      throw new HsmFatalException(Kind.KEY_NOT_FOUND, "no key " + key.label() + " on device " + device);
+      throw new HsmFatalException(
+          Kind.KEY_NOT_FOUND, "no key " + key.label() + " on device " + device);
     }
     return k;
   }
@@ -165,7 +188,8 @@ public final class TemplateDriver extends AbstractHsmDriver {
   public byte[] sign(KeyHandle key, byte[] message) throws HsmException {
     requireInput(key, "key");
     requireSign(key.spec());
-    throw new HsmFatalException(Kind.WRONG_KEY_TYPE, "key " + key.label() + " is AES_256 and cannot sign");
+    throw new HsmFatalException(
+        Kind.WRONG_KEY_TYPE, "key " + key.label() + " is AES_256 and cannot sign");
   }
 
   @Override
@@ -179,9 +203,11 @@ public final class TemplateDriver extends AbstractHsmDriver {
     requireInput(key, "key");
     requireOpen();
     if (key.spec() == KeySpec.AES_256) {
-      throw new HsmFatalException(Kind.WRONG_KEY_TYPE, "key " + key.label() + " is AES_256 and has no public key");
+      throw new HsmFatalException(
+          Kind.WRONG_KEY_TYPE, "key " + key.label() + " is AES_256 and has no public key");
     }
-    throw new HsmFatalException(Kind.KEY_NOT_FOUND, "no key pair " + key.label() + " on device " + device);
+    throw new HsmFatalException(
+        Kind.KEY_NOT_FOUND, "no key pair " + key.label() + " on device " + device);
   }
 
   @Override

@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The entry point of the template driver, id {@code template}: found by {@link java.util.ServiceLoader}
- * through {@code META-INF/services/dev.fleetvault.driver.spi.HsmDriverProvider}. Does no I/O until
- * {@link #open}. Rename it and its id for your device.
+ * The entry point of the template driver, id {@code template}: found by {@link
+ * java.util.ServiceLoader} through {@code
+ * META-INF/services/dev.fleetvault.driver.spi.HsmDriverProvider}. Does no I/O until {@link #open}.
+ * Rename it and its id for your device.
  */
 public final class TemplateDriverProvider implements HsmDriverProvider {
 

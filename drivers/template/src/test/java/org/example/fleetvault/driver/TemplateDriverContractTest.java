@@ -17,12 +17,18 @@ import java.util.UUID;
 /** The whole driver contract on the template driver: copy this class for your driver. */
 class TemplateDriverContractTest extends HsmDriverContract {
 
-  private static final Map<String, String> ENV = Map.of("TEMPLATE_PIN", "1234", "WRONG_PIN", "9999");
+  private static final Map<String, String> ENV =
+      Map.of("TEMPLATE_PIN", "1234", "WRONG_PIN", "9999");
   private final String device = "tck-" + UUID.randomUUID();
 
   private static HsmDriver open(String device, String pinEnv) throws Exception {
-    return new TemplateDriverProvider().open(DriverSettings.of("template contract test",
-        Map.of("device", device, "pin_env", pinEnv), Path.of("."), ENV));
+    return new TemplateDriverProvider()
+        .open(
+            DriverSettings.of(
+                "template contract test",
+                Map.of("device", device, "pin_env", pinEnv),
+                Path.of("."),
+                ENV));
   }
 
   @Override
@@ -49,7 +55,9 @@ class TemplateDriverContractTest extends HsmDriverContract {
   public void assertNotExtractable(HsmDriver d, KeyHandle key) {
     for (Method m : d.getClass().getMethods()) {
       if (Modifier.isPublic(m.getModifiers()) && Key.class.isAssignableFrom(m.getReturnType())) {
-        assertThat(PublicKey.class).as("%s returns %s", m, m.getReturnType()).isAssignableFrom(m.getReturnType());
+        assertThat(PublicKey.class)
+            .as("%s returns %s", m, m.getReturnType())
+            .isAssignableFrom(m.getReturnType());
       }
     }
   }

@@ -12,14 +12,26 @@ import java.util.Map;
 public final class KeyRecorder {
 
   /** How a key was read. */
-  public enum Kind { STRING, INTEGER, BOOLEAN, HOST_PORT, MAP, MAPS, STRINGS, SCALARS }
+  public enum Kind {
+    STRING,
+    INTEGER,
+    BOOLEAN,
+    HOST_PORT,
+    MAP,
+    MAPS,
+    STRINGS,
+    SCALARS
+  }
 
   /** One key as read: kind, required, integer bounds and default (null where none). */
   public record Key(Kind kind, boolean required, Long min, Long max, Object dflt) {}
 
   private static final ThreadLocal<KeyRecorder> CURRENT = new ThreadLocal<>();
 
-  /** Mapping path ("" top level, list items as {@code []}) -> key -> how it was read, in reading order. */
+  /**
+   * Mapping path ("" top level, list items as {@code []}) -> key -> how it was read, in reading
+   * order.
+   */
   private final Map<String, Map<String, Key>> keys = new LinkedHashMap<>();
 
   private KeyRecorder() {}
@@ -44,14 +56,25 @@ public final class KeyRecorder {
     return keys;
   }
 
-  static void note(String path, String key, Kind kind, boolean required, Long min, Long max, Object dflt) {
+  static void note(
+      String path, String key, Kind kind, boolean required, Long min, Long max, Object dflt) {
     KeyRecorder r = CURRENT.get();
     if (r == null) {
       return;
     }
     String p = path.replaceAll("\\[\\d+\\]", "[]");
     Key k = new Key(kind, required, min, max, dflt);
-    r.keys.computeIfAbsent(p, x -> new LinkedHashMap<>()).merge(key, k,
-        (a, b) -> new Key(a.kind(), a.required() || b.required(), a.min(), a.max(), a.dflt() != null ? a.dflt() : b.dflt()));
+    r.keys
+        .computeIfAbsent(p, x -> new LinkedHashMap<>())
+        .merge(
+            key,
+            k,
+            (a, b) ->
+                new Key(
+                    a.kind(),
+                    a.required() || b.required(),
+                    a.min(),
+                    a.max(),
+                    a.dflt() != null ? a.dflt() : b.dflt()));
   }
 }

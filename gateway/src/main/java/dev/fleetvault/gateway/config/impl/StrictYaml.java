@@ -14,8 +14,8 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * Parses a YAML file into a node tree without constructing any objects (no tags, no
- * aliases beyond a small budget, size-limited), ready for {@link YamlMap}'s typed, strict reads.
+ * Parses a YAML file into a node tree without constructing any objects (no tags, no aliases beyond
+ * a small budget, size-limited), ready for {@link YamlMap}'s typed, strict reads.
  */
 public final class StrictYaml {
   /** Largest configuration file accepted. */
@@ -31,8 +31,12 @@ public final class StrictYaml {
     options.setAllowRecursiveKeys(false);
     options.setCodePointLimit(MAX_FILE_CHARS);
     options.setNestingDepthLimit(20);
-    Yaml yaml = new Yaml(new SafeConstructor(options), new org.yaml.snakeyaml.representer.Representer(
-        new org.yaml.snakeyaml.DumperOptions()), new org.yaml.snakeyaml.DumperOptions(), options);
+    Yaml yaml =
+        new Yaml(
+            new SafeConstructor(options),
+            new org.yaml.snakeyaml.representer.Representer(new org.yaml.snakeyaml.DumperOptions()),
+            new org.yaml.snakeyaml.DumperOptions(),
+            options);
     String name = file.toString();
     Node root;
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

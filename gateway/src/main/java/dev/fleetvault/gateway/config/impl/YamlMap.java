@@ -16,9 +16,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * One YAML mapping read strictly: every read names the key, and {@link #finish()} rejects any
- * key that was not read (an unknown or misspelt key stops start-up). Errors say
- * {@code file:line: key 'a.b[0].c' ...}.
+ * One YAML mapping read strictly: every read names the key, and {@link #finish()} rejects any key
+ * that was not read (an unknown or misspelt key stops start-up). Errors say {@code file:line: key
+ * 'a.b[0].c' ...}.
  */
 public final class YamlMap {
   private final String file;
@@ -155,8 +155,8 @@ public final class YamlMap {
   }
 
   /**
-   * An optional mapping of scalars handed as plain values (String, Long, Boolean) to a
-   * component that checks its own keys (an HSM driver's settings). Nested structures are refused.
+   * An optional mapping of scalars handed as plain values (String, Long, Boolean) to a component
+   * that checks its own keys (an HSM driver's settings). Nested structures are refused.
    */
   public Map<String, Object> plainScalars(String key) {
     KeyRecorder.note(path, key, KeyRecorder.Kind.SCALARS, false, null, null, null);
@@ -191,8 +191,13 @@ public final class YamlMap {
   public void finish() {
     for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
       if (!read.contains(e.getKey())) {
-        throw error(e.getValue().getKeyNode(), "unknown key '" + qualified(e.getKey())
-            + "' (allowed here: " + String.join(", ", read) + ")");
+        throw error(
+            e.getValue().getKeyNode(),
+            "unknown key '"
+                + qualified(e.getKey())
+                + "' (allowed here: "
+                + String.join(", ", read)
+                + ")");
       }
     }
   }
@@ -234,18 +239,17 @@ public final class YamlMap {
   private int toInt(Node n, String key, int min, int max) {
     long v = decimal(n, scalar(n, key, Tag.INT, "an integer"), key);
     if (v < min || v > max) {
-      throw error(n, "key '" + qualified(key) + "' must be between " + min + " and " + max
-          + ", got " + v);
+      throw error(
+          n, "key '" + qualified(key) + "' must be between " + min + " and " + max + ", got " + v);
     }
     return (int) v;
   }
 
   /**
-   * A YAML integer as a long. YAML 1.1 also tags hexadecimal, octal, binary and base-60
-   * forms, and digits with underscores in odd places, as integers; only plain decimal
-   * (underscores allowed as digit separators) is accepted, and anything else, or a value
-   * outside the range of a long, is a configuration error at that key, never a raw
-   * {@link NumberFormatException}.
+   * A YAML integer as a long. YAML 1.1 also tags hexadecimal, octal, binary and base-60 forms, and
+   * digits with underscores in odd places, as integers; only plain decimal (underscores allowed as
+   * digit separators) is accepted, and anything else, or a value outside the range of a long, is a
+   * configuration error at that key, never a raw {@link NumberFormatException}.
    */
   private long decimal(Node n, String text, String key) {
     try {

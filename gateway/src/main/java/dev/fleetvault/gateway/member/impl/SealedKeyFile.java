@@ -21,8 +21,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * One wrapped member key on disk: a small JSON file
- * {@code {"format":"fleetvault.wrapped_member_key.v1","fleet":..,"member":..,"label":..,
+ * One wrapped member key on disk: a small JSON file {@code
+ * {"format":"fleetvault.wrapped_member_key.v1","fleet":..,"member":..,"label":..,
  * "seal_key":..,"public":<base64 SPKI>,"sealed":<base64 HSM seal output>}}. The file holds no
  * plaintext key material: {@code sealed} is the PKCS#8 private key sealed by the HSM with
  * associated data {@link #aad} binding format, fleet, member, key label and the public key.
@@ -37,10 +37,11 @@ import java.util.UUID;
  * @param publicKey the public key, X.509 SubjectPublicKeyInfo DER
  * @param sealed the sealed PKCS#8 private key
  */
-public record SealedKeyFile(String fleet, String member, String label, String sealKey,
-    byte[] publicKey, byte[] sealed) {
+public record SealedKeyFile(
+    String fleet, String member, String label, String sealKey, byte[] publicKey, byte[] sealed) {
   /** The format tag (also the first field of the associated data). */
   public static final String FORMAT = "fleetvault.wrapped_member_key.v1";
+
   private static final int MAX_BYTES = 16 * 1024;
 
   /** Defensive copies. */
@@ -60,8 +61,8 @@ public record SealedKeyFile(String fleet, String member, String label, String se
   }
 
   /**
-   * The associated data for sealing this key: format, fleet, member, label and public key,
-   * each length-prefixed (2 bytes, big-endian), so a blob opens only for exactly this binding.
+   * The associated data for sealing this key: format, fleet, member, label and public key, each
+   * length-prefixed (2 bytes, big-endian), so a blob opens only for exactly this binding.
    */
   public static byte[] aad(String fleet, String member, String label, byte[] publicKey) {
     byte[][] parts = {bytes(FORMAT), bytes(fleet), bytes(member), bytes(label), publicKey};
@@ -94,9 +95,14 @@ public record SealedKeyFile(String fleet, String member, String label, String se
         throw corrupt(file, "format is not " + FORMAT);
       }
       Base64.Decoder d = Base64.getDecoder();
-      return Optional.of(new SealedKeyFile(required(j, "fleet", file), required(j, "member", file),
-          required(j, "label", file), required(j, "seal_key", file),
-          d.decode(required(j, "public", file)), d.decode(required(j, "sealed", file))));
+      return Optional.of(
+          new SealedKeyFile(
+              required(j, "fleet", file),
+              required(j, "member", file),
+              required(j, "label", file),
+              required(j, "seal_key", file),
+              d.decode(required(j, "public", file)),
+              d.decode(required(j, "sealed", file))));
     } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
       throw corrupt(file, "not a wrapped member key file (" + e.getClass().getSimpleName() + ")");
     } catch (IOException e) {
@@ -113,16 +119,21 @@ public record SealedKeyFile(String fleet, String member, String label, String se
   }
 
   private static HsmException corrupt(Path file, String why) {
-    return new HsmFatalException(HsmException.Kind.INTEGRITY,
-        "wrapped member key file " + file + " is corrupt: " + why);
+    return new HsmFatalException(
+        HsmException.Kind.INTEGRITY, "wrapped member key file " + file + " is corrupt: " + why);
   }
 
   /** Writes this to {@code file} atomically; fails if {@code file} exists. */
   public void writeNew(Path file) {
-    JsonObject j = new JsonObject().put("format", FORMAT).put("fleet", fleet).put("member", member)
-        .put("label", label).put("seal_key", sealKey)
-        .put("public", Base64.getEncoder().encodeToString(publicKey))
-        .put("sealed", Base64.getEncoder().encodeToString(sealed));
+    JsonObject j =
+        new JsonObject()
+            .put("format", FORMAT)
+            .put("fleet", fleet)
+            .put("member", member)
+            .put("label", label)
+            .put("seal_key", sealKey)
+            .put("public", Base64.getEncoder().encodeToString(publicKey))
+            .put("sealed", Base64.getEncoder().encodeToString(sealed));
     byte[] content = (j.encodePrettily() + "\n").getBytes(StandardCharsets.UTF_8);
     Path dir = file.toAbsolutePath().getParent();
     Path tmp = dir.resolve(file.getFileName() + ".tmp-" + UUID.randomUUID());
@@ -132,8 +143,9 @@ public record SealedKeyFile(String fleet, String member, String label, String se
         throw new FileAlreadyExistsException(file.toString());
       }
       try {
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            tmp,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException noPosix) {
         Files.createFile(tmp);
       }

@@ -36,23 +36,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A member's EC P-256 keys for HSMs without EC ({@code member_keys: wrapped}): generated in
- * software (JDK, secp256r1); the PKCS#8 private key sealed by the HSM's AES-256 key
- * {@code fleetvault.<member>.seal} with associated data binding fleet id, member id, key label
- * and public key ({@link SealedKeyFile#aad}); stored in {@code <data_dir>/member-keys/<label>.sealed.json}.
- * On first use after start a key is unsealed through the HSM, imported, checked against the
- * stored public key, and the decrypted bytes are wiped; the private key then stays in process
- * memory for ECDH and ECDSA.
+ * software (JDK, secp256r1); the PKCS#8 private key sealed by the HSM's AES-256 key {@code
+ * fleetvault.<member>.seal} with associated data binding fleet id, member id, key label and public
+ * key ({@link SealedKeyFile#aad}); stored in {@code <data_dir>/member-keys/<label>.sealed.json}. On
+ * first use after start a key is unsealed through the HSM, imported, checked against the stored
+ * public key, and the decrypted bytes are wiped; the private key then stays in process memory for
+ * ECDH and ECDSA.
  *
  * <p>Guarantees: a blob opens only under the same HSM key for the same fleet, member and label
  * (anything else: kind INTEGRITY); wrapped files present while the HSM has no sealing key is
  * refused (KEY_NOT_FOUND), never silently re-keyed; an existing file is never overwritten; key
- * material is never logged, printed or returned. JVM-internal copies of the imported private
- * keys cannot be wiped and live as long as the process. Thread-safe.
+ * material is never logged, printed or returned. JVM-internal copies of the imported private keys
+ * cannot be wiped and live as long as the process. Thread-safe.
  */
 public final class WrappedKeyStore {
   private static final Logger LOG = LoggerFactory.getLogger(WrappedKeyStore.class);
+
   /** Directory under the node's data dir holding the sealed key files. */
   public static final String DIR = "member-keys";
+
   /** Key-id prefix of the handles this store hands out. */
   static final String KEY_ID_PREFIX = "wrapped:";
 
@@ -113,8 +115,9 @@ public final class WrappedKeyStore {
   public synchronized KeyHandle generate(String label) throws HsmException {
     KeyLabels.validate(label);
     if (loaded.containsKey(label) || Files.exists(file(label))) {
-      throw new HsmFatalException(HsmException.Kind.KEY_EXISTS, "wrapped member key " + label
-          + " already exists in " + dir);
+      throw new HsmFatalException(
+          HsmException.Kind.KEY_EXISTS,
+          "wrapped member key " + label + " already exists in " + dir);
     }
     KeyHandle seal = sealKey();
     KeyPair kp = newKeyPair();
@@ -127,8 +130,12 @@ public final class WrappedKeyStore {
       Arrays.fill(pkcs8, (byte) 0);
     }
     loaded.put(label, kp);
-    LOG.info("member {}: generated wrapped EC key {} in software, sealed by HSM key {} into {}",
-        memberId, label, seal.label(), file(label));
+    LOG.info(
+        "member {}: generated wrapped EC key {} in software, sealed by HSM key {} into {}",
+        memberId,
+        label,
+        seal.label(),
+        file(label));
     return handle(label);
   }
 
@@ -174,8 +181,8 @@ public final class WrappedKeyStore {
   private KeyPair pair(KeyHandle k) throws HsmException {
     KeyPair kp = k.keyId().startsWith(KEY_ID_PREFIX) ? loaded.get(k.label()) : null;
     if (kp == null) {
-      throw new HsmFatalException(HsmException.Kind.KEY_NOT_FOUND,
-          "no wrapped member key " + k.label() + " is loaded");
+      throw new HsmFatalException(
+          HsmException.Kind.KEY_NOT_FOUND, "no wrapped member key " + k.label() + " is loaded");
     }
     return kp;
   }
@@ -195,10 +202,16 @@ public final class WrappedKeyStore {
       k = found.get();
     } else {
       if (anyWrappedFile()) {
-        throw new HsmFatalException(HsmException.Kind.KEY_NOT_FOUND, "member " + memberId
-            + ": wrapped member keys exist in " + dir + " but the HSM has no sealing key '"
-            + label + "' to open them (wrong HSM or partition, or the key was deleted); "
-            + "refusing to generate new member keys over them");
+        throw new HsmFatalException(
+            HsmException.Kind.KEY_NOT_FOUND,
+            "member "
+                + memberId
+                + ": wrapped member keys exist in "
+                + dir
+                + " but the HSM has no sealing key '"
+                + label
+                + "' to open them (wrong HSM or partition, or the key was deleted); "
+                + "refusing to generate new member keys over them");
       }
       k = hsm.generateKey(KeySpec.AES_256, label);
     }
@@ -220,9 +233,21 @@ public final class WrappedKeyStore {
   private KeyPair unwrap(String label, SealedKeyFile f) throws HsmException {
     Path file = file(label);
     if (!f.fleet().equals(fleetId) || !f.member().equals(memberId) || !f.label().equals(label)) {
-      throw new HsmFatalException(HsmException.Kind.INTEGRITY, file + " holds key " + f.label()
-          + " of member " + f.member() + " of fleet " + f.fleet() + ", not " + label
-          + " of member " + memberId + " of fleet " + fleetId);
+      throw new HsmFatalException(
+          HsmException.Kind.INTEGRITY,
+          file
+              + " holds key "
+              + f.label()
+              + " of member "
+              + f.member()
+              + " of fleet "
+              + f.fleet()
+              + ", not "
+              + label
+              + " of member "
+              + memberId
+              + " of fleet "
+              + fleetId);
     }
     KeyHandle seal = sealKey();
     byte[] spki = f.publicKey();
@@ -231,9 +256,20 @@ public final class WrappedKeyStore {
       pkcs8 = hsm.unseal(seal, f.sealed(), SealedKeyFile.aad(fleetId, memberId, label, spki));
     } catch (HsmException e) {
       if (e.kind() == HsmException.Kind.INTEGRITY) {
-        throw new HsmFatalException(HsmException.Kind.INTEGRITY, file + " does not open under "
-            + "HSM key " + seal.label() + " for fleet " + fleetId + ", member " + memberId
-            + ", key " + label + " (tampered, copied, or sealed by another HSM key)", e);
+        throw new HsmFatalException(
+            HsmException.Kind.INTEGRITY,
+            file
+                + " does not open under "
+                + "HSM key "
+                + seal.label()
+                + " for fleet "
+                + fleetId
+                + ", member "
+                + memberId
+                + ", key "
+                + label
+                + " (tampered, copied, or sealed by another HSM key)",
+            e);
       }
       throw e;
     }
@@ -244,8 +280,13 @@ public final class WrappedKeyStore {
       checkPair(priv, pub);
       return new KeyPair(pub, priv);
     } catch (GeneralSecurityException | ClassCastException e) {
-      throw new HsmFatalException(HsmException.Kind.INTEGRITY, file + " opened but does not hold "
-          + "a matching P-256 key pair (" + e.getClass().getSimpleName() + ")");
+      throw new HsmFatalException(
+          HsmException.Kind.INTEGRITY,
+          file
+              + " opened but does not hold "
+              + "a matching P-256 key pair ("
+              + e.getClass().getSimpleName()
+              + ")");
     } finally {
       Arrays.fill(pkcs8, (byte) 0);
     }
@@ -257,8 +298,8 @@ public final class WrappedKeyStore {
       g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
       return g.generateKeyPair();
     } catch (GeneralSecurityException e) {
-      throw new HsmFatalException(HsmException.Kind.UNSUPPORTED,
-          "this JVM cannot generate P-256 keys", e);
+      throw new HsmFatalException(
+          HsmException.Kind.UNSUPPORTED, "this JVM cannot generate P-256 keys", e);
     }
   }
 

@@ -16,17 +16,17 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The gateway's view of an HSM without EC P-256 when the node is configured with
- * {@code hsm.member_keys: wrapped}: every call goes to the real driver, except the member's own
- * EC P-256 keys (labels {@code fleetvault.<member>.*}, e.g. {@code .hpke}, {@code .hpke.2},
- * {@code .sign}), which a {@link WrappedKeyStore} generates in software and keeps sealed by
- * the real HSM. So {@code MemberKeys}, the member service and HPKE rotation run unchanged.
+ * The gateway's view of an HSM without EC P-256 when the node is configured with {@code
+ * hsm.member_keys: wrapped}: every call goes to the real driver, except the member's own EC P-256
+ * keys (labels {@code fleetvault.<member>.*}, e.g. {@code .hpke}, {@code .hpke.2}, {@code .sign}),
+ * which a {@link WrappedKeyStore} generates in software and keeps sealed by the real HSM. So {@code
+ * MemberKeys}, the member service and HPKE rotation run unchanged.
  *
- * <p>Guarantees: sealing, unsealing, the sealing key and random bytes stay in the real HSM; an
- * EC key with any other label is refused (UNSUPPORTED), so nothing else silently lands in
- * software; {@link #capabilities()} adds GENERATE_EC_P256, ECDH_P256 and SIGN_ECDSA_P256, and
- * {@link #describe()} says {@code member_keys=wrapped} in its details. Thread-safe like the
- * driver it wraps.
+ * <p>Guarantees: sealing, unsealing, the sealing key and random bytes stay in the real HSM; an EC
+ * key with any other label is refused (UNSUPPORTED), so nothing else silently lands in software;
+ * {@link #capabilities()} adds GENERATE_EC_P256, ECDH_P256 and SIGN_ECDSA_P256, and {@link
+ * #describe()} says {@code member_keys=wrapped} in its details. Thread-safe like the driver it
+ * wraps.
  */
 public final class WrappedKeysDriver implements HsmDriver {
   private static final Set<Capability> WRAPPED_EC =
@@ -47,10 +47,17 @@ public final class WrappedKeysDriver implements HsmDriver {
   public DeviceInfo describe() throws HsmException {
     DeviceInfo d = hsm.describe();
     Map<String, String> details = new LinkedHashMap<>(d.details());
-    details.put("member_keys", "wrapped (EC P-256 member keys in node memory, sealed at rest "
-        + "by this HSM)");
-    return new DeviceInfo(d.driverId(), d.vendor(), d.model(), d.serial(), d.firmwareVersion(),
-        d.libraryVersion(), details);
+    details.put(
+        "member_keys",
+        "wrapped (EC P-256 member keys in node memory, sealed at rest " + "by this HSM)");
+    return new DeviceInfo(
+        d.driverId(),
+        d.vendor(),
+        d.model(),
+        d.serial(),
+        d.firmwareVersion(),
+        d.libraryVersion(),
+        details);
   }
 
   @Override
@@ -67,8 +74,11 @@ public final class WrappedKeysDriver implements HsmDriver {
       return hsm.generateKey(spec, label);
     }
     if (!keys.covers(label)) {
-      throw new HsmFatalException(HsmException.Kind.UNSUPPORTED, "this HSM has no EC P-256; "
-          + "member_keys: wrapped covers only the member's own keys, not " + label);
+      throw new HsmFatalException(
+          HsmException.Kind.UNSUPPORTED,
+          "this HSM has no EC P-256; "
+              + "member_keys: wrapped covers only the member's own keys, not "
+              + label);
     }
     return keys.generate(label);
   }

@@ -33,12 +33,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Wrapped member keys on a real (soft) driver as the sealing HSM: keys survive a reopen, ECDH
- * and ECDSA agree with the JDK, and a tampered, re-bound or orphaned sealed file stops the node.
+ * Wrapped member keys on a real (soft) driver as the sealing HSM: keys survive a reopen, ECDH and
+ * ECDSA agree with the JDK, and a tampered, re-bound or orphaned sealed file stops the node.
  */
 class WrappedKeyStoreTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   HsmDriver hsm;
 
   @AfterEach
@@ -50,9 +49,21 @@ class WrappedKeyStoreTest {
 
   HsmDriver soft(String name) throws Exception {
     Path pass = TestFleet.repo().resolve("config/dev-soft-hsm-passphrase.DEVELOPMENT-ONLY.txt");
-    return Drivers.of(List.of(new SoftDriverProvider())).open("soft", DriverSettings.of("test",
-        Map.of("key_file", dir.resolve(name).toString(), "passphrase_file", pass.toString(),
-            "kdf_memory_kib", 8192, "kdf_iterations", 1), dir));
+    return Drivers.of(List.of(new SoftDriverProvider()))
+        .open(
+            "soft",
+            DriverSettings.of(
+                "test",
+                Map.of(
+                    "key_file",
+                    dir.resolve(name).toString(),
+                    "passphrase_file",
+                    pass.toString(),
+                    "kdf_memory_kib",
+                    8192,
+                    "kdf_iterations",
+                    1),
+                dir));
   }
 
   WrappedKeyStore store(String fleet) {
@@ -100,8 +111,8 @@ class WrappedKeyStoreTest {
     hsm = soft("c.keys");
     store("f").generate("fleetvault.dc1.sign");
     assertThatThrownBy(() -> store("f").generate("fleetvault.dc1.sign"))
-        .isInstanceOfSatisfying(HsmException.class,
-            e -> assertThat(e.kind()).isEqualTo(HsmException.Kind.KEY_EXISTS));
+        .isInstanceOfSatisfying(
+            HsmException.class, e -> assertThat(e.kind()).isEqualTo(HsmException.Kind.KEY_EXISTS));
   }
 
   @Test
@@ -115,8 +126,8 @@ class WrappedKeyStoreTest {
     sealed[sealed.length / 2] ^= 1;
     Files.writeString(f, j.put("sealed", Base64.getEncoder().encodeToString(sealed)).encode());
     assertThatThrownBy(() -> store("f").find("fleetvault.dc1.hpke"))
-        .isInstanceOfSatisfying(HsmException.class,
-            e -> assertThat(e.kind()).isEqualTo(HsmException.Kind.INTEGRITY));
+        .isInstanceOfSatisfying(
+            HsmException.class, e -> assertThat(e.kind()).isEqualTo(HsmException.Kind.INTEGRITY));
   }
 
   @Test
@@ -127,10 +138,12 @@ class WrappedKeyStoreTest {
     Path f = s.file("fleetvault.dc1.hpke");
     Files.writeString(f, new JsonObject(Files.readString(f)).put("fleet", "fleet-b").encode());
     assertThatThrownBy(() -> store("fleet-b").find("fleetvault.dc1.hpke"))
-        .isInstanceOfSatisfying(HsmException.class, e -> {
-          assertThat(e.kind()).isEqualTo(HsmException.Kind.INTEGRITY);
-          assertThat(e.getMessage()).contains("does not open");
-        });
+        .isInstanceOfSatisfying(
+            HsmException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(HsmException.Kind.INTEGRITY);
+              assertThat(e.getMessage()).contains("does not open");
+            });
     assertThatThrownBy(() -> store("fleet-a").find("fleetvault.dc1.hpke"))
         .as("the file's own binding no longer matches fleet-a either")
         .isInstanceOf(HsmException.class);
@@ -143,7 +156,8 @@ class WrappedKeyStoreTest {
     hsm.close();
     hsm = soft("f2.keys");
     assertThatThrownBy(() -> store("f").find("fleetvault.dc1.hpke"))
-        .isInstanceOfSatisfying(HsmException.class,
+        .isInstanceOfSatisfying(
+            HsmException.class,
             e -> assertThat(e.kind()).isEqualTo(HsmException.Kind.KEY_NOT_FOUND));
     assertThatThrownBy(() -> store("f").generate("fleetvault.dc1.sign"))
         .isInstanceOf(HsmException.class);
@@ -156,17 +170,19 @@ class WrappedKeyStoreTest {
     assertThat(d.capabilities()).contains(Capability.ECDH_P256, Capability.SIGN_ECDSA_P256);
     assertThat(d.describe().details()).containsKey("member_keys");
     assertThatThrownBy(() -> d.generateKey(KeySpec.EC_P256, "someone.else"))
-        .isInstanceOfSatisfying(HsmException.class,
-            e -> assertThat(e.kind()).isEqualTo(HsmException.Kind.UNSUPPORTED));
+        .isInstanceOfSatisfying(
+            HsmException.class, e -> assertThat(e.kind()).isEqualTo(HsmException.Kind.UNSUPPORTED));
     KeyHandle k = d.generateKey(KeySpec.EC_P256, "fleetvault.dc1.hpke");
     assertThat(d.findKey("fleetvault.dc1.hpke")).contains(k);
     byte[] offCurve = new byte[65];
     offCurve[0] = 4;
     offCurve[64] = 1;
     assertThatThrownBy(() -> d.ecdh(k, offCurve))
-        .isInstanceOfSatisfying(HsmException.class,
+        .isInstanceOfSatisfying(
+            HsmException.class,
             e -> assertThat(e.kind()).isEqualTo(HsmException.Kind.INVALID_INPUT));
-    assertThat(d.findKey("fleetvault.dc1.seal")).as("the sealing key is the real HSM's")
+    assertThat(d.findKey("fleetvault.dc1.seal"))
+        .as("the sealing key is the real HSM's")
         .hasValueSatisfying(h -> assertThat(h.spec()).isEqualTo(KeySpec.AES_256));
   }
 

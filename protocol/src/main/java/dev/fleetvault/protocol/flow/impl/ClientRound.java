@@ -17,9 +17,9 @@ import java.util.TreeMap;
 import javax.crypto.AEADBadTagException;
 
 /**
- * One client round trip of one phase: the envelopes sent to the members and the keys their
- * answers are sealed under. Opens the answers it gets back and flags members whose answer
- * does not authenticate or decode. Not API.
+ * One client round trip of one phase: the envelopes sent to the members and the keys their answers
+ * are sealed under. Opens the answers it gets back and flags members whose answer does not
+ * authenticate or decode. Not API.
  */
 public final class ClientRound implements AutoCloseable {
   private final Phase phase;
@@ -37,13 +37,26 @@ public final class ClientRound implements AutoCloseable {
   }
 
   /** Seals {@code payloads.get(i)} to member i for every i in the map. */
-  public static ClientRound seal(RealmConfig realm, Phase phase, String appId, byte[] userId,
-      Map<Integer, ? extends Message> payloads, SecureRandom random) {
+  public static ClientRound seal(
+      RealmConfig realm,
+      Phase phase,
+      String appId,
+      byte[] userId,
+      Map<Integer, ? extends Message> payloads,
+      SecureRandom random) {
     ClientRound round = new ClientRound(phase, realm.fleetId(), appId, userId);
     for (Map.Entry<Integer, ? extends Message> e : new TreeMap<>(payloads).entrySet()) {
       int i = e.getKey();
-      Envelopes.Sealed s = Envelopes.seal(realm.member(i).hpkePublicKey(), i, phase, realm.fleetId(), appId, userId,
-          e.getValue(), random);
+      Envelopes.Sealed s =
+          Envelopes.seal(
+              realm.member(i).hpkePublicKey(),
+              i,
+              phase,
+              realm.fleetId(),
+              appId,
+              userId,
+              e.getValue(),
+              random);
       round.requests.add(s.request());
       round.answerKeys.put(i, s.answerKey());
     }
@@ -61,11 +74,12 @@ public final class ClientRound implements AutoCloseable {
   }
 
   /**
-   * Opens every answer from a member this round was sent to. Returns the decoded replies by
-   * member; adds to {@code flagged} each member whose answer is present but does not open or
-   * decode (the edge or the member misbehaved). Unavailable and unsolicited results are ignored.
+   * Opens every answer from a member this round was sent to. Returns the decoded replies by member;
+   * adds to {@code flagged} each member whose answer is present but does not open or decode (the
+   * edge or the member misbehaved). Unavailable and unsolicited results are ignored.
    */
-  public <R extends Message> Map<Integer, R> open(List<MemberResult> results, Class<R> type, Set<Integer> flagged) {
+  public <R extends Message> Map<Integer, R> open(
+      List<MemberResult> results, Class<R> type, Set<Integer> flagged) {
     Map<Integer, R> out = new TreeMap<>();
     for (MemberResult r : results) {
       int i = r.getMember();

@@ -10,9 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Every derivation and label of the protocol, byte for byte as docs/PROTOCOL.md specifies
- * (sections "Notation", "Envelopes", "Key derivations"). Public for the specification test;
- * not API.
+ * Every derivation and label of the protocol, byte for byte as docs/PROTOCOL.md specifies (sections
+ * "Notation", "Envelopes", "Key derivations"). Public for the specification test; not API.
  */
 public final class Derive {
   /** Prefix of every protocol label. */
@@ -52,16 +51,24 @@ public final class Derive {
   }
 
   /**
-   * ctx(phase, member, fleet, app, u) = I2OSP(version, 2) || I2OSP(suite, 2) || I2OSP(phase, 1)
-   * || I2OSP(member, 2) || lp(fleet id) || lp(app id) || lp(u).
+   * ctx(phase, member, fleet, app, u) = I2OSP(version, 2) || I2OSP(suite, 2) || I2OSP(phase, 1) ||
+   * I2OSP(member, 2) || lp(fleet id) || lp(app id) || lp(u).
    */
-  public static byte[] context(Phase phase, int member, String fleetId, String appId, byte[] userId) {
-    return concat(i2osp(WireVersion.VERSION_1, 2), i2osp(WireVersion.SUITE_P256_SHA256, 2),
-        i2osp(phase.getNumber(), 1), i2osp(member, 2), lp(utf8(fleetId)), lp(utf8(appId)), lp(userId));
+  public static byte[] context(
+      Phase phase, int member, String fleetId, String appId, byte[] userId) {
+    return concat(
+        i2osp(WireVersion.VERSION_1, 2),
+        i2osp(WireVersion.SUITE_P256_SHA256, 2),
+        i2osp(phase.getNumber(), 1),
+        i2osp(member, 2),
+        lp(utf8(fleetId)),
+        lp(utf8(appId)),
+        lp(userId));
   }
 
   /** HPKE info of a request: "fleetvault/v1 request" || ctx. */
-  public static byte[] requestInfo(Phase phase, int member, String fleetId, String appId, byte[] userId) {
+  public static byte[] requestInfo(
+      Phase phase, int member, String fleetId, String appId, byte[] userId) {
     return concat(label("request"), context(phase, member, fleetId, appId, userId));
   }
 
@@ -74,17 +81,24 @@ public final class Derive {
   public static final int ANSWER_KEY_LENGTH = 16;
 
   /** AAD of an answer: "fleetvault/v1 answer" || ctx. */
-  public static byte[] answerAad(Phase phase, int member, String fleetId, String appId, byte[] userId) {
+  public static byte[] answerAad(
+      Phase phase, int member, String fleetId, String appId, byte[] userId) {
     return concat(label("answer"), context(phase, member, fleetId, appId, userId));
   }
 
   /**
-   * PIN salt = SHA-256("fleetvault/v1 pin salt" || lp(u) || lp(fleet id) || lp(pin params id)
-   * || lp(registration salt)).
+   * PIN salt = SHA-256("fleetvault/v1 pin salt" || lp(u) || lp(fleet id) || lp(pin params id) ||
+   * lp(registration salt)).
    */
-  public static byte[] pinSalt(byte[] userId, String fleetId, String pinParams, byte[] registrationSalt) {
-    return Hmac.sha256Digest(concat(label("pin salt"), lp(userId), lp(utf8(fleetId)), lp(utf8(pinParams)),
-        lp(registrationSalt)));
+  public static byte[] pinSalt(
+      byte[] userId, String fleetId, String pinParams, byte[] registrationSalt) {
+    return Hmac.sha256Digest(
+        concat(
+            label("pin salt"),
+            lp(userId),
+            lp(utf8(fleetId)),
+            lp(utf8(pinParams)),
+            lp(registrationSalt)));
   }
 
   /** unlock key = HKDF(salt = "", IKM = y, info = labeledInfo("unlock key", ""), 32). */
@@ -102,7 +116,9 @@ public final class Derive {
     return Hmac.sha256(unlockKey, concat(label("unlock tag"), i2osp(member, 2)));
   }
 
-  /** mask_i = HKDF(salt = "", IKM = mask key, info = labeledInfo("share mask", I2OSP(i, 2)), 32). */
+  /**
+   * mask_i = HKDF(salt = "", IKM = mask key, info = labeledInfo("share mask", I2OSP(i, 2)), 32).
+   */
   public static SecretBytes shareMask(SecretBytes maskKey, int member) {
     return Hkdf.deriveLabeled(maskKey, null, "share mask", i2osp(member, 2), 32);
   }
@@ -125,23 +141,43 @@ public final class Derive {
   }
 
   /**
-   * attemptId = SHA-256("fleetvault/v1 attempt id" || lp(fleet id) || lp(app id) || lp(u)
-   * || I2OSP(version, 8) || I2OSP(generation, 8) || lp(B) || lp(nonce)), B the 33-byte
-   * compressed blinded element. The same at every member and at the client: nothing in it
-   * depends on the member.
+   * attemptId = SHA-256("fleetvault/v1 attempt id" || lp(fleet id) || lp(app id) || lp(u) ||
+   * I2OSP(version, 8) || I2OSP(generation, 8) || lp(B) || lp(nonce)), B the 33-byte compressed
+   * blinded element. The same at every member and at the client: nothing in it depends on the
+   * member.
    */
-  public static byte[] attemptId(String fleetId, String appId, byte[] userId, long recordVersion, long generation,
-      byte[] blinded, byte[] nonce) {
-    return Hmac.sha256Digest(concat(label("attempt id"), lp(utf8(fleetId)), lp(utf8(appId)), lp(userId),
-        i2osp(recordVersion, 8), i2osp(generation, 8), lp(blinded), lp(nonce)));
+  public static byte[] attemptId(
+      String fleetId,
+      String appId,
+      byte[] userId,
+      long recordVersion,
+      long generation,
+      byte[] blinded,
+      byte[] nonce) {
+    return Hmac.sha256Digest(
+        concat(
+            label("attempt id"),
+            lp(utf8(fleetId)),
+            lp(utf8(appId)),
+            lp(userId),
+            i2osp(recordVersion, 8),
+            i2osp(generation, 8),
+            lp(blinded),
+            lp(nonce)));
   }
 
   /**
    * AAD of a member record sealed by the HSM: "fleetvault/v1 record" || lp(fleet id) || lp(app id)
    * || lp(u) || I2OSP(version, 8) || I2OSP(member, 2).
    */
-  public static byte[] recordAad(String fleetId, String appId, byte[] userId, long version, int member) {
-    return concat(label("record"), lp(utf8(fleetId)), lp(utf8(appId)), lp(userId), i2osp(version, 8),
+  public static byte[] recordAad(
+      String fleetId, String appId, byte[] userId, long version, int member) {
+    return concat(
+        label("record"),
+        lp(utf8(fleetId)),
+        lp(utf8(appId)),
+        lp(userId),
+        i2osp(version, 8),
         i2osp(member, 2));
   }
 

@@ -16,8 +16,8 @@ import java.security.SecureRandom;
 import javax.crypto.AEADBadTagException;
 
 /**
- * Request envelopes (HPKE base mode to the member) and answers (AES-128-GCM under a key
- * exported from the request's HPKE context), PROTOCOL.md "Envelopes" and "Answers". Not API.
+ * Request envelopes (HPKE base mode to the member) and answers (AES-128-GCM under a key exported
+ * from the request's HPKE context), PROTOCOL.md "Envelopes" and "Answers". Not API.
  */
 public final class Envelopes {
   private static final byte[] EMPTY = new byte[0];
@@ -28,24 +28,41 @@ public final class Envelopes {
   public record Sealed(SealedRequest request, SecretBytes answerKey) {}
 
   /** Client: seals {@code payload} for member {@code member} with a fresh ephemeral key. */
-  public static Sealed seal(GroupElement memberKey, int member, Phase phase, String fleetId, String appId,
-      byte[] userId, Message payload, SecureRandom random) {
-    return seal(memberKey, member, phase, fleetId, appId, userId, payload, HpkeKeyPair.generate(random));
+  public static Sealed seal(
+      GroupElement memberKey,
+      int member,
+      Phase phase,
+      String fleetId,
+      String appId,
+      byte[] userId,
+      Message payload,
+      SecureRandom random) {
+    return seal(
+        memberKey, member, phase, fleetId, appId, userId, payload, HpkeKeyPair.generate(random));
   }
 
   /** Client: seals with the given ephemeral key pair (deterministic; worked example). */
-  public static Sealed seal(GroupElement memberKey, int member, Phase phase, String fleetId, String appId,
-      byte[] userId, Message payload, HpkeKeyPair ephemeral) {
+  public static Sealed seal(
+      GroupElement memberKey,
+      int member,
+      Phase phase,
+      String fleetId,
+      String appId,
+      byte[] userId,
+      Message payload,
+      HpkeKeyPair ephemeral) {
     byte[] pt = payload.toByteArray();
     byte[] info = Derive.requestInfo(phase, member, fleetId, appId, userId);
     try (HpkeSenderContext ctx = Hpke.setupBaseSender(memberKey, info, ephemeral)) {
       byte[] ct = ctx.seal(EMPTY, pt);
-      SecretBytes key = SecretBytes.wrap(ctx.export(Derive.answerKeyContext(), Derive.ANSWER_KEY_LENGTH));
-      SealedRequest req = SealedRequest.newBuilder()
-          .setMember(member)
-          .setEnc(ByteString.copyFrom(ctx.enc()))
-          .setCiphertext(ByteString.copyFrom(ct))
-          .build();
+      SecretBytes key =
+          SecretBytes.wrap(ctx.export(Derive.answerKeyContext(), Derive.ANSWER_KEY_LENGTH));
+      SealedRequest req =
+          SealedRequest.newBuilder()
+              .setMember(member)
+              .setEnc(ByteString.copyFrom(ctx.enc()))
+              .setCiphertext(ByteString.copyFrom(ct))
+              .build();
       return new Sealed(req, key);
     } finally {
       Derive.wipe(pt);
@@ -56,34 +73,62 @@ public final class Envelopes {
   public record Opened(byte[] payload, SecretBytes answerKey) {}
 
   /**
-   * Member: opens {@code request} given the HSM's DH result; throws AEADBadTagException if it
-   * was not sealed to this member for this phase and user.
+   * Member: opens {@code request} given the HSM's DH result; throws AEADBadTagException if it was
+   * not sealed to this member for this phase and user.
    */
-  public static Opened open(SealedRequest request, GroupElement memberKey, SecretBytes dhX, Phase phase,
-      String fleetId, String appId, byte[] userId) throws AEADBadTagException {
+  public static Opened open(
+      SealedRequest request,
+      GroupElement memberKey,
+      SecretBytes dhX,
+      Phase phase,
+      String fleetId,
+      String appId,
+      byte[] userId)
+      throws AEADBadTagException {
     byte[] enc = request.getEnc().toByteArray();
-    try (HpkeRecipientContext ctx = Hpke.setupBaseRecipientFromDh(enc, memberKey, dhX,
-        Derive.requestInfo(phase, request.getMember(), fleetId, appId, userId))) {
+    try (HpkeRecipientContext ctx =
+        Hpke.setupBaseRecipientFromDh(
+            enc,
+            memberKey,
+            dhX,
+            Derive.requestInfo(phase, request.getMember(), fleetId, appId, userId))) {
       byte[] pt = ctx.open(EMPTY, request.getCiphertext().toByteArray());
-      SecretBytes key = SecretBytes.wrap(ctx.export(Derive.answerKeyContext(), Derive.ANSWER_KEY_LENGTH));
+      SecretBytes key =
+          SecretBytes.wrap(ctx.export(Derive.answerKeyContext(), Derive.ANSWER_KEY_LENGTH));
       return new Opened(pt, key);
     }
   }
 
   /** Member: seals {@code reply} to the client with a random nonce. */
-  public static SealedAnswer answer(SecretBytes answerKey, Phase phase, int member, String fleetId, String appId,
-      byte[] userId, Message reply, SecureRandom random) {
+  public static SealedAnswer answer(
+      SecretBytes answerKey,
+      Phase phase,
+      int member,
+      String fleetId,
+      String appId,
+      byte[] userId,
+      Message reply,
+      SecureRandom random) {
     byte[] nonce = new byte[AesGcm.NONCE_LENGTH];
     random.nextBytes(nonce);
     return answer(answerKey, phase, member, fleetId, appId, userId, reply, nonce);
   }
 
   /** Member: seals {@code reply} with the given nonce (deterministic; worked example). */
-  public static SealedAnswer answer(SecretBytes answerKey, Phase phase, int member, String fleetId, String appId,
-      byte[] userId, Message reply, byte[] nonce) {
+  public static SealedAnswer answer(
+      SecretBytes answerKey,
+      Phase phase,
+      int member,
+      String fleetId,
+      String appId,
+      byte[] userId,
+      Message reply,
+      byte[] nonce) {
     byte[] pt = reply.toByteArray();
     try {
-      byte[] ct = AesGcm.encrypt(answerKey, nonce, Derive.answerAad(phase, member, fleetId, appId, userId), pt);
+      byte[] ct =
+          AesGcm.encrypt(
+              answerKey, nonce, Derive.answerAad(phase, member, fleetId, appId, userId), pt);
       return SealedAnswer.newBuilder()
           .setMember(member)
           .setNonce(ByteString.copyFrom(nonce))
@@ -94,14 +139,26 @@ public final class Envelopes {
     }
   }
 
-  /** Client: opens an answer; throws AEADBadTagException if it is not member {@code member}'s answer to our request. */
-  public static byte[] openAnswer(SecretBytes answerKey, Phase phase, int member, String fleetId, String appId,
-      byte[] userId, SealedAnswer answer)
+  /**
+   * Client: opens an answer; throws AEADBadTagException if it is not member {@code member}'s answer
+   * to our request.
+   */
+  public static byte[] openAnswer(
+      SecretBytes answerKey,
+      Phase phase,
+      int member,
+      String fleetId,
+      String appId,
+      byte[] userId,
+      SealedAnswer answer)
       throws AEADBadTagException {
     if (answer.getMember() != member) {
       throw new AEADBadTagException("answer is labelled for another member");
     }
-    return AesGcm.decrypt(answerKey, answer.getNonce().toByteArray(),
-        Derive.answerAad(phase, member, fleetId, appId, userId), answer.getCiphertext().toByteArray());
+    return AesGcm.decrypt(
+        answerKey,
+        answer.getNonce().toByteArray(),
+        Derive.answerAad(phase, member, fleetId, appId, userId),
+        answer.getCiphertext().toByteArray());
   }
 }

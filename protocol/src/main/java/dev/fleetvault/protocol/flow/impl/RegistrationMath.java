@@ -6,8 +6,8 @@ import dev.fleetvault.protocol.group.GroupElement;
 import dev.fleetvault.protocol.group.Scalar;
 import dev.fleetvault.protocol.oprf.OprfKeyPair;
 import dev.fleetvault.protocol.oprf.OprfServer;
-import dev.fleetvault.protocol.pin.Argon2id;
 import dev.fleetvault.protocol.passkey.PasskeyDerivations;
+import dev.fleetvault.protocol.pin.Argon2id;
 import dev.fleetvault.protocol.pin.Argon2idParameters;
 import dev.fleetvault.protocol.secret.SecretBytes;
 import dev.fleetvault.protocol.shamir.Shamir;
@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The registration computation of PROTOCOL.md "Registration", deterministic given its random
- * inputs (so the worked example can be recomputed). Not API.
+ * The registration computation of PROTOCOL.md "Registration", deterministic given its random inputs
+ * (so the worked example can be recomputed). Not API.
  */
 public final class RegistrationMath {
   private RegistrationMath() {}
@@ -35,35 +35,69 @@ public final class RegistrationMath {
    * @param pinParams the PIN parameter set id: an Argon2id set, or {@code passkey-prf-v1}
    * @param secretNonce 12-byte AES-GCM nonce for the secret
    */
-  public record Inputs(byte[] userId, String fleetId, String pinParams, long version, int guessLimit,
-      int n, int t, byte[] registrationSalt, List<Scalar> kCoefficients, List<Scalar> dCoefficients,
+  public record Inputs(
+      byte[] userId,
+      String fleetId,
+      String pinParams,
+      long version,
+      int guessLimit,
+      int n,
+      int t,
+      byte[] registrationSalt,
+      List<Scalar> kCoefficients,
+      List<Scalar> dCoefficients,
       byte[] secretNonce) {
     /** Inputs of a PIN registration with Argon2id set {@code params}. */
-    public Inputs(byte[] userId, String fleetId, Argon2idParameters params, long version, int guessLimit,
-        int n, int t, byte[] registrationSalt, List<Scalar> kCoefficients, List<Scalar> dCoefficients,
+    public Inputs(
+        byte[] userId,
+        String fleetId,
+        Argon2idParameters params,
+        long version,
+        int guessLimit,
+        int n,
+        int t,
+        byte[] registrationSalt,
+        List<Scalar> kCoefficients,
+        List<Scalar> dCoefficients,
         byte[] secretNonce) {
-      this(userId, fleetId, params.id(), version, guessLimit, n, t, registrationSalt, kCoefficients, dCoefficients,
+      this(
+          userId,
+          fleetId,
+          params.id(),
+          version,
+          guessLimit,
+          n,
+          t,
+          registrationSalt,
+          kCoefficients,
+          dCoefficients,
           secretNonce);
     }
   }
 
   /**
-   * The OPRF input p' for PIN parameter set {@code pinParams}: Argon2id (6.1), or for
-   * {@code passkey-prf-v1} HMAC-SHA256(prf output, pin salt) (21.2); {@code input} is the PIN or
-   * the 32-byte PRF output.
+   * The OPRF input p' for PIN parameter set {@code pinParams}: Argon2id (6.1), or for {@code
+   * passkey-prf-v1} HMAC-SHA256(prf output, pin salt) (21.2); {@code input} is the PIN or the
+   * 32-byte PRF output.
    */
-  public static SecretBytes stretch(SecretBytes input, byte[] userId, String fleetId, String pinParams,
-      byte[] registrationSalt) {
+  public static SecretBytes stretch(
+      SecretBytes input, byte[] userId, String fleetId, String pinParams, byte[] registrationSalt) {
     if (PasskeyDerivations.isPasskeyParams(pinParams)) {
-      return PasskeyDerivations.oprfInput(input, Derive.pinSalt(userId, fleetId, pinParams, registrationSalt));
+      return PasskeyDerivations.oprfInput(
+          input, Derive.pinSalt(userId, fleetId, pinParams, registrationSalt));
     }
     return stretch(input, userId, fleetId, Argon2idParameters.forId(pinParams), registrationSalt);
   }
 
   /** p' = Argon2id(pin, pinSalt(u, fleet, params, registration salt)). */
-  public static SecretBytes stretch(SecretBytes pin, byte[] userId, String fleetId, Argon2idParameters params,
+  public static SecretBytes stretch(
+      SecretBytes pin,
+      byte[] userId,
+      String fleetId,
+      Argon2idParameters params,
       byte[] registrationSalt) {
-    return Argon2id.stretchPin(pin, Derive.pinSalt(userId, fleetId, params.id(), registrationSalt), params);
+    return Argon2id.stretchPin(
+        pin, Derive.pinSalt(userId, fleetId, params.id(), registrationSalt), params);
   }
 
   /** y = OPRF(k, p') (RFC 9497 mode 0, P256-SHA256). */
@@ -77,7 +111,8 @@ public final class RegistrationMath {
   }
 
   /** The Register2Payload of every member, by index. */
-  public static Map<Integer, Register2Payload> payloads(SecretBytes pin, SecretBytes secret, Inputs in) {
+  public static Map<Integer, Register2Payload> payloads(
+      SecretBytes pin, SecretBytes secret, Inputs in) {
     ThresholdOprfKeys keys = ThresholdOprfKeys.fromCoefficients(in.kCoefficients(), in.n());
     List<Share> dShares = Shamir.splitWithCoefficients(in.dCoefficients(), in.n());
     List<ByteString> commitments = new ArrayList<>();
@@ -88,14 +123,17 @@ public final class RegistrationMath {
     try (SecretBytes dataKey = SecretBytes.wrap(in.dCoefficients().get(0).encode())) {
       byte[] s = secret.copy();
       try {
-        byte[] ct = AesGcm.encrypt(dataKey, in.secretNonce(), Derive.secretAad(in.userId(), in.version()), s);
+        byte[] ct =
+            AesGcm.encrypt(
+                dataKey, in.secretNonce(), Derive.secretAad(in.userId(), in.version()), s);
         ciphertext = Derive.concat(in.secretNonce(), ct);
       } finally {
         Derive.wipe(s);
       }
     }
     Map<Integer, Register2Payload> out = new TreeMap<>();
-    try (SecretBytes p = stretch(pin, in.userId(), in.fleetId(), in.pinParams(), in.registrationSalt());
+    try (SecretBytes p =
+            stretch(pin, in.userId(), in.fleetId(), in.pinParams(), in.registrationSalt());
         SecretBytes y = oprfOutput(in.kCoefficients().get(0), p);
         SecretBytes unlockKey = Derive.unlockKey(y);
         SecretBytes maskKey = Derive.maskKey(y)) {
@@ -109,19 +147,21 @@ public final class RegistrationMath {
           Derive.wipe(m, di);
         }
         byte[] kiBytes = ki.share().encode();
-        out.put(i, Register2Payload.newBuilder()
-            .setRecordVersion(in.version())
-            .setThreshold(in.t())
-            .setMembers(in.n())
-            .setGuessLimit(in.guessLimit())
-            .setPinParams(in.pinParams())
-            .setRegistrationSalt(ByteString.copyFrom(in.registrationSalt()))
-            .setOprfKeyShare(ByteString.copyFrom(kiBytes))
-            .addAllCommitments(commitments)
-            .setMaskedDataShare(ByteString.copyFrom(masked))
-            .setUnlockTag(ByteString.copyFrom(Derive.unlockTag(unlockKey, i)))
-            .setSecretCiphertext(ByteString.copyFrom(ciphertext))
-            .build());
+        out.put(
+            i,
+            Register2Payload.newBuilder()
+                .setRecordVersion(in.version())
+                .setThreshold(in.t())
+                .setMembers(in.n())
+                .setGuessLimit(in.guessLimit())
+                .setPinParams(in.pinParams())
+                .setRegistrationSalt(ByteString.copyFrom(in.registrationSalt()))
+                .setOprfKeyShare(ByteString.copyFrom(kiBytes))
+                .addAllCommitments(commitments)
+                .setMaskedDataShare(ByteString.copyFrom(masked))
+                .setUnlockTag(ByteString.copyFrom(Derive.unlockTag(unlockKey, i)))
+                .setSecretCiphertext(ByteString.copyFrom(ciphertext))
+                .build());
         Derive.wipe(kiBytes);
       }
     }

@@ -14,11 +14,13 @@ import javax.crypto.AEADBadTagException;
 
 /**
  * Phase 2 on the client: rebuild the data key D from t unmasked shares and decrypt the secret
- * (PROTOCOL.md "Recovery", phase 2). Shares are not individually verifiable, so subsets of t
- * are tried in a fixed order until one opens the AES-256-GCM ciphertext. Not API.
+ * (PROTOCOL.md "Recovery", phase 2). Shares are not individually verifiable, so subsets of t are
+ * tried in a fixed order until one opens the AES-256-GCM ciphertext. Not API.
  */
 public final class Unlock {
-  /** At most this many t-subsets are tried (C(31,16) would be far too many; honest fleets need 1). */
+  /**
+   * At most this many t-subsets are tried (C(31,16) would be far too many; honest fleets need 1).
+   */
   public static final int MAX_SUBSETS = 256;
 
   private Unlock() {}
@@ -27,8 +29,8 @@ public final class Unlock {
    * Tries t-subsets of {@code shares} (index -> D_i), lowest indexes first, on each candidate
    * ciphertext; returns the secret if one subset opens one ciphertext.
    */
-  public static Optional<SecretBytes> open(Map<Integer, Scalar> shares, int t, List<byte[]> ciphertexts,
-      byte[] userId, long version) {
+  public static Optional<SecretBytes> open(
+      Map<Integer, Scalar> shares, int t, List<byte[]> ciphertexts, byte[] userId, long version) {
     List<Integer> idx = new ArrayList<>(shares.keySet());
     idx.sort(null);
     if (idx.size() < t) {
@@ -66,8 +68,13 @@ public final class Unlock {
       return Optional.empty();
     }
     try {
-      return Optional.of(SecretBytes.wrap(AesGcm.decrypt(key, Arrays.copyOf(c, AesGcm.NONCE_LENGTH), aad,
-          Arrays.copyOfRange(c, AesGcm.NONCE_LENGTH, c.length))));
+      return Optional.of(
+          SecretBytes.wrap(
+              AesGcm.decrypt(
+                  key,
+                  Arrays.copyOf(c, AesGcm.NONCE_LENGTH),
+                  aad,
+                  Arrays.copyOfRange(c, AesGcm.NONCE_LENGTH, c.length))));
     } catch (AEADBadTagException e) {
       return Optional.empty();
     }

@@ -10,14 +10,17 @@ import javax.crypto.AEADBadTagException;
  * Internal: not API. Not thread-safe (the sequence number is state).
  *
  * <h2>Guarantees</h2>
- * Nonces are base_nonce XOR seq and seq advances only after a successful seal/open;
- * {@link #close()} wipes key and exporter secret; only modes base and psk are accepted.
+ *
+ * Nonces are base_nonce XOR seq and seq advances only after a successful seal/open; {@link
+ * #close()} wipes key and exporter secret; only modes base and psk are accepted.
  */
 public final class HpkeState implements AutoCloseable {
   /** Mode byte: base. */
   public static final byte MODE_BASE = 0x00;
+
   /** Mode byte: psk. */
   public static final byte MODE_PSK = 0x01;
+
   private static final int NK = 16;
   private static final int NN = 12;
   private static final int NH = 32;
@@ -44,7 +47,8 @@ public final class HpkeState implements AutoCloseable {
   }
 
   /** KeySchedule(mode, shared_secret, info, psk, psk_id) for modes base and psk. */
-  public static HpkeState keySchedule(byte mode, SecretBytes sharedSecret, byte[] info, byte[] psk, byte[] pskId) {
+  public static HpkeState keySchedule(
+      byte mode, SecretBytes sharedSecret, byte[] info, byte[] psk, byte[] pskId) {
     boolean gotPsk = psk.length > 0;
     if (gotPsk != (pskId.length > 0) || gotPsk != (mode == MODE_PSK)) {
       throw new IllegalArgumentException("inconsistent PSK inputs for HPKE mode " + mode);
@@ -56,7 +60,8 @@ public final class HpkeState implements AutoCloseable {
     byte[] ss = sharedSecret.copy();
     byte[] secret = k.labeledExtract(ss, "secret", psk);
     try {
-      return new HpkeState(SecretBytes.wrap(k.labeledExpand(secret, "key", ctx, NK)),
+      return new HpkeState(
+          SecretBytes.wrap(k.labeledExpand(secret, "key", ctx, NK)),
           k.labeledExpand(secret, "base_nonce", ctx, NN),
           SecretBytes.wrap(k.labeledExpand(secret, "exp", ctx, NH)));
     } finally {

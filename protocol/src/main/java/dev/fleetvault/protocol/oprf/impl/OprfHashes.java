@@ -16,8 +16,9 @@ import org.bouncycastle.math.ec.ECPoint;
  * helpers, on Bouncy Castle's RFC 9380 implementation. Internal: not API.
  *
  * <h2>Guarantees</h2>
- * Exactly the RFC 9497 §4.3 P256-SHA256 functions (vector-checked through the public API); the
- * DST bytes are ASCII and mode bytes only, so the String form passed to Bouncy Castle is exact.
+ *
+ * Exactly the RFC 9497 §4.3 P256-SHA256 functions (vector-checked through the public API); the DST
+ * bytes are ASCII and mode bytes only, so the String form passed to Bouncy Castle is exact.
  */
 public final class OprfHashes {
   private OprfHashes() {}
@@ -52,7 +53,9 @@ public final class OprfHashes {
     return new byte[] {(byte) (v >>> 8), (byte) v};
   }
 
-  /** HashToGroup: hash_to_curve P256_XMD:SHA-256_SSWU_RO_ with DST "HashToGroup-" || contextString. */
+  /**
+   * HashToGroup: hash_to_curve P256_XMD:SHA-256_SSWU_RO_ with DST "HashToGroup-" || contextString.
+   */
   public static GroupElement hashToGroup(byte[] input, OprfMode mode) {
     byte[] dst = concat(ascii("HashToGroup-"), mode.contextString());
     for (byte b : dst) {
@@ -60,11 +63,13 @@ public final class OprfHashes {
         throw new IllegalStateException("DST must be 7-bit");
       }
     }
-    ECPoint p = HashToEllipticCurve
-        .getInstance(HashToCurveProfile.P256_XMD_SHA_256, new String(dst, StandardCharsets.ISO_8859_1))
-        .hashToCurve(input);
+    ECPoint p =
+        HashToEllipticCurve.getInstance(
+                HashToCurveProfile.P256_XMD_SHA_256, new String(dst, StandardCharsets.ISO_8859_1))
+            .hashToCurve(input);
     if (p.isInfinity()) {
-      throw new IllegalArgumentException("input hashes to the identity element (RFC 9497 InvalidInputError)");
+      throw new IllegalArgumentException(
+          "input hashes to the identity element (RFC 9497 InvalidInputError)");
     }
     return GroupElement.fromPoint(p);
   }
@@ -74,9 +79,13 @@ public final class OprfHashes {
     return hashToScalar(input, concat(ascii("HashToScalar-"), mode.contextString()));
   }
 
-  /** HashToScalar (hash_to_field over Z/nZ, expand_message_xmd SHA-256, L = 48) with an explicit DST. */
+  /**
+   * HashToScalar (hash_to_field over Z/nZ, expand_message_xmd SHA-256, L = 48) with an explicit
+   * DST.
+   */
   public static Scalar hashToScalar(byte[] input, byte[] dst) {
-    OPRFHashToScalar h = new OPRFHashToScalar(dev.fleetvault.protocol.group.P256.CURVE, new SHA256Digest(), 128);
+    OPRFHashToScalar h =
+        new OPRFHashToScalar(dev.fleetvault.protocol.group.P256.CURVE, new SHA256Digest(), 128);
     return Scalar.reduce(h.process(input, dst));
   }
 

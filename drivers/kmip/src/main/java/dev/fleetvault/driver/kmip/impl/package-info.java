@@ -1,2 +1,5 @@
-/** Internals of the {@code kmip} driver: the {@code HsmDriver} implementation, key ids, error mapping and start-up probes. */
+/**
+ * Internals of the {@code kmip} driver: the {@code HsmDriver} implementation, key ids, error
+ * mapping and start-up probes.
+ */
 package dev.fleetvault.driver.kmip.impl;

@@ -5,10 +5,10 @@ package dev.fleetvault.driver.kmip.ttlv;
  * KMIP message needs. The message names the offending tag and offset but never a value.
  */
 public final class TtlvException extends Exception {
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    /** Creates an exception with a description of the format problem. */
-    public TtlvException(String message) {
-        super(message);
-    }
+  /** Creates an exception with a description of the format problem. */
+  public TtlvException(String message) {
+    super(message);
+  }
 }

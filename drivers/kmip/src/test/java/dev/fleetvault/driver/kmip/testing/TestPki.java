@@ -32,81 +32,106 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * unencrypted PKCS#8 keys. Keys are RSA because PyKMIP's TLS 1.2 suite list is RSA-based.
  */
 public final class TestPki {
-    private final KeyPair caKeys;
-    private final X509Certificate caCert;
-    private final SecureRandom random = new SecureRandom();
+  private final KeyPair caKeys;
+  private final X509Certificate caCert;
+  private final SecureRandom random = new SecureRandom();
 
-    private TestPki(KeyPair caKeys, X509Certificate caCert) {
-        this.caKeys = caKeys;
-        this.caCert = caCert;
-    }
+  private TestPki(KeyPair caKeys, X509Certificate caCert) {
+    this.caKeys = caKeys;
+    this.caCert = caCert;
+  }
 
-    /** A fresh CA named {@code cn}. */
-    public static TestPki create(String cn) throws Exception {
-        KeyPair kp = rsa();
-        X500Name name = new X500Name("CN=" + cn);
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.ONE, notBefore(), notAfter(), name,
-                kp.getPublic());
-        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        return new TestPki(kp, sign(b, kp.getPrivate()));
-    }
+  /** A fresh CA named {@code cn}. */
+  public static TestPki create(String cn) throws Exception {
+    KeyPair kp = rsa();
+    X500Name name = new X500Name("CN=" + cn);
+    X509v3CertificateBuilder b =
+        new JcaX509v3CertificateBuilder(
+            name, BigInteger.ONE, notBefore(), notAfter(), name, kp.getPublic());
+    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+    b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+    return new TestPki(kp, sign(b, kp.getPrivate()));
+  }
 
-    private static KeyPair rsa() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        return g.generateKeyPair();
-    }
+  private static KeyPair rsa() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    return g.generateKeyPair();
+  }
 
-    private static Date notBefore() {
-        return new Date(System.currentTimeMillis() - 3_600_000L);
-    }
+  private static Date notBefore() {
+    return new Date(System.currentTimeMillis() - 3_600_000L);
+  }
 
-    private static Date notAfter() {
-        return new Date(System.currentTimeMillis() + 7L * 24 * 3_600_000L);
-    }
+  private static Date notAfter() {
+    return new Date(System.currentTimeMillis() + 7L * 24 * 3_600_000L);
+  }
 
-    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) throws Exception {
-        return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withRSA").build(key)));
-    }
+  private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) throws Exception {
+    return new JcaX509CertificateConverter()
+        .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withRSA").build(key)));
+  }
 
-    /** Writes the CA certificate to {@code file}. */
-    public void writeCa(Path file) throws IOException {
-        writePem(file, caCert);
-    }
+  /** Writes the CA certificate to {@code file}. */
+  public void writeCa(Path file) throws IOException {
+    writePem(file, caCert);
+  }
 
-    /** Issues a server certificate for 127.0.0.1 and localhost; writes certificate and key. */
-    public void issueServer(String cn, Path certFile, Path keyFile) throws Exception {
-        issue(cn, KeyPurposeId.id_kp_serverAuth, true, certFile, keyFile);
-    }
+  /** Issues a server certificate for 127.0.0.1 and localhost; writes certificate and key. */
+  public void issueServer(String cn, Path certFile, Path keyFile) throws Exception {
+    issue(cn, KeyPurposeId.id_kp_serverAuth, true, certFile, keyFile);
+  }
 
-    /** Issues a client certificate; {@code withClientAuth} false leaves out the clientAuth EKU (for negative tests). */
-    public void issueClient(String cn, boolean withClientAuth, Path certFile, Path keyFile) throws Exception {
-        issue(cn, withClientAuth ? KeyPurposeId.id_kp_clientAuth : KeyPurposeId.id_kp_codeSigning, false, certFile, keyFile);
-    }
+  /**
+   * Issues a client certificate; {@code withClientAuth} false leaves out the clientAuth EKU (for
+   * negative tests).
+   */
+  public void issueClient(String cn, boolean withClientAuth, Path certFile, Path keyFile)
+      throws Exception {
+    issue(
+        cn,
+        withClientAuth ? KeyPurposeId.id_kp_clientAuth : KeyPurposeId.id_kp_codeSigning,
+        false,
+        certFile,
+        keyFile);
+  }
 
-    private void issue(String cn, KeyPurposeId eku, boolean server, Path certFile, Path keyFile) throws Exception {
-        KeyPair kp = rsa();
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caCert,
-                new BigInteger(64, random).add(BigInteger.TWO), notBefore(), notAfter(), new X500Name("CN=" + cn),
-                kp.getPublic());
-        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-        b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku));
-        if (server) {
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
-        }
-        writePem(certFile, sign(b, caKeys.getPrivate()));
-        writePem(keyFile, new JcaPKCS8Generator(kp.getPrivate(), null).generate());
+  private void issue(String cn, KeyPurposeId eku, boolean server, Path certFile, Path keyFile)
+      throws Exception {
+    KeyPair kp = rsa();
+    X509v3CertificateBuilder b =
+        new JcaX509v3CertificateBuilder(
+            caCert,
+            new BigInteger(64, random).add(BigInteger.TWO),
+            notBefore(),
+            notAfter(),
+            new X500Name("CN=" + cn),
+            kp.getPublic());
+    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+    b.addExtension(
+        Extension.keyUsage,
+        true,
+        new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+    b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku));
+    if (server) {
+      b.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(
+              new GeneralName[] {
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                new GeneralName(GeneralName.dNSName, "localhost")
+              }));
     }
+    writePem(certFile, sign(b, caKeys.getPrivate()));
+    writePem(keyFile, new JcaPKCS8Generator(kp.getPrivate(), null).generate());
+  }
 
-    private static void writePem(Path file, Object o) throws IOException {
-        StringWriter sw = new StringWriter();
-        try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
-            w.writeObject(o);
-        }
-        Files.writeString(file, sw.toString());
+  private static void writePem(Path file, Object o) throws IOException {
+    StringWriter sw = new StringWriter();
+    try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
+      w.writeObject(o);
     }
+    Files.writeString(file, sw.toString());
+  }
 }

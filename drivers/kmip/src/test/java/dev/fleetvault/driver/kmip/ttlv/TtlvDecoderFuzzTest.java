@@ -10,11 +10,11 @@ import java.io.IOException;
  * Coverage-guided fuzz target (Jazzer) for the TTLV decoder, the bytes a KMIP server (or whoever
  * sits on the network path) sends us. Complements {@link TtlvFuzzTest}, which mutates randomly.
  *
- * <p>Property: {@link TtlvDecoder#decode} and {@link TtlvDecoder#readMessage} either return an
- * item or throw {@link TtlvException} (and {@code readMessage} {@link IOException} for a short
- * stream), never anything else; a decoded item re-encodes to exactly the input (or, for a Big
- * Integer with redundant sign-extension bytes, to its shorter minimal form) and decodes back
- * equal. The committed corpus holds valid KMIP messages.
+ * <p>Property: {@link TtlvDecoder#decode} and {@link TtlvDecoder#readMessage} either return an item
+ * or throw {@link TtlvException} (and {@code readMessage} {@link IOException} for a short stream),
+ * never anything else; a decoded item re-encodes to exactly the input (or, for a Big Integer with
+ * redundant sign-extension bytes, to its shorter minimal form) and decodes back equal. The
+ * committed corpus holds valid KMIP messages.
  */
 class TtlvDecoderFuzzTest {
   private static final TtlvLimits LIMITS = new TtlvLimits(64 * 1024, 8, 2_000);

@@ -8,7 +8,10 @@ import java.security.Provider;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Builds {@link DeviceInfo} from the token's and library's own info (CK_TOKEN_INFO, CK_INFO) where readable. */
+/**
+ * Builds {@link DeviceInfo} from the token's and library's own info (CK_TOKEN_INFO, CK_INFO) where
+ * readable.
+ */
 final class DeviceFacts {
 
   private DeviceFacts() {}
@@ -16,7 +19,8 @@ final class DeviceFacts {
   static DeviceInfo describe(Pkcs11Config config, Provider provider, long slotId, boolean wrapper) {
     Map<String, String> details = new LinkedHashMap<>();
     details.put("library", config.library().toString());
-    details.put("provider", provider.getName() + " (JDK " + System.getProperty("java.version") + ")");
+    details.put(
+        "provider", provider.getName() + " (JDK " + System.getProperty("java.version") + ")");
     if (wrapper && slotId >= 0) {
       try {
         WrapperAccess.TokenFacts t = WrapperAccess.token(config.library(), slotId);
@@ -26,15 +30,22 @@ final class DeviceFacts {
         details.put("hardware_version", t.hardwareVersion());
         details.put("cryptoki_version", l.cryptokiVersion());
         details.put("library_description", l.description());
-        return new DeviceInfo(Pkcs11DriverProvider.ID, nonBlank(t.manufacturer()), nonBlank(t.model()),
-            nonBlank(t.serial()), t.firmwareVersion(), l.manufacturer() + " " + l.libraryVersion(), details);
+        return new DeviceInfo(
+            Pkcs11DriverProvider.ID,
+            nonBlank(t.manufacturer()),
+            nonBlank(t.model()),
+            nonBlank(t.serial()),
+            t.firmwareVersion(),
+            l.manufacturer() + " " + l.libraryVersion(),
+            details);
       } catch (HsmException e) {
         details.put("token_info", "unavailable: " + e.getMessage());
       }
     } else {
       details.put("token_info", "unavailable: run the JVM with " + WrapperAccess.ADD_EXPORTS);
     }
-    return new DeviceInfo(Pkcs11DriverProvider.ID, "unknown", "unknown", "unknown", "unknown", "unknown", details);
+    return new DeviceInfo(
+        Pkcs11DriverProvider.ID, "unknown", "unknown", "unknown", "unknown", "unknown", details);
   }
 
   private static String nonBlank(String s) {

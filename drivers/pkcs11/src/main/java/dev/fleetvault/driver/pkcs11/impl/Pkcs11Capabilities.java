@@ -30,7 +30,9 @@ final class Pkcs11Capabilities {
       c.add(Capability.SEAL_AES_GCM);
     }
     if (has(p, "KeyPairGenerator", "EC") && ecdsa && keyStore) {
-      c.add(Capability.GENERATE_EC_P256); // its placeholder certificate is signed with ECDSA on the token
+      c.add(
+          Capability
+              .GENERATE_EC_P256); // its placeholder certificate is signed with ECDSA on the token
     }
     if (ecdsa) {
       c.add(Capability.SIGN_ECDSA_P256);

@@ -2,9 +2,9 @@ package dev.fleetvault.driver.pkcs11.impl;
 
 import dev.fleetvault.driver.pkcs11.Pkcs11Config;
 import dev.fleetvault.driver.pkcs11.Pkcs11DriverProvider;
+import dev.fleetvault.driver.spi.AbstractHsmDriver;
 import dev.fleetvault.driver.spi.Capability;
 import dev.fleetvault.driver.spi.DeviceInfo;
-import dev.fleetvault.driver.spi.AbstractHsmDriver;
 import dev.fleetvault.driver.spi.HsmException;
 import dev.fleetvault.driver.spi.HsmException.Kind;
 import dev.fleetvault.driver.spi.HsmFatalException;
@@ -42,15 +42,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PKCS#11 driver over a SunPKCS11 provider instance configured for one slot. Keys live on
- * the token under their labels ({@link TokenKeys}); calls are bounded by a {@link SessionGate} of
+ * The PKCS#11 driver over a SunPKCS11 provider instance configured for one slot. Keys live on the
+ * token under their labels ({@link TokenKeys}); calls are bounded by a {@link SessionGate} of
  * {@code max_sessions}, so SunPKCS11 never has more operation sessions busy than that.
  */
 @SuppressWarnings("try") // permits are held for the duration of a call without being referenced
 public final class Pkcs11Driver extends AbstractHsmDriver implements InsecureTestKeyImport {
 
   private static final Logger LOG = LoggerFactory.getLogger(Pkcs11Driver.class);
-  private static final PSSParameterSpec PSS = new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
+  private static final PSSParameterSpec PSS =
+      new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
 
   private final Pkcs11Config config;
   private final Provider provider;
@@ -62,7 +63,12 @@ public final class Pkcs11Driver extends AbstractHsmDriver implements InsecureTes
   private final SecureRandom nonces = new SecureRandom();
   private volatile boolean tokenReleased;
 
-  private Pkcs11Driver(Pkcs11Config config, Provider provider, KeyStore keyStore, String tokenKey, DeviceInfo info,
+  private Pkcs11Driver(
+      Pkcs11Config config,
+      Provider provider,
+      KeyStore keyStore,
+      String tokenKey,
+      DeviceInfo info,
       long slotId) {
     super(Pkcs11DriverProvider.ID, capabilities(provider, config, slotId));
     this.config = config;
@@ -71,19 +77,25 @@ public final class Pkcs11Driver extends AbstractHsmDriver implements InsecureTes
     this.keys = new TokenKeys(provider, keyStore);
     this.tokenKey = tokenKey;
     this.info = info;
-    this.gate = new SessionGate(Pkcs11DriverProvider.ID, config.maxSessions(), config.borrowTimeout());
+    this.gate =
+        new SessionGate(Pkcs11DriverProvider.ID, config.maxSessions(), config.borrowTimeout());
   }
 
   private static Set<Capability> capabilities(Provider provider, Pkcs11Config config, long slotId) {
     java.util.EnumSet<Capability> caps = java.util.EnumSet.noneOf(Capability.class);
     caps.addAll(Pkcs11Capabilities.read(provider, config.insecureTestKeyImport()));
     if (slotId >= 0 && WrapperAccess.available()) {
-      caps.add(Capability.KEY_PROVENANCE); // attributes are read through the wrapper, which needs the slot id
+      caps.add(
+          Capability
+              .KEY_PROVENANCE); // attributes are read through the wrapper, which needs the slot id
     }
     return caps;
   }
 
-  /** Configures SunPKCS11 for the selected slot, logs in with {@code pin} (wiped here) and returns the driver. */
+  /**
+   * Configures SunPKCS11 for the selected slot, logs in with {@code pin} (wiped here) and returns
+   * the driver.
+   */
   public static Pkcs11Driver open(Pkcs11Config config, SecretChars pin) throws HsmException {
     boolean wrapper = WrapperAccess.available();
     long slotId = -1;
@@ -103,18 +115,27 @@ public final class Pkcs11Driver extends AbstractHsmDriver implements InsecureTes
     } else {
       Pkcs11Config.TokenLabel t = (Pkcs11Config.TokenLabel) sel;
       if (!wrapper) {
-        throw new HsmFatalException(Kind.CONFIG, "key 'token_label' needs the JVM option " + WrapperAccess.ADD_EXPORTS
-            + " to read token labels; add it, or configure slot / slot_index instead");
+        throw new HsmFatalException(
+            Kind.CONFIG,
+            "key 'token_label' needs the JVM option "
+                + WrapperAccess.ADD_EXPORTS
+                + " to read token labels; add it, or configure slot / slot_index instead");
       }
       slotId = WrapperAccess.slotByTokenLabel(config.library(), t.label(), "pkcs11 settings");
       slotLine = "slot = " + slotId;
     }
     Provider provider;
     try {
-      provider = Security.getProvider("SunPKCS11").configure(SunPkcs11ConfigText.build(config.library(), slotLine,
-          config.insecureTestKeyImport()));
+      provider =
+          Security.getProvider("SunPKCS11")
+              .configure(
+                  SunPkcs11ConfigText.build(
+                      config.library(), slotLine, config.insecureTestKeyImport()));
     } catch (RuntimeException e) {
-      throw CkrErrors.map("cannot configure SunPKCS11 for " + config.library() + " (" + slotLine + ")", e, Kind.CONFIG);
+      throw CkrErrors.map(
+          "cannot configure SunPKCS11 for " + config.library() + " (" + slotLine + ")",
+          e,
+          Kind.CONFIG);
     }
     KeyStore ks;
     char[] p = pin.copyChars();
@@ -129,10 +150,21 @@ public final class Pkcs11Driver extends AbstractHsmDriver implements InsecureTes
     }
     String tokenKey = config.library() + "#" + (slotId >= 0 ? "slot" + slotId : slotLine);
     TokenLogins.acquire(tokenKey);
-    Pkcs11Driver d = new Pkcs11Driver(config, provider, ks, tokenKey,
-        DeviceFacts.describe(config, provider, slotId, wrapper), slotId);
-    LOG.info("HSM driver 'pkcs11' opened: {} {} serial {} ({}), capabilities {}", d.info.vendor(), d.info.model(),
-        d.info.serial(), slotLine, d.capabilities());
+    Pkcs11Driver d =
+        new Pkcs11Driver(
+            config,
+            provider,
+            ks,
+            tokenKey,
+            DeviceFacts.describe(config, provider, slotId, wrapper),
+            slotId);
+    LOG.info(
+        "HSM driver 'pkcs11' opened: {} {} serial {} ({}), capabilities {}",
+        d.info.vendor(),
+        d.info.model(),
+        d.info.serial(),
+        slotLine,
+        d.capabilities());
     return d;
   }
 
@@ -160,7 +192,8 @@ public final class Pkcs11Driver extends AbstractHsmDriver implements InsecureTes
   }
 
   @Override
-  public KeyHandle importKeyPairInsecureTestOnly(KeySpec spec, String label, KeyPair pair) throws HsmException {
+  public KeyHandle importKeyPairInsecureTestOnly(KeySpec spec, String label, KeyPair pair)
+      throws HsmException {
     requireTestImport(spec, label, pair);
     try (SessionGate.Permit p = gate.acquire()) {
       return keys.importSessionPair(spec, label, pair);
@@ -207,14 +240,22 @@ public final class Pkcs11Driver extends AbstractHsmDriver implements InsecureTes
       TokenKeys.Entry e = keys.resolve(key, KeySpec.AES_256);
       SealedBlob blob = SealedBlob.decode(sealed);
       Cipher c = Cipher.getInstance(Pkcs11Capabilities.GCM, provider);
-      c.init(Cipher.DECRYPT_MODE, e.key(), new GCMParameterSpec(SealedBlob.TAG_LENGTH * 8, blob.nonce()));
+      c.init(
+          Cipher.DECRYPT_MODE,
+          e.key(),
+          new GCMParameterSpec(SealedBlob.TAG_LENGTH * 8, blob.nonce()));
       c.updateAAD(aad);
       return c.doFinal(blob.ciphertextAndTag());
     } catch (AEADBadTagException e) {
-      // SoftHSM2 reports a failed tag as CKR_GENERAL_ERROR; the JCA type is what says it was the tag.
+      // SoftHSM2 reports a failed tag as CKR_GENERAL_ERROR; the JCA type is what says it was the
+      // tag.
       Optional<String> ckr = CkrErrors.ckrName(e);
-      throw new HsmFatalException(Kind.INTEGRITY, "sealed data failed authentication (tampered, wrong key or wrong aad)",
-          ckr.map(CkrErrors.CODES::get).orElse(null), ckr.orElse(null), null);
+      throw new HsmFatalException(
+          Kind.INTEGRITY,
+          "sealed data failed authentication (tampered, wrong key or wrong aad)",
+          ckr.map(CkrErrors.CODES::get).orElse(null),
+          ckr.orElse(null),
+          null);
     } catch (GeneralSecurityException | RuntimeException e) {
       throw CkrErrors.map("unseal failed", e, Kind.DEVICE_ERROR);
     }
@@ -246,7 +287,9 @@ public final class Pkcs11Driver extends AbstractHsmDriver implements InsecureTes
 
   @Override
   public byte[] ecdh(KeyHandle key, byte[] peerPoint) throws HsmException {
-    require(Capability.ECDH_P256); // before the point is decoded: an absent capability is always UNSUPPORTED
+    require(
+        Capability
+            .ECDH_P256); // before the point is decoded: an absent capability is always UNSUPPORTED
     ECPublicKey peer = P256Points.decodeUncompressed(peerPoint);
     Objects.requireNonNull(key, "key");
     try (SessionGate.Permit p = gate.acquire()) {
@@ -257,7 +300,8 @@ public final class Pkcs11Driver extends AbstractHsmDriver implements InsecureTes
       byte[] z = ka.generateSecret();
       if (z.length != 32) {
         Arrays.fill(z, (byte) 0);
-        throw new HsmFatalException(Kind.DEVICE_ERROR, "token returned a " + z.length + "-byte ECDH secret");
+        throw new HsmFatalException(
+            Kind.DEVICE_ERROR, "token returned a " + z.length + "-byte ECDH secret");
       }
       return z;
     } catch (GeneralSecurityException | RuntimeException e) {
@@ -291,12 +335,12 @@ public final class Pkcs11Driver extends AbstractHsmDriver implements InsecureTes
   }
 
   /**
-   * Reads the token's own {@code CKA_LOCAL}, {@code CKA_NEVER_EXTRACTABLE},
-   * {@code CKA_ALWAYS_SENSITIVE} and {@code CKA_EXTRACTABLE} (and {@code CKA_SENSITIVE},
-   * {@code CKA_TOKEN}, {@code CKA_PRIVATE}, {@code CKA_MODIFIABLE}) of the private or secret key
-   * object behind {@code key} with {@code C_GetAttributeValue}. A boolean the token does not report
-   * counts as the unsafe answer (not local, extractable). Needs the JVM option
-   * {@value WrapperAccess#ADD_EXPORTS} and a known slot id; otherwise UNSUPPORTED.
+   * Reads the token's own {@code CKA_LOCAL}, {@code CKA_NEVER_EXTRACTABLE}, {@code
+   * CKA_ALWAYS_SENSITIVE} and {@code CKA_EXTRACTABLE} (and {@code CKA_SENSITIVE}, {@code
+   * CKA_TOKEN}, {@code CKA_PRIVATE}, {@code CKA_MODIFIABLE}) of the private or secret key object
+   * behind {@code key} with {@code C_GetAttributeValue}. A boolean the token does not report counts
+   * as the unsafe answer (not local, extractable). Needs the JVM option {@value
+   * WrapperAccess#ADD_EXPORTS} and a known slot id; otherwise UNSUPPORTED.
    */
   @Override
   public dev.fleetvault.driver.spi.KeyProvenance keyProvenance(KeyHandle key) throws HsmException {
@@ -305,17 +349,30 @@ public final class Pkcs11Driver extends AbstractHsmDriver implements InsecureTes
     try (SessionGate.Permit p = gate.acquire()) {
       TokenKeys.Entry e = keys.resolve(key, KeySpec.values());
       long objectClass = e.handle().spec() == KeySpec.AES_256 ? 4L : 3L;
-      WrapperAccess.KeyObjectFacts f = WrapperAccess.keyObject(config.library(), slotId, objectClass, key.label());
+      WrapperAccess.KeyObjectFacts f =
+          WrapperAccess.keyObject(config.library(), slotId, objectClass, key.label());
       java.util.Map<String, String> raw = new java.util.LinkedHashMap<>();
       f.attributes().forEach((k, v) -> raw.put(k, Boolean.toString(v)));
       raw.put("object_class", objectClass == 4L ? "CKO_SECRET_KEY" : "CKO_PRIVATE_KEY");
       raw.put("matched_by", f.matchedBy());
       java.util.Map<String, Boolean> a = f.attributes();
-      return new dev.fleetvault.driver.spi.KeyProvenance(key.label(), e.handle().spec(),
-          a.getOrDefault("CKA_LOCAL", false), a.getOrDefault("CKA_NEVER_EXTRACTABLE", false),
-          a.getOrDefault("CKA_ALWAYS_SENSITIVE", false), a.getOrDefault("CKA_EXTRACTABLE", true),
-          "PKCS#11 C_GetAttributeValue on the token object (" + info.vendor() + " " + info.model()
-              + ", serial " + info.serial() + ", slot " + slotId + ")", raw);
+      return new dev.fleetvault.driver.spi.KeyProvenance(
+          key.label(),
+          e.handle().spec(),
+          a.getOrDefault("CKA_LOCAL", false),
+          a.getOrDefault("CKA_NEVER_EXTRACTABLE", false),
+          a.getOrDefault("CKA_ALWAYS_SENSITIVE", false),
+          a.getOrDefault("CKA_EXTRACTABLE", true),
+          "PKCS#11 C_GetAttributeValue on the token object ("
+              + info.vendor()
+              + " "
+              + info.model()
+              + ", serial "
+              + info.serial()
+              + ", slot "
+              + slotId
+              + ")",
+          raw);
     } catch (GeneralSecurityException | RuntimeException e) {
       throw CkrErrors.map("reading key attributes failed", e, Kind.DEVICE_ERROR);
     }
@@ -341,7 +398,10 @@ public final class Pkcs11Driver extends AbstractHsmDriver implements InsecureTes
     return provider;
   }
 
-  /** Whether close logged out and let SunPKCS11 close this token's sessions (not while another driver in this JVM uses the token). */
+  /**
+   * Whether close logged out and let SunPKCS11 close this token's sessions (not while another
+   * driver in this JVM uses the token).
+   */
   boolean tokenReleased() {
     return tokenReleased;
   }
@@ -357,10 +417,12 @@ public final class Pkcs11Driver extends AbstractHsmDriver implements InsecureTes
     keys.clear();
     if (TokenLogins.release(tokenKey)) {
       try {
-        ((AuthProvider) provider).logout(); // destroyTokenAfterLogout: SunPKCS11 closes its sessions
+        ((AuthProvider) provider)
+            .logout(); // destroyTokenAfterLogout: SunPKCS11 closes its sessions
         tokenReleased = true;
       } catch (Exception e) {
-        LOG.warn("pkcs11 logout failed: {}", CkrErrors.ckrName(e).orElse(e.getClass().getSimpleName()));
+        LOG.warn(
+            "pkcs11 logout failed: {}", CkrErrors.ckrName(e).orElse(e.getClass().getSimpleName()));
       }
     }
   }

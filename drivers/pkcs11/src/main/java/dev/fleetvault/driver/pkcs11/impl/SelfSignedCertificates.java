@@ -17,21 +17,31 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The PKCS#11 KeyStore stores a private key only together with a certificate; this makes the
- * placeholder: a self-signed certificate whose subject names the label, signed on the token by
- * the key itself. It carries no trust; only its public key is used.
+ * placeholder: a self-signed certificate whose subject names the label, signed on the token by the
+ * key itself. It carries no trust; only its public key is used.
  */
 final class SelfSignedCertificates {
 
   private SelfSignedCertificates() {}
 
-  static X509Certificate create(String label, KeyPair pair, String signatureAlgorithm, Provider token)
+  static X509Certificate create(
+      String label, KeyPair pair, String signatureAlgorithm, Provider token)
       throws GeneralSecurityException {
     X500Name name = new X500Name("CN=fleetvault key " + label.replaceAll("[^A-Za-z0-9._:-]", ""));
     Instant now = Instant.now();
-    JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-        Date.from(now.minus(1, ChronoUnit.DAYS)), Date.from(now.plus(36500, ChronoUnit.DAYS)), name, pair.getPublic());
+    JcaX509v3CertificateBuilder b =
+        new JcaX509v3CertificateBuilder(
+            name,
+            BigInteger.valueOf(now.toEpochMilli()),
+            Date.from(now.minus(1, ChronoUnit.DAYS)),
+            Date.from(now.plus(36500, ChronoUnit.DAYS)),
+            name,
+            pair.getPublic());
     try {
-      ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm).setProvider(token).build(pair.getPrivate());
+      ContentSigner signer =
+          new JcaContentSignerBuilder(signatureAlgorithm)
+              .setProvider(token)
+              .build(pair.getPrivate());
       return new JcaX509CertificateConverter().getCertificate(b.build(signer));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException("cannot sign placeholder certificate", e);

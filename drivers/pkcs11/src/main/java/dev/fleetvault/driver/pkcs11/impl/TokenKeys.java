@@ -28,10 +28,10 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
- * The token's keys by label. Keys are generated as sensitive, non-extractable session objects
- * and copied to the token under their label through the PKCS#11 KeyStore (key pairs with a
- * placeholder certificate, which that KeyStore requires). Loaded keys are cached per label.
- * Key ids: SPKI SHA-256 fingerprint for pairs, AES-GCM key check value for AES keys.
+ * The token's keys by label. Keys are generated as sensitive, non-extractable session objects and
+ * copied to the token under their label through the PKCS#11 KeyStore (key pairs with a placeholder
+ * certificate, which that KeyStore requires). Loaded keys are cached per label. Key ids: SPKI
+ * SHA-256 fingerprint for pairs, AES-GCM key check value for AES keys.
  */
 final class TokenKeys {
 
@@ -68,17 +68,26 @@ final class TokenKeys {
           g.initialize(2048);
           storePair(label, g.generateKeyPair(), Pkcs11Capabilities.RSA_CERT);
         }
-        default -> throw new HsmFatalException(Kind.UNSUPPORTED, "cannot generate " + spec + " through SunPKCS11");
+        default ->
+            throw new HsmFatalException(
+                Kind.UNSUPPORTED, "cannot generate " + spec + " through SunPKCS11");
       }
-      return load(label).orElseThrow(() -> new HsmFatalException(Kind.DEVICE_ERROR,
-          "key '" + label + "' was stored but cannot be found again")).handle();
+      return load(label)
+          .orElseThrow(
+              () ->
+                  new HsmFatalException(
+                      Kind.DEVICE_ERROR,
+                      "key '" + label + "' was stored but cannot be found again"))
+          .handle();
     }
   }
 
   /** Imports an EC key pair as a session object (never stored on the token); tests only. */
-  KeyHandle importSessionPair(KeySpec spec, String label, KeyPair pair) throws HsmException, GeneralSecurityException {
+  KeyHandle importSessionPair(KeySpec spec, String label, KeyPair pair)
+      throws HsmException, GeneralSecurityException {
     Key priv = KeyFactory.getInstance("EC", provider).translateKey(pair.getPrivate());
-    Entry e = new Entry(KeyHandle.of(label, spec, fingerprint(pair.getPublic())), priv, pair.getPublic());
+    Entry e =
+        new Entry(KeyHandle.of(label, spec, fingerprint(pair.getPublic())), priv, pair.getPublic());
     synchronized (lock) {
       requireFree(label);
       cache.put(label, e);
@@ -88,13 +97,16 @@ final class TokenKeys {
 
   private void requireFree(String label) throws HsmFatalException, GeneralSecurityException {
     if (cache.containsKey(label) || keyStore.containsAlias(label)) {
-      throw new HsmFatalException(Kind.KEY_EXISTS, "a key labelled '" + label + "' already exists on the token");
+      throw new HsmFatalException(
+          Kind.KEY_EXISTS, "a key labelled '" + label + "' already exists on the token");
     }
   }
 
-  private void storePair(String label, KeyPair pair, String certAlg) throws GeneralSecurityException {
+  private void storePair(String label, KeyPair pair, String certAlg)
+      throws GeneralSecurityException {
     Certificate cert = SelfSignedCertificates.create(label, pair, certAlg, provider);
-    keyStore.setEntry(label, new KeyStore.PrivateKeyEntry(pair.getPrivate(), new Certificate[] {cert}), null);
+    keyStore.setEntry(
+        label, new KeyStore.PrivateKeyEntry(pair.getPrivate(), new Certificate[] {cert}), null);
   }
 
   /** The entry for {@code label}, loading it from the token on first use. */
@@ -125,11 +137,12 @@ final class TokenKeys {
     }
     if (key instanceof PrivateKey pk) {
       Certificate cert = keyStore.getCertificate(label);
-      KeySpec spec = switch (pk.getAlgorithm()) {
-        case "EC" -> KeySpec.EC_P256;
-        case "RSA" -> KeySpec.RSA_2048;
-        default -> null;
-      };
+      KeySpec spec =
+          switch (pk.getAlgorithm()) {
+            case "EC" -> KeySpec.EC_P256;
+            case "RSA" -> KeySpec.RSA_2048;
+            default -> null;
+          };
       if (cert == null || spec == null) {
         return null;
       }
@@ -143,15 +156,22 @@ final class TokenKeys {
   Entry resolve(KeyHandle h, KeySpec... allowed) throws HsmException, GeneralSecurityException {
     Entry e = load(h.label()).orElse(null);
     if (e == null || !e.handle().keyId().equals(h.keyId())) {
-      throw new HsmFatalException(Kind.KEY_NOT_FOUND, "no key " + h.label() + " with id " + h.keyId() + " on this token");
+      throw new HsmFatalException(
+          Kind.KEY_NOT_FOUND, "no key " + h.label() + " with id " + h.keyId() + " on this token");
     }
     for (KeySpec s : allowed) {
       if (e.handle().spec() == s) {
         return e;
       }
     }
-    throw new HsmFatalException(Kind.WRONG_KEY_TYPE, "key " + h.label() + " is " + e.handle().spec()
-        + "; this operation needs " + Arrays.toString(allowed));
+    throw new HsmFatalException(
+        Kind.WRONG_KEY_TYPE,
+        "key "
+            + h.label()
+            + " is "
+            + e.handle().spec()
+            + "; this operation needs "
+            + Arrays.toString(allowed));
   }
 
   /** Forgets cached key objects (close). */
@@ -163,7 +183,8 @@ final class TokenKeys {
   private String checkValue(SecretKey key) throws GeneralSecurityException {
     Cipher c = Cipher.getInstance(Pkcs11Capabilities.GCM, provider);
     c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, new byte[12]));
-    // Never Cipher.doFinal() without an array: JDK 17's P11AEADCipher passes null to C_Encrypt and the JVM crashes.
+    // Never Cipher.doFinal() without an array: JDK 17's P11AEADCipher passes null to C_Encrypt and
+    // the JVM crashes.
     return "kcv:" + HexFormat.of().formatHex(Arrays.copyOf(c.doFinal(new byte[0]), 8));
   }
 

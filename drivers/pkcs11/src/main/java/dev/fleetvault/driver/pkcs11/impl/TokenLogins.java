@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * Counts the open drivers per token in this JVM. PKCS#11 login state belongs to the application
- * (all sessions of one token), so one driver logging out would log out every other driver on
- * the same token; a driver logs out (and lets SunPKCS11 close its sessions) only when it is the last.
+ * (all sessions of one token), so one driver logging out would log out every other driver on the
+ * same token; a driver logs out (and lets SunPKCS11 close its sessions) only when it is the last.
  */
 final class TokenLogins {
 

@@ -24,7 +24,9 @@ import java.util.Map;
 final class WrapperAccess {
 
   /** The JVM option that makes the wrapper usable. */
-  static final String ADD_EXPORTS = "--add-exports jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED";
+  static final String ADD_EXPORTS =
+      "--add-exports jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED";
+
   private static final String PKG = "sun.security.pkcs11.wrapper";
   private static final long CKF_OS_LOCKING_OK = 0x2L;
 
@@ -32,17 +34,26 @@ final class WrapperAccess {
 
   /** Whether the wrapper package is exported to this code. */
   static boolean available() {
-    return ModuleLayer.boot().findModule("jdk.crypto.cryptoki")
+    return ModuleLayer.boot()
+        .findModule("jdk.crypto.cryptoki")
         .map(m -> m.isExported(PKG, WrapperAccess.class.getModule()))
         .orElse(false);
   }
 
   /** Facts about one slot's token. */
-  record TokenFacts(long slotId, String label, String manufacturer, String model, String serial,
-                    String hardwareVersion, String firmwareVersion, long flags) {}
+  record TokenFacts(
+      long slotId,
+      String label,
+      String manufacturer,
+      String model,
+      String serial,
+      String hardwareVersion,
+      String firmwareVersion,
+      long flags) {}
 
   /** Facts about the library. */
-  record LibraryFacts(String manufacturer, String description, String libraryVersion, String cryptokiVersion) {}
+  record LibraryFacts(
+      String manufacturer, String description, String libraryVersion, String cryptokiVersion) {}
 
   private static Object pkcs11(Path library) throws ReflectiveOperationException {
     Class<?> w = Class.forName(PKG + ".PKCS11");
@@ -57,7 +68,8 @@ final class WrapperAccess {
   static List<TokenFacts> tokens(Path library) throws HsmException {
     try {
       Object p11 = pkcs11(library);
-      long[] slots = (long[]) p11.getClass().getMethod("C_GetSlotList", boolean.class).invoke(p11, true);
+      long[] slots =
+          (long[]) p11.getClass().getMethod("C_GetSlotList", boolean.class).invoke(p11, true);
       List<TokenFacts> out = new ArrayList<>();
       for (long s : slots) {
         out.add(token(p11, s));
@@ -90,9 +102,15 @@ final class WrapperAccess {
   private static TokenFacts token(Object p11, long slot) throws ReflectiveOperationException {
     Object ti = p11.getClass().getMethod("C_GetTokenInfo", long.class).invoke(p11, slot);
     Class<?> c = ti.getClass();
-    return new TokenFacts(slot, chars(c, ti, "label"), chars(c, ti, "manufacturerID"), chars(c, ti, "model"),
-        chars(c, ti, "serialNumber"), version(c.getField("hardwareVersion").get(ti)),
-        version(c.getField("firmwareVersion").get(ti)), c.getField("flags").getLong(ti));
+    return new TokenFacts(
+        slot,
+        chars(c, ti, "label"),
+        chars(c, ti, "manufacturerID"),
+        chars(c, ti, "model"),
+        chars(c, ti, "serialNumber"),
+        version(c.getField("hardwareVersion").get(ti)),
+        version(c.getField("firmwareVersion").get(ti)),
+        c.getField("flags").getLong(ti));
   }
 
   /** Facts about the library itself. */
@@ -101,14 +119,20 @@ final class WrapperAccess {
       Object p11 = pkcs11(library);
       Object info = p11.getClass().getMethod("C_GetInfo").invoke(p11);
       Class<?> c = info.getClass();
-      return new LibraryFacts(chars(c, info, "manufacturerID"), chars(c, info, "libraryDescription"),
-          version(c.getField("libraryVersion").get(info)), version(c.getField("cryptokiVersion").get(info)));
+      return new LibraryFacts(
+          chars(c, info, "manufacturerID"),
+          chars(c, info, "libraryDescription"),
+          version(c.getField("libraryVersion").get(info)),
+          version(c.getField("cryptokiVersion").get(info)));
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw failure("cannot read PKCS#11 library info", e);
     }
   }
 
-  /** The slot id whose token label is {@code label}; CONFIG error naming the labels present otherwise. */
+  /**
+   * The slot id whose token label is {@code label}; CONFIG error naming the labels present
+   * otherwise.
+   */
   static long slotByTokenLabel(Path library, String label, String source) throws HsmException {
     Map<Long, String> seen = new LinkedHashMap<>();
     List<Long> matches = new ArrayList<>();
@@ -119,18 +143,34 @@ final class WrapperAccess {
       }
     }
     if (matches.isEmpty()) {
-      throw new HsmFatalException(Kind.CONFIG, source + ": key 'token_label': no token labelled '" + label
-          + "' in " + library + "; tokens present: " + seen.values());
+      throw new HsmFatalException(
+          Kind.CONFIG,
+          source
+              + ": key 'token_label': no token labelled '"
+              + label
+              + "' in "
+              + library
+              + "; tokens present: "
+              + seen.values());
     }
     if (matches.size() > 1) {
-      throw new HsmFatalException(Kind.CONFIG, source + ": key 'token_label': " + matches.size() + " tokens are labelled '"
-          + label + "' (slots " + matches + "); relabel one or configure slot instead");
+      throw new HsmFatalException(
+          Kind.CONFIG,
+          source
+              + ": key 'token_label': "
+              + matches.size()
+              + " tokens are labelled '"
+              + label
+              + "' (slots "
+              + matches
+              + "); relabel one or configure slot instead");
     }
     return matches.get(0);
   }
 
   /** PKCS#11 attribute types read for key provenance, in report order. */
   static final Map<String, Long> PROVENANCE_ATTRIBUTES = provenanceAttributes();
+
   private static final long CKA_CLASS = 0x0L;
   private static final long CKA_LABEL = 0x3L;
   private static final long CKA_ID = 0x102L;
@@ -153,38 +193,64 @@ final class WrapperAccess {
   record KeyObjectFacts(long handle, String matchedBy, Map<String, Boolean> attributes) {}
 
   /**
-   * Finds the token object of class {@code objectClass} ({@code CKO_PRIVATE_KEY = 3},
-   * {@code CKO_SECRET_KEY = 4}) whose {@code CKA_LABEL} (or, failing that, {@code CKA_ID}) is
-   * {@code label} and reads its provenance attributes with {@code C_GetAttributeValue}, in a
-   * session of its own on the library's shared wrapper instance (the application is already logged
-   * in through SunPKCS11, so private objects are visible). Exactly one match is required.
+   * Finds the token object of class {@code objectClass} ({@code CKO_PRIVATE_KEY = 3}, {@code
+   * CKO_SECRET_KEY = 4}) whose {@code CKA_LABEL} (or, failing that, {@code CKA_ID}) is {@code
+   * label} and reads its provenance attributes with {@code C_GetAttributeValue}, in a session of
+   * its own on the library's shared wrapper instance (the application is already logged in through
+   * SunPKCS11, so private objects are visible). Exactly one match is required.
    */
-  static KeyObjectFacts keyObject(Path library, long slotId, long objectClass, String label) throws HsmException {
+  static KeyObjectFacts keyObject(Path library, long slotId, long objectClass, String label)
+      throws HsmException {
     Object p11;
     long session;
     try {
       p11 = pkcs11(library);
-      session = (long) p11.getClass().getMethod("C_OpenSession", long.class, long.class, Object.class,
-          Class.forName(PKG + ".CK_NOTIFY")).invoke(p11, slotId, CKF_SERIAL_SESSION, null, null);
+      session =
+          (long)
+              p11.getClass()
+                  .getMethod(
+                      "C_OpenSession",
+                      long.class,
+                      long.class,
+                      Object.class,
+                      Class.forName(PKG + ".CK_NOTIFY"))
+                  .invoke(p11, slotId, CKF_SERIAL_SESSION, null, null);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      throw failure("cannot open a PKCS#11 session on slot " + slotId + " to read key attributes", e);
+      throw failure(
+          "cannot open a PKCS#11 session on slot " + slotId + " to read key attributes", e);
     }
     try {
       String matchedBy = "CKA_LABEL";
       long[] found = find(p11, session, objectClass, CKA_LABEL, label.toCharArray());
       if (found.length == 0) {
         matchedBy = "CKA_ID";
-        found = find(p11, session, objectClass, CKA_ID, label.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        found =
+            find(
+                p11,
+                session,
+                objectClass,
+                CKA_ID,
+                label.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
       if (found.length != 1) {
-        throw new HsmFatalException(found.length == 0 ? Kind.KEY_NOT_FOUND : Kind.DEVICE_ERROR,
-            (found.length == 0 ? "no" : found.length + "") + " token key objects of class " + objectClass
-                + " labelled '" + label + "' (need exactly one to read its attributes)");
+        throw new HsmFatalException(
+            found.length == 0 ? Kind.KEY_NOT_FOUND : Kind.DEVICE_ERROR,
+            (found.length == 0 ? "no" : found.length + "")
+                + " token key objects of class "
+                + objectClass
+                + " labelled '"
+                + label
+                + "' (need exactly one to read its attributes)");
       }
       Map<String, Boolean> attrs = new LinkedHashMap<>();
       Class<?> ca = Class.forName(PKG + ".CK_ATTRIBUTE");
-      Method get = p11.getClass().getMethod("C_GetAttributeValue", long.class, long.class,
-          java.lang.reflect.Array.newInstance(ca, 0).getClass());
+      Method get =
+          p11.getClass()
+              .getMethod(
+                  "C_GetAttributeValue",
+                  long.class,
+                  long.class,
+                  java.lang.reflect.Array.newInstance(ca, 0).getClass());
       for (Map.Entry<String, Long> a : PROVENANCE_ATTRIBUTES.entrySet()) {
         Object arr = java.lang.reflect.Array.newInstance(ca, 1);
         Object attr = ca.getConstructor(long.class).newInstance(a.getValue());
@@ -192,9 +258,12 @@ final class WrapperAccess {
         try {
           get.invoke(p11, session, found[0], arr);
           // The native call puts new CK_ATTRIBUTE objects into the array: read them from there.
-          attrs.put(a.getKey(), (Boolean) ca.getMethod("getBoolean").invoke(java.lang.reflect.Array.get(arr, 0)));
+          attrs.put(
+              a.getKey(),
+              (Boolean) ca.getMethod("getBoolean").invoke(java.lang.reflect.Array.get(arr, 0)));
         } catch (InvocationTargetException e) {
-          // The token does not have this attribute for this object (CKR_ATTRIBUTE_TYPE_INVALID): left out.
+          // The token does not have this attribute for this object (CKR_ATTRIBUTE_TYPE_INVALID):
+          // left out.
         }
       }
       return new KeyObjectFacts(found[0], matchedBy, attrs);
@@ -213,8 +282,10 @@ final class WrapperAccess {
       throws ReflectiveOperationException {
     Class<?> ca = Class.forName(PKG + ".CK_ATTRIBUTE");
     Object tmpl = java.lang.reflect.Array.newInstance(ca, 2);
-    java.lang.reflect.Array.set(tmpl, 0, ca.getConstructor(long.class, long.class).newInstance(CKA_CLASS, objectClass));
-    java.lang.reflect.Array.set(tmpl, 1, ca.getConstructor(long.class, Object.class).newInstance(type, value));
+    java.lang.reflect.Array.set(
+        tmpl, 0, ca.getConstructor(long.class, long.class).newInstance(CKA_CLASS, objectClass));
+    java.lang.reflect.Array.set(
+        tmpl, 1, ca.getConstructor(long.class, Object.class).newInstance(type, value));
     Class<?> w = p11.getClass();
     w.getMethod("C_FindObjectsInit", long.class, tmpl.getClass()).invoke(p11, session, tmpl);
     try {
@@ -224,7 +295,8 @@ final class WrapperAccess {
     }
   }
 
-  private static String chars(Class<?> c, Object o, String field) throws ReflectiveOperationException {
+  private static String chars(Class<?> c, Object o, String field)
+      throws ReflectiveOperationException {
     char[] v = (char[]) c.getField(field).get(o);
     return v == null ? "" : new String(v).trim();
   }
@@ -240,7 +312,8 @@ final class WrapperAccess {
   }
 
   private static HsmException failure(String what, Throwable e) {
-    Throwable cause = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
+    Throwable cause =
+        e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
     return CkrErrors.map(what, cause, Kind.DEVICE_ERROR);
   }
 }

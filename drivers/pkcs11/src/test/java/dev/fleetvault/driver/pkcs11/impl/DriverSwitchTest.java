@@ -3,7 +3,6 @@ package dev.fleetvault.driver.pkcs11.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.driver.spi.DriverSettings;
 import dev.fleetvault.driver.spi.Drivers;
 import dev.fleetvault.driver.spi.HsmDriver;
@@ -21,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,8 +30,10 @@ import org.junit.jupiter.api.Test;
 @Tag("process")
 class DriverSwitchTest {
 
-  private static final List<String> ALLOWED = List.of("dev.fleetvault.driver.soft.SoftDriverProvider",
-      "dev.fleetvault.driver.pkcs11.Pkcs11DriverProvider");
+  private static final List<String> ALLOWED =
+      List.of(
+          "dev.fleetvault.driver.soft.SoftDriverProvider",
+          "dev.fleetvault.driver.pkcs11.Pkcs11DriverProvider");
 
   @BeforeAll
   static void softHsm() throws Exception {
@@ -40,18 +42,28 @@ class DriverSwitchTest {
 
   /** What a node does with its {@code hsm:} section, whatever the driver. */
   @SuppressWarnings("unchecked")
-  private static String runMember(Map<String, Object> hsmSection, Map<String, String> env) throws Exception {
-    Drivers drivers = Drivers.load((List<String>) hsmSection.get("allowed_providers"), "node.yaml: hsm.allowed_providers");
-    DriverSettings settings = DriverSettings.of("node.yaml: hsm.settings", (Map<String, ?>) hsmSection.get("settings"),
-        Path.of("/"), env);
+  private static String runMember(Map<String, Object> hsmSection, Map<String, String> env)
+      throws Exception {
+    Drivers drivers =
+        Drivers.load(
+            (List<String>) hsmSection.get("allowed_providers"), "node.yaml: hsm.allowed_providers");
+    DriverSettings settings =
+        DriverSettings.of(
+            "node.yaml: hsm.settings",
+            (Map<String, ?>) hsmSection.get("settings"),
+            Path.of("/"),
+            env);
     try (HsmDriver hsm = drivers.open((String) hsmSection.get("driver"), settings)) {
       String suffix = UUID.randomUUID().toString().substring(0, 8);
       String sealLabel = "member-seal-" + suffix;
-      KeyHandle seal = hsm.findKey(sealLabel).isPresent() ? hsm.findKey(sealLabel).get()
-          : hsm.generateKey(KeySpec.AES_256, sealLabel);
+      KeyHandle seal =
+          hsm.findKey(sealLabel).isPresent()
+              ? hsm.findKey(sealLabel).get()
+              : hsm.generateKey(KeySpec.AES_256, sealLabel);
       KeyHandle id = hsm.generateKey(KeySpec.EC_P256, "member-id-" + suffix);
       byte[] record = "record".getBytes(StandardCharsets.UTF_8);
-      assertThat(hsm.unseal(seal, hsm.seal(seal, record, new byte[] {1}), new byte[] {1})).isEqualTo(record);
+      assertThat(hsm.unseal(seal, hsm.seal(seal, record, new byte[] {1}), new byte[] {1}))
+          .isEqualTo(record);
       Signature v = Signature.getInstance("SHA256withECDSA");
       v.initVerify(hsm.publicKey(id));
       v.update(record);
@@ -73,18 +85,30 @@ class DriverSwitchTest {
   @Test
   void runMember_softThenPkcs11_sameCodeOnlyConfigDiffers() throws Exception {
     Map<String, Object> soft = new LinkedHashMap<>();
-    soft.put("key_file", TestEnvironment.buildDir().resolve("switch-" + UUID.randomUUID() + "/member.keys").toString());
+    soft.put(
+        "key_file",
+        TestEnvironment.buildDir()
+            .resolve("switch-" + UUID.randomUUID() + "/member.keys")
+            .toString());
     soft.put("passphrase_env", "FV_SWITCH_PASS");
     soft.put("kdf_memory_kib", 8192);
     soft.put("kdf_iterations", 1);
-    assertThat(runMember(section("soft", soft), Map.of("FV_SWITCH_PASS", "dev only"))).isEqualTo("soft");
-    assertThat(runMember(section("pkcs11", SoftHsm.settings(SoftHsm.MAIN)), Map.of())).isEqualTo("pkcs11");
+    assertThat(runMember(section("soft", soft), Map.of("FV_SWITCH_PASS", "dev only")))
+        .isEqualTo("soft");
+    assertThat(runMember(section("pkcs11", SoftHsm.settings(SoftHsm.MAIN)), Map.of()))
+        .isEqualTo("pkcs11");
   }
 
   @Test
   void open_pkcs11NotAllowed_messageNamesClassAndAllowList() throws Exception {
-    Drivers drivers = Drivers.load(List.of("dev.fleetvault.driver.soft.SoftDriverProvider"), "node.yaml: hsm.allowed_providers");
-    assertThatThrownBy(() -> drivers.open("pkcs11", DriverSettings.of("s", SoftHsm.settings(SoftHsm.MAIN), Path.of("/"))))
+    Drivers drivers =
+        Drivers.load(
+            List.of("dev.fleetvault.driver.soft.SoftDriverProvider"),
+            "node.yaml: hsm.allowed_providers");
+    assertThatThrownBy(
+            () ->
+                drivers.open(
+                    "pkcs11", DriverSettings.of("s", SoftHsm.settings(SoftHsm.MAIN), Path.of("/"))))
         .isInstanceOf(HsmFatalException.class)
         .hasMessageContaining("dev.fleetvault.driver.pkcs11.Pkcs11DriverProvider")
         .hasMessageContaining("add its class name to node.yaml: hsm.allowed_providers");

@@ -39,7 +39,8 @@ public final class NoExportsProbe {
       System.out.println("describe.token_info=" + info.details().get("token_info"));
       KeyHandle k = d.generateKey(KeySpec.AES_256, "noexports-" + System.nanoTime());
       byte[] pt = {1, 2, 3};
-      System.out.println("roundtrip=" + Arrays.equals(pt, d.unseal(k, d.seal(k, pt, new byte[0]), new byte[0])));
+      System.out.println(
+          "roundtrip=" + Arrays.equals(pt, d.unseal(k, d.seal(k, pt, new byte[0]), new byte[0])));
     }
   }
 }

@@ -15,11 +15,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Strict PKCS#11 settings: unknown keys, contradictions, bad paths and inline PINs are refused naming the key. */
+/**
+ * Strict PKCS#11 settings: unknown keys, contradictions, bad paths and inline PINs are refused
+ * naming the key.
+ */
 class Pkcs11ConfigTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Map<String, Object> base() throws Exception {
     Path lib = dir.resolve("libvendor.so");
@@ -38,7 +40,8 @@ class Pkcs11ConfigTest {
   }
 
   private static void assertConfigError(Map<String, Object> m, String... fragments) {
-    assertThatThrownBy(() -> parse(m)).isInstanceOf(HsmFatalException.class)
+    assertThatThrownBy(() -> parse(m))
+        .isInstanceOf(HsmFatalException.class)
         .satisfies(e -> assertThat(((HsmException) e).kind()).isEqualTo(HsmException.Kind.CONFIG))
         .satisfies(e -> assertThat(e.getMessage()).contains(fragments));
   }
@@ -86,7 +89,9 @@ class Pkcs11ConfigTest {
   void from_inlinePinOrTwoPinSources_rejected() throws Exception {
     Map<String, Object> m = base();
     m.put("pin", "1234");
-    assertThatThrownBy(() -> parse(m)).hasMessageContaining("unknown key pin").hasMessageNotContaining("1234");
+    assertThatThrownBy(() -> parse(m))
+        .hasMessageContaining("unknown key pin")
+        .hasMessageNotContaining("1234");
     Map<String, Object> two = base();
     two.put("pin_file", "/run/secrets/pin");
     assertConfigError(two, "contradictory keys pin_file and pin_env");
@@ -116,8 +121,10 @@ class Pkcs11ConfigTest {
   @Test
   void parseFile_duplicateSlot_rejectedWithLineNumbers() throws Exception {
     Path f = dir.resolve("pkcs11.conf");
-    Files.writeString(f, "library = " + base().get("library") + "\nslot = 1\npin_env = P\nslot = 2\n");
-    assertThatThrownBy(() -> DriverSettings.parseFile(f)).hasMessageContaining(":4: duplicate key 'slot' (first set on line 2)");
+    Files.writeString(
+        f, "library = " + base().get("library") + "\nslot = 1\npin_env = P\nslot = 2\n");
+    assertThatThrownBy(() -> DriverSettings.parseFile(f))
+        .hasMessageContaining(":4: duplicate key 'slot' (first set on line 2)");
   }
 
   @Test

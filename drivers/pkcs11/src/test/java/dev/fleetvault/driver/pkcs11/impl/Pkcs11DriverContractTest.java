@@ -3,14 +3,13 @@ package dev.fleetvault.driver.pkcs11.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.driver.pkcs11.Pkcs11DriverProvider;
 import dev.fleetvault.driver.spi.DriverSettings;
 import dev.fleetvault.driver.spi.Drivers;
 import dev.fleetvault.driver.spi.HsmDriver;
-import dev.fleetvault.driver.tck.HsmDriverContract;
 import dev.fleetvault.driver.spi.HsmException;
 import dev.fleetvault.driver.spi.KeyHandle;
+import dev.fleetvault.driver.tck.HsmDriverContract;
 import java.nio.file.Path;
 import java.security.Key;
 import java.security.KeyFactory;
@@ -25,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.SecretKey;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Tag;
 
 /** The driver contract on the PKCS#11 driver against a real SoftHSM2 token. */
 @Tag("process")
@@ -33,8 +33,10 @@ class Pkcs11DriverContractTest extends HsmDriverContract {
   private final Map<String, String> freshTokens = new ConcurrentHashMap<>();
 
   static HsmDriver open(Map<String, Object> settings) throws HsmException {
-    Drivers drivers = Drivers.load(List.of(Pkcs11DriverProvider.class.getName()), "test allow-list");
-    return drivers.open("pkcs11", DriverSettings.of("pkcs11 test settings", settings, Path.of("/")));
+    Drivers drivers =
+        Drivers.load(List.of(Pkcs11DriverProvider.class.getName()), "test allow-list");
+    return drivers.open(
+        "pkcs11", DriverSettings.of("pkcs11 test settings", settings, Path.of("/")));
   }
 
   @Override
@@ -74,15 +76,22 @@ class Pkcs11DriverContractTest extends HsmDriverContract {
     Key k = p.tokenKey(key);
     assertThat(k.getEncoded()).as("encoded form of a token key").isNull();
     // SunPKCS11 prints the CKA_SENSITIVE / CKA_EXTRACTABLE it read from the token.
-    assertThat(k.toString()).contains("token object", "sensitive", "unextractable").doesNotContain("not sensitive");
+    assertThat(k.toString())
+        .contains("token object", "sensitive", "unextractable")
+        .doesNotContain("not sensitive");
     if (k instanceof SecretKey sk) {
-      assertThatThrownBy(() -> SecretKeyFactory.getInstance("AES", p.provider()).getKeySpec(sk, SecretKeySpec.class))
+      assertThatThrownBy(
+              () ->
+                  SecretKeyFactory.getInstance("AES", p.provider())
+                      .getKeySpec(sk, SecretKeySpec.class))
           .isInstanceOf(java.security.spec.InvalidKeySpecException.class);
     } else {
       PrivateKey pk = (PrivateKey) k;
       KeyFactory kf = KeyFactory.getInstance("EC", p.provider());
-      assertThatThrownBy(() -> kf.getKeySpec(pk, ECPrivateKeySpec.class)).isInstanceOf(java.security.spec.InvalidKeySpecException.class);
-      assertThatThrownBy(() -> kf.getKeySpec(pk, PKCS8EncodedKeySpec.class)).isInstanceOf(java.security.spec.InvalidKeySpecException.class);
+      assertThatThrownBy(() -> kf.getKeySpec(pk, ECPrivateKeySpec.class))
+          .isInstanceOf(java.security.spec.InvalidKeySpecException.class);
+      assertThatThrownBy(() -> kf.getKeySpec(pk, PKCS8EncodedKeySpec.class))
+          .isInstanceOf(java.security.spec.InvalidKeySpecException.class);
     }
   }
 
@@ -92,6 +101,7 @@ class Pkcs11DriverContractTest extends HsmDriverContract {
     assertThat(p.gate().inUse()).isZero();
     assertThat(p.tokenReleased()).as("logged out as the token's last driver in this JVM").isTrue();
     // destroyTokenAfterLogout: SunPKCS11 dropped the token and closed its session pools.
-    assertThatThrownBy(() -> KeyStore.getInstance("PKCS11", p.provider())).isInstanceOf(KeyStoreException.class);
+    assertThatThrownBy(() -> KeyStore.getInstance("PKCS11", p.provider()))
+        .isInstanceOf(KeyStoreException.class);
   }
 }

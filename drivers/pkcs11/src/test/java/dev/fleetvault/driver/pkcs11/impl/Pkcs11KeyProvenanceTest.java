@@ -3,7 +3,6 @@ package dev.fleetvault.driver.pkcs11.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.driver.spi.Capability;
 import dev.fleetvault.driver.spi.HsmDriver;
 import dev.fleetvault.driver.spi.HsmException;
@@ -18,10 +17,14 @@ import java.security.cert.Certificate;
 import java.security.spec.ECGenParameterSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Key provenance read back from a real SoftHSM2 token: generated keys are local and never extractable, an imported one is not local. */
+/**
+ * Key provenance read back from a real SoftHSM2 token: generated keys are local and never
+ * extractable, an imported one is not local.
+ */
 @Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Pkcs11KeyProvenanceTest {
@@ -43,7 +46,9 @@ class Pkcs11KeyProvenanceTest {
 
   @Test
   void keyProvenance_generatedEcKey_localNeverExtractableAlwaysSensitive() throws Exception {
-    assertThat(driver.capabilities()).contains(Capability.KEY_PROVENANCE).doesNotContain(Capability.KEY_ATTESTATION);
+    assertThat(driver.capabilities())
+        .contains(Capability.KEY_PROVENANCE)
+        .doesNotContain(Capability.KEY_ATTESTATION);
     KeyHandle h = driver.generateKey(KeySpec.EC_P256, "prov-ec-1");
     KeyProvenance p = driver.keyProvenance(h);
     System.out.println("[provenance] " + p);
@@ -52,8 +57,11 @@ class Pkcs11KeyProvenanceTest {
     assertThat(p.alwaysSensitive()).as("CKA_ALWAYS_SENSITIVE").isTrue();
     assertThat(p.extractable()).as("CKA_EXTRACTABLE").isFalse();
     assertThat(p.bornInDeviceAndNonExportable()).isTrue();
-    assertThat(p.rawAttributes()).containsEntry("CKA_LOCAL", "true").containsEntry("CKA_EXTRACTABLE", "false")
-        .containsEntry("CKA_TOKEN", "true").containsEntry("object_class", "CKO_PRIVATE_KEY");
+    assertThat(p.rawAttributes())
+        .containsEntry("CKA_LOCAL", "true")
+        .containsEntry("CKA_EXTRACTABLE", "false")
+        .containsEntry("CKA_TOKEN", "true")
+        .containsEntry("object_class", "CKO_PRIVATE_KEY");
     assertThat(p.source()).contains("C_GetAttributeValue", "SoftHSM");
   }
 
@@ -67,14 +75,20 @@ class Pkcs11KeyProvenanceTest {
 
   @Test
   void keyProvenance_keyImportedIntoToken_notLocal() throws Exception {
-    // A key made in software and imported into SoftHSM2 (C_CreateObject through the PKCS#11 KeyStore).
+    // A key made in software and imported into SoftHSM2 (C_CreateObject through the PKCS#11
+    // KeyStore).
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair pair = g.generateKeyPair();
-    Certificate cert = SelfSignedCertificates.create("prov-imported", pair, "SHA256withECDSA", Security.getProvider("SunEC"));
+    Certificate cert =
+        SelfSignedCertificates.create(
+            "prov-imported", pair, "SHA256withECDSA", Security.getProvider("SunEC"));
     KeyStore ks = KeyStore.getInstance("PKCS11", ((Pkcs11Driver) driver).provider());
     ks.load(null, null);
-    ks.setEntry("prov-imported", new KeyStore.PrivateKeyEntry(pair.getPrivate(), new Certificate[] {cert}), null);
+    ks.setEntry(
+        "prov-imported",
+        new KeyStore.PrivateKeyEntry(pair.getPrivate(), new Certificate[] {cert}),
+        null);
 
     KeyHandle h = driver.findKey("prov-imported").orElseThrow();
     KeyProvenance p = driver.keyProvenance(h);
@@ -87,14 +101,18 @@ class Pkcs11KeyProvenanceTest {
   @Test
   void attest_pkcs11_unsupported() throws Exception {
     KeyHandle h = driver.generateKey(KeySpec.EC_P256, "prov-ec-2");
-    assertThatThrownBy(() -> driver.attest(h)).isInstanceOf(HsmException.class)
-        .satisfies(e -> assertThat(((HsmException) e).kind()).isEqualTo(HsmException.Kind.UNSUPPORTED));
+    assertThatThrownBy(() -> driver.attest(h))
+        .isInstanceOf(HsmException.class)
+        .satisfies(
+            e -> assertThat(((HsmException) e).kind()).isEqualTo(HsmException.Kind.UNSUPPORTED));
   }
 
   @Test
   void keyProvenance_foreignHandle_keyNotFound() {
     KeyHandle h = KeyHandle.of("prov-nope", KeySpec.EC_P256, "spki-sha256:00");
-    assertThatThrownBy(() -> driver.keyProvenance(h)).isInstanceOf(HsmException.class)
-        .satisfies(e -> assertThat(((HsmException) e).kind()).isEqualTo(HsmException.Kind.KEY_NOT_FOUND));
+    assertThatThrownBy(() -> driver.keyProvenance(h))
+        .isInstanceOf(HsmException.class)
+        .satisfies(
+            e -> assertThat(((HsmException) e).kind()).isEqualTo(HsmException.Kind.KEY_NOT_FOUND));
   }
 }

@@ -3,7 +3,6 @@ package dev.fleetvault.driver.pkcs11.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Tag;
 import dev.fleetvault.driver.spi.DeviceInfo;
 import dev.fleetvault.driver.spi.HsmDriver;
 import dev.fleetvault.driver.spi.HsmException;
@@ -13,9 +12,13 @@ import dev.fleetvault.driver.spi.KeySpec;
 import dev.fleetvault.driver.spi.SessionGate;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** PKCS#11 behaviour beyond the contract, on real SoftHSM2: slot lookup, device facts, back-pressure. */
+/**
+ * PKCS#11 behaviour beyond the contract, on real SoftHSM2: slot lookup, device facts,
+ * back-pressure.
+ */
 @Tag("process")
 @SuppressWarnings("try")
 class Pkcs11TokenTest {
@@ -41,7 +44,8 @@ class Pkcs11TokenTest {
     Map<String, Object> s = SoftHsm.settings(SoftHsm.MAIN);
     s.remove("token_label");
     s.put("slot", 987654);
-    assertThatThrownBy(() -> Pkcs11DriverContractTest.open(s)).isInstanceOf(HsmException.class)
+    assertThatThrownBy(() -> Pkcs11DriverContractTest.open(s))
+        .isInstanceOf(HsmException.class)
         .satisfies(e -> assertThat(((HsmException) e).kind()).isEqualTo(HsmException.Kind.CONFIG));
   }
 
@@ -70,7 +74,8 @@ class Pkcs11TokenTest {
       try (SessionGate.Permit held = d.gate().acquire()) {
         assertThatThrownBy(() -> d.seal(k, new byte[8], new byte[0]))
             .isInstanceOf(HsmRetryableException.class)
-            .satisfies(e -> assertThat(((HsmException) e).kind()).isEqualTo(HsmException.Kind.BUSY));
+            .satisfies(
+                e -> assertThat(((HsmException) e).kind()).isEqualTo(HsmException.Kind.BUSY));
       }
       assertThat(d.unseal(k, d.seal(k, new byte[8], new byte[0]), new byte[0])).hasSize(8);
     }
@@ -79,11 +84,15 @@ class Pkcs11TokenTest {
   @Test
   void ecdh_peerIsOwnPublicKey_matchesAcrossTwoDriversOnOneToken() throws Exception {
     try (HsmDriver a = Pkcs11DriverContractTest.open(SoftHsm.settings(SoftHsm.MAIN));
-         HsmDriver b = Pkcs11DriverContractTest.open(SoftHsm.settings(SoftHsm.MAIN))) {
+        HsmDriver b = Pkcs11DriverContractTest.open(SoftHsm.settings(SoftHsm.MAIN))) {
       KeyHandle ka = a.generateKey(KeySpec.EC_P256, "two-a-" + System.nanoTime());
       KeyHandle kb = b.generateKey(KeySpec.EC_P256, "two-b-" + System.nanoTime());
-      byte[] pa = dev.fleetvault.driver.spi.P256Points.encodeUncompressed((java.security.interfaces.ECPublicKey) a.publicKey(ka));
-      byte[] pb = dev.fleetvault.driver.spi.P256Points.encodeUncompressed((java.security.interfaces.ECPublicKey) b.publicKey(kb));
+      byte[] pa =
+          dev.fleetvault.driver.spi.P256Points.encodeUncompressed(
+              (java.security.interfaces.ECPublicKey) a.publicKey(ka));
+      byte[] pb =
+          dev.fleetvault.driver.spi.P256Points.encodeUncompressed(
+              (java.security.interfaces.ECPublicKey) b.publicKey(kb));
       assertThat(a.ecdh(ka, pb)).isEqualTo(b.ecdh(kb, pa));
       assertThat(b.findKey(ka.label())).contains(ka);
     }

@@ -13,10 +13,10 @@ import java.util.stream.Stream;
 
 /**
  * A real SoftHSM2 for the PKCS#11 tests. SunPKCS11 reads {@code SOFTHSM2_CONF} from the process
- * environment, so Maven starts the test JVM with it pointing under the build dir
- * ({@code drivers/pkcs11/pom.xml}); {@link #ensure()} writes that file, a fresh token directory and
- * every token the tests use — all before the JVM's first PKCS#11 call, because SoftHSM2 reads its
- * token directory once, at C_Initialize. Tests find slots by token label (slot ids change on every init).
+ * environment, so Maven starts the test JVM with it pointing under the build dir ({@code
+ * drivers/pkcs11/pom.xml}); {@link #ensure()} writes that file, a fresh token directory and every
+ * token the tests use — all before the JVM's first PKCS#11 call, because SoftHSM2 reads its token
+ * directory once, at C_Initialize. Tests find slots by token label (slot ids change on every init).
  */
 final class SoftHsm {
 
@@ -32,14 +32,21 @@ final class SoftHsm {
 
   private SoftHsm() {}
 
-  /** Skips loudly (fails under CI / FLEETVAULT_REQUIRE_HSM=1) without SoftHSM2; otherwise prepares tokens once per JVM. */
+  /**
+   * Skips loudly (fails under CI / FLEETVAULT_REQUIRE_HSM=1) without SoftHSM2; otherwise prepares
+   * tokens once per JVM.
+   */
   static synchronized void ensure() throws IOException, InterruptedException {
-    boolean util = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-        .anyMatch(d -> Files.isExecutable(Path.of(d, "softhsm2-util")));
-    TestEnvironment.requireOrSkip(Files.isRegularFile(LIBRARY) && util,
-        "SoftHSM2 (" + LIBRARY + " and softhsm2-util; apt-get install -y softhsm2)", TestEnvironment.REQUIRE_HSM);
+    boolean util =
+        Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+            .anyMatch(d -> Files.isExecutable(Path.of(d, "softhsm2-util")));
+    TestEnvironment.requireOrSkip(
+        Files.isRegularFile(LIBRARY) && util,
+        "SoftHSM2 (" + LIBRARY + " and softhsm2-util; apt-get install -y softhsm2)",
+        TestEnvironment.REQUIRE_HSM);
     String conf = System.getenv("SOFTHSM2_CONF");
-    TestEnvironment.requireOrSkip(conf != null,
+    TestEnvironment.requireOrSkip(
+        conf != null,
         "SOFTHSM2_CONF in the test JVM environment (run the tests through Maven; drivers/pkcs11/pom.xml sets it)",
         TestEnvironment.REQUIRE_HSM);
     if (pinFile != null) {
@@ -56,9 +63,21 @@ final class SoftHsm {
       }
     }
     Files.createDirectories(tokens);
-    Files.writeString(confPath, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+    Files.writeString(
+        confPath,
+        "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
     for (String label : allLabels()) {
-      run(confPath, "softhsm2-util", "--init-token", "--free", "--label", label, "--so-pin", "so-" + PIN, "--pin", PIN);
+      run(
+          confPath,
+          "softhsm2-util",
+          "--init-token",
+          "--free",
+          "--label",
+          label,
+          "--so-pin",
+          "so-" + PIN,
+          "--pin",
+          PIN);
     }
     wrongPinFile = home.resolve("wrong.pin");
     Files.writeString(wrongPinFile, "not-the-pin\n", StandardCharsets.UTF_8);

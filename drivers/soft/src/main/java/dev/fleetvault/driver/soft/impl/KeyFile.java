@@ -37,9 +37,9 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * The soft driver's key file: a header (magic, Argon2id parameters, salt, nonce) followed by
- * AES-256-GCM ciphertext of the serialized keys, the header being the associated data. The
- * file key is derived once from the passphrase and held (wipeable) while the driver is open.
- * Writes are atomic: temp file in the same directory, fsync, rename, fsync of the directory.
+ * AES-256-GCM ciphertext of the serialized keys, the header being the associated data. The file key
+ * is derived once from the passphrase and held (wipeable) while the driver is open. Writes are
+ * atomic: temp file in the same directory, fsync, rename, fsync of the directory.
  */
 final class KeyFile implements AutoCloseable {
 
@@ -48,6 +48,7 @@ final class KeyFile implements AutoCloseable {
   private static final int NONCE_LEN = 12;
   private static final int HEADER_LEN = MAGIC.length + 12 + SALT_LEN + NONCE_LEN;
   private static final int MAX_FILE = 16 * 1024 * 1024;
+
   /** The soft driver's own "vendor" name for a failed key-file authentication. */
   static final String BAD_PASSPHRASE = "SOFT_BAD_PASSPHRASE";
 
@@ -58,7 +59,8 @@ final class KeyFile implements AutoCloseable {
   private final byte[] fileKey;
   private final SecureRandom random;
 
-  private KeyFile(Path path, int memoryKib, int iterations, byte[] salt, byte[] fileKey, SecureRandom random) {
+  private KeyFile(
+      Path path, int memoryKib, int iterations, byte[] salt, byte[] fileKey, SecureRandom random) {
     this.path = path;
     this.memoryKib = memoryKib;
     this.iterations = iterations;
@@ -68,14 +70,22 @@ final class KeyFile implements AutoCloseable {
   }
 
   /** Creates a new, empty key file (fails if it exists). */
-  static KeyFile create(Path path, SecretChars passphrase, int memoryKib, int iterations, SecureRandom random)
+  static KeyFile create(
+      Path path, SecretChars passphrase, int memoryKib, int iterations, SecureRandom random)
       throws HsmException {
     if (Files.exists(path)) {
       throw new HsmFatalException(HsmException.Kind.CONFIG, "key file " + path + " already exists");
     }
     byte[] salt = new byte[SALT_LEN];
     random.nextBytes(salt);
-    KeyFile f = new KeyFile(path, memoryKib, iterations, salt, derive(passphrase, salt, memoryKib, iterations), random);
+    KeyFile f =
+        new KeyFile(
+            path,
+            memoryKib,
+            iterations,
+            salt,
+            derive(passphrase, salt, memoryKib, iterations),
+            random);
     f.write(List.of());
     return f;
   }
@@ -85,21 +95,30 @@ final class KeyFile implements AutoCloseable {
     byte[] all;
     try {
       if (Files.size(path) > MAX_FILE) {
-        throw new HsmFatalException(HsmException.Kind.CONFIG, "key file " + path + " is larger than " + MAX_FILE + " bytes");
+        throw new HsmFatalException(
+            HsmException.Kind.CONFIG,
+            "key file " + path + " is larger than " + MAX_FILE + " bytes");
       }
       all = Files.readAllBytes(path);
     } catch (IOException e) {
-      throw new HsmFatalException(HsmException.Kind.CONFIG, "cannot read key file " + path + ": " + e.getMessage(), e);
+      throw new HsmFatalException(
+          HsmException.Kind.CONFIG, "cannot read key file " + path + ": " + e.getMessage(), e);
     }
     if (all.length < HEADER_LEN + 16 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
-      throw new HsmFatalException(HsmException.Kind.CONFIG, "key file " + path + " is not a Fleetvault soft key file");
+      throw new HsmFatalException(
+          HsmException.Kind.CONFIG, "key file " + path + " is not a Fleetvault soft key file");
     }
     ByteBuffer b = ByteBuffer.wrap(all, MAGIC.length, HEADER_LEN - MAGIC.length);
     int memoryKib = b.getInt();
     int iterations = b.getInt();
     int parallelism = b.getInt();
-    if (memoryKib < 8192 || memoryKib > 4 * 1024 * 1024 || iterations < 1 || iterations > 20 || parallelism != 1) {
-      throw new HsmFatalException(HsmException.Kind.CONFIG, "key file " + path + " has unsupported KDF parameters");
+    if (memoryKib < 8192
+        || memoryKib > 4 * 1024 * 1024
+        || iterations < 1
+        || iterations > 20
+        || parallelism != 1) {
+      throw new HsmFatalException(
+          HsmException.Kind.CONFIG, "key file " + path + " has unsupported KDF parameters");
     }
     byte[] salt = new byte[SALT_LEN];
     b.get(salt);
@@ -116,11 +135,18 @@ final class KeyFile implements AutoCloseable {
       return new Opened(f, decodeKeys(plain));
     } catch (AEADBadTagException e) {
       Arrays.fill(key, (byte) 0);
-      throw new HsmFatalException(HsmException.Kind.AUTHENTICATION,
-          "wrong passphrase for key file " + path + " (or the file was modified)", null, BAD_PASSPHRASE, null);
+      throw new HsmFatalException(
+          HsmException.Kind.AUTHENTICATION,
+          "wrong passphrase for key file " + path + " (or the file was modified)",
+          null,
+          BAD_PASSPHRASE,
+          null);
     } catch (GeneralSecurityException | IOException e) {
       Arrays.fill(key, (byte) 0);
-      throw new HsmFatalException(HsmException.Kind.CONFIG, "key file " + path + " is corrupt: " + e.getClass().getSimpleName(), e);
+      throw new HsmFatalException(
+          HsmException.Kind.CONFIG,
+          "key file " + path + " is corrupt: " + e.getClass().getSimpleName(),
+          e);
     } finally {
       if (plain != null) {
         Arrays.fill(plain, (byte) 0);
@@ -141,7 +167,8 @@ final class KeyFile implements AutoCloseable {
     byte[] out;
     try {
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(fileKey, "AES"), new GCMParameterSpec(128, nonce));
+      c.init(
+          Cipher.ENCRYPT_MODE, new SecretKeySpec(fileKey, "AES"), new GCMParameterSpec(128, nonce));
       c.updateAAD(header.array());
       byte[] ct = c.doFinal(plain);
       out = new byte[HEADER_LEN + ct.length];
@@ -160,7 +187,8 @@ final class KeyFile implements AutoCloseable {
     Path tmp = dir.resolve(path.getFileName() + ".tmp-" + HexFormat.of().formatHex(nonceForName()));
     try {
       Files.createDirectories(dir);
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer bb = ByteBuffer.wrap(content);
         while (bb.hasRemaining()) {
           ch.write(bb);
@@ -183,7 +211,10 @@ final class KeyFile implements AutoCloseable {
       } catch (IOException ignored) {
         // best effort
       }
-      throw new HsmFatalException(HsmException.Kind.DEVICE_ERROR, "cannot write key file " + path + ": " + e.getMessage(), e);
+      throw new HsmFatalException(
+          HsmException.Kind.DEVICE_ERROR,
+          "cannot write key file " + path + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -216,13 +247,14 @@ final class KeyFile implements AutoCloseable {
   }
 
   private static byte[] derive(SecretChars passphrase, byte[] salt, int memoryKib, int iterations) {
-    Argon2Parameters p = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-        .withMemoryAsKB(memoryKib)
-        .withIterations(iterations)
-        .withParallelism(1)
-        .withSalt(salt)
-        .build();
+    Argon2Parameters p =
+        new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+            .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+            .withMemoryAsKB(memoryKib)
+            .withIterations(iterations)
+            .withParallelism(1)
+            .withSalt(salt)
+            .build();
     Argon2BytesGenerator g = new Argon2BytesGenerator();
     g.init(p);
     byte[] out = new byte[32];
@@ -258,7 +290,8 @@ final class KeyFile implements AutoCloseable {
     return bos.toByteArray();
   }
 
-  private static List<SoftKey> decodeKeys(byte[] plain) throws IOException, GeneralSecurityException {
+  private static List<SoftKey> decodeKeys(byte[] plain)
+      throws IOException, GeneralSecurityException {
     List<SoftKey> keys = new ArrayList<>();
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain))) {
       int n = in.readInt();
@@ -288,7 +321,8 @@ final class KeyFile implements AutoCloseable {
     return b;
   }
 
-  private static SoftKey decodeKey(KeyHandle h, byte[] secret, byte[] pub) throws GeneralSecurityException {
+  private static SoftKey decodeKey(KeyHandle h, byte[] secret, byte[] pub)
+      throws GeneralSecurityException {
     if (h.spec() == KeySpec.AES_256) {
       Key k = new SecretKeySpec(secret, "AES");
       return new SoftKey(h, k, null, true);

@@ -2,9 +2,9 @@ package dev.fleetvault.driver.soft.impl;
 
 import dev.fleetvault.driver.soft.SoftDriverConfig;
 import dev.fleetvault.driver.soft.SoftDriverProvider;
+import dev.fleetvault.driver.spi.AbstractHsmDriver;
 import dev.fleetvault.driver.spi.Capability;
 import dev.fleetvault.driver.spi.DeviceInfo;
-import dev.fleetvault.driver.spi.AbstractHsmDriver;
 import dev.fleetvault.driver.spi.HsmException;
 import dev.fleetvault.driver.spi.HsmException.Kind;
 import dev.fleetvault.driver.spi.HsmFatalException;
@@ -67,13 +67,15 @@ public final class SoftDriver extends AbstractHsmDriver implements InsecureTestK
   private final Object writeLock = new Object();
   private final Object deviceKeyLock = new Object();
 
-  private SoftDriver(SoftDriverConfig config, KeyFile file, FileChannel lockChannel, FileLock lock) {
+  private SoftDriver(
+      SoftDriverConfig config, KeyFile file, FileChannel lockChannel, FileLock lock) {
     super(SoftDriverProvider.ID, capabilities(config));
     this.config = config;
     this.file = file;
     this.lockChannel = lockChannel;
     this.lock = lock;
-    this.gate = new SessionGate(SoftDriverProvider.ID, config.maxSessions(), config.borrowTimeout());
+    this.gate =
+        new SessionGate(SoftDriverProvider.ID, config.maxSessions(), config.borrowTimeout());
   }
 
   private static Set<Capability> capabilities(SoftDriverConfig config) {
@@ -84,8 +86,11 @@ public final class SoftDriver extends AbstractHsmDriver implements InsecureTestK
     return caps;
   }
 
-  /** Opens (or creates) the key file named in {@code config}. The caller wipes {@code passphrase}. */
-  public static SoftDriver open(SoftDriverConfig config, SecretChars passphrase) throws HsmException {
+  /**
+   * Opens (or creates) the key file named in {@code config}. The caller wipes {@code passphrase}.
+   */
+  public static SoftDriver open(SoftDriverConfig config, SecretChars passphrase)
+      throws HsmException {
     Path path = config.keyFile();
     FileChannel ch = null;
     FileLock lock = null;
@@ -99,11 +104,16 @@ public final class SoftDriver extends AbstractHsmDriver implements InsecureTestK
       }
     } catch (OverlappingFileLockException e) {
       closeQuietly(ch);
-      throw new HsmFatalException(Kind.CONFIG, "key file " + path + " is already open in another driver or process;"
-          + " give each node its own key_file");
+      throw new HsmFatalException(
+          Kind.CONFIG,
+          "key file "
+              + path
+              + " is already open in another driver or process;"
+              + " give each node its own key_file");
     } catch (IOException e) {
       closeQuietly(ch);
-      throw new HsmFatalException(Kind.CONFIG, "cannot lock key file " + path + ": " + e.getMessage(), e);
+      throw new HsmFatalException(
+          Kind.CONFIG, "cannot lock key file " + path + ": " + e.getMessage(), e);
     }
     try {
       SoftDriver d;
@@ -114,12 +124,22 @@ public final class SoftDriver extends AbstractHsmDriver implements InsecureTestK
           d.byLabel.put(k.handle().label(), k);
         }
       } else if (config.create()) {
-        KeyFile f = KeyFile.create(path, passphrase, config.kdfMemoryKib(), config.kdfIterations(), new SecureRandom());
+        KeyFile f =
+            KeyFile.create(
+                path,
+                passphrase,
+                config.kdfMemoryKib(),
+                config.kdfIterations(),
+                new SecureRandom());
         d = new SoftDriver(config, f, ch, lock);
       } else {
-        throw new HsmFatalException(Kind.CONFIG, "key file " + path + " does not exist and create is false");
+        throw new HsmFatalException(
+            Kind.CONFIG, "key file " + path + " does not exist and create is false");
       }
-      LOG.warn("HSM driver 'soft' opened on {} ({} keys): software keys, NOT FOR PRODUCTION", path, d.byLabel.size());
+      LOG.warn(
+          "HSM driver 'soft' opened on {} ({} keys): software keys, NOT FOR PRODUCTION",
+          path,
+          d.byLabel.size());
       return d;
     } catch (HsmException | RuntimeException e) {
       try {
@@ -149,9 +169,17 @@ public final class SoftDriver extends AbstractHsmDriver implements InsecureTestK
       details.put("key_file", file.path().toString());
       details.put("kdf", "argon2id m=" + file.memoryKib() + "KiB t=" + file.iterations() + " p=1");
       details.put("warning", "software keys, not for production");
-      return new DeviceInfo(SoftDriverProvider.ID, "Fleetvault", "soft (software key file, NOT FOR PRODUCTION)",
-          file.fileId(), "n/a", "Bouncy Castle " + SoftAlgorithms.BC.getVersionStr() + " on Java "
-          + System.getProperty("java.version"), details);
+      return new DeviceInfo(
+          SoftDriverProvider.ID,
+          "Fleetvault",
+          "soft (software key file, NOT FOR PRODUCTION)",
+          file.fileId(),
+          "n/a",
+          "Bouncy Castle "
+              + SoftAlgorithms.BC.getVersionStr()
+              + " on Java "
+              + System.getProperty("java.version"),
+          details);
     }
   }
 
@@ -163,7 +191,8 @@ public final class SoftDriver extends AbstractHsmDriver implements InsecureTestK
       SoftKey key = newKey(spec, label);
       synchronized (writeLock) {
         if (byLabel.containsKey(label)) {
-          throw new HsmFatalException(Kind.KEY_EXISTS, "a key labelled '" + label + "' already exists");
+          throw new HsmFatalException(
+              Kind.KEY_EXISTS, "a key labelled '" + label + "' already exists");
         }
         byLabel.put(label, key);
         try {
@@ -217,12 +246,16 @@ public final class SoftDriver extends AbstractHsmDriver implements InsecureTestK
   }
 
   @Override
-  public KeyHandle importKeyPairInsecureTestOnly(KeySpec spec, String label, KeyPair pair) throws HsmException {
+  public KeyHandle importKeyPairInsecureTestOnly(KeySpec spec, String label, KeyPair pair)
+      throws HsmException {
     requireTestImport(spec, label, pair);
     try (SessionGate.Permit p = gate.acquire()) {
-      SoftKey key = new SoftKey(KeyHandle.of(label, spec, newId()), pair.getPrivate(), pair.getPublic(), false);
+      SoftKey key =
+          new SoftKey(
+              KeyHandle.of(label, spec, newId()), pair.getPrivate(), pair.getPublic(), false);
       if (byLabel.putIfAbsent(label, key) != null) {
-        throw new HsmFatalException(Kind.KEY_EXISTS, "a key labelled '" + label + "' already exists");
+        throw new HsmFatalException(
+            Kind.KEY_EXISTS, "a key labelled '" + label + "' already exists");
       }
       return key.handle();
     }
@@ -241,20 +274,32 @@ public final class SoftDriver extends AbstractHsmDriver implements InsecureTestK
     Objects.requireNonNull(h, "key");
     SoftKey k = byLabel.get(h.label());
     if (k == null || !k.handle().keyId().equals(h.keyId())) {
-      throw new HsmFatalException(Kind.KEY_NOT_FOUND, "no key " + h.label() + " with id " + h.keyId() + " in this soft driver");
+      throw new HsmFatalException(
+          Kind.KEY_NOT_FOUND,
+          "no key " + h.label() + " with id " + h.keyId() + " in this soft driver");
     }
     for (KeySpec s : allowed) {
       if (k.spec() == s) {
         return k;
       }
     }
-    throw new HsmFatalException(Kind.WRONG_KEY_TYPE, "key " + h.label() + " is " + k.spec() + "; this operation needs "
-        + java.util.Arrays.toString(allowed));
+    throw new HsmFatalException(
+        Kind.WRONG_KEY_TYPE,
+        "key "
+            + h.label()
+            + " is "
+            + k.spec()
+            + "; this operation needs "
+            + java.util.Arrays.toString(allowed));
   }
 
   /** The format name of the soft driver's development attestation. */
   public static final String DEV_ATTESTATION_FORMAT = "fleetvault-soft-dev-attestation-v1";
-  /** The label of the per-install device key that signs development attestations (generated on first use). */
+
+  /**
+   * The label of the per-install device key that signs development attestations (generated on first
+   * use).
+   */
   public static final String DEVICE_KEY_LABEL = "soft.dev-attestation-device-key";
 
   /**
@@ -272,8 +317,15 @@ public final class SoftDriver extends AbstractHsmDriver implements InsecureTestK
       raw.put("soft.persisted_in_key_file", Boolean.toString(k.persistent()));
       raw.put("soft.export_operation", "none");
       raw.put("soft.warning", "software keys, NOT FOR PRODUCTION");
-      return new dev.fleetvault.driver.spi.KeyProvenance(k.handle().label(), k.spec(), k.persistent(), k.persistent(),
-          true, false, "soft driver key file " + file.fileId() + " (software, not an HSM)", raw);
+      return new dev.fleetvault.driver.spi.KeyProvenance(
+          k.handle().label(),
+          k.spec(),
+          k.persistent(),
+          k.persistent(),
+          true,
+          false,
+          "soft driver key file " + file.fileId() + " (software, not an HSM)",
+          raw);
     }
   }
 
@@ -282,9 +334,9 @@ public final class SoftDriver extends AbstractHsmDriver implements InsecureTestK
    * naming the key (label, type, id, public key) and its provenance, signed (ECDSA P-256, DER) by a
    * per-install device key kept in this key file under {@value #DEVICE_KEY_LABEL}. It is clearly
    * labelled as development: it chains to no vendor root and proves nothing about hardware. Format,
-   * one {@code name: value} line each, LF-terminated: the format name; {@code notice};
-   * {@code device_key} (base64 SPKI); {@code device_id}; {@code key_label}; {@code key_spec};
-   * {@code key_id}; {@code public_key} (base64 SPKI, {@code -} for AES); {@code generated_in_driver};
+   * one {@code name: value} line each, LF-terminated: the format name; {@code notice}; {@code
+   * device_key} (base64 SPKI); {@code device_id}; {@code key_label}; {@code key_spec}; {@code
+   * key_id}; {@code public_key} (base64 SPKI, {@code -} for AES); {@code generated_in_driver};
    * {@code exportable}; then {@code signature} (base64 DER) over every byte before that line.
    */
   @Override
@@ -302,18 +354,25 @@ public final class SoftDriver extends AbstractHsmDriver implements InsecureTestK
     PublicKey pub = key.spec() == KeySpec.AES_256 ? null : publicKey(key);
     StringBuilder sb = new StringBuilder();
     sb.append(DEV_ATTESTATION_FORMAT).append('\n');
-    sb.append("notice: DEVELOPMENT ATTESTATION by the Fleetvault software driver; no hardware root; proves nothing about an HSM\n");
-    sb.append("device_key: ").append(b64.encodeToString(publicKey(device).getEncoded())).append('\n');
+    sb.append(
+        "notice: DEVELOPMENT ATTESTATION by the Fleetvault software driver; no hardware root; proves nothing about an HSM\n");
+    sb.append("device_key: ")
+        .append(b64.encodeToString(publicKey(device).getEncoded()))
+        .append('\n');
     sb.append("device_id: ").append(file.fileId()).append('\n');
     sb.append("key_label: ").append(key.label()).append('\n');
     sb.append("key_spec: ").append(key.spec().name()).append('\n');
     sb.append("key_id: ").append(key.keyId()).append('\n');
-    sb.append("public_key: ").append(pub == null ? "-" : b64.encodeToString(pub.getEncoded())).append('\n');
+    sb.append("public_key: ")
+        .append(pub == null ? "-" : b64.encodeToString(pub.getEncoded()))
+        .append('\n');
     sb.append("generated_in_driver: ").append(prov.generatedOnDevice()).append('\n');
     sb.append("exportable: ").append(prov.extractable()).append('\n');
     byte[] body = sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] sig = sign(device, body);
-    byte[] tail = ("signature: " + b64.encodeToString(sig) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] tail =
+        ("signature: " + b64.encodeToString(sig) + "\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] out = java.util.Arrays.copyOf(body, body.length + tail.length);
     System.arraycopy(tail, 0, out, body.length, tail.length);
     return new dev.fleetvault.driver.spi.Attestation(DEV_ATTESTATION_FORMAT, out);
@@ -328,7 +387,8 @@ public final class SoftDriver extends AbstractHsmDriver implements InsecureTestK
       byte[] nonce = new byte[SealedBlob.NONCE_LENGTH];
       random.nextBytes(nonce);
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.ENCRYPT_MODE, k.secret(), new GCMParameterSpec(SealedBlob.TAG_LENGTH * 8, nonce));
+      c.init(
+          Cipher.ENCRYPT_MODE, k.secret(), new GCMParameterSpec(SealedBlob.TAG_LENGTH * 8, nonce));
       c.updateAAD(aad);
       return new SealedBlob(nonce, c.doFinal(plaintext)).encode();
     } catch (GeneralSecurityException e) {
@@ -343,11 +403,15 @@ public final class SoftDriver extends AbstractHsmDriver implements InsecureTestK
       SoftKey k = resolve(key, KeySpec.AES_256);
       SealedBlob blob = SealedBlob.decode(sealed);
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.DECRYPT_MODE, k.secret(), new GCMParameterSpec(SealedBlob.TAG_LENGTH * 8, blob.nonce()));
+      c.init(
+          Cipher.DECRYPT_MODE,
+          k.secret(),
+          new GCMParameterSpec(SealedBlob.TAG_LENGTH * 8, blob.nonce()));
       c.updateAAD(aad);
       return c.doFinal(blob.ciphertextAndTag());
     } catch (AEADBadTagException e) {
-      throw new HsmFatalException(Kind.INTEGRITY, "sealed data failed authentication (tampered, wrong key or wrong aad)");
+      throw new HsmFatalException(
+          Kind.INTEGRITY, "sealed data failed authentication (tampered, wrong key or wrong aad)");
     } catch (GeneralSecurityException e) {
       throw new HsmFatalException(Kind.DEVICE_ERROR, "unseal failed", e);
     }
@@ -372,7 +436,8 @@ public final class SoftDriver extends AbstractHsmDriver implements InsecureTestK
 
   @Override
   public byte[] ecdh(KeyHandle key, byte[] peerPoint) throws HsmException {
-    P256Points.decodeUncompressed(peerPoint); // validates: length, prefix, field range, on the curve
+    P256Points.decodeUncompressed(
+        peerPoint); // validates: length, prefix, field range, on the curve
     try (SessionGate.Permit p = gate.acquire()) {
       SoftKey k = resolve(key, KeySpec.EC_P256);
       return SoftEc.ecdh(k.ecParams(), peerPoint);

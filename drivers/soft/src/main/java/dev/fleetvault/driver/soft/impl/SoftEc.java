@@ -20,14 +20,15 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
- * P-256 ECDSA and ECDH for the soft driver on Bouncy Castle's optimised secp256r1 curve
- * (several times faster than JDK 17's SunEC and than BC's JCA layer, which rebuilds the curve
- * from a JDK key on every call). ECDSA nonces are deterministic (RFC 6979, HMAC-SHA256).
+ * P-256 ECDSA and ECDH for the soft driver on Bouncy Castle's optimised secp256r1 curve (several
+ * times faster than JDK 17's SunEC and than BC's JCA layer, which rebuilds the curve from a JDK key
+ * on every call). ECDSA nonces are deterministic (RFC 6979, HMAC-SHA256).
  */
 final class SoftEc {
 
   private static final X9ECParameters X9 = CustomNamedCurves.getByName("secp256r1");
-  static final ECDomainParameters DOMAIN = new ECDomainParameters(X9.getCurve(), X9.getG(), X9.getN(), X9.getH());
+  static final ECDomainParameters DOMAIN =
+      new ECDomainParameters(X9.getCurve(), X9.getG(), X9.getN(), X9.getH());
 
   private SoftEc() {}
 

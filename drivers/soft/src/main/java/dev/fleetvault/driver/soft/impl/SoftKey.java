@@ -8,13 +8,22 @@ import java.security.interfaces.ECPrivateKey;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 
 /**
- * One key held by the soft driver: the secret or private part (never leaves the driver), the
- * public part for key pairs (null for AES), and whether it is persisted (imported test keys are not).
+ * One key held by the soft driver: the secret or private part (never leaves the driver), the public
+ * part for key pairs (null for AES), and whether it is persisted (imported test keys are not).
  */
-record SoftKey(KeyHandle handle, Key secret, PublicKey publicKey, boolean persistent, ECPrivateKeyParameters ecParams) {
+record SoftKey(
+    KeyHandle handle,
+    Key secret,
+    PublicKey publicKey,
+    boolean persistent,
+    ECPrivateKeyParameters ecParams) {
 
   SoftKey(KeyHandle handle, Key secret, PublicKey publicKey, boolean persistent) {
-    this(handle, secret, publicKey, persistent,
+    this(
+        handle,
+        secret,
+        publicKey,
+        persistent,
         secret instanceof ECPrivateKey ec ? SoftEc.privateParams(ec) : null);
   }
 

@@ -22,21 +22,28 @@ public final class CredentialReader {
   private CredentialReader() {}
 
   /** Reads the file as UTF-8, strips one trailing line break, wipes intermediate buffers. */
-  public static SecretChars fromFile(String source, String key, Path file) throws HsmFatalException {
+  public static SecretChars fromFile(String source, String key, Path file)
+      throws HsmFatalException {
     byte[] bytes;
     try {
       if (Files.size(file) > MAX_BYTES) {
-        throw DriverSettings.configError(source, key, "credential file " + file + " is larger than " + MAX_BYTES + " bytes");
+        throw DriverSettings.configError(
+            source, key, "credential file " + file + " is larger than " + MAX_BYTES + " bytes");
       }
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw DriverSettings.configError(source, key, "cannot read credential file " + file + " (" + e.getClass().getSimpleName() + ")");
+      throw DriverSettings.configError(
+          source,
+          key,
+          "cannot read credential file " + file + " (" + e.getClass().getSimpleName() + ")");
     }
     try {
-      CharBuffer cb = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes));
+      CharBuffer cb =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes));
       int len = cb.remaining();
       char[] all = new char[len];
       cb.get(all);
@@ -62,11 +69,12 @@ public final class CredentialReader {
   }
 
   /** Reads the environment variable {@code varName}; it must be set and non-empty. */
-  public static SecretChars fromEnv(String source, String key, String varName, Map<String, String> env)
-      throws HsmFatalException {
+  public static SecretChars fromEnv(
+      String source, String key, String varName, Map<String, String> env) throws HsmFatalException {
     String v = env.get(varName);
     if (v == null || v.isEmpty()) {
-      throw DriverSettings.configError(source, key, "environment variable " + varName + " is not set or empty");
+      throw DriverSettings.configError(
+          source, key, "environment variable " + varName + " is not set or empty");
     }
     return SecretChars.takeOwnership(v.toCharArray());
   }

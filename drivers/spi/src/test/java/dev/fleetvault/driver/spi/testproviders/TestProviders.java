@@ -11,7 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Minimal providers for registry tests (they never open a device). */
 public final class TestProviders {
 
-  /** How many {@link Banned} instances were ever created (must stay 0: not-allowed providers are never instantiated). */
+  /**
+   * How many {@link Banned} instances were ever created (must stay 0: not-allowed providers are
+   * never instantiated).
+   */
   public static final AtomicInteger BANNED_INSTANCES = new AtomicInteger();
 
   private TestProviders() {}
