@@ -37,8 +37,9 @@ import org.junit.jupiter.api.Timeout;
  * a speed one). The table of results is printed at the end and written to {@code
  * target/systest/campaign.txt}.
  *
- * <p>Scenarios known to fail on today's code (issue 14) run only with {@code
- * -Dfleetvault.systest.issue14=true}; otherwise they are skipped loudly, naming the issue.
+ * <p>The follower-frozen scenario also requires calls acknowledged while the member is frozen (the
+ * JGroups stacks' non-blocking sends); the majority-lost one requires the fleet back by itself
+ * after both restart.
  */
 @Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -62,7 +63,6 @@ class FaultCampaignIT {
   static final Duration WARM_UP = Duration.ofSeconds(3);
   static final Duration AFTER_HEAL = Duration.ofSeconds(3);
   static final Duration VERIFY_BOUND = Duration.ofSeconds(40);
-  static final String ISSUE14 = "fleetvault.systest.issue14";
   static final int WORKERS = 3;
 
   NetnsHosts hosts;
@@ -143,10 +143,6 @@ class FaultCampaignIT {
   @Order(3)
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void oneHostPartitioned_fromPeersNotClients_noViolationsAndAvailableAfterHeal() throws Exception {
-    knownToFail(
-        "follower partitioned from peers",
-        "issue 14: node-to-node calls carry no deadline, so calls to a "
-            + "member whose packets vanish (blackhole routes) stall the healthy majority's edges as a frozen member does");
     int f = follower();
     scenario(
         "dc" + f + " partitioned from peers (12 s)",
@@ -187,9 +183,6 @@ class FaultCampaignIT {
   @Order(5)
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void followerFrozen_sigstop20sThenSigcont_noViolationsAndAvailableAfterHeal() throws Exception {
-    knownToFail(
-        "follower frozen (SIGSTOP 20 s)",
-        "issue 14: node-to-node calls carry no deadline, so a frozen " + "member stalls the fleet");
     int f = follower();
     scenario(
         "follower dc" + f + " frozen (SIGSTOP 20 s)",
@@ -205,10 +198,6 @@ class FaultCampaignIT {
   @Order(6)
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void majorityLost_kill9TwoThenRestartBoth_noViolationsAndAvailableAfterHeal() throws Exception {
-    knownToFail(
-        "majority lost (kill -9 two of three)",
-        "issue 14: after a lost majority the Infinispan record "
-            + "cache stays in degraded mode and the fleet never serves again");
     int a = follower();
     int b = a % 3 + 1;
     scenario(
@@ -225,18 +214,6 @@ class FaultCampaignIT {
         Duration.ofSeconds(10),
         RESTART_AVAILABILITY_BOUND,
         false);
-  }
-
-  private void knownToFail(String scenario, String reason) {
-    if (!Boolean.getBoolean(ISSUE14)) {
-      rows.add(
-          String.format(
-              "%-40s | %s",
-              scenario,
-              "SKIPPED: EXPECTED TO FAIL (" + reason + "); run with -D" + ISSUE14 + "=true"));
-      System.err.println("[SKIPPED LOUDLY] " + scenario + ": EXPECTED TO FAIL until " + reason);
-      assumeTrue(false, "EXPECTED TO FAIL until " + reason + " (-D" + ISSUE14 + "=true runs it)");
-    }
   }
 
   /**
