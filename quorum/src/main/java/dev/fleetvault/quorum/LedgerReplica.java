@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * One ledger replica's state machine outside a running fleet, for tools that measure or replay the
  * ledger (the scale benchmark, offline checks): the very state machine a member's Raft log applies,
- * fed serialized {@link SignedCommand} entries directly.
+ * fed log entries directly (a member command's entry is the byte 1 followed by its encoded {@link
+ * SignedCommand}).
  *
  * <p>Guarantees: the same rules as a member (it is that state machine, not a copy): every command's
  * signatures are verified against the member keys of the one epoch given, and a command that breaks
@@ -31,10 +32,10 @@ public final class LedgerReplica {
   }
 
   /**
-   * Applies one log entry (a serialized {@link SignedCommand}) and returns the replica's serialized
-   * answer, as a member would send it back to the command's proposer: its first byte is 0 when the
-   * command was applied. Nothing is thrown: a malformed or refused entry is an encoded refusal and
-   * leaves the state as it was.
+   * Applies one log entry (for a member command: the byte 1, then the encoded {@link
+   * SignedCommand}) and returns the replica's serialized answer, as a member would send it back to
+   * the command's proposer: its first byte is 0 when the command was applied. Nothing is thrown: a
+   * malformed or refused entry is an encoded refusal and leaves the state as it was.
    */
   public byte[] apply(byte[] entry) {
     return machine.apply(entry, 0, entry.length, true);

@@ -259,18 +259,25 @@ public final class YamlMap {
   }
 
   /**
-   * A YAML integer as a long. YAML 1.1 also tags hexadecimal, octal, binary and base-60 forms, and
-   * digits with underscores in odd places, as integers; only plain decimal (underscores allowed as
-   * digit separators) is accepted, and anything else, or a value outside the range of a long, is a
-   * configuration error at that key, never a raw {@link NumberFormatException}.
+   * A YAML integer as a long. YAML 1.1 also tags hexadecimal, octal ({@code 010} is eight there),
+   * binary and base-60 forms, and digits with underscores in odd places, as integers; only plain
+   * decimal ({@code [-+]?(0|[1-9][0-9_]*)}, underscores as digit separators) is accepted, and
+   * anything else, or a value outside the range of a long, is a configuration error at that key,
+   * never a raw {@link NumberFormatException} and never a number read differently from YAML 1.1.
    */
   private long decimal(Node n, String text, String key) {
+    if (!DECIMAL.matcher(text).matches()) {
+      throw error(n, "key '" + qualified(key) + "' must be a decimal integer");
+    }
     try {
       return Long.parseLong(text.replace("_", ""));
     } catch (NumberFormatException e) {
       throw error(n, "key '" + qualified(key) + "' must be a decimal integer");
     }
   }
+
+  private static final java.util.regex.Pattern DECIMAL =
+      java.util.regex.Pattern.compile("[-+]?(0|[1-9][0-9_]*)");
 
   private SequenceNode sequence(Node n, String key) {
     if (!(n instanceof SequenceNode)) {
