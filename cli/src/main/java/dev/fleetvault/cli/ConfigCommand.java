@@ -1,6 +1,6 @@
 package dev.fleetvault.cli;
 
-import dev.fleetvault.gateway.config.ConfigException;
+import dev.fleetvault.config.yaml.ConfigException;
 import dev.fleetvault.gateway.config.MemberSpec;
 import dev.fleetvault.gateway.config.NodeConfig;
 import dev.fleetvault.gateway.config.NodeSpec;

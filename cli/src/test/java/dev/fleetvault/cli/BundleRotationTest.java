@@ -206,9 +206,12 @@ class BundleRotationTest {
       long epoch2)
       throws Exception {
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-    dev.fleetvault.client.impl.GrpcEdgeTransport grpc =
-        new dev.fleetvault.client.impl.GrpcEdgeTransport(
-            vertx, java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(5));
+    io.vertx.grpc.client.GrpcClient grpc =
+        io.vertx.grpc.client.GrpcClient.client(
+            vertx,
+            new io.vertx.core.http.HttpClientOptions()
+                .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
     try {
       String user = "rotating-user";
       String token = fleet.tokens().tokenFor(user).toCompletableFuture().get();
@@ -224,17 +227,14 @@ class BundleRotationTest {
         // the client that knows the new epoch: nothing to catch up on, so no envelope (old code:
         // the one from 0)
         var upToDate =
-            grpc.call(
-                    edge,
-                    dev.fleetvault.client.impl.VaultMethod.RECOVER0,
-                    r0.toBuilder()
-                        .setKnownBundleEpoch(current.knownEpoch())
-                        .setKnownTreeSize(current.knownTreeSize())
-                        .build(),
-                    token)
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get();
+            recover0(
+                grpc,
+                edge,
+                r0.toBuilder()
+                    .setKnownBundleEpoch(current.knownEpoch())
+                    .setKnownTreeSize(current.knownTreeSize())
+                    .build(),
+                token);
         assertThat(upToDate.getValidationBundle().isEmpty())
             .as("%s: current client gets no envelope", edge)
             .isTrue();
@@ -242,14 +242,11 @@ class BundleRotationTest {
       }
       // the client still at epoch 1: the new epoch, consistent from its own size, which it verifies
       var behind =
-          grpc.call(
-                  fleet.edges().get(1),
-                  dev.fleetvault.client.impl.VaultMethod.RECOVER0,
-                  r0.toBuilder().setKnownBundleEpoch(epoch1).setKnownTreeSize(lagSize).build(),
-                  token)
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get();
+          recover0(
+              grpc,
+              fleet.edges().get(1),
+              r0.toBuilder().setKnownBundleEpoch(epoch1).setKnownTreeSize(lagSize).build(),
+              token);
       byte[] env = behind.getValidationBundle().toByteArray();
       assertThat(env).as("a lagging client is sent the new epoch").isNotEmpty();
       assertThat(BundleEnvelope.parse(env).consistencyFrom()).isEqualTo(lagSize);
@@ -260,6 +257,29 @@ class BundleRotationTest {
       grpc.close();
       vertx.close().toCompletionStage().toCompletableFuture().get();
     }
+  }
+
+  /**
+   * One raw Recover0 call to {@code edge} over gRPC (HTTP/2 with prior knowledge), so the test sets
+   * the known epoch and tree size itself, as a client at any point of the log would.
+   */
+  private static dev.fleetvault.protocol.wire.Recover0Response recover0(
+      io.vertx.grpc.client.GrpcClient grpc,
+      dev.fleetvault.client.Edge edge,
+      dev.fleetvault.protocol.wire.Recover0Request request,
+      String token)
+      throws Exception {
+    return grpc.request(
+            io.vertx.core.net.SocketAddress.inetSocketAddress(edge.port(), edge.host()),
+            dev.fleetvault.protocol.wire.VaultGrpcClient.Recover0)
+        .compose(
+            req -> {
+              req.headers().set("authorization", "Bearer " + token);
+              return req.send(request).compose(resp -> resp.last());
+            })
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   @Test

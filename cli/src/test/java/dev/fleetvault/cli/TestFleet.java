@@ -1,8 +1,8 @@
 package dev.fleetvault.cli;
 
-import dev.fleetvault.cli.impl.DevTokens;
 import dev.fleetvault.cli.impl.LocalBundles;
 import dev.fleetvault.cli.impl.LocalRealm;
+import dev.fleetvault.cli.tokens.DevTokens;
 import dev.fleetvault.client.ClientOptions;
 import dev.fleetvault.client.Edge;
 import dev.fleetvault.client.FleetvaultClient;

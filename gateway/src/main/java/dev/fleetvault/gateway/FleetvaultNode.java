@@ -1,9 +1,9 @@
 package dev.fleetvault.gateway;
 
+import dev.fleetvault.config.yaml.ConfigException;
 import dev.fleetvault.driver.spi.HsmDriver;
 import dev.fleetvault.gateway.auth.RateLimiter;
 import dev.fleetvault.gateway.auth.TokenVerifier;
-import dev.fleetvault.gateway.config.ConfigException;
 import dev.fleetvault.gateway.config.HostPort;
 import dev.fleetvault.gateway.config.MemberSpec;
 import dev.fleetvault.gateway.config.NodeConfig;

@@ -42,7 +42,7 @@ public final class LocalFleet implements AutoCloseable {
   /** Starts all nodes of {@code config}; blocks until all are up (or stops them and throws). */
   public static LocalFleet start(NodeConfig config) throws Exception {
     if (!config.development()) {
-      throw new dev.fleetvault.gateway.config.ConfigException(
+      throw new dev.fleetvault.config.yaml.ConfigException(
           config.source()
               + ": the in-JVM "
               + "local fleet is for development only (development: true); a production fleet runs "

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
-import dev.fleetvault.gateway.config.ConfigException;
+import dev.fleetvault.config.yaml.ConfigException;
 import dev.fleetvault.gateway.config.NodeConfig;
 import dev.fleetvault.gateway.support.GrpcTransport;
 import dev.fleetvault.gateway.support.SharedFleet;

@@ -3,9 +3,9 @@ package dev.fleetvault.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fleetvault.config.yaml.ConfigException;
 import dev.fleetvault.driver.kmip.testing.PyKmipExtension;
 import dev.fleetvault.driver.kmip.testing.PyKmipServer;
-import dev.fleetvault.gateway.config.ConfigException;
 import dev.fleetvault.gateway.config.NodeConfig;
 import dev.fleetvault.gateway.driver.DriverOpener;
 import dev.fleetvault.gateway.member.impl.WrappedKeyStore;

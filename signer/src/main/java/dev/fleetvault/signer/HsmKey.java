@@ -1,17 +1,19 @@
 package dev.fleetvault.signer;
 
+import dev.fleetvault.config.yaml.ConfigException;
+import dev.fleetvault.config.yaml.StrictYaml;
+import dev.fleetvault.config.yaml.YamlMap;
 import dev.fleetvault.driver.spi.DriverSettings;
 import dev.fleetvault.driver.spi.Drivers;
 import dev.fleetvault.driver.spi.HsmDriver;
 import dev.fleetvault.driver.spi.HsmException;
+import dev.fleetvault.driver.spi.HsmSection;
 import dev.fleetvault.driver.spi.KeyHandle;
 import dev.fleetvault.driver.spi.KeySpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 
 /**
  * One signing key held in an HSM through the driver SPI (Ed25519 for the signer, ECDSA P-256 for
@@ -42,20 +44,27 @@ public final class HsmKey implements AutoCloseable {
    */
   public static HsmKey openKeyFile(Path config, KeySpec spec, boolean create)
       throws IOException, HsmException {
-    dev.fleetvault.signer.impl.StrictYaml y = dev.fleetvault.signer.impl.StrictYaml.load(config);
-    y.rejectUnknown("key_label", "hsm");
-    return open(
-        y.section("hsm").raw(),
-        config + ": hsm",
-        config.toAbsolutePath().getParent(),
-        y.string("key_label"),
-        spec,
-        create);
+    String label;
+    HsmSection hsm;
+    try {
+      YamlMap y = StrictYaml.parse(config);
+      label = y.string("key_label");
+      if (label.isEmpty()) {
+        throw y.errorAt("key_label", "required non-empty string");
+      }
+      YamlMap h = y.map("hsm");
+      hsm = HsmSection.readKeyOnly(h);
+      h.finish();
+      y.finish();
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return open(hsm, config + ": hsm", config.toAbsolutePath().getParent(), label, spec, create);
   }
 
   /**
-   * Opens the driver described by an {@code hsm:} YAML section ({@code driver}, {@code
-   * allowed_providers}, {@code settings}) and finds or generates the key.
+   * Opens the driver described by an {@code hsm:} section (read by {@link HsmSection}) and finds or
+   * generates the key.
    *
    * @param hsm the section
    * @param sourceName where the section came from, for error messages
@@ -64,37 +73,13 @@ public final class HsmKey implements AutoCloseable {
    * @param spec {@link KeySpec#ED25519} or {@link KeySpec#EC_P256}
    * @param create generate the key if it is missing
    */
-  @SuppressWarnings("unchecked")
   public static HsmKey open(
-      Map<String, Object> hsm,
-      String sourceName,
-      Path baseDir,
-      String label,
-      KeySpec spec,
-      boolean create)
+      HsmSection hsm, String sourceName, Path baseDir, String label, KeySpec spec, boolean create)
       throws HsmException {
-    Object allowed = hsm.get("allowed_providers");
-    Object settings = hsm.get("settings");
-    Object id = hsm.get("driver");
-    for (String k : hsm.keySet()) {
-      if (!List.of("driver", "allowed_providers", "settings").contains(k)) {
-        throw DriverSettings.configError(
-            sourceName, k, "unknown key (allowed: driver, allowed_providers, settings)");
-      }
-    }
-    if (!(id instanceof String)
-        || !(allowed instanceof List<?>)
-        || !(settings instanceof Map<?, ?>)) {
-      throw DriverSettings.configError(
-          sourceName,
-          "driver",
-          "the hsm section needs driver (string), allowed_providers (list) and settings (map)");
-    }
-    Drivers drivers = Drivers.load((List<String>) allowed, sourceName + ".allowed_providers");
+    Drivers drivers = Drivers.load(hsm.allowedProviders(), sourceName + ".allowed_providers");
     HsmDriver d =
         drivers.open(
-            (String) id,
-            DriverSettings.of(sourceName + ".settings", (Map<String, ?>) settings, baseDir));
+            hsm.driver(), DriverSettings.of(sourceName + ".settings", hsm.settings(), baseDir));
     try {
       KeyHandle h = d.findKey(label).orElse(null);
       if (h == null) {

@@ -5,6 +5,7 @@ import dev.fleetvault.bundles.FleetArtifact;
 import dev.fleetvault.bundles.FleetMember;
 import dev.fleetvault.bundles.TrustAnchors;
 import dev.fleetvault.driver.spi.HsmException;
+import dev.fleetvault.driver.spi.HsmSection;
 import dev.fleetvault.driver.spi.KeySpec;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -114,14 +115,14 @@ public final class LocalSigner implements AutoCloseable {
     }
   }
 
-  private static Map<String, Object> hsm(Path keyFile, Path pass) {
-    return Map.of(
-        "driver",
+  private static HsmSection hsm(Path keyFile, Path pass) {
+    return new HsmSection(
         "soft",
-        "allowed_providers",
         List.of("dev.fleetvault.driver.soft.SoftDriverProvider"),
-        "settings",
-        Map.of("key_file", keyFile.toString(), "passphrase_file", pass.toString()));
+        Map.of("key_file", keyFile.toString(), "passphrase_file", pass.toString()),
+        HsmSection.DEFAULT_WORKERS,
+        HsmSection.DEFAULT_QUEUE,
+        HsmSection.DEFAULT_TIMEOUT_MS);
   }
 
   /** The signer's base URL. */

@@ -3,7 +3,10 @@ package dev.fleetvault.signer;
 import dev.fleetvault.bundles.FleetArtifact;
 import dev.fleetvault.bundles.crypto.Crypto;
 import dev.fleetvault.bundles.tlog.NoteKey;
-import dev.fleetvault.signer.impl.StrictYaml;
+import dev.fleetvault.config.yaml.ConfigException;
+import dev.fleetvault.config.yaml.StrictYaml;
+import dev.fleetvault.config.yaml.YamlMap;
+import dev.fleetvault.driver.spi.HsmSection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +15,6 @@ import java.security.interfaces.ECPublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The signer's configuration, read strictly from YAML (unknown or duplicate keys are errors):
@@ -31,9 +33,16 @@ import java.util.Map;
  *   public_key_file: operator.pub              # PEM or base64 X.509 SPKI of the operator's P-256 key
  * witnesses: []                                # vkeys (type 0x04) allowed to add cosignatures
  * transparency_dir: transparency               # optional: static transparency site served at /transparency/
+ * limits:                                      # optional
+ *   max_connections_per_address: 64            # open connections one remote IP may hold (1..100000)
  * </pre>
  *
- * Operator authentication: every publish request must carry an ECDSA P-256 signature by the
+ * The file is read through the strict YAML layer ({@link StrictYaml}, {@link YamlMap}): duplicate
+ * and unknown keys, wrong types and integers in a form other than plain decimal are refused with
+ * {@code file:line} and the key; the {@code hsm:} section is read by {@link
+ * HsmSection#readKeyOnly}.
+ *
+ * <p>Operator authentication: every publish request must carry an ECDSA P-256 signature by the
  * operator key over {@code "fleetvault/publish/v1\n" || body}; the same key's counter-signatures
  * are checked when the operator attaches the artifact.
  *
@@ -43,13 +52,16 @@ import java.util.Map;
  * @param origin log origin
  * @param namespaces namespaces accepted for publishing
  * @param keyLabel HSM key label of the Ed25519 signer key
- * @param hsm the raw {@code hsm:} section
+ * @param hsm the {@code hsm:} section
  * @param baseDir the config file's directory
  * @param operatorKey the operator's P-256 public key
  * @param witnesses witness cosigner keys
  * @param sourceName the config file name
  * @param transparencyDir directory of the static transparency site (absolute), or null when none is
  *     served
+ * @param maxConnectionsPerAddress open connections one remote IP address may hold on the API
+ *     ({@code limits.max_connections_per_address}, default {@link
+ *     #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS})
  */
 public record SignerConfig(
     String host,
@@ -58,78 +70,115 @@ public record SignerConfig(
     String origin,
     List<String> namespaces,
     String keyLabel,
-    Map<String, Object> hsm,
+    HsmSection hsm,
     Path baseDir,
     ECPublicKey operatorKey,
     List<NoteKey> witnesses,
     String sourceName,
-    Path transparencyDir) {
+    Path transparencyDir,
+    int maxConnectionsPerAddress) {
 
-  /** Loads and validates a config file. */
+  /** {@code limits.max_connections_per_address} when absent. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+
+  /**
+   * Loads and validates a config file.
+   *
+   * @throws IOException if a file the configuration names cannot be read
+   * @throws IllegalArgumentException if the configuration is invalid (a {@link ConfigException}'s
+   *     message: file, line, key and what is wrong)
+   */
   public static SignerConfig load(Path file) throws IOException {
-    StrictYaml y = StrictYaml.load(file);
-    y.rejectUnknown(
-        "listen",
-        "data_dir",
-        "origin",
-        "namespaces",
-        "key_label",
-        "hsm",
-        "operator",
-        "witnesses",
-        "transparency_dir");
+    try {
+      return parse(file);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  private static SignerConfig parse(Path file) throws IOException {
+    YamlMap y = StrictYaml.parse(file);
     Path base = file.toAbsolutePath().getParent();
-    StrictYaml listen = y.section("listen");
-    listen.rejectUnknown("host", "port");
-    String host = listen.string("host");
+    YamlMap listen = y.map("listen");
+    String host = nonEmpty(listen, "host");
     int port = listen.integer("port", 0, 65535);
-    Path data = base.resolve(y.string("data_dir")).normalize();
-    String origin = y.string("origin");
+    listen.finish();
+    Path data = base.resolve(nonEmpty(y, "data_dir")).normalize();
+    String origin = nonEmpty(y, "origin");
     try {
       new NoteKey(origin, NoteKey.TYPE_ED25519, new byte[32]);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(file + ": origin: " + e.getMessage());
+      throw y.errorAt("origin", e.getMessage());
     }
-    List<String> ns = y.stringList("namespaces");
+    List<String> ns = y.strings("namespaces");
     if (ns.isEmpty()) {
       ns = List.of(FleetArtifact.NAMESPACE);
     }
     for (String n : ns) {
       if (!n.matches("[a-z0-9._-]{1,255}")) {
-        throw new IllegalArgumentException(file + ": namespaces: invalid namespace " + n);
+        throw y.errorAt("namespaces", "invalid namespace " + n);
       }
     }
-    StrictYaml op = y.section("operator");
-    op.rejectUnknown("public_key_file");
-    ECPublicKey opKey =
-        readP256(base.resolve(op.string("public_key_file")), file + ": operator.public_key_file");
+    String keyLabel = nonEmpty(y, "key_label");
+    YamlMap h = y.map("hsm");
+    HsmSection hsm = HsmSection.readKeyOnly(h);
+    h.finish();
+    YamlMap op = y.map("operator");
+    String opFile = nonEmpty(op, "public_key_file");
+    op.finish();
+    ECPublicKey opKey = readP256(base.resolve(opFile), file + ": operator.public_key_file");
     List<NoteKey> ws = new ArrayList<>();
-    for (String v : y.stringList("witnesses")) {
+    for (String v : y.strings("witnesses")) {
       NoteKey k;
       try {
         k = NoteKey.parseVkey(v);
       } catch (dev.fleetvault.bundles.FormatException e) {
-        throw new IllegalArgumentException(file + ": witnesses: " + e.getMessage(), e);
+        throw y.errorAt("witnesses", e.getMessage());
       }
       if (k.type() != NoteKey.TYPE_COSIGNATURE_V1) {
-        throw new IllegalArgumentException(
-            file + ": witnesses: " + v + " is not a cosignature/v1 (0x04) key");
+        throw y.errorAt("witnesses", v + " is not a cosignature/v1 (0x04) key");
       }
       ws.add(k);
     }
+    String transparency = y.string("transparency_dir", null);
+    int maxConnections = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    YamlMap limits = y.mapOrNull("limits");
+    if (limits != null) {
+      maxConnections =
+          limits.integer(
+              "max_connections_per_address", DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1, 100_000);
+      limits.finish();
+    }
+    y.finish();
     return new SignerConfig(
         host,
         port,
         data,
         origin,
         List.copyOf(ns),
-        y.string("key_label"),
-        y.section("hsm").raw(),
+        keyLabel,
+        hsm,
         base,
         opKey,
         List.copyOf(ws),
         file.toString(),
-        y.has("transparency_dir") ? base.resolve(y.string("transparency_dir")).normalize() : null);
+        transparency == null ? null : base.resolve(nonEmptyPath(y, transparency)).normalize(),
+        maxConnections);
+  }
+
+  private static String nonEmpty(YamlMap m, String key) {
+    String s = m.string(key);
+    if (s.isEmpty()) {
+      throw m.errorAt(key, "required non-empty string");
+    }
+    return s;
+  }
+
+  private static String nonEmptyPath(YamlMap m, String value) {
+    if (value.isEmpty()) {
+      throw m.errorAt("transparency_dir", "required non-empty string");
+    }
+    return value;
   }
 
   /** Reads a P-256 public key file: PEM ("PUBLIC KEY") or bare base64 of the X.509 SPKI. */

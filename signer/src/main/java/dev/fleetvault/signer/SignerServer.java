@@ -7,6 +7,7 @@ import dev.fleetvault.bundles.json.JsonMap;
 import dev.fleetvault.bundles.tlog.NoteKey;
 import dev.fleetvault.bundles.tlog.TilePath;
 import dev.fleetvault.driver.spi.KeySpec;
+import dev.fleetvault.net.ConnectionLimit;
 import dev.fleetvault.signer.SignerException.Reason;
 import dev.fleetvault.signer.impl.Wire;
 import io.vertx.core.Future;
@@ -75,45 +76,26 @@ public final class SignerServer {
   public static final int IDLE_TIMEOUT_MS = 30_000;
 
   /**
+   * Open connections one remote IP address may hold on the signer API when the configuration does
+   * not say ({@code limits.max_connections_per_address}); further ones are closed at once.
+   */
+  public static final int MAX_CONNECTIONS_PER_ADDRESS =
+      SignerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+
+  /**
+   * Installs the per-address connection limit ({@link ConnectionLimit}, the one every Fleetvault
+   * listener uses) on {@code server}: at most {@code maxPerAddress} open connections per remote IP
+   * address; a connection is counted once the server sees it, freed when it closes.
+   */
+  static io.vertx.core.http.HttpServer limitConnections(
+      io.vertx.core.http.HttpServer server, int maxPerAddress) {
+    return new ConnectionLimit(maxPerAddress).guard(server);
+  }
+
+  /**
    * The signer's listener options: compression, the idle timeout {@link #IDLE_TIMEOUT_MS}, bounded
    * request line and headers, at most 100 concurrent HTTP/2 streams per connection.
    */
-  /**
-   * Open connections one remote IP address may hold on the signer API; further ones are closed at
-   * once.
-   */
-  public static final int MAX_CONNECTIONS_PER_ADDRESS = 64;
-
-  /**
-   * Installs the per-address connection limit ({@link #MAX_CONNECTIONS_PER_ADDRESS}) on {@code
-   * server}: a connection is counted once the server sees it (its first bytes), freed when it
-   * closes.
-   */
-  static io.vertx.core.http.HttpServer limitConnections(io.vertx.core.http.HttpServer server) {
-    java.util.concurrent.ConcurrentHashMap<String, Integer> open =
-        new java.util.concurrent.ConcurrentHashMap<>();
-    return server.connectionHandler(
-        conn -> {
-          String address =
-              conn.remoteAddress() == null
-                  ? "?"
-                  : String.valueOf(conn.remoteAddress().hostAddress());
-          boolean[] admitted = new boolean[1];
-          open.compute(
-              address,
-              (k, v) -> {
-                int n = v == null ? 0 : v;
-                admitted[0] = n < MAX_CONNECTIONS_PER_ADDRESS;
-                return admitted[0] ? Integer.valueOf(n + 1) : v;
-              });
-          if (!admitted[0]) {
-            conn.close();
-            return;
-          }
-          conn.closeHandler(x -> open.computeIfPresent(address, (k, v) -> v <= 1 ? null : v - 1));
-        });
-  }
-
   static HttpServerOptions listenerOptions(String host, int port) {
     return new HttpServerOptions()
         .setHost(host)
@@ -145,6 +127,23 @@ public final class SignerServer {
       int port,
       AutoCloseable resources,
       java.nio.file.Path transparencyDir) {
+    return start(
+        vertx, service, host, port, resources, transparencyDir, MAX_CONNECTIONS_PER_ADDRESS);
+  }
+
+  /**
+   * As {@link #start(Vertx, SignerService, String, int, AutoCloseable, java.nio.file.Path)}, with
+   * at most {@code maxConnectionsPerAddress} open connections per remote IP address ({@code
+   * limits.max_connections_per_address}).
+   */
+  public static Future<SignerServer> start(
+      Vertx vertx,
+      SignerService service,
+      String host,
+      int port,
+      AutoCloseable resources,
+      java.nio.file.Path transparencyDir,
+      int maxConnectionsPerAddress) {
     Router r = Router.router(vertx);
     if (transparencyDir != null) {
       TransparencyRoute.mount(r, transparencyDir);
@@ -152,7 +151,8 @@ public final class SignerServer {
     r.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
     Api api = new Api(vertx, service);
     api.routes(r);
-    return limitConnections(vertx.createHttpServer(listenerOptions(host, port)))
+    return limitConnections(
+            vertx.createHttpServer(listenerOptions(host, port)), maxConnectionsPerAddress)
         .requestHandler(r)
         .listen()
         .map(s -> new SignerServer(vertx, service, s, resources));
@@ -182,7 +182,8 @@ public final class SignerServer {
             s.close();
             key.close();
           };
-      return start(vertx, s, c.host(), c.port(), res, c.transparencyDir())
+      return start(
+              vertx, s, c.host(), c.port(), res, c.transparencyDir(), c.maxConnectionsPerAddress())
           .toCompletionStage()
           .toCompletableFuture()
           .get();

@@ -32,7 +32,8 @@ class SignerConnectionLimitTest {
       throws Exception {
     int port =
         SignerServer.limitConnections(
-                vertx.createHttpServer(SignerServer.listenerOptions("127.0.0.1", 0)))
+                vertx.createHttpServer(SignerServer.listenerOptions("127.0.0.1", 0)),
+                SignerServer.MAX_CONNECTIONS_PER_ADDRESS)
             .requestHandler(req -> req.response().end("ok"))
             .listen()
             .toCompletionStage()

@@ -6,6 +6,7 @@ import dev.fleetvault.bundles.TrustAnchors;
 import dev.fleetvault.bundles.crypto.Crypto;
 import dev.fleetvault.bundles.tlog.NoteKey;
 import dev.fleetvault.driver.spi.HsmException;
+import dev.fleetvault.driver.spi.HsmSection;
 import dev.fleetvault.driver.spi.KeySpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,17 +66,19 @@ final class SignerTestEnv implements AutoCloseable {
     Files.writeString(config, y.toString(), StandardCharsets.UTF_8);
   }
 
-  static Map<String, Object> hsm(String keyFile, String passFile) {
+  static HsmSection hsm(String keyFile, String passFile) {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("key_file", keyFile);
     settings.put("passphrase_file", passFile);
     settings.put("kdf_memory_kib", 8192);
     settings.put("kdf_iterations", 1);
-    Map<String, Object> h = new LinkedHashMap<>();
-    h.put("driver", "soft");
-    h.put("allowed_providers", List.of("dev.fleetvault.driver.soft.SoftDriverProvider"));
-    h.put("settings", settings);
-    return h;
+    return new HsmSection(
+        "soft",
+        List.of("dev.fleetvault.driver.soft.SoftDriverProvider"),
+        settings,
+        HsmSection.DEFAULT_WORKERS,
+        HsmSection.DEFAULT_QUEUE,
+        HsmSection.DEFAULT_TIMEOUT_MS);
   }
 
   Function<byte[], byte[]> operatorSigner() {

@@ -2,10 +2,9 @@ package dev.fleetvault.bench.scale;
 
 import dev.fleetvault.protocol.flow.LedgerKeys;
 import dev.fleetvault.quorum.LedgerCommand;
+import dev.fleetvault.quorum.LedgerReplica;
 import dev.fleetvault.quorum.QuorumMember;
 import dev.fleetvault.quorum.SignedCommand;
-import dev.fleetvault.quorum.impl.CommandVerifier;
-import dev.fleetvault.quorum.impl.LedgerStateMachine;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -38,10 +37,10 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.crypto.signers.StandardDSAEncoding;
 
 /**
- * What N registered users cost one ledger replica: fills a {@link LedgerStateMachine} with exactly
- * the entries N registrations commit (one signed {@code REGISTER} per member per user, ledger keys
- * as the gateway forms them, applied through {@code apply}, so every signature is verified as in
- * the fleet), then measures the replica's heap (after GC), the snapshot RAFT writes ({@code
+ * What N registered users cost one ledger replica: fills a {@link LedgerReplica} with exactly the
+ * entries N registrations commit (one signed {@code REGISTER} per member per user, ledger keys as
+ * the gateway forms them, applied through {@code apply}, so every signature is verified as in the
+ * fleet), then measures the replica's heap (after GC), the snapshot RAFT writes ({@code
  * writeContentTo}: bytes, seconds) and installing that snapshot in a fresh replica ({@code
  * readContentFrom}, which verifies every signed command: what each member does at start-up).
  *
@@ -70,8 +69,7 @@ public final class LedgerScaleBench {
       qm.add(new QuorumMember(m, "127.0.0.1", 1, 2, kp.getPublic()));
       keys.add(new ECPrivateKeyParameters(((ECPrivateKey) kp.getPrivate()).getS(), dom));
     }
-    CommandVerifier verifier = CommandVerifier.forEpoch(1L, qm);
-    LedgerStateMachine sm = new LedgerStateMachine(verifier);
+    LedgerReplica sm = LedgerReplica.forEpoch(1L, qm);
     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
     long heap0 = usedHeap(mem);
 
@@ -91,7 +89,7 @@ public final class LedgerScaleBench {
         byte[][] es = f.get();
         long a = System.nanoTime(), ac = cpu.getCurrentThreadCpuTime();
         for (byte[] e : es) {
-          byte[] answer = sm.apply(e, 0, e.length, true);
+          byte[] answer = sm.apply(e);
           if (answer[0] != 0)
             throw new IllegalStateException(
                 "REGISTER refused: " + new String(answer, StandardCharsets.UTF_8));
@@ -121,18 +119,18 @@ public final class LedgerScaleBench {
       long w0 = System.nanoTime();
       try (DataOutputStream out =
           new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(snap), 1 << 20))) {
-        sm.writeContentTo(out);
+        sm.writeSnapshot(out);
       }
       double writeS = (System.nanoTime() - w0) / 1e9;
       long snapBytes = Files.size(snap);
       sm = null;
       long heap2 = usedHeap(mem);
 
-      LedgerStateMachine fresh = new LedgerStateMachine(verifier);
+      LedgerReplica fresh = LedgerReplica.forEpoch(1L, qm);
       long r0 = System.nanoTime(), rc = cpu.getCurrentThreadCpuTime();
       try (DataInputStream in =
           new DataInputStream(new BufferedInputStream(Files.newInputStream(snap), 1 << 20))) {
-        fresh.readContentFrom(in);
+        fresh.readSnapshot(in);
       }
       double readS = (System.nanoTime() - r0) / 1e9,
           readCpu = (cpu.getCurrentThreadCpuTime() - rc) / 1e9;

@@ -5,6 +5,7 @@ import dev.fleetvault.bundles.evidence.EvidencePolicy;
 import dev.fleetvault.cli.CliException;
 import dev.fleetvault.cli.ConnectOptions;
 import dev.fleetvault.cli.ExitCodes;
+import dev.fleetvault.cli.tokens.DevTokens;
 import dev.fleetvault.client.BundleRealmSource;
 import dev.fleetvault.client.ClientOptions;
 import dev.fleetvault.client.Edge;

@@ -1,6 +1,6 @@
 package dev.fleetvault.gateway.config;
 
-import dev.fleetvault.gateway.config.impl.KeyRecorder;
+import dev.fleetvault.config.yaml.KeyRecorder;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;

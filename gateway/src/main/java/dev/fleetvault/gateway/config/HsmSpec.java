@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The HSM a node is bound to.
+ * The HSM a node is bound to: the {@code hsm:} section as read by the SPI's {@link
+ * dev.fleetvault.driver.spi.HsmSection} (the one parser of that section), plus the node's own
+ * {@code member_keys}.
  *
  * @param driver the driver id ({@code soft}, {@code pkcs11}, {@code kmip})
  * @param allowedProviders provider class names allowed to be loaded (empty: the built-in ones)
@@ -23,6 +25,18 @@ public record HsmSpec(
     int queue,
     int timeoutMs,
     MemberKeyMode memberKeys) {
+
+  /** The node's view of a section read by {@link dev.fleetvault.driver.spi.HsmSection#read}. */
+  public static HsmSpec of(dev.fleetvault.driver.spi.HsmSection section, MemberKeyMode memberKeys) {
+    return new HsmSpec(
+        section.driver(),
+        section.allowedProviders(),
+        section.settings(),
+        section.workers(),
+        section.queue(),
+        section.timeoutMs(),
+        memberKeys);
+  }
 
   /** An HSM section with the default member-key mode ({@link MemberKeyMode#IN_HSM}). */
   public HsmSpec(

@@ -1,7 +1,9 @@
 package dev.fleetvault.gateway.config;
 
-import dev.fleetvault.gateway.config.impl.StrictYaml;
-import dev.fleetvault.gateway.config.impl.YamlMap;
+import dev.fleetvault.config.yaml.ConfigException;
+import dev.fleetvault.config.yaml.KeyRecorder;
+import dev.fleetvault.config.yaml.StrictYaml;
+import dev.fleetvault.config.yaml.YamlMap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,11 +113,11 @@ public final class NodeConfig {
           new MemberSpec(
               id,
               m.string("data_center", id),
-              m.hostPort("client"),
-              m.hostPort("peer"),
-              m.hostPort("raft"),
-              m.hostPort("cluster"),
-              m.hostPortOrNull("admin"));
+              hostPort(m, "client"),
+              hostPort(m, "peer"),
+              hostPort(m, "raft"),
+              hostPort(m, "cluster"),
+              hostPortOrNull(m, "admin"));
       String[] keys = {"client", "peer", "raft", "cluster", "admin"};
       HostPort[] addrs = {spec.client(), spec.peer(), spec.raft(), spec.cluster(), spec.admin()};
       for (int k = 0; k < keys.length; k++) {
@@ -235,15 +237,7 @@ public final class NodeConfig {
                 + keyMode
                 + "'");
       }
-      HsmSpec hsm =
-          new HsmSpec(
-              h.string("driver"),
-              h.strings("allowed_providers"),
-              h.plainScalars("settings"),
-              h.integer("workers", 0, 0, 1024),
-              h.integer("queue", 256, 0, 100_000),
-              h.integer("timeout_ms", 10_000, 10, 600_000),
-              memberKeys);
+      HsmSpec hsm = HsmSpec.of(dev.fleetvault.driver.spi.HsmSection.read(h), memberKeys);
       h.finish();
       PeerTlsSpec tls = PeerTlsSpec.GENERATED;
       YamlMap t = n.mapOrNull("peer_tls");
@@ -557,5 +551,13 @@ public final class NodeConfig {
         + " members, "
         + nodes.size()
         + " nodes here]";
+  }
+
+  private static HostPort hostPort(YamlMap m, String key) {
+    return m.parsed(key, KeyRecorder.Kind.HOST_PORT, "host:port", HostPort::parse);
+  }
+
+  private static HostPort hostPortOrNull(YamlMap m, String key) {
+    return m.parsedOrNull(key, KeyRecorder.Kind.HOST_PORT, "host:port", HostPort::parse);
   }
 }

@@ -39,7 +39,7 @@ public final class DriverOpener {
   /**
    * Opens the driver; configuration problems are HsmFatalException of kind CONFIG. Then checks that
    * {@code hsm.member_keys} fits the device ({@link MemberKeyPolicy}; a misfit is a {@link
-   * dev.fleetvault.gateway.config.ConfigException}) and, for {@code wrapped}, returns the driver
+   * dev.fleetvault.config.yaml.ConfigException}) and, for {@code wrapped}, returns the driver
    * behind a {@link WrappedKeysDriver} that keeps the member's EC keys sealed by it.
    */
   public static HsmDriver open(NodeConfig config, NodeSpec node) throws HsmException {

@@ -157,11 +157,11 @@ public final class EdgeVerticle extends AbstractVerticle {
   /**
    * The edge's HTTP server: {@link #serverOptions} and at most {@link
    * LimitsSpec#maxConnectionsPerAddress()} open connections per remote address ({@link
-   * dev.fleetvault.gateway.http.ConnectionLimit}).
+   * dev.fleetvault.net.ConnectionLimit}).
    */
   public static io.vertx.core.http.HttpServer createServer(
       io.vertx.core.Vertx vertx, HostPort bind, int maxMessageBytes, LimitsSpec limits) {
-    return new dev.fleetvault.gateway.http.ConnectionLimit(limits.maxConnectionsPerAddress())
+    return new dev.fleetvault.net.ConnectionLimit(limits.maxConnectionsPerAddress())
         .guard(vertx.createHttpServer(serverOptions(bind, maxMessageBytes, limits)));
   }
 

@@ -1,6 +1,7 @@
 package dev.fleetvault.gateway.http;
 
 import dev.fleetvault.gateway.config.HostPort;
+import dev.fleetvault.net.ConnectionLimit;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServer;

@@ -128,7 +128,7 @@ public final class PeerVerticle extends AbstractVerticle {
             new io.vertx.core.http.Http2Settings()
                 .setMaxConcurrentStreams(limits.maxConcurrentStreams()));
     server =
-        new dev.fleetvault.gateway.http.ConnectionLimit(limits.maxConnectionsPerAddress())
+        new dev.fleetvault.net.ConnectionLimit(limits.maxConnectionsPerAddress())
             .guard(vertx.createHttpServer(options))
             .requestHandler(grpc);
     server

@@ -1,6 +1,6 @@
 package dev.fleetvault.gateway.ports;
 
-import dev.fleetvault.gateway.config.ConfigException;
+import dev.fleetvault.config.yaml.ConfigException;
 import dev.fleetvault.gateway.config.HostPort;
 import dev.fleetvault.gateway.config.MemberSpec;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package dev.fleetvault.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.fleetvault.config.yaml.ConfigException;
 import dev.fleetvault.gateway.support.TestFleet;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.fleetvault.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fleetvault.config.yaml.ConfigException;
 import dev.fleetvault.gateway.support.TestFleet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

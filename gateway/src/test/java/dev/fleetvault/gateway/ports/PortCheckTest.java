@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fleetvault.gateway.config.ConfigException;
+import dev.fleetvault.config.yaml.ConfigException;
 import dev.fleetvault.gateway.config.HostPort;
 import dev.fleetvault.gateway.config.MemberSpec;
 import java.net.InetSocketAddress;

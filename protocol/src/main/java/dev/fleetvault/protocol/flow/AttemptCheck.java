@@ -1,7 +1,7 @@
 package dev.fleetvault.protocol.flow;
 
 import com.google.protobuf.ByteString;
-import dev.fleetvault.protocol.flow.impl.ClientRound;
+import dev.fleetvault.protocol.flow.parts.ClientRound;
 import dev.fleetvault.protocol.wire.AttemptStatus;
 import dev.fleetvault.protocol.wire.Phase;
 import dev.fleetvault.protocol.wire.Recover0Payload;

@@ -1,7 +1,7 @@
 package dev.fleetvault.protocol.flow;
 
 import com.google.protobuf.ByteString;
-import dev.fleetvault.protocol.flow.impl.ClientRound;
+import dev.fleetvault.protocol.flow.parts.ClientRound;
 import dev.fleetvault.protocol.wire.DeletePayload;
 import dev.fleetvault.protocol.wire.DeleteReply;
 import dev.fleetvault.protocol.wire.DeleteRequest;

@@ -2,8 +2,8 @@ package dev.fleetvault.protocol.flow;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
-import dev.fleetvault.protocol.flow.impl.Derive;
-import dev.fleetvault.protocol.flow.impl.Envelopes;
+import dev.fleetvault.protocol.flow.parts.Derive;
+import dev.fleetvault.protocol.flow.parts.Envelopes;
 import dev.fleetvault.protocol.group.GroupElement;
 import dev.fleetvault.protocol.group.InvalidEncodingException;
 import dev.fleetvault.protocol.group.Scalar;

@@ -35,7 +35,7 @@ public final class MemberRecords {
    */
   public static byte[] sealAad(
       String fleetId, String appId, byte[] userId, long version, int member) {
-    return dev.fleetvault.protocol.flow.impl.Derive.recordAad(
+    return dev.fleetvault.protocol.flow.parts.Derive.recordAad(
         fleetId, LedgerKeys.requireAppId(appId), userId, version, member);
   }
 

@@ -1,10 +1,10 @@
 package dev.fleetvault.protocol.flow;
 
 import com.google.protobuf.ByteString;
-import dev.fleetvault.protocol.flow.impl.ClientRound;
-import dev.fleetvault.protocol.flow.impl.Derive;
-import dev.fleetvault.protocol.flow.impl.RegistrationMath;
 import dev.fleetvault.protocol.flow.impl.Unlock;
+import dev.fleetvault.protocol.flow.parts.ClientRound;
+import dev.fleetvault.protocol.flow.parts.Derive;
+import dev.fleetvault.protocol.flow.parts.RegistrationMath;
 import dev.fleetvault.protocol.group.GroupElement;
 import dev.fleetvault.protocol.group.InvalidEncodingException;
 import dev.fleetvault.protocol.group.Scalar;

@@ -1,8 +1,8 @@
 package dev.fleetvault.protocol.flow;
 
 import com.google.protobuf.ByteString;
-import dev.fleetvault.protocol.flow.impl.ClientRound;
-import dev.fleetvault.protocol.flow.impl.RegistrationMath;
+import dev.fleetvault.protocol.flow.parts.ClientRound;
+import dev.fleetvault.protocol.flow.parts.RegistrationMath;
 import dev.fleetvault.protocol.group.Scalar;
 import dev.fleetvault.protocol.passkey.PasskeyDerivations;
 import dev.fleetvault.protocol.passkey.PasskeyEntry;

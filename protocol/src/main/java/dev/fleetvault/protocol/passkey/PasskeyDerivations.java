@@ -1,6 +1,6 @@
 package dev.fleetvault.protocol.passkey;
 
-import dev.fleetvault.protocol.flow.impl.Derive;
+import dev.fleetvault.protocol.flow.parts.Derive;
 import dev.fleetvault.protocol.kdf.Hmac;
 import dev.fleetvault.protocol.secret.SecretBytes;
 import java.nio.charset.StandardCharsets;

@@ -382,7 +382,7 @@ class FlowEndToEndTest {
             .setNonce(ByteString.copyFrom(new byte[32]))
             .build();
     SealedRequest env =
-        dev.fleetvault.protocol.flow.impl.Envelopes.seal(
+        dev.fleetvault.protocol.flow.parts.Envelopes.seal(
                 f.realm.member(1).hpkePublicKey(),
                 1,
                 Phase.PHASE_RECOVER1,
@@ -443,7 +443,7 @@ class FlowEndToEndTest {
             .setSecretCiphertext(ByteString.copyFrom(new byte[40]))
             .build();
     SealedRequest env =
-        dev.fleetvault.protocol.flow.impl.Envelopes.seal(
+        dev.fleetvault.protocol.flow.parts.Envelopes.seal(
                 f.realm.member(1).hpkePublicKey(),
                 1,
                 Phase.PHASE_REGISTER2,

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
-import dev.fleetvault.protocol.flow.impl.Envelopes;
+import dev.fleetvault.protocol.flow.parts.Envelopes;
 import dev.fleetvault.protocol.group.Ecdh;
 import dev.fleetvault.protocol.group.GroupElement;
 import dev.fleetvault.protocol.group.Scalar;

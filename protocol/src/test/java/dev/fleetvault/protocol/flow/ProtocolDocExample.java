@@ -4,9 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.protobuf.ByteString;
 import dev.fleetvault.protocol.aead.AesGcm;
-import dev.fleetvault.protocol.flow.impl.Derive;
-import dev.fleetvault.protocol.flow.impl.Envelopes;
-import dev.fleetvault.protocol.flow.impl.RegistrationMath;
+import dev.fleetvault.protocol.flow.parts.Derive;
+import dev.fleetvault.protocol.flow.parts.Envelopes;
+import dev.fleetvault.protocol.flow.parts.RegistrationMath;
 import dev.fleetvault.protocol.group.Ecdh;
 import dev.fleetvault.protocol.group.GroupElement;
 import dev.fleetvault.protocol.group.Scalar;

@@ -3,7 +3,7 @@ package dev.fleetvault.protocol.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.fleetvault.protocol.flow.impl.Envelopes;
+import dev.fleetvault.protocol.flow.parts.Envelopes;
 import dev.fleetvault.protocol.group.Ecdh;
 import dev.fleetvault.protocol.hpke.Hpke;
 import dev.fleetvault.protocol.hpke.HpkeKeyPair;

@@ -3,8 +3,8 @@ package dev.fleetvault.protocol.passkey;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleetvault.protocol.flow.impl.Derive;
-import dev.fleetvault.protocol.flow.impl.RegistrationMath;
+import dev.fleetvault.protocol.flow.parts.Derive;
+import dev.fleetvault.protocol.flow.parts.RegistrationMath;
 import dev.fleetvault.protocol.secret.SecretBytes;
 import java.nio.file.Files;
 import java.nio.file.Path;

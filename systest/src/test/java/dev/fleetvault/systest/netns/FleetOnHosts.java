@@ -1,7 +1,7 @@
 package dev.fleetvault.systest.netns;
 
 import dev.fleetvault.bundles.TrustAnchors;
-import dev.fleetvault.cli.impl.DevTokens;
+import dev.fleetvault.cli.tokens.DevTokens;
 import dev.fleetvault.client.BundleRealmSource;
 import dev.fleetvault.client.ClientOptions;
 import dev.fleetvault.client.Edge;

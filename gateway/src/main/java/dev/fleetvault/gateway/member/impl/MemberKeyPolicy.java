@@ -1,10 +1,10 @@
 package dev.fleetvault.gateway.member.impl;
 
+import dev.fleetvault.config.yaml.ConfigException;
 import dev.fleetvault.driver.spi.Capability;
 import dev.fleetvault.driver.spi.DeviceInfo;
 import dev.fleetvault.driver.spi.HsmDriver;
 import dev.fleetvault.driver.spi.HsmException;
-import dev.fleetvault.gateway.config.ConfigException;
 import dev.fleetvault.gateway.config.MemberKeyMode;
 import java.util.EnumSet;
 import java.util.Set;

@@ -3,6 +3,7 @@ package dev.fleetvault.gateway.member.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fleetvault.config.yaml.ConfigException;
 import dev.fleetvault.driver.soft.SoftDriverProvider;
 import dev.fleetvault.driver.spi.Capability;
 import dev.fleetvault.driver.spi.DriverSettings;
@@ -12,7 +13,6 @@ import dev.fleetvault.driver.spi.HsmException;
 import dev.fleetvault.driver.spi.KeyHandle;
 import dev.fleetvault.driver.spi.KeySpec;
 import dev.fleetvault.driver.spi.P256Points;
-import dev.fleetvault.gateway.config.ConfigException;
 import dev.fleetvault.gateway.config.MemberKeyMode;
 import dev.fleetvault.gateway.support.TestFleet;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,7 @@
 package dev.fleetvault.protocol.flow.impl;
 
 import dev.fleetvault.protocol.aead.AesGcm;
+import dev.fleetvault.protocol.flow.parts.Derive;
 import dev.fleetvault.protocol.group.Scalar;
 import dev.fleetvault.protocol.secret.SecretBytes;
 import dev.fleetvault.protocol.shamir.Shamir;

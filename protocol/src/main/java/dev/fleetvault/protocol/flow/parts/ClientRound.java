@@ -1,4 +1,4 @@
-package dev.fleetvault.protocol.flow.impl;
+package dev.fleetvault.protocol.flow.parts;
 
 import com.google.protobuf.Message;
 import dev.fleetvault.protocol.flow.RealmConfig;
@@ -19,7 +19,13 @@ import javax.crypto.AEADBadTagException;
 /**
  * One client round trip of one phase: the envelopes sent to the members and the keys their answers
  * are sealed under. Opens the answers it gets back and flags members whose answer does not
- * authenticate or decode. Not API.
+ * authenticate or decode.
+ *
+ * <p>API for the flows ({@code Registration}, {@code Recovery}, {@code Deletion}) and for tests and
+ * tools that seal a round themselves. Guarantees: each member's request is sealed to that member's
+ * key alone with fresh randomness; an answer is returned only if it authenticates under the key of
+ * the request sent to that member and decodes as the expected message, otherwise the member is
+ * flagged and its answer dropped; {@link #close()} wipes every answer key. Not thread-safe.
  */
 public final class ClientRound implements AutoCloseable {
   private final Phase phase;

@@ -1,4 +1,4 @@
-package dev.fleetvault.protocol.flow.impl;
+package dev.fleetvault.protocol.flow.parts;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
@@ -17,7 +17,13 @@ import javax.crypto.AEADBadTagException;
 
 /**
  * Request envelopes (HPKE base mode to the member) and answers (AES-128-GCM under a key exported
- * from the request's HPKE context), PROTOCOL.md "Envelopes" and "Answers". Not API.
+ * from the request's HPKE context), PROTOCOL.md "Envelopes" and "Answers".
+ *
+ * <p>API for clients, members and for tests and tools that seal requests themselves. Guarantees:
+ * byte for byte as the specification (the worked example recomputes them); the sealed request is
+ * bound through the HPKE info to its phase, member, fleet, app and user, so it opens only in that
+ * context; a request or answer that does not authenticate is an exception, never partial output;
+ * answer keys are {@link dev.fleetvault.protocol.secret.SecretBytes} the caller wipes.
  */
 public final class Envelopes {
   private static final byte[] EMPTY = new byte[0];

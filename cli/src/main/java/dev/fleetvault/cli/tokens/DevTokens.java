@@ -1,4 +1,4 @@
-package dev.fleetvault.cli.impl;
+package dev.fleetvault.cli.tokens;
 
 import dev.fleetvault.client.TokenSupplier;
 import java.io.IOException;
@@ -27,6 +27,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * TokenSupplier} asks, {@link #tokenFor} hands out the same token for a user until half its
  * lifetime has passed (nodes remember tokens they verified, so a fresh token per operation would
  * cost every node a signature verification each time).
+ *
+ * <p>Guarantees: every token is signed with the key given at construction and carries exactly the
+ * claims above, {@code exp} = {@code iat} + the lifetime given; a user id outside 1-128 UTF-8 bytes
+ * is refused; at most a bounded number of recent tokens is remembered; thread-safe. The private key
+ * is never logged or put in an exception message. API for the CLI and for tests that need an app's
+ * tokens (the development app key only; a production app mints its tokens on its own server).
  */
 public final class DevTokens implements TokenSupplier {
   private static final int MAX_REMEMBERED = 10_000;

@@ -1,4 +1,4 @@
-package dev.fleetvault.cli.impl;
+package dev.fleetvault.cli.tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

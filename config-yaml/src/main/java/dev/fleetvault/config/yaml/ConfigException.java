@@ -1,9 +1,10 @@
-package dev.fleetvault.gateway.config;
+package dev.fleetvault.config.yaml;
 
 /**
  * A configuration file is invalid. The message always names the file, the line and the key (as a
  * dotted path such as {@code nodes[0].hsm.driver}) and says what was expected, so an operator can
- * fix the file without reading code. Start-up stops on this exception.
+ * fix the file without reading code. Start-up stops on this exception. Thrown by {@link StrictYaml}
+ * and {@link YamlMap} and by the checks callers add on top of them.
  */
 public final class ConfigException extends RuntimeException {
   private static final long serialVersionUID = 1L;

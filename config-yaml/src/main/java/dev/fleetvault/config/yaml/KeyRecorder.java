@@ -1,4 +1,4 @@
-package dev.fleetvault.gateway.config.impl;
+package dev.fleetvault.config.yaml;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * Records, while a configuration file is parsed on this thread, every key the parser reads and how
  * (its kind, whether required, its bounds and default): the configuration model as the parser
- * itself defines it, from which {@link dev.fleetvault.gateway.config.ConfigSchema} writes the JSON
- * Schema. Off unless {@link #start()} was called on the thread; never affects parsing.
+ * itself defines it, from which a JSON Schema can be written (the node's {@code ConfigSchema}). Off
+ * unless {@link #start()} was called on the thread; never affects parsing.
  */
 public final class KeyRecorder {
 
@@ -16,6 +16,7 @@ public final class KeyRecorder {
     STRING,
     INTEGER,
     BOOLEAN,
+    /** A {@code host:port} string. */
     HOST_PORT,
     MAP,
     MAPS,

@@ -1,13 +1,12 @@
-package dev.fleetvault.gateway.config.impl;
+package dev.fleetvault.config.yaml;
 
-import dev.fleetvault.gateway.config.ConfigException;
-import dev.fleetvault.gateway.config.HostPort;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -19,6 +18,13 @@ import org.yaml.snakeyaml.nodes.Tag;
  * One YAML mapping read strictly: every read names the key, and {@link #finish()} rejects any key
  * that was not read (an unknown or misspelt key stops start-up). Errors say {@code file:line: key
  * 'a.b[0].c' ...}.
+ *
+ * <p>Guarantees: every failure is a {@link ConfigException} naming the file, the line and the
+ * dotted key (never a raw parser or number-format exception); a key given twice in one mapping is
+ * refused when the mapping is opened; integers are accepted only in plain decimal (underscores as
+ * digit separators allowed) and inside the bounds the caller gives, other YAML 1.1 integer forms
+ * (hexadecimal, octal, binary, base 60) are refused; a key present with no value is refused, never
+ * read as a default. Not thread-safe: one parse on one thread.
  */
 public final class YamlMap {
   private final String file;
@@ -90,26 +96,33 @@ public final class YamlMap {
     return n == null ? dflt : Boolean.parseBoolean(scalar(n, key, Tag.BOOL, "true or false"));
   }
 
-  /** A required {@code host:port}. */
-  public HostPort hostPort(String key) {
-    KeyRecorder.note(path, key, KeyRecorder.Kind.HOST_PORT, true, null, null, null);
-    return hostPort(key, require(key));
+  /**
+   * A required string turned into a value by {@code parser}; an {@link IllegalArgumentException}
+   * from the parser becomes a {@link ConfigException} at this key carrying the parser's message.
+   *
+   * @param kind how the key is recorded for the configuration schema
+   * @param what what the value must be, for the message when it is not a string (e.g. "host:port")
+   */
+  public <T> T parsed(String key, KeyRecorder.Kind kind, String what, Function<String, T> parser) {
+    KeyRecorder.note(path, key, kind, true, null, null, null);
+    return parse(key, require(key), what, parser);
   }
 
-  private HostPort hostPort(String key, Node n) {
-    String text = scalar(n, key, Tag.STR, "host:port");
+  /** As {@link #parsed}, for an optional key: null when absent. */
+  public <T> T parsedOrNull(
+      String key, KeyRecorder.Kind kind, String what, Function<String, T> parser) {
+    KeyRecorder.note(path, key, kind, false, null, null, null);
+    Node n = optional(key);
+    return n == null ? null : parse(key, n, what, parser);
+  }
+
+  private <T> T parse(String key, Node n, String what, Function<String, T> parser) {
+    String text = scalar(n, key, Tag.STR, what);
     try {
-      return HostPort.parse(text);
+      return parser.apply(text);
     } catch (IllegalArgumentException e) {
       throw error(n, "key '" + qualified(key) + "': " + e.getMessage());
     }
-  }
-
-  /** An optional {@code host:port}, or null. */
-  public HostPort hostPortOrNull(String key) {
-    KeyRecorder.note(path, key, KeyRecorder.Kind.HOST_PORT, false, null, null, null);
-    Node n = optional(key);
-    return n == null ? null : hostPort(key, n);
   }
 
   /** A required nested mapping. */
@@ -246,18 +259,25 @@ public final class YamlMap {
   }
 
   /**
-   * A YAML integer as a long. YAML 1.1 also tags hexadecimal, octal, binary and base-60 forms, and
-   * digits with underscores in odd places, as integers; only plain decimal (underscores allowed as
-   * digit separators) is accepted, and anything else, or a value outside the range of a long, is a
-   * configuration error at that key, never a raw {@link NumberFormatException}.
+   * A YAML integer as a long. YAML 1.1 also tags hexadecimal, octal ({@code 010} is eight there),
+   * binary and base-60 forms, and digits with underscores in odd places, as integers; only plain
+   * decimal ({@code [-+]?(0|[1-9][0-9_]*)}, underscores as digit separators) is accepted, and
+   * anything else, or a value outside the range of a long, is a configuration error at that key,
+   * never a raw {@link NumberFormatException} and never a number read differently from YAML 1.1.
    */
   private long decimal(Node n, String text, String key) {
+    if (!DECIMAL.matcher(text).matches()) {
+      throw error(n, "key '" + qualified(key) + "' must be a decimal integer");
+    }
     try {
       return Long.parseLong(text.replace("_", ""));
     } catch (NumberFormatException e) {
       throw error(n, "key '" + qualified(key) + "' must be a decimal integer");
     }
   }
+
+  private static final java.util.regex.Pattern DECIMAL =
+      java.util.regex.Pattern.compile("[-+]?(0|[1-9][0-9_]*)");
 
   private SequenceNode sequence(Node n, String key) {
     if (!(n instanceof SequenceNode)) {

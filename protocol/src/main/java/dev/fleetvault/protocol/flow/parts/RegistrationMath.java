@@ -1,4 +1,4 @@
-package dev.fleetvault.protocol.flow.impl;
+package dev.fleetvault.protocol.flow.parts;
 
 import com.google.protobuf.ByteString;
 import dev.fleetvault.protocol.aead.AesGcm;
@@ -22,7 +22,12 @@ import java.util.TreeMap;
 
 /**
  * The registration computation of PROTOCOL.md "Registration", deterministic given its random inputs
- * (so the worked example can be recomputed). Not API.
+ * (so the worked example can be recomputed).
+ *
+ * <p>API for {@code Registration} and for tests and tools that build registration payloads
+ * themselves (any version, threshold or PIN parameters). Guarantees: pure and deterministic given
+ * the {@link Inputs} (all randomness is in them); intermediate secrets are wiped before returning;
+ * nothing is checked against a fleet's policy here (members do that).
  */
 public final class RegistrationMath {
   private RegistrationMath() {}

@@ -1,4 +1,4 @@
-package dev.fleetvault.protocol.flow.impl;
+package dev.fleetvault.protocol.flow.parts;
 
 import dev.fleetvault.protocol.kdf.Hkdf;
 import dev.fleetvault.protocol.kdf.Hmac;
@@ -11,7 +11,11 @@ import java.util.Arrays;
 
 /**
  * Every derivation and label of the protocol, byte for byte as docs/PROTOCOL.md specifies (sections
- * "Notation", "Envelopes", "Key derivations"). Public for the specification test; not API.
+ * "Notation", "Envelopes", "Key derivations").
+ *
+ * <p>API for the flows, the members and tests and tools that recompute protocol values. Guarantees:
+ * every function is pure and deterministic and matches the specification byte for byte (checked by
+ * the worked-example test); no function keeps or logs its inputs.
  */
 public final class Derive {
   /** Prefix of every protocol label. */

@@ -1,4 +1,4 @@
-package dev.fleetvault.gateway.http;
+package dev.fleetvault.net;
 
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * At most {@code max} open connections per remote IP address on one listener ({@code
- * limits.max_connections_per_address}).
+ * limits.max_connections_per_address} in the node's and in the signer's configuration). The one
+ * implementation every Fleetvault listener installs: the node's client, peer and admin listeners
+ * and the signer's API.
  *
  * <p>Guarantees: a connection beyond the limit is closed as soon as the server sees it (for a TLS
  * listener, once its handshake completed; a connection that never completes one is closed by the

@@ -1,6 +1,5 @@
-package dev.fleetvault.gateway.config.impl;
+package dev.fleetvault.config.yaml;
 
-import dev.fleetvault.gateway.config.ConfigException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +13,25 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * Parses a YAML file into a node tree without constructing any objects (no tags, no aliases beyond
- * a small budget, size-limited), ready for {@link YamlMap}'s typed, strict reads.
+ * Parses a YAML file into a node tree without constructing any objects, ready for {@link YamlMap}'s
+ * typed, strict reads. The one YAML entry point of every Fleetvault configuration file.
+ *
+ * <p>Guarantees: at most {@link #MAX_FILE_CHARS} characters, {@link #MAX_NESTING} levels of nesting
+ * and {@link #MAX_ALIASES} aliases are read (a larger or deeper file, or one with more aliases, is
+ * refused, never expanded); duplicate and recursive keys are refused; no Java object is constructed
+ * from the document (no tags act); the top level must be a mapping; every failure, including an
+ * unreadable file, is a {@link ConfigException} naming the file (and the line when the parser knows
+ * it).
  */
 public final class StrictYaml {
   /** Largest configuration file accepted. */
   public static final int MAX_FILE_CHARS = 1 << 20;
+
+  /** Deepest nesting of mappings and lists accepted. */
+  public static final int MAX_NESTING = 20;
+
+  /** Most aliases ({@code *name}) one file may use. */
+  public static final int MAX_ALIASES = 5;
 
   private StrictYaml() {}
 
@@ -27,10 +39,10 @@ public final class StrictYaml {
   public static YamlMap parse(Path file) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
-    options.setMaxAliasesForCollections(5);
+    options.setMaxAliasesForCollections(MAX_ALIASES);
     options.setAllowRecursiveKeys(false);
     options.setCodePointLimit(MAX_FILE_CHARS);
-    options.setNestingDepthLimit(20);
+    options.setNestingDepthLimit(MAX_NESTING);
     Yaml yaml =
         new Yaml(
             new SafeConstructor(options),
