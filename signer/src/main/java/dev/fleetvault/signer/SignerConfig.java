@@ -31,6 +31,7 @@ import java.util.Map;
  *   public_key_file: operator.pub              # PEM or base64 X.509 SPKI of the operator's P-256 key
  * witnesses: []                                # vkeys (type 0x04) allowed to add cosignatures
  * transparency_dir: transparency               # optional: static transparency site served at /transparency/
+ * admin: {host: 127.0.0.1, port: 37190}        # optional: /metrics /healthz /readyz, off the API port
  * </pre>
  *
  * Operator authentication: every publish request must carry an ECDSA P-256 signature by the
@@ -50,6 +51,8 @@ import java.util.Map;
  * @param sourceName the config file name
  * @param transparencyDir directory of the static transparency site (absolute), or null when none is
  *     served
+ * @param admin the admin listener ({@code /metrics}, {@code /healthz}, {@code /readyz}), or null
+ *     when none is configured
  */
 public record SignerConfig(
     String host,
@@ -63,7 +66,16 @@ public record SignerConfig(
     ECPublicKey operatorKey,
     List<NoteKey> witnesses,
     String sourceName,
-    Path transparencyDir) {
+    Path transparencyDir,
+    Admin admin) {
+
+  /**
+   * The admin listener's address: its own host and port, never the API's.
+   *
+   * @param host listen address
+   * @param port listen port (0 = ephemeral)
+   */
+  public record Admin(String host, int port) {}
 
   /** Loads and validates a config file. */
   public static SignerConfig load(Path file) throws IOException {
@@ -77,7 +89,8 @@ public record SignerConfig(
         "hsm",
         "operator",
         "witnesses",
-        "transparency_dir");
+        "transparency_dir",
+        "admin");
     Path base = file.toAbsolutePath().getParent();
     StrictYaml listen = y.section("listen");
     listen.rejectUnknown("host", "port");
@@ -129,7 +142,28 @@ public record SignerConfig(
         opKey,
         List.copyOf(ws),
         file.toString(),
-        y.has("transparency_dir") ? base.resolve(y.string("transparency_dir")).normalize() : null);
+        y.has("transparency_dir") ? base.resolve(y.string("transparency_dir")).normalize() : null,
+        admin(y, file, host, port));
+  }
+
+  /** The optional {@code admin:} section; refused when it is the API's own address and port. */
+  private static Admin admin(StrictYaml y, Path file, String apiHost, int apiPort) {
+    if (!y.has("admin")) {
+      return null;
+    }
+    StrictYaml a = y.section("admin");
+    a.rejectUnknown("host", "port");
+    Admin admin = new Admin(a.string("host"), a.integer("port", 0, 65535));
+    if (admin.port() != 0 && admin.port() == apiPort && admin.host().equals(apiHost)) {
+      throw new IllegalArgumentException(
+          file
+              + ": admin: "
+              + apiHost
+              + ":"
+              + apiPort
+              + " is the API's address; give its own port");
+    }
+    return admin;
   }
 
   /** Reads a P-256 public key file: PEM ("PUBLIC KEY") or bare base64 of the X.509 SPKI. */
