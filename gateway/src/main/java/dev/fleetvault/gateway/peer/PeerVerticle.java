@@ -156,18 +156,27 @@ public final class PeerVerticle extends AbstractVerticle {
                       new FleetvaultException(
                           ErrorCode.BAD_REQUEST, "message could not be decoded")));
           call.exceptionHandler(err -> {});
+          // The calling node's request id (checked form, else a new one): this member's log lines
+          // for the call carry it too.
+          String requestId =
+              dev.fleetvault.gateway.edge.RequestIds.fromPeer(
+                  call.headers().get(dev.fleetvault.gateway.edge.RequestIds.PEER_HEADER));
           call.last()
               .onSuccess(
-                  req ->
-                      serve(tokens, member, phase, req, call.headers().get("authorization"))
-                          .onComplete(
-                              ar -> {
-                                if (ar.succeeded()) {
-                                  call.response().end(ar.result());
-                                } else {
-                                  Errors.fail(call.response(), ar.cause());
-                                }
-                              }))
+                  dev.fleetvault.gateway.edge.RequestIds.wrap(
+                      requestId,
+                      req ->
+                          serve(tokens, member, phase, req, call.headers().get("authorization"))
+                              .onComplete(
+                                  dev.fleetvault.gateway.edge.RequestIds.wrap(
+                                      requestId,
+                                      ar -> {
+                                        if (ar.succeeded()) {
+                                          call.response().end(ar.result());
+                                        } else {
+                                          Errors.fail(call.response(), ar.cause());
+                                        }
+                                      }))))
               .onFailure(
                   err ->
                       Errors.fail(
