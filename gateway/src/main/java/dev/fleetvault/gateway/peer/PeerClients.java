@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * The deadline is also sent to the member as {@code grpc-timeout}.
  */
 public final class PeerClients implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerClients.class);
   private final Vertx vertx;
   private final GrpcClient client;
   private final List<MemberSpec> members;
@@ -166,6 +167,14 @@ public final class PeerClients implements AutoCloseable {
         dev.fleetvault.gateway.logging.LogContext.wrap(
             ar -> {
               vertx.cancelTimer(timer);
+              if (LOG.isDebugEnabled()) {
+                LOG.debug(
+                    "member {} ({}) answered {}: {}",
+                    index,
+                    m.id(),
+                    rpc.methodName(),
+                    ar.succeeded() ? "ok" : Errors.classify(ar.cause()).code().wire());
+              }
               if (ar.succeeded()) {
                 result.tryComplete(ar.result());
               } else {

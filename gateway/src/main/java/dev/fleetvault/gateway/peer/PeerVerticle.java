@@ -27,6 +27,7 @@ import io.vertx.grpc.server.GrpcServerOptions;
  * verified again here and must name the request's user; then the {@link MemberHandler} runs.
  */
 public final class PeerVerticle extends AbstractVerticle {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerVerticle.class);
   private final HostPort bind;
   private final PeerTrust tls;
   private final int maxMessageBytes;
@@ -171,6 +172,14 @@ public final class PeerVerticle extends AbstractVerticle {
                                   dev.fleetvault.gateway.edge.RequestIds.wrap(
                                       requestId,
                                       ar -> {
+                                        if (LOG.isDebugEnabled()) {
+                                          LOG.debug(
+                                              "served {} for a peer: {}",
+                                              phase,
+                                              ar.succeeded()
+                                                  ? "ok"
+                                                  : Errors.classify(ar.cause()).code().wire());
+                                        }
                                         if (ar.succeeded()) {
                                           call.response().end(ar.result());
                                         } else {
