@@ -42,7 +42,9 @@ public final class ConnectOptions {
   @Option(
       names = "--data-root",
       paramLabel = "DIR",
-      description = "Overrides the configuration's data_root (where the fleet directory is).")
+      description =
+          "Overrides the configuration's data_root (where the fleet directory and the trust file are); "
+              + "give the one 'up --data-root' was given. Default: $FLEETVAULT_DATA_ROOT if set, else data_root.")
   Path dataRoot;
 
   @Option(
@@ -130,9 +132,9 @@ public final class ConnectOptions {
     return HomePaths.resolve(config);
   }
 
-  /** The data root override, or null. */
+  /** The data root override ({@code --data-root}, else {@code FLEETVAULT_DATA_ROOT}), or null. */
   public Path dataRoot() {
-    return dataRoot;
+    return dev.fleetvault.cli.impl.DataRoots.choose(dataRoot);
   }
 
   /** The app key file, or null for the development default. */

@@ -36,7 +36,10 @@ final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--data-root",
       paramLabel = "DIR",
-      description = "Overrides the configuration's data_root.")
+      description =
+          "Overrides the configuration's data_root; give the same --data-root (or set FLEETVAULT_DATA_ROOT "
+              + "for both) to the commands that connect to this fleet. Default: $FLEETVAULT_DATA_ROOT if set, "
+              + "else data_root.")
   Path dataRoot;
 
   @Option(
@@ -50,7 +53,8 @@ final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Io io = parent.io();
-    NodeConfig cfg = ClientFactory.loadConfig(HomePaths.resolve(config), dataRoot);
+    Path chosenRoot = dev.fleetvault.cli.impl.DataRoots.choose(dataRoot);
+    NodeConfig cfg = ClientFactory.loadConfig(HomePaths.resolve(config), chosenRoot);
     dev.fleetvault.cli.impl.Logging.showFleetvaultInfo();
     io.err()
         .println(
@@ -116,6 +120,17 @@ final class UpCommand implements Callable<Integer> {
             "trust "
                 + bundles.trustFile()
                 + "  (pinned signer + operator keys; the CLI verifies the bundle with it)");
+    if (chosenRoot != null) {
+      io.out()
+          .println(
+              "connect  with --data-root "
+                  + cfg.dataRoot()
+                  + " (or "
+                  + dev.fleetvault.cli.impl.DataRoots.ENV
+                  + "="
+                  + cfg.dataRoot()
+                  + ") on bench, register, recover, ... so they find this trust file");
+    }
     io.out().println("fleetvault: local fleet up; press Ctrl-C to stop");
     io.out().flush();
     try {

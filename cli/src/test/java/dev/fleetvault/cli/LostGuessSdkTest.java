@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * members committed, drops the guess before any member saw it, or forges the answers of the check.
  * The SDK must report what a majority of members said, never an edge's word.
  */
+@Tag("process")
 class LostGuessSdkTest {
   private static final byte[] SECRET = "lost guess secret".getBytes(StandardCharsets.UTF_8);
   private TestFleet fleet;

@@ -6,6 +6,7 @@ import dev.fleetvault.cli.preload.Population;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.TestInstance;
  * a preloaded user with the PIN the population derives (so the preloaded rows and records are those
  * registration writes).
  */
+@Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PreloadCommandTest {
   private TestFleet fleet;

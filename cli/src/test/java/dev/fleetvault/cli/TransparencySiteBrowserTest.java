@@ -21,6 +21,7 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
@@ -35,6 +36,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * target/transparency-site/}), expected text, no horizontal overflow, every link answering 200, and
  * the page's verify command, run as printed, verifying the deployment.
  */
+@Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TransparencySiteBrowserTest {
   private static final int PHONE_WIDTH = 390;

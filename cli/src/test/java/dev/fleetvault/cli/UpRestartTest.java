@@ -28,6 +28,10 @@ class UpRestartTest {
     final Thread thread;
 
     Up(Path config) throws InterruptedException {
+      this(config, new String[0]);
+    }
+
+    Up(Path config, String... extra) throws InterruptedException {
       Io io =
           new Io(
               new ByteArrayInputStream(new byte[0]),
@@ -35,7 +39,14 @@ class UpRestartTest {
               new PrintStream(err, true, StandardCharsets.UTF_8));
       thread =
           new Thread(
-              () -> exit.set(Main.execute(io, "up", "--config", config.toString())), "test-up");
+              () -> {
+                java.util.List<String> args =
+                    new java.util.ArrayList<>(
+                        java.util.List.of("up", "--config", config.toString()));
+                args.addAll(java.util.List.of(extra));
+                exit.set(Main.execute(io, args.toArray(new String[0])));
+              },
+              "test-up");
       thread.start();
       Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
       while (!out.toString(StandardCharsets.UTF_8).contains("local fleet up")) {
@@ -54,6 +65,38 @@ class UpRestartTest {
     public void close() throws InterruptedException {
       thread.interrupt();
       thread.join(Duration.ofMinutes(2).toMillis());
+    }
+  }
+
+  @Test
+  void up_dataRootOverride_registerWithSameDataRootVerifiesTheBundle() throws Exception {
+    Path work = TestDirs.fresh("up-data-root");
+    TestFleet fleet =
+        TestFleet.configure(work.resolve("fleet"), Ports.freeBlock(Ports.FLEET_BLOCK));
+    Path elsewhere = work.resolve("elsewhere");
+    Path secret = work.resolve("secret");
+    Files.writeString(secret, "under another data root");
+    try (Up up = new Up(fleet.configFile(), "--data-root", elsewhere.toString())) {
+      assertThat(up.out.toString(StandardCharsets.UTF_8))
+          .contains("trust " + elsewhere.toAbsolutePath().resolve("fleet").resolve("trust.json"))
+          .contains("connect  with --data-root " + elsewhere.toAbsolutePath());
+      java.util.List<String> args = new java.util.ArrayList<>(fleet.cliArgs());
+      args.addAll(java.util.List.of("--data-root", elsewhere.toString()));
+      CliRun reg =
+          CliRun.run(
+              "9090\n",
+              args,
+              "register",
+              "--user",
+              "dr-user",
+              "--secret-file",
+              secret.toString(),
+              "--guesses",
+              "3");
+      assertThat(reg.exit()).as(reg.toString()).isEqualTo(ExitCodes.OK);
+      CliRun ok = CliRun.run("9090\n", args, "recover", "--user", "dr-user");
+      assertThat(ok.exit()).as(ok.toString()).isEqualTo(ExitCodes.OK);
+      assertThat(ok.out()).isEqualTo("under another data root");
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
  * a leader cut off from the others never answers a read, neither while it still believes it leads
  * nor after the majority moved on and changed the count (it would have answered the old count).
  */
+@Tag("process")
 @Timeout(240)
 class ReadIndexTest extends QuorumTestBase {
 

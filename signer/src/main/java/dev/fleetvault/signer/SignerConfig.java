@@ -35,6 +35,7 @@ import java.util.List;
  * transparency_dir: transparency               # optional: static transparency site served at /transparency/
  * limits:                                      # optional
  *   max_connections_per_address: 64            # open connections one remote IP may hold (1..100000)
+ * admin: {host: 127.0.0.1, port: 37190}        # optional: /metrics /healthz /readyz, off the API port
  * </pre>
  *
  * The file is read through the strict YAML layer ({@link StrictYaml}, {@link YamlMap}): duplicate
@@ -62,6 +63,8 @@ import java.util.List;
  * @param maxConnectionsPerAddress open connections one remote IP address may hold on the API
  *     ({@code limits.max_connections_per_address}, default {@link
  *     #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS})
+ * @param admin the admin listener ({@code /metrics}, {@code /healthz}, {@code /readyz}), or null
+ *     when none is configured
  */
 public record SignerConfig(
     String host,
@@ -76,7 +79,16 @@ public record SignerConfig(
     List<NoteKey> witnesses,
     String sourceName,
     Path transparencyDir,
-    int maxConnectionsPerAddress) {
+    int maxConnectionsPerAddress,
+    Admin admin) {
+
+  /**
+   * The admin listener's address: its own host and port, never the API's.
+   *
+   * @param host listen address
+   * @param port listen port (0 = ephemeral)
+   */
+  public record Admin(String host, int port) {}
 
   /** {@code limits.max_connections_per_address} when absent. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
@@ -149,6 +161,7 @@ public record SignerConfig(
               "max_connections_per_address", DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1, 100_000);
       limits.finish();
     }
+    Admin admin = admin(y, host, port);
     y.finish();
     return new SignerConfig(
         host,
@@ -163,7 +176,23 @@ public record SignerConfig(
         List.copyOf(ws),
         file.toString(),
         transparency == null ? null : base.resolve(nonEmptyPath(y, transparency)).normalize(),
-        maxConnections);
+        maxConnections,
+        admin);
+  }
+
+  /** The optional {@code admin:} section; refused when it is the API's own address and port. */
+  private static Admin admin(YamlMap y, String apiHost, int apiPort) {
+    YamlMap a = y.mapOrNull("admin");
+    if (a == null) {
+      return null;
+    }
+    Admin admin = new Admin(nonEmpty(a, "host"), a.integer("port", 0, 65535));
+    a.finish();
+    if (admin.port() != 0 && admin.port() == apiPort && admin.host().equals(apiHost)) {
+      throw y.errorAt(
+          "admin", apiHost + ":" + apiPort + " is the API's address; give its own port");
+    }
+    return admin;
   }
 
   private static String nonEmpty(YamlMap m, String key) {

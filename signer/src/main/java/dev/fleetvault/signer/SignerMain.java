@@ -6,7 +6,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the independent signer as its own process: {@code SignerMain --config FILE}. Prints one line
- * {@code fleetvault-signer listening on http://HOST:PORT vkey=<vkey>} once it serves requests.
+ * {@code fleetvault-signer listening on http://HOST:PORT vkey=<vkey>} once it serves requests,
+ * then, when an admin listener is configured, {@code fleetvault-signer admin on http://HOST:PORT
+ * ...}.
  */
 public final class SignerMain {
   private SignerMain() {}
@@ -54,6 +56,15 @@ public final class SignerMain {
             + s.port()
             + " vkey="
             + s.service().noteKey().vkey());
+    s.adminPort()
+        .ifPresent(
+            p ->
+                System.out.println(
+                    "fleetvault-signer admin on http://"
+                        + c.admin().host()
+                        + ":"
+                        + p
+                        + " (/metrics /healthz /readyz)"));
     System.out.flush();
     stop.await();
     return 0;

@@ -9,6 +9,8 @@ import dev.fleetvault.bundles.tlog.TilePath;
 import dev.fleetvault.driver.spi.KeySpec;
 import dev.fleetvault.net.ConnectionLimit;
 import dev.fleetvault.signer.SignerException.Reason;
+import dev.fleetvault.signer.admin.AdminServer;
+import dev.fleetvault.signer.admin.SignerMetrics;
 import dev.fleetvault.signer.impl.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -63,13 +65,20 @@ public final class SignerServer {
   private final SignerService service;
   private final HttpServer server;
   private final AutoCloseable resources;
+  private final SignerMetrics metrics;
+  private volatile AdminServer admin;
 
   private SignerServer(
-      Vertx vertx, SignerService service, HttpServer server, AutoCloseable resources) {
+      Vertx vertx,
+      SignerService service,
+      HttpServer server,
+      AutoCloseable resources,
+      SignerMetrics metrics) {
     this.vertx = vertx;
     this.service = service;
     this.server = server;
     this.resources = resources;
+    this.metrics = metrics;
   }
 
   /** A connection silent this long (idle, or a request sent half) is closed. */
@@ -128,7 +137,14 @@ public final class SignerServer {
       AutoCloseable resources,
       java.nio.file.Path transparencyDir) {
     return start(
-        vertx, service, host, port, resources, transparencyDir, MAX_CONNECTIONS_PER_ADDRESS);
+        vertx,
+        service,
+        host,
+        port,
+        resources,
+        transparencyDir,
+        MAX_CONNECTIONS_PER_ADDRESS,
+        new SignerMetrics());
   }
 
   /**
@@ -144,35 +160,62 @@ public final class SignerServer {
       AutoCloseable resources,
       java.nio.file.Path transparencyDir,
       int maxConnectionsPerAddress) {
+    return start(
+        vertx,
+        service,
+        host,
+        port,
+        resources,
+        transparencyDir,
+        maxConnectionsPerAddress,
+        new SignerMetrics());
+  }
+
+  /**
+   * As {@link #start(Vertx, SignerService, String, int, AutoCloseable, java.nio.file.Path)},
+   * recording every API request in {@code metrics} ({@code fleetvault.signer.requests}).
+   */
+  public static Future<SignerServer> start(
+      Vertx vertx,
+      SignerService service,
+      String host,
+      int port,
+      AutoCloseable resources,
+      java.nio.file.Path transparencyDir,
+      int maxConnectionsPerAddress,
+      SignerMetrics metrics) {
     Router r = Router.router(vertx);
     if (transparencyDir != null) {
       TransparencyRoute.mount(r, transparencyDir);
     }
     r.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
-    Api api = new Api(vertx, service);
+    Api api = new Api(vertx, service, metrics);
     api.routes(r);
     return limitConnections(
             vertx.createHttpServer(listenerOptions(host, port)), maxConnectionsPerAddress)
         .requestHandler(r)
         .listen()
-        .map(s -> new SignerServer(vertx, service, s, resources));
+        .map(s -> new SignerServer(vertx, service, s, resources, metrics));
   }
 
   /**
-   * Opens the HSM key (generating it on first start), the data directory and the API from a config.
-   * Blocking; call from a non-event-loop thread (e.g. main).
+   * Opens the HSM key (generating it on first start), the data directory and the API from a config,
+   * and the admin listener ({@link AdminServer}) when the config has one. Every HSM signature is
+   * timed ({@code fleetvault.signer.hsm.sign}). Blocking; call from a non-event-loop thread (e.g.
+   * main).
    */
   public static SignerServer startBlocking(Vertx vertx, SignerConfig c) throws Exception {
     HsmKey key =
         HsmKey.open(
             c.hsm(), c.sourceName() + ": hsm", c.baseDir(), c.keyLabel(), KeySpec.ED25519, true);
+    SignerMetrics metrics = new SignerMetrics();
     try {
       SignerService s =
           new SignerService(
               c.dataDir(),
               c.origin(),
               key.ed25519PublicKey(),
-              SignerService.hsmSigner(key),
+              metrics.timedSigner(SignerService.hsmSigner(key)),
               c.namespaces(),
               c.operatorKey(),
               c.witnesses(),
@@ -182,15 +225,70 @@ public final class SignerServer {
             s.close();
             key.close();
           };
-      return start(
-              vertx, s, c.host(), c.port(), res, c.transparencyDir(), c.maxConnectionsPerAddress())
-          .toCompletionStage()
-          .toCompletableFuture()
-          .get();
+      metrics.bindService(() -> !s.failed(), s::size);
+      SignerServer api =
+          start(
+                  vertx,
+                  s,
+                  c.host(),
+                  c.port(),
+                  res,
+                  c.transparencyDir(),
+                  c.maxConnectionsPerAddress(),
+                  metrics)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get();
+      if (c.admin() != null) {
+        try {
+          api.admin =
+              AdminServer.start(
+                      vertx,
+                      c.admin().host(),
+                      c.admin().port(),
+                      metrics,
+                      () -> notReady(s, metrics),
+                      server -> limitConnections(server, c.maxConnectionsPerAddress()))
+                  .toCompletionStage()
+                  .toCompletableFuture()
+                  .get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          api.close().toCompletionStage().toCompletableFuture().get();
+          throw new AdminBindException(
+              "the signer's admin listener could not bind "
+                  + c.admin().host()
+                  + ":"
+                  + c.admin().port()
+                  + ": "
+                  + e.getCause().getMessage(),
+              e.getCause());
+        }
+      }
+      return api;
+    } catch (AdminBindException e) {
+      throw new java.io.IOException(e.getMessage(), e.getCause()); // the API closed the key
     } catch (Exception e) {
       key.close();
       throw e;
     }
+  }
+
+  /** The admin listener did not start (the API, the log and the key are closed already). */
+  private static final class AdminBindException extends Exception {
+    AdminBindException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Why the signer is not ready, or null when it is (its admin {@code /readyz}). */
+  static String notReady(SignerService s, SignerMetrics metrics) {
+    if (s.failed()) {
+      return "the signer stopped accepting writes after a failed durable append; restart it";
+    }
+    if (!metrics.hsmHealthy()) {
+      return "the HSM key's last signature failed";
+    }
+    return null;
   }
 
   /** The bound port. */
@@ -198,15 +296,29 @@ public final class SignerServer {
     return server.actualPort();
   }
 
+  /** The admin listener's bound port, when one was configured. */
+  public java.util.OptionalInt adminPort() {
+    AdminServer a = admin;
+    return a == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(a.port());
+  }
+
+  /** The signer's meters. */
+  public SignerMetrics metrics() {
+    return metrics;
+  }
+
   /** The service behind the API. */
   public SignerService service() {
     return service;
   }
 
-  /** Stops listening and closes the log and the HSM key. */
+  /** Stops listening (API and admin) and closes the log and the HSM key. */
   public Future<Void> close() {
-    return server
-        .close()
+    AdminServer a = admin;
+    Future<Void> adminClosed = a == null ? Future.succeededFuture() : a.close();
+    return adminClosed
+        .otherwiseEmpty()
+        .compose(x -> server.close())
         .compose(
             v ->
                 vertx.executeBlocking(
@@ -238,10 +350,18 @@ public final class SignerServer {
   private static final class Api {
     private final Vertx vertx;
     private final SignerService s;
+    private final SignerMetrics metrics;
 
-    Api(Vertx vertx, SignerService s) {
+    Api(Vertx vertx, SignerService s, SignerMetrics metrics) {
       this.vertx = vertx;
       this.s = s;
+      this.metrics = metrics;
+    }
+
+    /** The route's pattern (a fixed vocabulary for metrics), never the request's own path. */
+    static String route(RoutingContext c) {
+      String p = c.currentRoute() == null ? null : c.currentRoute().getPath();
+      return c.request().method().name() + " " + (p != null ? p : "/tile/*");
     }
 
     void routes(Router r) {
@@ -485,10 +605,20 @@ public final class SignerServer {
     }
 
     void run(RoutingContext c, boolean ordered, Callable<Reply> work) {
+      long start = System.nanoTime();
+      String route = route(c);
       vertx
           .executeBlocking(work, ordered)
           .onComplete(
               ar -> {
+                metrics.request(
+                    route,
+                    ar.succeeded()
+                        ? "ok"
+                        : ar.cause() instanceof SignerException e
+                            ? e.reason().name().toLowerCase(java.util.Locale.ROOT)
+                            : "internal",
+                    start);
                 if (ar.succeeded()) {
                   Reply r = ar.result();
                   c.response()

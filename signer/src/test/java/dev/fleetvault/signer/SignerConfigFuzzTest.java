@@ -39,6 +39,15 @@ class SignerConfigFuzzTest {
       SignerConfig c = SignerConfig.load(f);
       assertThat(c.port()).isBetween(0, 65535);
       assertThat(c.namespaces()).isNotEmpty();
+      if (c.admin() != null) {
+        assertThat(c.admin().port()).isBetween(0, 65535);
+        assertThat(
+                c.admin().port() == 0
+                    || c.admin().port() != c.port()
+                    || !c.admin().host().equals(c.host()))
+            .as("admin never on the API's own address")
+            .isTrue();
+      }
     } catch (IllegalArgumentException expected) {
       assertThat(expected.getMessage()).contains(f.toString());
     } catch (IOException expected) {

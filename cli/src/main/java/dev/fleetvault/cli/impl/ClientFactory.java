@@ -59,14 +59,17 @@ public final class ClientFactory {
   private static RealmSource realm(NodeConfig config, ConnectOptions options) {
     Path trustFile = options.trust();
     if (trustFile == null && !options.devFleetKeys()) {
-      Path local = config.fleetDir().resolve(LocalBundles.TRUST_FILE);
+      Path local = trustFile(config);
       if (!Files.isRegularFile(local)) {
         throw new CliException(
             ExitCodes.UNAVAILABLE,
             "no trust file "
                 + local
                 + ": start the fleet first "
-                + "('fleetvault up' writes it), give one with --trust, or use --dev-fleet-keys to seal to the "
+                + "('fleetvault up' writes it; if it was started with 'up --data-root DIR', give the same "
+                + "--data-root DIR here, or set "
+                + DataRoots.ENV
+                + " for both), give one with --trust, or use --dev-fleet-keys to seal to the "
                 + "development fleet directory unverified");
       }
       trustFile = local;
@@ -96,6 +99,14 @@ public final class ClientFactory {
     } catch (IOException | IllegalArgumentException e) {
       throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage());
     }
+  }
+
+  /**
+   * The local fleet's trust file: {@code <data root>/fleet/trust.json}, where {@code up} writes it
+   * ({@link LocalBundles}) and where the connecting commands read it by default.
+   */
+  public static Path trustFile(NodeConfig config) {
+    return config.fleetDir().resolve(LocalBundles.TRUST_FILE);
   }
 
   /** Loads the configuration, turning errors into a clear usage failure. */

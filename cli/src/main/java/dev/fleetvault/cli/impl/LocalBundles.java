@@ -40,6 +40,13 @@ public final class LocalBundles implements AutoCloseable {
   /** The development soft-HSM passphrase next to the configuration. */
   public static final String DEV_PASSPHRASE = "dev-soft-hsm-passphrase.DEVELOPMENT-ONLY.txt";
 
+  /**
+   * The nodes' deadline for each call to the local signer (checkpoint, envelope). The signer shares
+   * the machine with the whole fleet (and, under {@code fleetvault bench}, the load generator), so
+   * this is generous; an envelope not fetched in time is simply not served with that answer.
+   */
+  public static final Duration SIGNER_TIMEOUT = Duration.ofSeconds(20);
+
   /** How long each published artifact is valid. */
   public static final Duration VALID_FOR = Duration.ofDays(30);
 
@@ -57,8 +64,7 @@ public final class LocalBundles implements AutoCloseable {
     this.vertx = vertx;
     this.signer = signer;
     this.trustFile = trustFile;
-    this.source =
-        new SignerBundleSource(signer.url(), Duration.ofSeconds(3), Duration.ofSeconds(1));
+    this.source = new SignerBundleSource(signer.url(), SIGNER_TIMEOUT, Duration.ofSeconds(1));
   }
 
   /**
@@ -99,7 +105,7 @@ public final class LocalBundles implements AutoCloseable {
       throw e;
     }
     LocalBundles b =
-        new LocalBundles(config, fleet, vertx, signer, config.fleetDir().resolve(TRUST_FILE));
+        new LocalBundles(config, fleet, vertx, signer, ClientFactory.trustFile(config));
     try {
       b.publish();
       fleet.serveBundles(b.source);
@@ -135,7 +141,17 @@ public final class LocalBundles implements AutoCloseable {
     Bundle b = signer.publishIfChanged(config.fleetId(), config.threshold(), members, VALID_FOR);
     buildTransparencySite();
     source.invalidate();
-    source.bundleFor(b.message().epoch(), 0); // warms the envelope the fan-out answers carry
+    // Warms the envelope the fan-out answers carry; the fleet is useless to clients without it.
+    if (source.bundleFor(b.message().epoch(), 0).isEmpty()) {
+      throw new IOException(
+          "the local signer at "
+              + signer.url()
+              + " gave no envelope of epoch "
+              + b.message().epoch()
+              + " within "
+              + SIGNER_TIMEOUT.toSeconds()
+              + " s (the log line above says why)");
+    }
     return b;
   }
 

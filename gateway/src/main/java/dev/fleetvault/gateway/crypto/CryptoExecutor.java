@@ -1,5 +1,6 @@
 package dev.fleetvault.gateway.crypto;
 
+import dev.fleetvault.gateway.logging.LogContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -17,7 +18,8 @@ import java.util.function.Consumer;
  * unchanged. Steps are not ordered against each other (each request's steps are ordered by its own
  * future chain). The returned future completes on the caller's Vert.x context, with the step's
  * result or exactly the exception the step threw (no wrapping), so callers keep their error
- * mapping.
+ * mapping. The caller's log context (MDC: its request id) is carried onto the worker and into the
+ * completion ({@link LogContext}), and cleared from the worker after the step.
  */
 public final class CryptoExecutor implements AutoCloseable {
   /** Test hook: told the step name on the thread that runs it. Package-private on purpose. */
@@ -47,15 +49,20 @@ public final class CryptoExecutor implements AutoCloseable {
    * Vert.x context (the result hops back to it).
    */
   public <T> Future<T> run(String op, Callable<T> step) {
-    return executor.executeBlocking(
-        () -> {
-          Consumer<String> o = observer;
-          if (o != null) {
-            o.accept(op);
-          }
-          return step.call();
-        },
-        false);
+    io.vertx.core.Promise<T> done = io.vertx.core.Promise.promise();
+    executor
+        .executeBlocking(
+            LogContext.wrap(
+                () -> {
+                  Consumer<String> o = observer;
+                  if (o != null) {
+                    o.accept(op);
+                  }
+                  return step.call();
+                }),
+            false)
+        .onComplete(LogContext.wrap(done::handle));
+    return done.future();
   }
 
   /** Closes the worker pool. */

@@ -18,6 +18,15 @@ public final class RequestIds {
   /** The MDC key ({@code %X{request_id}} in a logback pattern; a field of the JSON log format). */
   public static final String MDC_KEY = "request_id";
 
+  /**
+   * The gRPC metadata key carrying a request's id on a node-to-node (peer) call, so the member's
+   * log lines for it carry the same id ({@link #fromPeer}).
+   */
+  public static final String PEER_HEADER = "fleetvault-request-id";
+
+  private static final java.util.regex.Pattern FORMAT =
+      java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{1,16}");
+
   private static final String PREFIX;
   private static final AtomicLong SEQ = new AtomicLong();
 
@@ -32,6 +41,15 @@ public final class RequestIds {
   /** A new request id, unique within this process. */
   public static String next() {
     return PREFIX + "-" + Long.toHexString(SEQ.incrementAndGet());
+  }
+
+  /**
+   * The id a peer sent in {@link #PEER_HEADER} when it has exactly the form {@link #next()} makes
+   * (8 hex digits, a dash, 1 to 16 hex digits), else a new one of this node's: a peer (possibly a
+   * compromised member) can only name a request, never put other text into this node's logs.
+   */
+  public static String fromPeer(String header) {
+    return header != null && FORMAT.matcher(header).matches() ? header : next();
   }
 
   /** Runs {@code r} with {@code id} in the MDC, then restores the MDC's previous value. */

@@ -76,6 +76,11 @@ public final class SignerBundleSource implements BundleSource {
     this(signer, Duration.ofSeconds(3), Duration.ofSeconds(2));
   }
 
+  /** The deadline of each HTTP call to the signer (connect, and request to answer). */
+  public Duration timeout() {
+    return timeout;
+  }
+
   /** The signer this source reads from. */
   public URI signer() {
     return base;
@@ -174,7 +179,12 @@ public final class SignerBundleSource implements BundleSource {
       return bytes;
     } catch (IOException | FormatException e) {
       if (!failing) {
-        LOG.warn("validation bundle unavailable from signer {}: {}", base, e.toString());
+        LOG.warn(
+            "validation bundle unavailable from signer {}: {}",
+            base,
+            e instanceof java.net.http.HttpTimeoutException
+                ? "no answer within " + timeout.toMillis() + " ms (" + e.getMessage() + ")"
+                : e.toString());
         failing = true;
       }
       return ByteString.EMPTY;

@@ -4,6 +4,7 @@ import dev.fleetvault.driver.spi.HsmDriver;
 import dev.fleetvault.driver.spi.HsmException;
 import dev.fleetvault.gateway.errors.ErrorCode;
 import dev.fleetvault.gateway.errors.FleetvaultException;
+import dev.fleetvault.gateway.logging.LogContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * with {@link ErrorCode#HSM_BUSY} (RESOURCE_EXHAUSTED) instead of waiting. A call not finished
  * within {@code timeoutMs} fails with {@link ErrorCode#TIMEOUT} (the worker finishes it in the
  * background and its result is dropped). Driver exceptions are mapped to stable codes; their
- * details are logged, never returned. Latency is recorded as {@code fleetvault.hsm.calls}.
+ * details are logged, never returned. Latency is recorded as {@code fleetvault.hsm.calls}. The
+ * caller's log context (MDC: its request id) is carried onto the worker and into the completion
+ * ({@link LogContext}) and cleared from the worker after the call.
  */
 public final class HsmExecutor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HsmExecutor.class);
@@ -108,35 +111,39 @@ public final class HsmExecutor implements AutoCloseable {
     }
     Promise<T> promise = Promise.promise();
     long start = System.nanoTime();
+    // The caller's log context (its request id) goes with the call: onto the worker, into the
+    // timeout and the completion, and so into what the caller chains on the returned future.
     long timer =
         vertx.setTimer(
             timeoutMs,
-            id -> {
-              if (promise.tryFail(
-                  new FleetvaultException(
-                      ErrorCode.TIMEOUT, "the HSM did not answer in time; safe to retry"))) {
-                healthy = false;
-                LOG.warn("{}: HSM call '{}' timed out after {} ms", name, op, timeoutMs);
-              }
-            });
+            LogContext.wrap(
+                id -> {
+                  if (promise.tryFail(
+                      new FleetvaultException(
+                          ErrorCode.TIMEOUT, "the HSM did not answer in time; safe to retry"))) {
+                    healthy = false;
+                    LOG.warn("{}: HSM call '{}' timed out after {} ms", name, op, timeoutMs);
+                  }
+                }));
     executor
-        .<T>executeBlocking(() -> call.apply(driver), false)
+        .<T>executeBlocking(LogContext.wrap(() -> call.apply(driver)), false)
         .onComplete(
-            ar -> {
-              inFlight.decrementAndGet();
-              vertx.cancelTimer(timer);
-              Timer.builder("fleetvault.hsm.calls")
-                  .tag("op", op)
-                  .tag("outcome", ar.succeeded() ? "ok" : "error")
-                  .register(registry)
-                  .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-              if (ar.succeeded()) {
-                healthy = true;
-                promise.tryComplete(ar.result());
-              } else {
-                promise.tryFail(map(op, ar.cause()));
-              }
-            });
+            LogContext.wrap(
+                ar -> {
+                  inFlight.decrementAndGet();
+                  vertx.cancelTimer(timer);
+                  Timer.builder("fleetvault.hsm.calls")
+                      .tag("op", op)
+                      .tag("outcome", ar.succeeded() ? "ok" : "error")
+                      .register(registry)
+                      .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                  if (ar.succeeded()) {
+                    healthy = true;
+                    promise.tryComplete(ar.result());
+                  } else {
+                    promise.tryFail(map(op, ar.cause()));
+                  }
+                }));
     return promise.future();
   }
 

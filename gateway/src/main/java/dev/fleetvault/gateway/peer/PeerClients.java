@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * The deadline is also sent to the member as {@code grpc-timeout}.
  */
 public final class PeerClients implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerClients.class);
   private final Vertx vertx;
   private final GrpcClient client;
   private final List<MemberSpec> members;
@@ -119,7 +120,9 @@ public final class PeerClients implements AutoCloseable {
   /**
    * Calls {@code rpc} on member {@code index} (1-based) with {@code request}, forwarding {@code
    * token}; fails with {@link ErrorCode#TIMEOUT} after {@code timeoutMs} whatever the member or the
-   * network does (connect, handshake and answer included).
+   * network does (connect, handshake and answer included). The caller's request id (MDC) goes to
+   * the member as {@link dev.fleetvault.gateway.edge.RequestIds#PEER_HEADER} and stays on this
+   * side's completion.
    */
   public Future<MemberResponse> call(
       int index,
@@ -133,40 +136,51 @@ public final class PeerClients implements AutoCloseable {
     Promise<MemberResponse> result = Promise.promise();
     AtomicReference<GrpcClientRequest<MemberRequest, MemberResponse>> stream =
         new AtomicReference<>();
+    String requestId = org.slf4j.MDC.get(dev.fleetvault.gateway.edge.RequestIds.MDC_KEY);
     long timer =
         vertx.setTimer(
             deadline,
-            id -> {
-              if (result.tryFail(
-                  new FleetvaultException(
-                      ErrorCode.TIMEOUT,
-                      "member "
-                          + index
-                          + " ("
-                          + m.id()
-                          + ") did not answer within "
-                          + deadline
-                          + " ms"))) {
-                GrpcClientRequest<MemberRequest, MemberResponse> req = stream.get();
-                if (req != null) {
-                  req.cancel();
-                }
-              }
-            });
+            dev.fleetvault.gateway.logging.LogContext.wrap(
+                id -> {
+                  if (result.tryFail(
+                      new FleetvaultException(
+                          ErrorCode.TIMEOUT,
+                          "member "
+                              + index
+                              + " ("
+                              + m.id()
+                              + ") did not answer within "
+                              + deadline
+                              + " ms"))) {
+                    GrpcClientRequest<MemberRequest, MemberResponse> req = stream.get();
+                    if (req != null) {
+                      req.cancel();
+                    }
+                  }
+                }));
     LocalMember self = local;
     Future<MemberResponse> answer =
         index == localIndex && self != null
             ? callLocal(self, rpc, request, token)
-            : callRemote(addr, rpc, request, token, deadline, stream);
+            : callRemote(addr, rpc, request, token, requestId, deadline, stream);
     answer.onComplete(
-        ar -> {
-          vertx.cancelTimer(timer);
-          if (ar.succeeded()) {
-            result.tryComplete(ar.result());
-          } else {
-            result.tryFail(ar.cause());
-          }
-        });
+        dev.fleetvault.gateway.logging.LogContext.wrap(
+            ar -> {
+              vertx.cancelTimer(timer);
+              if (LOG.isDebugEnabled()) {
+                LOG.debug(
+                    "member {} ({}) answered {}: {}",
+                    index,
+                    m.id(),
+                    rpc.methodName(),
+                    ar.succeeded() ? "ok" : Errors.classify(ar.cause()).code().wire());
+              }
+              if (ar.succeeded()) {
+                result.tryComplete(ar.result());
+              } else {
+                result.tryFail(ar.cause());
+              }
+            }));
     return result.future();
   }
 
@@ -190,6 +204,7 @@ public final class PeerClients implements AutoCloseable {
       ServiceMethod<MemberResponse, MemberRequest> rpc,
       MemberRequest request,
       String token,
+      String requestId,
       long deadline,
       AtomicReference<GrpcClientRequest<MemberRequest, MemberResponse>> stream) {
     return client
@@ -199,6 +214,9 @@ public final class PeerClients implements AutoCloseable {
               stream.set(req);
               if (token != null) {
                 req.headers().set("authorization", token);
+              }
+              if (requestId != null) {
+                req.headers().set(dev.fleetvault.gateway.edge.RequestIds.PEER_HEADER, requestId);
               }
               req.timeout(deadline, TimeUnit.MILLISECONDS);
               return req.send(request)

@@ -27,6 +27,7 @@ import io.vertx.grpc.server.GrpcServerOptions;
  * verified again here and must name the request's user; then the {@link MemberHandler} runs.
  */
 public final class PeerVerticle extends AbstractVerticle {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerVerticle.class);
   private final HostPort bind;
   private final PeerTrust tls;
   private final int maxMessageBytes;
@@ -156,18 +157,35 @@ public final class PeerVerticle extends AbstractVerticle {
                       new FleetvaultException(
                           ErrorCode.BAD_REQUEST, "message could not be decoded")));
           call.exceptionHandler(err -> {});
+          // The calling node's request id (checked form, else a new one): this member's log lines
+          // for the call carry it too.
+          String requestId =
+              dev.fleetvault.gateway.edge.RequestIds.fromPeer(
+                  call.headers().get(dev.fleetvault.gateway.edge.RequestIds.PEER_HEADER));
           call.last()
               .onSuccess(
-                  req ->
-                      serve(tokens, member, phase, req, call.headers().get("authorization"))
-                          .onComplete(
-                              ar -> {
-                                if (ar.succeeded()) {
-                                  call.response().end(ar.result());
-                                } else {
-                                  Errors.fail(call.response(), ar.cause());
-                                }
-                              }))
+                  dev.fleetvault.gateway.edge.RequestIds.wrap(
+                      requestId,
+                      req ->
+                          serve(tokens, member, phase, req, call.headers().get("authorization"))
+                              .onComplete(
+                                  dev.fleetvault.gateway.edge.RequestIds.wrap(
+                                      requestId,
+                                      ar -> {
+                                        if (LOG.isDebugEnabled()) {
+                                          LOG.debug(
+                                              "served {} for a peer: {}",
+                                              phase,
+                                              ar.succeeded()
+                                                  ? "ok"
+                                                  : Errors.classify(ar.cause()).code().wire());
+                                        }
+                                        if (ar.succeeded()) {
+                                          call.response().end(ar.result());
+                                        } else {
+                                          Errors.fail(call.response(), ar.cause());
+                                        }
+                                      }))))
               .onFailure(
                   err ->
                       Errors.fail(

@@ -6,6 +6,7 @@ import dev.fleetvault.quorum.QuorumTestBase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
  * survivor logged ISPN000320 ("must stay in degraded mode") and no node became ready again until
  * the survivor itself was restarted.
  */
+@Tag("process")
 class MajorityLossTest extends QuorumTestBase {
   private static final Duration CALL = Duration.ofSeconds(60);
 
