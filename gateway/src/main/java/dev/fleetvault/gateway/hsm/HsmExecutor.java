@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -44,6 +45,8 @@ public final class HsmExecutor implements AutoCloseable {
 
   private final MeterRegistry registry;
   private final String name;
+  private final java.util.Map<List<String>, Timer> callTimers =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param vertx the node's Vert.x
@@ -132,10 +135,16 @@ public final class HsmExecutor implements AutoCloseable {
                 ar -> {
                   inFlight.decrementAndGet();
                   vertx.cancelTimer(timer);
-                  Timer.builder("fleetvault.hsm.calls")
-                      .tag("op", op)
-                      .tag("outcome", ar.succeeded() ? "ok" : "error")
-                      .register(registry)
+                  String outcome = ar.succeeded() ? "ok" : "error";
+                  // one timer per (op, outcome), looked up once: ops are a fixed vocabulary
+                  callTimers
+                      .computeIfAbsent(
+                          List.of(op, outcome),
+                          k ->
+                              Timer.builder("fleetvault.hsm.calls")
+                                  .tag("op", op)
+                                  .tag("outcome", outcome)
+                                  .register(registry))
                       .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                   if (ar.succeeded()) {
                     healthy = true;

@@ -1,5 +1,6 @@
 package dev.fleetvault.gateway.http;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
@@ -15,6 +16,9 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +38,10 @@ import java.util.concurrent.TimeUnit;
 public final class NodeMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<List<String>, Timer> requestTimers = new ConcurrentHashMap<>();
+  private final Map<List<String>, Timer> commitTimers = new ConcurrentHashMap<>();
+  private final Counter evaluations;
+  private final Counter releases;
 
   /**
    * @param memberId tagged on every meter
@@ -63,6 +71,8 @@ public final class NodeMetrics {
             "start_millis",
             Long.toString(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()))
         .register(registry);
+    evaluations = registry.counter("fleetvault.member.evaluations");
+    releases = registry.counter("fleetvault.member.releases");
   }
 
   /** Every fleetvault timer publishes histogram buckets (1 ms .. 60 s). */
@@ -158,20 +168,30 @@ public final class NodeMetrics {
 
   /** Records one client request. */
   public void request(String transport, String method, String outcome, long startNanos) {
-    Timer.builder("fleetvault.requests")
-        .tag("transport", transport)
-        .tag("method", method)
-        .tag("outcome", outcome)
-        .register(registry)
+    // meters are looked up once per tag combination (fixed vocabularies, so the map is bounded),
+    // not built and registered on every request
+    requestTimers
+        .computeIfAbsent(
+            List.of(transport, method, outcome),
+            k ->
+                Timer.builder("fleetvault.requests")
+                    .tag("transport", transport)
+                    .tag("method", method)
+                    .tag("outcome", outcome)
+                    .register(registry))
         .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
 
   /** Records one ledger command round trip. */
   public void commit(String command, String outcome, long startNanos) {
-    Timer.builder("fleetvault.ledger.commits")
-        .tag("command", command)
-        .tag("outcome", outcome)
-        .register(registry)
+    commitTimers
+        .computeIfAbsent(
+            List.of(command, outcome),
+            k ->
+                Timer.builder("fleetvault.ledger.commits")
+                    .tag("command", command)
+                    .tag("outcome", outcome)
+                    .register(registry))
         .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
 
@@ -182,22 +202,22 @@ public final class NodeMetrics {
 
   /** Counts one OPRF evaluation ({@code k_i·B}) answered by this member. */
   public void evaluated() {
-    registry.counter("fleetvault.member.evaluations").increment();
+    evaluations.increment();
   }
 
   /** Counts one masked share released by this member. */
   public void released() {
-    registry.counter("fleetvault.member.releases").increment();
+    releases.increment();
   }
 
   /** OPRF evaluations answered by this member since the node started. */
   public long evaluations() {
-    return (long) registry.counter("fleetvault.member.evaluations").count();
+    return (long) evaluations.count();
   }
 
   /** Masked shares released by this member since the node started. */
   public long releases() {
-    return (long) registry.counter("fleetvault.member.releases").count();
+    return (long) releases.count();
   }
 
   /** The Prometheus text exposition. */

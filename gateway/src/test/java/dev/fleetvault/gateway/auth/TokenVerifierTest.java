@@ -136,6 +136,57 @@ class TokenVerifierTest {
   }
 
   @Test
+  void verify_notBeforeInTheFutureOrNotANumber_refused() throws Exception {
+    long now = now();
+    JsonObject base =
+        new JsonObject()
+            .put("sub", "ann")
+            .put("iss", "dev-app")
+            .put("aud", "test-fleet")
+            .put("iat", now)
+            .put("exp", now + 300);
+    assertThat(failure(verifier.verify(raw(base.copy().put("nbf", now + 120))))).contains("nbf");
+    assertThat(failure(verifier.verify(raw(base.copy().put("nbf", "soon"))))).contains("nbf");
+    assertThat(cache.size()).isZero();
+    assertThat(await(verifier.verify(raw(base.copy().put("nbf", now + 10)))).userId())
+        .isEqualTo("ann");
+  }
+
+  @Test
+  void verify_signatureOfOtherKeyOrInDer_refused() throws Exception {
+    String good = token("ann", 300);
+    String[] p = good.split("\\.");
+    byte[] sig = java.util.Base64.getUrlDecoder().decode(p[2]);
+    // the same R || S wrapped as DER (what the JDK's SHA256withECDSA emits) is not ES256
+    byte[] der =
+        new org.bouncycastle.asn1.DERSequence(
+                new org.bouncycastle.asn1.ASN1Encodable[] {
+                  new org.bouncycastle.asn1.ASN1Integer(
+                      new java.math.BigInteger(1, java.util.Arrays.copyOfRange(sig, 0, 32))),
+                  new org.bouncycastle.asn1.ASN1Integer(
+                      new java.math.BigInteger(1, java.util.Arrays.copyOfRange(sig, 32, 64)))
+                })
+            .getEncoded();
+    String enc = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(der);
+    assertThat(failure(verifier.verify(p[0] + "." + p[1] + "." + enc))).contains("signature");
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    java.security.KeyPair other = g.generateKeyPair();
+    java.security.Signature s = java.security.Signature.getInstance("SHA256withECDSAinP1363Format");
+    s.initSign(other.getPrivate());
+    s.update((p[0] + "." + p[1]).getBytes(StandardCharsets.US_ASCII));
+    String forged =
+        p[0]
+            + "."
+            + p[1]
+            + "."
+            + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(s.sign());
+    assertThat(failure(verifier.verify(forged))).contains("signature");
+    assertThat(cache.size()).isZero();
+    assertThat(await(verifier.verify(good)).userId()).isEqualTo("ann");
+  }
+
+  @Test
   void verify_expiredToken_refused() throws Exception {
     long past = System.currentTimeMillis() / 1000 - 120; // beyond the 30 s leeway
     String t =

@@ -60,9 +60,41 @@ public final class EcdsaP256 {
     if (rs == null) {
       return false;
     }
+    return verifyRs(publicKey, message, rs[0], rs[1]);
+  }
+
+  /**
+   * True iff {@code rawSignature} is a valid ECDSA P-256/SHA-256 signature of {@code message} in
+   * the fixed-width form JWS ES256 uses (RFC 7518 section 3.4): exactly 64 bytes, {@code r || s},
+   * each big-endian and in [1, n-1]. Total like {@link #verify(GroupElement, byte[], byte[])}: any
+   * other length or an out-of-range half returns {@code false}, never throws.
+   *
+   * <p>Keep one {@link GroupElement} per fixed key (an app's token key, a member's command key) and
+   * pass that same instance every time: Bouncy Castle caches its precomputed multiples on the
+   * point, so later verifications under that key are cheaper. The cache holds only multiples of the
+   * public key; the verdict is the same with or without it.
+   */
+  public static boolean verifyRaw(GroupElement publicKey, byte[] message, byte[] rawSignature) {
+    Objects.requireNonNull(publicKey, "publicKey");
+    Objects.requireNonNull(message, "message");
+    if (rawSignature == null || rawSignature.length != 2 * P256.SCALAR_LENGTH) {
+      return false;
+    }
+    BigInteger r = new BigInteger(1, Arrays.copyOfRange(rawSignature, 0, P256.SCALAR_LENGTH));
+    BigInteger s =
+        new BigInteger(
+            1, Arrays.copyOfRange(rawSignature, P256.SCALAR_LENGTH, 2 * P256.SCALAR_LENGTH));
+    if (!inRange(r) || !inRange(s)) {
+      return false;
+    }
+    return verifyRs(publicKey, message, r, s);
+  }
+
+  private static boolean verifyRs(
+      GroupElement publicKey, byte[] message, BigInteger r, BigInteger s) {
     ECDSASigner signer = new ECDSASigner();
     signer.init(false, new ECPublicKeyParameters(publicKey.toPoint(), P256.DOMAIN));
-    return signer.verifySignature(sha256(message), rs[0], rs[1]);
+    return signer.verifySignature(sha256(message), r, s);
   }
 
   /**

@@ -44,6 +44,35 @@ class EcdsaP256Test {
   }
 
   @Test
+  void verifyRaw_jdkP1363Signature_trueAndSameKeyRefusesTamperedAfterManyGood() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair kp = g.generateKeyPair();
+    GroupElement key = Ecdh.fromJca(kp.getPublic());
+    Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
+    s.initSign(kp.getPrivate());
+    for (int i = 0; i < 30; i++) {
+      // the same key instance each time: Bouncy Castle precomputes and promotes its tables
+      byte[] m = ("m" + i).getBytes(StandardCharsets.US_ASCII);
+      s.update(m);
+      assertThat(EcdsaP256.verifyRaw(key, m, s.sign())).isTrue();
+    }
+    s.update(MSG);
+    byte[] raw = s.sign();
+    assertThat(EcdsaP256.verifyRaw(key, MSG, raw)).isTrue();
+    for (int i = 0; i < 64; i++) {
+      byte[] bad = raw.clone();
+      bad[i] ^= 0x01;
+      assertThat(EcdsaP256.verifyRaw(key, MSG, bad)).isFalse();
+    }
+    assertThat(EcdsaP256.verifyRaw(key, MSG, Arrays.copyOf(raw, 63))).isFalse();
+    assertThat(EcdsaP256.verifyRaw(key, MSG, Arrays.copyOf(raw, 65))).isFalse();
+    assertThat(EcdsaP256.verifyRaw(key, MSG, new byte[64])).isFalse();
+    assertThat(EcdsaP256.verifyRaw(key, MSG, null)).isFalse();
+    assertThat(EcdsaP256.verifyRaw(key, MSG, raw)).isTrue();
+  }
+
+  @Test
   void verify_jdkSignature_trueAndJdkVerifiesOurs() throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
