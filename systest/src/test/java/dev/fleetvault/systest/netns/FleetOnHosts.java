@@ -45,7 +45,7 @@ public final class FleetOnHosts {
   /** The Argon2id parameter set the test clients use (the configuration allows it). */
   public static final String PIN_PARAMS = "argon2id-v1-insecure-test-only";
 
-  /** How long a node may take to print its start-up line. */
+  /** How long a node may take to print its start-up line, unless set otherwise. */
   public static final Duration START_DEADLINE = Duration.ofSeconds(180);
 
   /** Deadline of one administrative command (ceremony step, bundle step). */
@@ -61,6 +61,7 @@ public final class FleetOnHosts {
   private final Path appKey;
   private final Path operator;
   private final Path ceremony;
+  private Duration startDeadline = START_DEADLINE;
 
   /** Writes one configuration per host under {@code run}. */
   public FleetOnHosts(NetnsHosts hosts, Distribution dist, Path run) throws Exception {
@@ -299,17 +300,25 @@ public final class FleetOnHosts {
   }
 
   /**
+   * Sets how long a node may take to print its start-up line ({@link #START_DEADLINE} unless set):
+   * every node of a larger fleet starts at once on the same machine.
+   */
+  public void startDeadline(Duration deadline) {
+    this.startDeadline = deadline;
+  }
+
+  /**
    * Waits until host {@code i}'s node printed its start-up line; throws with its log tail
    * otherwise.
    */
   public void awaitUp(int i) throws InterruptedException {
     HostProcess p = nodes[i - 1];
-    if (p.awaitLine("node " + member(i) + " up", START_DEADLINE).isEmpty()) {
+    if (p.awaitLine("node " + member(i) + " up", startDeadline).isEmpty()) {
       throw new IllegalStateException(
           "node "
               + member(i)
               + " not up within "
-              + START_DEADLINE
+              + startDeadline
               + " ("
               + (p.process().isAlive() ? "running" : "exit " + p.process().exitValue())
               + ")\n"

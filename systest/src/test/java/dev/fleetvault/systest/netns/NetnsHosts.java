@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Processes run inside a host with {@code ip netns exec}; their stdout and stderr go to files
  * under the work directory. Faults: link down/up (the hub side of the host's cable, so the host's
  * packets vanish), partition (blackhole routes between one host and every other host, while the
- * test JVM still reaches it), one-way loss with {@code tc netem} when the kernel has it,
- * SIGSTOP/SIGCONT and SIGKILL of a host's processes.
+ * test JVM still reaches it), one-way partition (one host's packets to another vanish silently,
+ * {@link #dropOneWay}), one-way random loss ({@link #lossOutbound}: a BPF classifier, or {@code tc
+ * netem}, whichever the kernel has), SIGSTOP/SIGCONT and SIGKILL of a host's processes.
  *
  * <p><b>Guarantees.</b> Names are unique per instance ({@code fvst-<6 hex>-*}); at most {@link
  * #MAX_HOSTS} hosts; {@link #close()} (also run by a JVM shutdown hook if the test never reaches
@@ -41,6 +42,10 @@ public final class NetnsHosts implements AutoCloseable {
   public static final int MAX_HOSTS = 9;
 
   private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+  /** A locally administered link-layer address no host has ({@link #dropOneWay}). */
+  private static final String NOWHERE_MAC = "02:00:5e:00:de:ad";
+
   private static final Set<NetnsHosts> OPEN = new LinkedHashSet<>();
 
   static {
@@ -285,56 +290,180 @@ public final class NetnsHosts implements AutoCloseable {
   }
 
   /**
-   * Whether this kernel has the {@code netem} queueing discipline (probed on loopback of host 1).
+   * Silently drops every packet host {@code from} sends to host {@code to}, one way: what {@code
+   * to} sends to {@code from} is still delivered, and {@code from}'s packets to everyone else (the
+   * test JVM included) are untouched. Done with a permanent neighbour (ARP) entry in {@code from}
+   * that maps {@code to}'s address to a link-layer address no host has: the frames leave {@code
+   * from}, the bridge floods them and every host discards them, so the sender sees no error at all
+   * (unlike a {@code blackhole} or {@code prohibit} route, which fail the sender's system calls at
+   * once). On TCP this gives half-open connections: {@code from} still receives {@code to}'s
+   * segments and connection attempts, its answers and acknowledgements vanish.
    */
-  public boolean netemAvailable() {
-    Sh.Result r =
-        Sh.run(
+  public void dropOneWay(int from, int to) {
+    check(from);
+    check(to);
+    Sh.run(
             "ip",
-            "netns",
-            "exec",
-            namespace(1),
-            "tc",
-            "qdisc",
-            "add",
+            "-n",
+            namespace(from),
+            "neigh",
+            "replace",
+            address(to),
+            "lladdr",
+            NOWHERE_MAC,
             "dev",
-            "lo",
-            "root",
-            "netem",
-            "loss",
-            "0%");
-    if (r.ok()) {
-      Sh.run("ip", "netns", "exec", namespace(1), "tc", "qdisc", "del", "dev", "lo", "root");
-    }
-    return r.ok();
+            "eth0",
+            "nud",
+            "permanent")
+        .orThrow();
+  }
+
+  /** Undoes {@link #dropOneWay}: {@code from} learns {@code to}'s real link-layer address again. */
+  public void restoreOneWay(int from, int to) {
+    Sh.run("ip", "-n", namespace(from), "neigh", "del", address(to), "dev", "eth0").orThrow();
+  }
+
+  /** How this kernel lets {@link #lossOutbound} drop a share of packets at random. */
+  public enum LossMethod {
+    /**
+     * A classic BPF classifier in direct-action mode on the {@code clsact} qdisc's egress hook
+     * ({@code cls_bpf}); its random number is the kernel's {@code SKF_AD_RANDOM}. Needs neither
+     * {@code sch_netem}, nor tc actions, nor netfilter. Only IPv4 packets to other hosts are
+     * dropped: the test JVM's traffic is not.
+     */
+    BPF,
+    /** {@code tc qdisc netem loss}: every packet the host sends. */
+    NETEM,
+    /** Neither works here. */
+    NONE
   }
 
   /**
-   * Drops {@code percent}% of the packets host {@code i} sends (one way: what it receives is
-   * untouched).
+   * How random loss can be made on this kernel (probed on loopback of host 1, the probe removed
+   * again). BPF first (it spares the client's traffic), netem otherwise.
    */
-  public void lossOutbound(int i, int percent) {
-    Sh.run(
-            "ip",
-            "netns",
-            "exec",
-            namespace(i),
-            "tc",
-            "qdisc",
-            "replace",
-            "dev",
-            "eth0",
-            "root",
-            "netem",
-            "loss",
-            percent + "%")
-        .orThrow();
+  public LossMethod lossMethod() {
+    String ns = namespace(1);
+    if (Sh.run("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", "lo", "clsact").ok()) {
+      boolean bpf =
+          Sh.run(
+                  "ip",
+                  "netns",
+                  "exec",
+                  ns,
+                  "tc",
+                  "filter",
+                  "add",
+                  "dev",
+                  "lo",
+                  "egress",
+                  "bpf",
+                  "da",
+                  "bytecode",
+                  lossProgram(0))
+              .ok();
+      Sh.run("ip", "netns", "exec", ns, "tc", "qdisc", "del", "dev", "lo", "clsact");
+      if (bpf) {
+        return LossMethod.BPF;
+      }
+    }
+    Sh.Result r =
+        Sh.run(
+            "ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", "lo", "root", "netem", "loss",
+            "0%");
+    if (r.ok()) {
+      Sh.run("ip", "netns", "exec", ns, "tc", "qdisc", "del", "dev", "lo", "root");
+      return LossMethod.NETEM;
+    }
+    return LossMethod.NONE;
+  }
+
+  /**
+   * Drops {@code percent}% of the packets host {@code i} sends, at random (one way: what it
+   * receives is untouched), with {@code method} ({@link #lossMethod()}).
+   */
+  public void lossOutbound(int i, int percent, LossMethod method) {
+    String ns = namespace(i);
+    switch (method) {
+      case BPF -> {
+        Sh.run("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", "eth0", "clsact").orThrow();
+        Sh.run(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "tc",
+                "filter",
+                "add",
+                "dev",
+                "eth0",
+                "egress",
+                "bpf",
+                "da",
+                "bytecode",
+                lossProgram(percent))
+            .orThrow();
+      }
+      case NETEM ->
+          Sh.run(
+                  "ip",
+                  "netns",
+                  "exec",
+                  ns,
+                  "tc",
+                  "qdisc",
+                  "replace",
+                  "dev",
+                  "eth0",
+                  "root",
+                  "netem",
+                  "loss",
+                  percent + "%")
+              .orThrow();
+      case NONE -> throw new IllegalStateException("no way to drop packets at random here");
+    }
   }
 
   /** Removes {@link #lossOutbound}. */
-  public void clearLoss(int i) {
-    Sh.run("ip", "netns", "exec", namespace(i), "tc", "qdisc", "del", "dev", "eth0", "root")
+  public void clearLoss(int i, LossMethod method) {
+    String qdisc = method == LossMethod.BPF ? "clsact" : "root";
+    Sh.run("ip", "netns", "exec", namespace(i), "tc", "qdisc", "del", "dev", "eth0", qdisc)
         .orThrow();
+  }
+
+  /**
+   * A classic BPF program (tc's {@code bytecode} notation) for a direct-action classifier on an
+   * Ethernet device's egress: an IPv4 packet not addressed to the test JVM is dropped ({@code
+   * TC_ACT_SHOT}) with probability {@code percent}/100, everything else passes ({@code TC_ACT_OK}).
+   *
+   * <pre>
+   * 0 ldh [12]                ethertype
+   * 1 jeq #0x0800, 0, 4       not IPv4: pass
+   * 2 ld [30]                 IPv4 destination
+   * 3 jeq #root, 2, 0         the test JVM: pass
+   * 4 ld rand                 SKF_AD_OFF + SKF_AD_RANDOM
+   * 5 jge #threshold, 1, 0    rand &gt;= (1 - p) * 2^32: drop
+   * 6 ret #0                  TC_ACT_OK
+   * 7 ret #2                  TC_ACT_SHOT
+   * </pre>
+   */
+  String lossProgram(int percent) {
+    if (percent < 0 || percent > 100) {
+      throw new IllegalArgumentException("loss of " + percent + "%");
+    }
+    long root = 0;
+    for (String octet : rootAddress().split("\\.")) {
+      root = (root << 8) | Integer.parseInt(octet);
+    }
+    long threshold = Math.min(0xFFFF_FFFFL, Math.round((100 - percent) / 100.0 * 0x1_0000_0000L));
+    long rand = 0xFFFF_F000L + 56; // SKF_AD_OFF (-0x1000) + SKF_AD_RANDOM, as an unsigned 32-bit k
+    return "8,40 0 0 12,21 0 4 2048,32 0 0 30,21 2 0 "
+        + root
+        + ",32 0 0 "
+        + rand
+        + ",53 1 0 "
+        + threshold
+        + ",6 0 0 0,6 0 0 2";
   }
 
   /** SIGSTOP to every live process of host {@code i} (and their descendants). */
