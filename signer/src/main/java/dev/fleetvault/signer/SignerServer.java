@@ -150,30 +150,8 @@ public final class SignerServer {
   /**
    * As {@link #start(Vertx, SignerService, String, int, AutoCloseable, java.nio.file.Path)}, with
    * at most {@code maxConnectionsPerAddress} open connections per remote IP address ({@code
-   * limits.max_connections_per_address}).
-   */
-  public static Future<SignerServer> start(
-      Vertx vertx,
-      SignerService service,
-      String host,
-      int port,
-      AutoCloseable resources,
-      java.nio.file.Path transparencyDir,
-      int maxConnectionsPerAddress) {
-    return start(
-        vertx,
-        service,
-        host,
-        port,
-        resources,
-        transparencyDir,
-        maxConnectionsPerAddress,
-        new SignerMetrics());
-  }
-
-  /**
-   * As {@link #start(Vertx, SignerService, String, int, AutoCloseable, java.nio.file.Path)},
-   * recording every API request in {@code metrics} ({@code fleetvault.signer.requests}).
+   * limits.max_connections_per_address}), recording every API request in {@code metrics} ({@code
+   * fleetvault.signer.requests}).
    */
   public static Future<SignerServer> start(
       Vertx vertx,
