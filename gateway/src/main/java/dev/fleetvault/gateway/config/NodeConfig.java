@@ -436,15 +436,30 @@ public final class NodeConfig {
     return v;
   }
 
-  /** Parses a PEM "PUBLIC KEY" (SubjectPublicKeyInfo) and checks it is a P-256 key. */
+  /**
+   * Parses a PEM "PUBLIC KEY" (SubjectPublicKeyInfo) of a P-256 key: the named curve secp256r1 and
+   * a point on it, checked by the protocol's own strict decoder ({@code Ecdh.decodeSpki}, the one
+   * the token check uses), so no other 256-bit curve (secp256k1, brainpoolP256r1) passes whatever
+   * the JDK's providers accept.
+   *
+   * @throws IllegalArgumentException if the PEM is not such a key
+   */
   public static PublicKey parseP256PublicKey(String pem) {
     String b64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+    byte[] der;
     try {
-      PublicKey k =
-          KeyFactory.getInstance("EC")
-              .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
-      if (!(k instanceof ECPublicKey)
-          || ((ECPublicKey) k).getParams().getCurve().getField().getFieldSize() != 256) {
+      der = Base64.getDecoder().decode(b64);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a PEM public key (bad base64)", e);
+    }
+    try {
+      dev.fleetvault.protocol.group.Ecdh.decodeSpki(der);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not a P-256 public key: " + e.getMessage(), e);
+    }
+    try {
+      PublicKey k = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
+      if (!(k instanceof ECPublicKey)) {
         throw new IllegalArgumentException("not a P-256 key");
       }
       return k;

@@ -89,6 +89,35 @@ class NodeConfigTest {
         .containsEntry("kdf_memory_kib", 8192L);
   }
 
+  /**
+   * An app token key on another 256-bit curve (secp256k1, made with Bouncy Castle) is refused at
+   * load, naming the key: only P-256 signs app tokens.
+   */
+  @Test
+  void load_appKeyOnSecp256k1_refusedNamingPublicKeys() throws Exception {
+    java.security.KeyPairGenerator g =
+        java.security.KeyPairGenerator.getInstance(
+            "EC", new org.bouncycastle.jce.provider.BouncyCastleProvider());
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256k1"));
+    String pem =
+        "-----BEGIN PUBLIC KEY-----\n"
+            + java.util.Base64.getMimeEncoder()
+                .encodeToString(g.generateKeyPair().getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n";
+    Path key = dir.resolve("k1.pub.pem");
+    Files.writeString(key, pem, StandardCharsets.US_ASCII);
+    Path f =
+        variant(
+            "public_keys: [dev-app-jwt.DEVELOPMENT-ONLY.pub.pem]", "public_keys: [" + key + "]");
+    assertThatThrownBy(() -> NodeConfig.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("public_keys")
+        .hasMessageContaining("P-256");
+    assertThatThrownBy(() -> NodeConfig.parseP256PublicKey(pem))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a P-256 public key");
+  }
+
   @Test
   void load_badHostPort_namesKey() throws Exception {
     Path f = variant("client: 127.0.0.1:7402", "client: 127.0.0.1");
