@@ -123,7 +123,7 @@ class SignerAdminTest {
     Files.writeString(f, y);
     assertThatThrownBy(() -> SignerConfig.load(f))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("admin: 127.0.0.1:37199 is the API's address");
+        .hasMessageContaining("key 'admin': 127.0.0.1:37199 is the API's address");
   }
 
   @Test
