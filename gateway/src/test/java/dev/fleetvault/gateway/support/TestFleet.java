@@ -78,6 +78,19 @@ public final class TestFleet implements AutoCloseable {
    */
   public static Path writeConfig(
       Path dir, int basePort, String extraLimits, int n, String registration) throws IOException {
+    return writeConfig(dir, basePort, extraLimits, n, registration, DEFAULT_REQUEST_TIMEOUT_MS);
+  }
+
+  /** The test fleets' {@code limits.request_timeout_ms}. */
+  public static final int DEFAULT_REQUEST_TIMEOUT_MS = 8000;
+
+  /**
+   * As {@link #writeConfig(Path, int, String, int, String)}, with {@code limits.request_timeout_ms}
+   * = {@code requestTimeoutMs}.
+   */
+  public static Path writeConfig(
+      Path dir, int basePort, String extraLimits, int n, String registration, int requestTimeoutMs)
+      throws IOException {
     Files.createDirectories(dir);
     Path cfgDir = repo().resolve("config");
     StringBuilder y = new StringBuilder();
@@ -111,7 +124,9 @@ public final class TestFleet implements AutoCloseable {
         .append("\n      origins: [")
         .append(PASSKEY_ORIGIN)
         .append("]\n");
-    y.append("limits:\n  max_message_bytes: 65536\n  request_timeout_ms: 8000\n")
+    y.append("limits:\n  max_message_bytes: 65536\n  request_timeout_ms: ")
+        .append(requestTimeoutMs)
+        .append('\n')
         .append(
             extraLimits == null
                 ? "  per_user_per_minute: 100000\n  per_address_per_minute: 1000000\n"
@@ -150,7 +165,16 @@ public final class TestFleet implements AutoCloseable {
    * ({@link #TEST_REGISTRATION}, or "" for the production defaults).
    */
   public static TestFleet start(Path dir, int n, String registration) throws Exception {
-    Path yaml = writeConfig(dir, Ports.freeBlock(4 * n), null, n, registration);
+    return start(dir, n, registration, DEFAULT_REQUEST_TIMEOUT_MS);
+  }
+
+  /**
+   * As {@link #start(Path, int, String)}, with {@code limits.request_timeout_ms} = {@code
+   * requestTimeoutMs}.
+   */
+  public static TestFleet start(Path dir, int n, String registration, int requestTimeoutMs)
+      throws Exception {
+    Path yaml = writeConfig(dir, Ports.freeBlock(4 * n), null, n, registration, requestTimeoutMs);
     return new TestFleet(dir, yaml, LocalFleet.start(yaml));
   }
 
